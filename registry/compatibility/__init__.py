@@ -1,0 +1,35 @@
+"""The compatibility engine: a pure library (no web framework, no database).
+
+It parses schemas, normalizes them, and decides whether a new version may follow earlier ones at
+a compatibility level. The registry, the CLI and the contract harness all reuse it.
+"""
+
+from registry.compatibility.levels import (
+    CompatibilityLevel,
+    CompatibilityPolicy,
+    PreviousVersion,
+    check_compatibility,
+)
+from registry.compatibility.result import CompatibilityResult, Incompatibility, VersionFailure
+from registry.compatibility.schema import (
+    InvalidSchemaError,
+    ParsedSchema,
+    ResolvedReference,
+    Roles,
+    SchemaType,
+)
+
+__all__ = [
+    "CompatibilityLevel",
+    "CompatibilityPolicy",
+    "CompatibilityResult",
+    "Incompatibility",
+    "InvalidSchemaError",
+    "ParsedSchema",
+    "PreviousVersion",
+    "ResolvedReference",
+    "Roles",
+    "SchemaType",
+    "VersionFailure",
+    "check_compatibility",
+]

@@ -1,0 +1,49 @@
+"""The dependency direction of DESIGN.md, checked on the source: registry -> client,
+contracts -> client, client -> nothing of ours, and a compatibility engine free of web and database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FORBIDDEN = {
+    "client": {"registry", "contracts", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "typer"},
+    "registry/compatibility": {"fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "registry.api"},
+    "contracts": {"registry.api", "registry.repository", "registry.db"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def violations(package: str, forbidden: set[str]) -> list[str]:
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for module in imported_modules(path):
+            if any(module == banned or module.startswith(banned + ".") for banned in forbidden):
+                found.append(f"{path.relative_to(ROOT)} imports {module}")
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_respects_the_dependency_direction(package):
+    assert (ROOT / package).is_dir()
+    assert violations(package, FORBIDDEN[package]) == []
+
+
+def test_the_checker_sees_imports(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import fastapi\nfrom sqlalchemy.orm import Session\nfrom . import sibling\n")
+    assert imported_modules(sample) == {"fastapi", "sqlalchemy.orm"}

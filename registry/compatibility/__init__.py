@@ -4,6 +4,11 @@ It parses schemas, normalizes them, and decides whether a new version may follow
 a compatibility level. The registry, the CLI and the contract harness all reuse it.
 """
 
+from registry.compatibility.formats import (
+    SUPPORTED_SCHEMA_TYPES,
+    UnsupportedSchemaTypeError,
+    parse_schema,
+)
 from registry.compatibility.levels import (
     CompatibilityLevel,
     CompatibilityPolicy,
@@ -20,6 +25,7 @@ from registry.compatibility.schema import (
 )
 
 __all__ = [
+    "SUPPORTED_SCHEMA_TYPES",
     "CompatibilityLevel",
     "CompatibilityPolicy",
     "CompatibilityResult",
@@ -30,6 +36,8 @@ __all__ = [
     "ResolvedReference",
     "Roles",
     "SchemaType",
+    "UnsupportedSchemaTypeError",
     "VersionFailure",
     "check_compatibility",
+    "parse_schema",
 ]

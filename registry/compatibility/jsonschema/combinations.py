@@ -14,7 +14,7 @@ from registry.compatibility.jsonschema.comparison import (
 )
 from registry.compatibility.jsonschema.differences import DifferenceType
 from registry.compatibility.jsonschema.objects import reasons
-from registry.compatibility.jsonschema.values import OBJECT_ATOMS, freeze
+from registry.compatibility.jsonschema.values import ALL_ATOMS, KEYWORD_ATOMS, OBJECT_ATOMS, freeze
 
 if TYPE_CHECKING:
     from registry.compatibility.jsonschema.comparison import Comparison, Part, Scope
@@ -87,6 +87,7 @@ def compare_one_of(
     keyword, sources = _writer_alternatives(writer, scope)
     if keyword == "oneOf" and _same_branches(comparison, sources, options, where):
         return
+    possible = scope.writer_types - (_rejected_by_one_of(sources) if keyword == "oneOf" else frozenset())
     for index, source in enumerate(sources):
         match, failure = None, None
         for option in _tried_first(index, len(options)):
@@ -107,7 +108,9 @@ def compare_one_of(
             )
             return
         for other, branch in enumerate(options):
-            if other != match and not (disjoint(source, branch) or disjoint(options[match], branch)):
+            if other != match and not (
+                disjoint(source, branch, within=possible) or disjoint(options[match], branch, within=possible)
+            ):
                 comparison.add(
                     T.COMBINED_TYPE_CHANGED if keyword == "anyOf" else T.COMBINED_TYPE_SUBSCHEMAS_CHANGED,
                     where,
@@ -149,12 +152,37 @@ def equivalent(comparison: Comparison, first: Node, second: Node, where: str) ->
     )
 
 
-def disjoint(first: Node, second: Node, *, depth: int = 0) -> bool:
-    """Whether no value can be valid under both (False when that cannot be shown cheaply)."""
+def _rejected_by_one_of(branches: list[Node]) -> frozenset[str]:
+    """Value types a `oneOf` rejects outright: two of its branches say nothing about them, so every such
+    value matches both (e.g. non-objects, for branches that only describe objects)."""
+    rejected: set[str] = set()
+    silent_on: list[frozenset[str]] = [_unconstrained_types(branch) for branch in branches]
+    for index, atoms in enumerate(silent_on):
+        for other in silent_on[index + 1 :]:
+            rejected |= atoms & other
+    return frozenset(rejected)
+
+
+def _unconstrained_types(node: Node) -> frozenset[str]:
+    contents = node.contents
+    if contents is True:
+        return ALL_ATOMS
+    if contents is False:
+        return frozenset()
+    constrained: set[str] = set()
+    for keyword in contents:
+        if keyword in node.draft.keywords:
+            constrained |= KEYWORD_ATOMS.get(keyword, ALL_ATOMS)
+    return ALL_ATOMS - constrained
+
+
+def disjoint(first: Node, second: Node, *, within: frozenset[str] = ALL_ATOMS, depth: int = 0) -> bool:
+    """Whether no value (of the types `within`) is valid under both; False when that cannot be shown
+    cheaply."""
     first_parts, second_parts = conjuncts(first, "#/"), conjuncts(second, "#/")
     if first_parts is None or second_parts is None:
         return True
-    shared = value_types(first_parts) & value_types(second_parts)
+    shared = value_types(first_parts) & value_types(second_parts) & within
     if not shared:
         return True
     first_values, second_values = _values(first_parts), _values(second_parts)
@@ -249,7 +277,7 @@ def compare_condition(
             if attempt.compatible:
                 comparison.adopt(attempt)
                 continue
-        if comparison.admits(scope.writer, required_node, where).compatible:
+        if comparison.admits(scope.writer, required_node, where, strict=True).compatible:
             continue  # every writer value satisfies the branch, whatever the condition says
         if attempt is not None:
             comparison.adopt(attempt)

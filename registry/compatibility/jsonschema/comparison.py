@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from registry.compatibility.jsonschema.differences import Difference, DifferenceType, is_compatible
 from registry.compatibility.jsonschema.values import ALL_ATOMS, atom_of, freeze, type_atoms
+from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.schema import Roles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from registry.compatibility.jsonschema.nodes import Node
-    from registry.compatibility.levels import CompatibilityPolicy
 
 MAX_STEPS = 100_000
 """Subschema pairs one check may compare before it gives up (and says incompatible): a guard against
@@ -103,10 +103,13 @@ class Comparison:
     def incompatible_differences(self) -> list[Difference]:
         return [d for d in self.differences if not is_compatible(d.type, self.policy)]
 
-    def trial(self, *, swap_roles: bool = False) -> Comparison:
-        """A comparison whose differences are kept apart, to try one way of showing compatibility."""
+    def trial(self, *, swap_roles: bool = False, strict: bool = False) -> Comparison:
+        """A comparison whose differences are kept apart, to try one way of showing compatibility.
+
+        `strict` judges it by STRICT whatever the policy: LENIENT relaxes how a schema evolves, not what
+        proves that one subschema implies an unrelated one."""
         roles = Roles(reader=self.writer, writer=self.reader) if swap_roles else self.roles
-        trial = Comparison(roles=roles, policy=self.policy)
+        trial = Comparison(roles=roles, policy=CompatibilityPolicy.STRICT if strict else self.policy)
         trial._shared = self._shared
         trial.depth = self.depth
         return trial
@@ -114,9 +117,11 @@ class Comparison:
     def adopt(self, trial: Comparison) -> None:
         self.differences.extend(trial.differences)
 
-    def admits(self, writer: Node, reader: Node, path: str, *, descend: bool = False) -> Comparison:
+    def admits(
+        self, writer: Node, reader: Node, path: str, *, descend: bool = False, strict: bool = False
+    ) -> Comparison:
         """A trial of whether `reader` admits everything `writer` does, with its reasons."""
-        trial = self.trial()
+        trial = self.trial(strict=strict)
         trial.compare(writer, reader, path, descend=descend)
         return trial
 
@@ -211,7 +216,7 @@ class Comparison:
             return
         for other in scope.writer_parts:
             if other is not aligned:
-                alternative = self.trial()
+                alternative = self.trial(strict=True)
                 group.check(alternative, scope, other.node, part.node, part.path)
                 if alternative.compatible:
                     return

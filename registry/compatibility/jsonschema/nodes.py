@@ -92,7 +92,9 @@ class Node:
     def child(self, contents: Any) -> Node:
         """The node for a subschema found inside this one."""
         resolver = self.resolver
-        if type(contents) is dict and ("$id" in contents or "id" in contents):
+        if type(contents) is dict and (
+            isinstance(contents.get("$id"), str) or isinstance(contents.get("id"), str)
+        ):
             resolver = resolver.in_subresource(self.draft.specification.create_resource(contents))
         return Node(contents, self.draft, resolver, self.index)
 

@@ -203,7 +203,9 @@ def _compare_patterns(comparison: Comparison, before: ObjectModel, after: Object
             for source in sources
             if not (check := implied(comparison, [source], required, where)).compatible
         ]
-        if failed:
+        if all(source.node.contents is False for source in sources):
+            comparison.add(T.OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL, where)
+        elif failed:
             source, check = failed[0]
             comparison.add(
                 T.PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
@@ -383,11 +385,14 @@ def _compare_dependent_schemas(
         required = reader.child(value)
         if name in before and writer is not None:
             direct = comparison.admits(writer.child(before[name][1]), required, where)
-            if not direct.compatible and comparison.admits(scope.writer, required, where).compatible:
+            if (
+                not direct.compatible
+                and comparison.admits(scope.writer, required, where, strict=True).compatible
+            ):
                 continue  # the writer as a whole already satisfies the dependency schema
             comparison.adopt(direct)
             continue
-        check = comparison.admits(scope.writer, required, where)
+        check = comparison.admits(scope.writer, required, where, strict=True)
         if not check.compatible:
             comparison.add(
                 T.DEPENDENCY_SCHEMA_ADDED,

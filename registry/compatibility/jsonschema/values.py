@@ -18,6 +18,45 @@ OBJECT_ATOMS = frozenset({"object"})
 ARRAY_ATOMS = frozenset({"array"})
 ALL_ATOMS = NUMBER_ATOMS | {"null", "boolean", "string", "array", "object"}
 
+# The value types each type-specific keyword constrains; other keywords a draft evaluates constrain all.
+KEYWORD_ATOMS = {
+    **dict.fromkeys(("minLength", "maxLength", "pattern"), STRING_ATOMS),
+    **dict.fromkeys(
+        ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"), NUMBER_ATOMS
+    ),
+    **dict.fromkeys(
+        (
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "required",
+            "dependencies",
+            "dependentRequired",
+            "dependentSchemas",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+        ),
+        OBJECT_ATOMS,
+    ),
+    **dict.fromkeys(
+        (
+            "items",
+            "prefixItems",
+            "additionalItems",
+            "unevaluatedItems",
+            "contains",
+            "minContains",
+            "maxContains",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+        ),
+        ARRAY_ATOMS,
+    ),
+}
+
 _ATOMS_BY_TYPE = {
     "null": frozenset({"null"}),
     "boolean": frozenset({"boolean"}),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
+
 import jsonschema
-import orjson
 
 from registry.compatibility import CompatibilityPolicy, JsonSchema, Roles, parse_json_schema
 
 
 def parse(document: Any, references: tuple = ()) -> JsonSchema:
-    return parse_json_schema(orjson.dumps(document).decode(), references)
+    return parse_json_schema(json.dumps(document), references)
 
 
 def backward_compatible(old: JsonSchema, new: JsonSchema, policy: str = "STRICT") -> bool:
@@ -25,6 +26,7 @@ def forward_compatible(old: JsonSchema, new: JsonSchema, policy: str = "STRICT")
 
 
 def is_valid(schema: Any, instance: Any) -> bool:
-    """python-jsonschema's verdict, with the validator its `$schema` names."""
+    """python-jsonschema's verdict, with the validator its `$schema` names, asserting `format` as consumers
+    commonly do (and as the instance generator does)."""
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    return validator(schema).is_valid(instance)
+    return validator(schema, format_checker=validator.FORMAT_CHECKER).is_valid(instance)

@@ -260,7 +260,7 @@ def _explain(schema: Any, value: Any, path: str, named: Mapping[str, Any], found
 def _primitive_problem(kind: str, value: Any) -> str | None:
     if kind in ("int", "long"):
         if type(value) is not int:
-            return f"expected an {kind}, got {type(value).__name__}"
+            return f"expected an Avro {kind}, got {type(value).__name__}"
         low, high = _INT_RANGE if kind == "int" else _LONG_RANGE
         if not low <= value <= high:
             return f"{value} is out of range for an Avro {kind} ({low}..{high})"

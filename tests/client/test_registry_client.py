@@ -239,8 +239,8 @@ def test_async_client_shares_the_behaviour(fake, monkeypatch):
             assert (await client.get_latest_version("OrderPlaced")).version == 1
             with pytest.raises(RegistryUnavailableError):
                 await client.get_schema(8)
+            fake.failures = []
             with pytest.raises(SchemaNotFoundError):
-                fake.failures = []
                 await client.get_version("OrderPlaced", 5)
 
     asyncio.run(scenario())

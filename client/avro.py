@@ -21,6 +21,7 @@ from fastavro.read import SchemaResolutionError
 
 from client.errors import Violation
 from client.paths import child_path
+from client.wire import schema_prefix
 
 Check = Callable[[Any], bool]
 
@@ -57,9 +58,10 @@ class AvroCodec:
 
     content_type = "application/avro"
 
-    def __init__(self, parsed: Any, prefix: bytes) -> None:
+    def __init__(self, parsed: Any, schema_id: int) -> None:
         self.parsed = parsed
-        self.prefix = prefix
+        self.schema_id = schema_id
+        self.prefix = schema_prefix(schema_id)
         self._named: dict[str, Any] = parsed.get("__named_schemas", {}) if isinstance(parsed, dict) else {}
         self._gaps_ok = _GapChecks(self._named).build(parsed)
 
@@ -177,9 +179,17 @@ def _is_number(value: Any) -> bool:
     return type(value) is float or type(value) is int
 
 
+def _is_null(value: Any) -> bool:
+    return value is None
+
+
+def _is_boolean(value: Any) -> bool:
+    return type(value) is bool
+
+
 _PRIMITIVE_CHECKS: dict[str, Check] = {
-    "null": lambda value: value is None,
-    "boolean": lambda value: type(value) is bool,
+    "null": _is_null,
+    "boolean": _is_boolean,
     "int": _is_int,
     "long": _is_long,
     "float": _is_number,
@@ -198,11 +208,43 @@ def _logical_integer(bounds: tuple[int, int]) -> Check:
     return check
 
 
+# The checks below are plain loops over field names grouped by type: a function call or a generator
+# per field would cost several microseconds per event on the hot path.
 def _record(fields: tuple[tuple[str, Check], ...]) -> Check:
+    def names(kind: Check) -> tuple[str, ...]:
+        return tuple(name for name, check in fields if check is kind)
+
+    ints, longs, numbers = names(_is_int), names(_is_long), names(_is_number)
+    booleans, nulls = names(_is_boolean), names(_is_null)
+    scalar_checks = {_is_int, _is_long, _is_number, _is_boolean, _is_null}
+    others = tuple((name, check) for name, check in fields if check not in scalar_checks)
+
     def check(record: Any) -> bool:
         if type(record) is not dict:
             return False
-        return all(field_ok(record.get(name, _MISSING)) for name, field_ok in fields)
+        get = record.get
+        for name in ints:
+            value = get(name)
+            if type(value) is not int or not -2147483648 <= value <= 2147483647:
+                return False
+        for name in longs:
+            value = get(name)
+            if type(value) is not int or not -9223372036854775808 <= value <= 9223372036854775807:
+                return False
+        for name in numbers:
+            value = get(name)
+            if type(value) is not float and type(value) is not int:
+                return False
+        for name in booleans:
+            if type(get(name)) is not bool:
+                return False
+        for name in nulls:
+            if get(name, _MISSING) is not None:
+                return False
+        for name, field_ok in others:  # noqa: SIM110
+            if not field_ok(get(name, _MISSING)):
+                return False
+        return True
 
     return check
 
@@ -211,7 +253,11 @@ def _array(items_ok: Check | None) -> Check:
     def check(value: Any) -> bool:
         if type(value) is not list and type(value) is not tuple:
             return False
-        return items_ok is None or all(items_ok(item) for item in value)
+        if items_ok is not None:
+            for item in value:
+                if not items_ok(item):
+                    return False
+        return True
 
     return check
 
@@ -221,7 +267,12 @@ def _map(values_ok: Check | None) -> Check | None:
         return None
 
     def check(value: Any) -> bool:
-        return type(value) is dict and all(values_ok(item) for item in value.values())
+        if type(value) is not dict:
+            return False
+        for item in value.values():  # noqa: SIM110
+            if not values_ok(item):
+                return False
+        return True
 
     return check
 

@@ -60,7 +60,7 @@ def structured_value(
         "id": envelope.event_id,
         "source": envelope.source,
         "type": envelope.event_type,
-        "time": format_timestamp(envelope.timestamp),
+        "time": envelope.timestamp,
         "datacontenttype": content_type,
         "dataschema": dataschema,
         "eventversion": event_version,
@@ -76,7 +76,7 @@ def structured_value(
         document["data"] = envelope.data
     else:
         document["data_base64"] = base64.b64encode(framed).decode("ascii")
-    return orjson.dumps(document)
+    return orjson.dumps(document, option=orjson.OPT_UTC_Z)
 
 
 def normalize_headers(headers: Headers | None) -> dict[str, str]:
@@ -87,6 +87,9 @@ def normalize_headers(headers: Headers | None) -> dict[str, str]:
     normalized: dict[str, str] = {}
     for name, value in pairs:
         if value is None:
+            continue
+        if type(value) is str:
+            normalized[name] = value
             continue
         try:
             normalized[name] = value.decode() if isinstance(value, bytes) else str(value)
@@ -100,8 +103,9 @@ def is_structured(headers: Mapping[str, str]) -> bool:
     return content_type.startswith(STRUCTURED_CONTENT_TYPE)
 
 
-def binary_attributes(headers: Mapping[str, str]) -> dict[str, Any]:
-    return {name[3:]: value for name, value in headers.items() if name.startswith("ce_")}
+def binary_attributes(headers: Mapping[str, str]) -> dict[str, str]:
+    """The `ce_` headers without their prefix: CloudEvents attribute name -> value."""
+    return {name[3:]: value for name, value in headers.items() if name[:3] == "ce_"}
 
 
 def parse_structured(raw: bytes) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 
+import orjson
+
 from client.errors import EventTypeNameError
 
 NamingMode = Literal["warn", "strict", "off"]
@@ -113,7 +115,10 @@ class Envelope:
 
 def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, as CloudEvents' `time` wants it."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # orjson writes RFC 3339 several times faster than datetime.isoformat.
+    return orjson.dumps(moment, option=orjson.OPT_UTC_Z)[1:-1].decode()
 
 
 @contextmanager

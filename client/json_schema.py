@@ -17,6 +17,7 @@ from jsonschema.protocols import Validator
 
 from client.errors import Violation
 from client.paths import child_path
+from client.wire import schema_prefix
 
 _COMPILED: dict[type[Validator], Any] = {
     jsonschema.Draft4Validator: jsonschema_rs.Draft4Validator,
@@ -82,9 +83,10 @@ class JsonCodec:
 
     content_type = "application/json"
 
-    def __init__(self, validator: JsonSchemaValidator, prefix: bytes) -> None:
+    def __init__(self, validator: JsonSchemaValidator, schema_id: int) -> None:
         self.validator = validator
-        self.prefix = prefix
+        self.schema_id = schema_id
+        self.prefix = schema_prefix(schema_id)
 
     def encode(self, data: Any) -> bytes | None:
         """The framed bytes, or None when the data is invalid (then ask `violations` why)."""

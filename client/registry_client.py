@@ -60,12 +60,6 @@ class SchemaCache:
     registered: dict[tuple[str, Schema], int] = field(default_factory=dict)
     latest: dict[str, tuple[float, RegisteredSchema]] = field(default_factory=dict)
 
-    def fresh_latest(self, subject: str) -> RegisteredSchema | None:
-        entry = self.latest.get(subject)
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        return None
-
     def stale_latest(self, subject: str, error: RegistryUnavailableError) -> RegisteredSchema:
         """The expired latest version, when the registry is down; re-raises when there is none."""
         entry = self.latest.get(subject)
@@ -238,9 +232,9 @@ class RegistryClient:
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
         """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        latest = self._cache.fresh_latest(subject)
-        if latest is not None:
-            return latest
+        entry = self._cache.latest.get(subject)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
         try:
             body = self._call("GET", f"/subjects/{_subject_path(subject)}/versions/latest")
         except RegistryUnavailableError as error:
@@ -339,9 +333,9 @@ class AsyncRegistryClient:
 
     async def get_latest_version(self, subject: str) -> RegisteredSchema:
         """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        latest = self._cache.fresh_latest(subject)
-        if latest is not None:
-            return latest
+        entry = self._cache.latest.get(subject)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
         try:
             body = await self._call("GET", f"/subjects/{_subject_path(subject)}/versions/latest")
         except RegistryUnavailableError as error:

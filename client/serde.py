@@ -10,8 +10,8 @@ from caches: no registry call per message.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal, NamedTuple
 
 import orjson
 from fastavro.read import SchemaResolutionError
@@ -32,19 +32,18 @@ from client.errors import (
 )
 from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
-from client.wire import read_schema_id, schema_prefix
+from client.wire import read_schema_id
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
 Codec = AvroCodec | JsonCodec
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """What goes on the wire: value bytes, string headers, and the partition key as the message key."""
 
     value: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str]
     key: bytes | None = None
 
 
@@ -73,16 +72,14 @@ class _CodecCache:
         return codec
 
     def _build(self, schema_id: int, schema: Schema) -> Codec:
-        prefix = schema_prefix(schema_id)
         try:
             if schema.schema_type == "AVRO":
-                return AvroCodec(
-                    parse_avro(schema.schema_str, self._named_avro_types(schema.references)), prefix
-                )
+                named = self._named_avro_types(schema.references)
+                return AvroCodec(parse_avro(schema.schema_str, named), schema_id)
             if schema.schema_type == "JSON":
                 if schema.references:
                     raise JsonSchemaError("JSON Schema references are not supported by the client yet")
-                return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str)), prefix)
+                return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str)), schema_id)
         except (AvroSchemaError, JsonSchemaError, orjson.JSONDecodeError) as error:
             raise UnusableSchemaError(schema_id, str(error)) from error
         raise UnusableSchemaError(
@@ -107,21 +104,24 @@ class _Target:
     codec: Codec
     dataschema: str
 
+    def encode(self, data: Any) -> bytes:
+        """Framed bytes of valid data; EventValidationError with every violation otherwise."""
+        framed = self.codec.encode(data)
+        if framed is not None:
+            return framed
+        return _encode_doubted(self.codec, data, self.subject)
 
-def _encode(codec: Codec, data: Any, subject: str, schema_id: int) -> bytes:
-    """Framed bytes of valid data; EventValidationError with every violation otherwise."""
-    framed = codec.encode(data)
-    if framed is not None:
-        return framed
+
+def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
     violations = codec.violations(data)
     if violations:
-        raise EventValidationError(subject, schema_id, violations)
+        raise EventValidationError(subject, codec.schema_id, violations)
     # The fast checks are conservative (a default filled in, a datetime for a timestamp): write it now.
     try:
         return codec.encode_checked(data)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
         raise EventValidationError(
-            subject, schema_id, [Violation("schema", "$", str(error), data)]
+            subject, codec.schema_id, [Violation("schema", "$", str(error), data)]
         ) from error
 
 
@@ -156,25 +156,29 @@ class EventSerializer:
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
         target = self._target(envelope.event_type, topic)
-        codec = target.codec
-        framed = _encode(codec, envelope.data, target.subject, int.from_bytes(codec.prefix[1:], "big"))
+        framed = target.encode(envelope.data)
         key = envelope.partition_key.encode() if envelope.partition_key is not None else None
+        content_type = target.codec.content_type
         if self._mode == "binary":
             headers = cloudevents.binary_headers(
                 envelope,
                 event_version=target.version,
                 dataschema=target.dataschema,
-                content_type=codec.content_type,
+                content_type=content_type,
             )
             return Message(framed, headers, key)
         value = cloudevents.structured_value(
             envelope,
             event_version=target.version,
             dataschema=target.dataschema,
-            content_type=codec.content_type,
+            content_type=content_type,
             framed=framed,
         )
         return Message(value, {"content-type": cloudevents.STRUCTURED_CONTENT_TYPE}, key)
+
+    def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
+        """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
+        return self._target(event_type, topic).encode(data)
 
     def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
         """Every envelope as a message, or BatchValidationError naming each invalid one (none is sent)."""
@@ -197,7 +201,11 @@ class EventSerializer:
         if event_type not in self._named_checked:
             check_event_type(event_type, self._naming)
             self._named_checked.add(event_type)
-        subject = subject_name(self._strategy, event_type=event_type, topic=topic)
+        subject = (
+            event_type
+            if self._strategy == "event_type"
+            else subject_name(self._strategy, event_type=event_type, topic=topic)
+        )
         target = self._fixed_targets.get(subject)
         if target is not None:
             return target

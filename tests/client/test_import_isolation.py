@@ -37,7 +37,8 @@ SCRIPT = textwrap.dedent(
 
     registry = InMemoryRegistry()
     fields = '[{"name": "orderId", "type": "string"}]'
-    registry.register_schema("OrderCreated", Schema('{"type": "record", "name": "OrderCreated", "fields": %s}' % fields))
+    avro = '{"type": "record", "name": "OrderCreated", "fields": %s}' % fields
+    registry.register_schema("OrderCreated", Schema(avro))
     registry.register_schema("OrderPaid", Schema('{"type": "object", "required": ["orderId"]}', "JSON"))
     for event_type in ("OrderCreated", "OrderPaid"):
         sent = Envelope.new(event_type, {"orderId": "o-1"}, source="shop")

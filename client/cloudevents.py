@@ -79,33 +79,28 @@ def structured_value(
     return orjson.dumps(document, option=orjson.OPT_UTC_Z)
 
 
-def normalize_headers(headers: Headers | None) -> dict[str, str]:
-    """Kafka's list of (name, bytes) pairs or AMQP's header table as one str -> str mapping."""
+def header_table(headers: Headers | None) -> Mapping[str, str | bytes | None]:
+    """Kafka's list of (name, bytes) pairs or AMQP's header table as one mapping; values decoded on use."""
     if headers is None:
         return {}
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
-    normalized: dict[str, str] = {}
-    for name, value in pairs:
-        if value is None:
-            continue
-        if type(value) is str:
-            normalized[name] = value
-            continue
-        try:
-            normalized[name] = value.decode() if isinstance(value, bytes) else str(value)
-        except UnicodeDecodeError as error:
-            raise CloudEventError(f"header {name!r} is not UTF-8: {error}") from error
-    return normalized
+    if isinstance(headers, Mapping):
+        return headers
+    return dict(headers)
 
 
-def is_structured(headers: Mapping[str, str]) -> bool:
-    content_type = headers.get("content-type") or headers.get("content_type") or ""
+def text(value: str | bytes | None, name: str) -> str | None:
+    """A header value as text; CloudEventError when its bytes are not UTF-8."""
+    if value is None or type(value) is str:
+        return value
+    try:
+        return value.decode() if isinstance(value, bytes) else str(value)
+    except UnicodeDecodeError as error:
+        raise CloudEventError(f"header {name!r} is not UTF-8: {error}") from error
+
+
+def is_structured(headers: Mapping[str, str | bytes | None]) -> bool:
+    content_type = text(headers.get("content-type") or headers.get("content_type"), "content-type") or ""
     return content_type.startswith(STRUCTURED_CONTENT_TYPE)
-
-
-def binary_attributes(headers: Mapping[str, str]) -> dict[str, str]:
-    """The `ce_` headers without their prefix: CloudEvents attribute name -> value."""
-    return {name[3:]: value for name, value in headers.items() if name[:3] == "ce_"}
 
 
 def parse_structured(raw: bytes) -> dict[str, Any]:
@@ -135,27 +130,60 @@ def schema_id_from_dataschema(dataschema: Any) -> int:
     return int(tail)
 
 
-def _required(attributes: Mapping[str, Any], name: str) -> str:
-    value = attributes.get(name)
-    if not isinstance(value, str) or not value:
-        raise CloudEventError(f"CloudEvents attribute {name!r} is missing or empty")
-    return value
+_ATTRIBUTES = (
+    *("id", "source", "type", "time"),
+    *("correlationid", "causationid", "eventversion", "partitionkey", "sequence"),
+)
+# Where each attribute lives: `ce_<name>` headers in binary mode, `<name>` members in structured mode.
+BINARY_NAMES = {name: f"ce_{name}" for name in _ATTRIBUTES}
+STRUCTURED_NAMES = {name: name for name in _ATTRIBUTES}
 
 
-def _optional_int(attributes: Mapping[str, Any], name: str) -> int | None:
-    value = attributes.get(name)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise CloudEventError(f"CloudEvents attribute {name!r} is not an integer: {value!r}") from error
+class _Attributes:
+    """Reads CloudEvents attributes from headers or a structured document, by attribute name."""
+
+    def __init__(self, source: Mapping[str, Any], names: Mapping[str, str]) -> None:
+        self._source = source
+        self._names = names
+
+    def optional(self, name: str) -> str | None:
+        key = self._names[name]
+        value = self._source.get(key)
+        if value is None or type(value) is str:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return text(value, key)
+
+    def required(self, name: str) -> str:
+        value = self.optional(name)
+        if not value:
+            raise CloudEventError(f"CloudEvents attribute {name!r} is missing or empty")
+        return value
+
+    def integer(self, name: str) -> int | None:
+        value = self.optional(name)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError as error:
+            raise CloudEventError(f"CloudEvents attribute {name!r} is not an integer: {value!r}") from error
 
 
-def envelope_from(attributes: Mapping[str, Any], data: Any) -> Envelope:
-    """The envelope described by CloudEvents attributes (binary or structured) around decoded data."""
-    event_id = _required(attributes, "id")
-    time_text = _required(attributes, "time")
+Names = Mapping[str, str]
+
+
+def attribute(source: Mapping[str, Any], name: str, *, names: Names = STRUCTURED_NAMES) -> str | None:
+    """One attribute (e.g. "type") as text, read from headers (names=BINARY_NAMES) or a document."""
+    return _Attributes(source, names).optional(name)
+
+
+def envelope_from(source: Mapping[str, Any], data: Any, *, names: Names = STRUCTURED_NAMES) -> Envelope:
+    """The envelope that CloudEvents attributes (binary headers or a structured document) describe."""
+    attributes = _Attributes(source, names)
+    event_id = attributes.required("id")
+    time_text = attributes.required("time")
     try:
         timestamp = datetime.fromisoformat(time_text)
     except ValueError as error:
@@ -166,13 +194,13 @@ def envelope_from(attributes: Mapping[str, Any], data: Any) -> Envelope:
         raise CloudEventError(f"event data must be an object, got {type(data).__name__}")
     return Envelope(
         event_id=event_id,
-        source=_required(attributes, "source"),
-        event_type=_required(attributes, "type"),
+        source=attributes.required("source"),
+        event_type=attributes.required("type"),
         timestamp=timestamp,
-        correlation_id=attributes.get("correlationid") or event_id,
-        causation_id=attributes.get("causationid"),
-        event_version=_optional_int(attributes, "eventversion"),
-        partition_key=attributes.get("partitionkey"),
-        sequence_number=_optional_int(attributes, "sequence"),
+        correlation_id=attributes.optional("correlationid") or event_id,
+        causation_id=attributes.optional("causationid"),
+        event_version=attributes.integer("eventversion"),
+        partition_key=attributes.optional("partitionkey"),
+        sequence_number=attributes.integer("sequence"),
         data=data,
     )

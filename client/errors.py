@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+Headers = Mapping[str, str | bytes | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -84,11 +86,15 @@ class UnusableSchemaError(AccordError):
 class DeserializationError(AccordError):
     """A message could not be read; carries the raw value bytes, its headers and the reason."""
 
-    def __init__(self, reason: str, *, raw: bytes, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, reason: str, *, raw: bytes, headers: Headers | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.raw = raw
-        self.headers: Mapping[str, str] = dict(headers or {})
+        self.headers: dict[str, str] = {
+            name: value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+            for name, value in (headers or {}).items()
+            if value is not None
+        }
 
 
 class MalformedMessageError(DeserializationError):
@@ -98,7 +104,7 @@ class MalformedMessageError(DeserializationError):
 class UnknownSchemaError(DeserializationError):
     """The message's schema id is unknown to the registry; carries the schema id and the raw bytes."""
 
-    def __init__(self, schema_id: int, *, raw: bytes, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, schema_id: int, *, raw: bytes, headers: Headers | None = None) -> None:
         super().__init__(f"schema id {schema_id} is not registered", raw=raw, headers=headers)
         self.schema_id = schema_id
 
@@ -112,7 +118,7 @@ class InvalidMessageError(DeserializationError):
         violations: Sequence[Violation],
         *,
         raw: bytes,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
     ) -> None:
         listed = "; ".join(str(violation) for violation in violations)
         super().__init__(f"payload violates schema id {schema_id}: {listed}", raw=raw, headers=headers)
@@ -123,9 +129,7 @@ class InvalidMessageError(DeserializationError):
 class ReaderSchemaError(DeserializationError):
     """The writer's schema does not resolve to the consumer's reader schema; carries schema id and reason."""
 
-    def __init__(
-        self, schema_id: int, reason: str, *, raw: bytes, headers: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, schema_id: int, reason: str, *, raw: bytes, headers: Headers | None = None) -> None:
         super().__init__(
             f"data written with schema id {schema_id} cannot be read with the reader schema: {reason}",
             raw=raw,

@@ -34,6 +34,8 @@ from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
 from client.wire import read_schema_id
 
+Headers = Mapping[str, str | bytes | None]
+
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
 Codec = AvroCodec | JsonCodec
@@ -258,29 +260,25 @@ class EventDeserializer:
 
     def deserialize(self, value: bytes, headers: cloudevents.Headers | None = None) -> Envelope:
         """The envelope of a binary-mode or structured-mode message."""
+        table = cloudevents.header_table(headers)
         try:
-            normalized = cloudevents.normalize_headers(headers)
+            if cloudevents.is_structured(table):
+                return self._structured(value, table)
+            event_type = cloudevents.attribute(table, "type", names=cloudevents.BINARY_NAMES)
+            data = self._decode_framed(value, table, event_type)
+            return cloudevents.envelope_from(table, data, names=cloudevents.BINARY_NAMES)
         except cloudevents.CloudEventError as error:
-            raise MalformedMessageError(str(error), raw=value) from error
-        try:
-            if cloudevents.is_structured(normalized):
-                return self._structured(value, normalized)
-            attributes = cloudevents.binary_attributes(normalized)
-            data = self._decode_framed(value, normalized, attributes.get("type"))
-            return cloudevents.envelope_from(attributes, data)
-        except cloudevents.CloudEventError as error:
-            raise MalformedMessageError(str(error), raw=value, headers=normalized) from error
+            raise MalformedMessageError(str(error), raw=value, headers=table) from error
 
     def decode(self, value: bytes, *, event_type: str | None = None) -> Payload:
         """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
         return Payload(self._schema_id(value, {}), self._decode_framed(value, {}, event_type))
 
-    def _structured(self, value: bytes, headers: Mapping[str, str]) -> Envelope:
+    def _structured(self, value: bytes, headers: Headers) -> Envelope:
         document = cloudevents.parse_structured(value)
         if "data_base64" in document:
-            data = self._decode_framed(
-                cloudevents.structured_payload(document), headers, document.get("type")
-            )
+            event_type = cloudevents.attribute(document, "type")
+            data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)
             return cloudevents.envelope_from(document, data)
         schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
         codec = self._codec(schema_id, value, headers)
@@ -289,13 +287,13 @@ class EventDeserializer:
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
         return cloudevents.envelope_from(document, data)
 
-    def _schema_id(self, raw: bytes, headers: Mapping[str, str]) -> int:
+    def _schema_id(self, raw: bytes, headers: Headers) -> int:
         try:
             return read_schema_id(raw)
         except ValueError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _codec(self, schema_id: int, raw: bytes, headers: Mapping[str, str]) -> Codec:
+    def _codec(self, schema_id: int, raw: bytes, headers: Headers) -> Codec:
         try:
             return self._codecs.get(schema_id)
         except SchemaNotFoundError as error:
@@ -303,7 +301,7 @@ class EventDeserializer:
         except UnusableSchemaError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _decode_framed(self, raw: bytes, headers: Mapping[str, str], event_type: str | None) -> Any:
+    def _decode_framed(self, raw: bytes, headers: Headers, event_type: str | None) -> Any:
         schema_id = self._schema_id(raw, headers)
         codec = self._codec(schema_id, raw, headers)
         try:

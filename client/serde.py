@@ -106,15 +106,9 @@ class _Target:
     codec: Codec
     dataschema: str
 
-    def encode(self, data: Any) -> bytes:
-        """Framed bytes of valid data; EventValidationError with every violation otherwise."""
-        framed = self.codec.encode(data)
-        if framed is not None:
-            return framed
-        return _encode_doubted(self.codec, data, self.subject)
-
 
 def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
+    """The slow path, once the fast checks said no: every violation, or the bytes after all."""
     violations = codec.violations(data)
     if violations:
         raise EventValidationError(subject, codec.schema_id, violations)
@@ -158,7 +152,9 @@ class EventSerializer:
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
         target = self._target(envelope.event_type, topic)
-        framed = target.encode(envelope.data)
+        framed = target.codec.encode(envelope.data) or _encode_doubted(
+            target.codec, envelope.data, target.subject
+        )
         key = envelope.partition_key.encode() if envelope.partition_key is not None else None
         content_type = target.codec.content_type
         if self._mode == "binary":
@@ -180,7 +176,8 @@ class EventSerializer:
 
     def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
         """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
-        return self._target(event_type, topic).encode(data)
+        target = self._target(event_type, topic)
+        return target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject)
 
     def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
         """Every envelope as a message, or BatchValidationError naming each invalid one (none is sent)."""

@@ -20,6 +20,7 @@ from client import (
     ReaderSchemaError,
     Schema,
     SchemaNotFoundError,
+    SchemaReference,
     UnknownSchemaError,
     UnusableSchemaError,
     subject_name,
@@ -361,3 +362,30 @@ def test_decode_reads_bare_confluent_messages(registry, order):
     message = EventSerializer(registry).serialize(event("OrderPlaced", order))
     payload = EventDeserializer(registry).decode(message.value)
     assert (payload.schema_id, payload.data) == (2, order)
+
+
+def test_avro_schema_references_are_resolved_through_the_registry(order):
+    registry = InMemoryRegistry()
+    address = {
+        "type": "record",
+        "name": "Address",
+        "namespace": "shop",
+        "fields": [{"name": "city", "type": "string"}],
+    }
+    registry.register_schema("shop.Address", avro_schema(address))
+    shipped = {
+        "type": "record",
+        "name": "OrderShipped",
+        "namespace": "shop",
+        "fields": [{"name": "to", "type": "shop.Address"}],
+    }
+    text = orjson.dumps(shipped).decode()
+    registry.register_schema(
+        "OrderShipped", Schema(text, references=(SchemaReference("shop.Address", "shop.Address", 1),))
+    )
+    message = EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": "Cork"}}))
+    assert EventDeserializer(registry).deserialize(message.value, message.headers).data == {
+        "to": {"city": "Cork"}
+    }
+    with pytest.raises(EventValidationError, match=r"\$\.to\.city"):
+        EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": 7}}))

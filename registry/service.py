@@ -8,6 +8,7 @@ one subject are numbered by one writer at a time, while writers of different sub
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from registry.config import Settings
+
+log = logging.getLogger(__name__)
 
 LATEST = -1
 MAX_VERSION = 2**31 - 1
@@ -783,6 +786,11 @@ class Registry:
                 parsed = parse_schema(schema_type, text, resolved)
             except EngineInvalidSchemaError as error:
                 raise errors.InvalidSchemaError(str(error)) from error
+            except Exception as error:
+                # Parser libraries raise their own errors on some malformed documents
+                # (fastavro: TypeError on `[1]`); they are still the client's invalid schema.
+                log.warning("schema parser failed with %s", type(error).__name__, exc_info=error)
+                raise errors.InvalidSchemaError(f"Invalid {schema_type.value} schema: {error}") from error
             self._parsed.put(key, parsed)
         return parsed
 

@@ -147,7 +147,7 @@ class EventSerializer:
         self._naming = naming
         self._named_checked: set[str] = set()
         self._fixed_targets: dict[str, _Target] = {}
-        self._latest_targets: dict[int, _Target] = {}
+        self._latest_targets: dict[str, _Target] = {}
 
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
@@ -212,9 +212,9 @@ class EventSerializer:
             target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
             return target
         latest = self._registry.get_latest_version(subject)
-        target = self._latest_targets.get(latest.schema_id)
-        if target is None or target.subject != subject:
-            target = self._latest_targets[latest.schema_id] = self._new_target(latest)
+        target = self._latest_targets.get(subject)
+        if target is None or target.version != latest.version or target.codec.schema_id != latest.schema_id:
+            target = self._latest_targets[subject] = self._new_target(latest)
         return target
 
     def _resolve_fixed(self, subject: str) -> RegisteredSchema:

@@ -389,3 +389,18 @@ def test_avro_schema_references_are_resolved_through_the_registry(order):
     }
     with pytest.raises(EventValidationError, match=r"\$\.to\.city"):
         EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": 7}}))
+
+
+def test_one_schema_under_two_subjects_keeps_each_subjects_version(order):
+    registry = InMemoryRegistry()
+    v1 = avro_schema({"type": "record", "name": "Tick", "fields": [{"name": "n", "type": "long"}]})
+    v2 = avro_schema({"type": "record", "name": "Tick", "fields": [{"name": "n", "type": "int"}]})
+    registry.register_schema("ClockTicked", v1)
+    registry.register_schema("TimerTicked", v2)
+    registry.register_schema("TimerTicked", v1)
+    serializer = EventSerializer(registry)
+    for _ in range(2):
+        clock = serializer.serialize(event("ClockTicked", {"n": 1}))
+        timer = serializer.serialize(event("TimerTicked", {"n": 1}))
+        assert (clock.headers["ce_eventversion"], timer.headers["ce_eventversion"]) == ("1", "2")
+        assert clock.value == timer.value

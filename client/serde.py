@@ -34,7 +34,7 @@ from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
 from client.wire import read_schema_id
 
-Headers = Mapping[str, str | bytes | None]
+HeaderTable = Mapping[str, str | bytes | None]
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
@@ -271,7 +271,7 @@ class EventDeserializer:
         """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
         return Payload(self._schema_id(value, {}), self._decode_framed(value, {}, event_type))
 
-    def _structured(self, value: bytes, headers: Headers) -> Envelope:
+    def _structured(self, value: bytes, headers: HeaderTable) -> Envelope:
         document = cloudevents.parse_structured(value)
         if "data_base64" in document:
             event_type = cloudevents.attribute(document, "type")
@@ -279,18 +279,22 @@ class EventDeserializer:
             return cloudevents.envelope_from(document, data)
         schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
         codec = self._codec(schema_id, value, headers)
+        if not isinstance(codec, JsonCodec):
+            raise cloudevents.CloudEventError(
+                f"schema id {schema_id} is not JSON: Avro data belongs in data_base64"
+            )
         data = document.get("data")
-        if isinstance(codec, JsonCodec) and not codec.validator.is_valid(data):
+        if not codec.validator.is_valid(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
         return cloudevents.envelope_from(document, data)
 
-    def _schema_id(self, raw: bytes, headers: Headers) -> int:
+    def _schema_id(self, raw: bytes, headers: HeaderTable) -> int:
         try:
             return read_schema_id(raw)
         except ValueError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _codec(self, schema_id: int, raw: bytes, headers: Headers) -> Codec:
+    def _codec(self, schema_id: int, raw: bytes, headers: HeaderTable) -> Codec:
         try:
             return self._codecs.get(schema_id)
         except SchemaNotFoundError as error:
@@ -298,7 +302,7 @@ class EventDeserializer:
         except UnusableSchemaError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _decode_framed(self, raw: bytes, headers: Headers, event_type: str | None) -> Any:
+    def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> Any:
         schema_id = self._schema_id(raw, headers)
         codec = self._codec(schema_id, raw, headers)
         try:

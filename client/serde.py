@@ -261,9 +261,8 @@ class EventDeserializer:
         try:
             if cloudevents.is_structured(table):
                 return self._structured(value, table)
-            event_type = cloudevents.attribute(table, "type", names=cloudevents.BINARY_NAMES)
-            data = self._decode_framed(value, table, event_type)
-            return cloudevents.envelope_from(table, data, names=cloudevents.BINARY_NAMES)
+            data = self._decode_framed(value, table, cloudevents.event_type_of(table, binary=True))
+            return cloudevents.envelope_from(table, data, binary=True)
         except cloudevents.CloudEventError as error:
             raise MalformedMessageError(str(error), raw=value, headers=table) from error
 
@@ -274,9 +273,9 @@ class EventDeserializer:
     def _structured(self, value: bytes, headers: HeaderTable) -> Envelope:
         document = cloudevents.parse_structured(value)
         if "data_base64" in document:
-            event_type = cloudevents.attribute(document, "type")
+            event_type = cloudevents.event_type_of(document, binary=False)
             data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)
-            return cloudevents.envelope_from(document, data)
+            return cloudevents.envelope_from(document, data, binary=False)
         schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
         codec = self._codec(schema_id, value, headers)
         if not isinstance(codec, JsonCodec):
@@ -286,7 +285,7 @@ class EventDeserializer:
         data = document.get("data")
         if not codec.validator.is_valid(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
-        return cloudevents.envelope_from(document, data)
+        return cloudevents.envelope_from(document, data, binary=False)
 
     def _schema_id(self, raw: bytes, headers: HeaderTable) -> int:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from registry.cli import schema, server
+from registry.cli import schema, server, transfer
 
 app = typer.Typer(
     help="Accord: a schema registry that speaks the Confluent Schema Registry API, and its CI tools.",
@@ -18,6 +18,8 @@ app = typer.Typer(
 app.command()(server.serve)
 app.command()(server.migrate)
 app.add_typer(schema.app, name="schema")
+app.command("export")(transfer.export)
+app.command("import")(transfer.import_)
 
 
 def main() -> None:

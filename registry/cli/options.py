@@ -37,8 +37,9 @@ OutputOption = Annotated[
 ]
 
 
-def connect(url: str | None, *, configured: str | None = None) -> RegistryClient:
-    """A registry client for `--registry` (or ACCORD_REGISTRY_URL, or the config's `registry`)."""
+def connect(url: str | None, *, configured: str | None = None, auth: str | None = None) -> RegistryClient:
+    """A registry client for `--registry` (or ACCORD_REGISTRY_URL, or the config's `registry`), with
+    the credentials of `auth` (default: ACCORD_REGISTRY_AUTH)."""
     url = url or configured
     if not url:
         raise CliError(
@@ -48,9 +49,9 @@ def connect(url: str | None, *, configured: str | None = None) -> RegistryClient
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CliError(f"registry URL {url!r} is not an http:// or https:// URL")
-    auth, token = _credentials(os.environ.get(AUTH_VARIABLE, ""))
+    basic, token = _credentials(os.environ.get(AUTH_VARIABLE, "") if auth is None else auth)
     return RegistryClient(
-        url, auth=auth, token=token, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
+        url, auth=basic, token=token, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
     )
 
 

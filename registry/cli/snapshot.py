@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -167,8 +169,13 @@ def opened(source: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="accord-import-") as scratch:
         try:
-            shutil.unpack_archive(source, scratch, archive_format, filter="data")
-        except (OSError, ValueError, shutil.ReadError) as error:
+            if archive_format == "zip":
+                with zipfile.ZipFile(source) as archive:
+                    archive.extractall(scratch)  # zipfile drops absolute paths and `..` itself
+            else:
+                with tarfile.open(source) as archive:
+                    archive.extractall(scratch, filter="data")
+        except (OSError, ValueError, tarfile.TarError, zipfile.BadZipFile) as error:
             raise CliError(f"{source} cannot be unpacked: {error}") from None
         yield Path(scratch)
 

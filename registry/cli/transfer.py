@@ -10,6 +10,7 @@ into a half-imported registry, and running the same command again resumes where 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,7 +94,11 @@ def plan_import(client: RegistryClient, content: Snapshot) -> tuple[list[Version
         for number in client.list_versions(subject):
             expected = wanted.get((subject, number))
             found = client.get_version(subject, number)
-            if expected is None or expected.schema_id != found.schema_id:
+            if (
+                expected is None
+                or expected.schema_id != found.schema_id
+                or not _same_text(content.schemas[expected.schema_id].schema_str, found.schema.schema_str)
+            ):
                 raise CliError(
                     f"the target registry already has {subject} v{number} (id {found.schema_id}), which the "
                     "import does not: import into an empty registry"
@@ -105,6 +110,14 @@ def plan_import(client: RegistryClient, content: Snapshot) -> tuple[list[Version
     if missing and present and mode != IMPORT:
         raise CliError("the target registry is not empty; import into an empty registry")
     return missing, mode
+
+
+def _same_text(exported: str, registered: str) -> bool:
+    """Whether two schema texts say the same, whitespace aside (a registry may store them compacted)."""
+    try:
+        return bool(json.loads(exported) == json.loads(registered))
+    except ValueError:
+        return exported == registered
 
 
 def restore(client: RegistryClient, content: Snapshot, missing: list[Version], *, mode: str) -> int:

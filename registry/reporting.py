@@ -123,6 +123,29 @@ def locate(text: str, pointer: str) -> tuple[int, int] | None:
         parts.pop()
 
 
+def finding_at(
+    text: str,
+    pointer: str | None,
+    *,
+    file: str,
+    rule: str,
+    message: str,
+    case: str | None = None,
+    severity: Severity = Severity.ERROR,
+) -> Finding:
+    """A finding on the line of JSON `text` that `pointer` names (on the file when it names none)."""
+    position = locate(text, pointer) if pointer else None
+    return Finding(
+        file=file,
+        line=position[0] if position else None,
+        column=position[1] if position else None,
+        rule=rule,
+        message=message,
+        case=case,
+        severity=severity,
+    )
+
+
 def render(report: Report, output_format: OutputFormat, *, color: bool = False) -> str:
     """The report as text for a terminal or CI log, JSON, JUnit XML, GitHub workflow commands or a
     GitLab code-quality report."""

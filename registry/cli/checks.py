@@ -24,7 +24,7 @@ from registry.compatibility import (
     check_compatibility,
     parse_schema,
 )
-from registry.reporting import Case, Finding, Report, Severity, locate
+from registry.reporting import Case, Finding, Report, Severity, finding_at
 
 CHECK_TOOL = "accord schema check"
 DIFF_TOOL = "accord schema diff"
@@ -133,18 +133,17 @@ def result_findings(
             why = f"the new schema cannot read data written with {old}"
         else:
             why = f"{old} cannot read data written with the new schema"
-        for issue in failure.incompatibilities:
-            position = locate(text, issue.path)
-            findings.append(
-                Finding(
-                    file=file,
-                    line=position[0] if position else None,
-                    column=position[1] if position else None,
-                    rule=issue.type,
-                    message=f"{issue.message} (at {issue.path}: {why})",
-                    case=case,
-                )
+        findings += [
+            finding_at(
+                text,
+                issue.path,
+                file=file,
+                rule=issue.type,
+                message=f"{issue.message} (at {issue.path}: {why})",
+                case=case,
             )
+            for issue in failure.incompatibilities
+        ]
     return findings
 
 
@@ -212,14 +211,9 @@ def reason_finding(message: str, file: SchemaFile) -> Finding:
         (match.group("type"), match.group("description")) if match else ("INCOMPATIBLE", message)
     )
     path = _PATH.search(description)
-    position = locate(file.text, path.group("path")) if path else None
-    return Finding(
-        file=file.display,
-        line=position[0] if position else None,
-        column=position[1] if position else None,
-        rule=rule,
-        message=description,
-        case=file.subject,
+    pointer = path.group("path") if path else None
+    return finding_at(
+        file.text, pointer, file=file.display, rule=rule, message=description, case=file.subject
     )
 
 
@@ -235,14 +229,8 @@ def _parse(
     try:
         return parse_schema(schema_type, text, references), []
     except InvalidSchemaError as error:
-        position = locate(text, error.path) if error.path else None
-        finding = Finding(
-            file=display,
-            line=position[0] if position else None,
-            column=position[1] if position else None,
-            rule="INVALID_SCHEMA",
-            message=str(error),
-            case=case,
+        finding = finding_at(
+            text, error.path, file=display, rule="INVALID_SCHEMA", message=str(error), case=case
         )
         return None, [finding]
 

@@ -18,7 +18,7 @@ from client import event_type_problem
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile, display_path
 from registry.compatibility import SchemaType
-from registry.reporting import Case, Finding, Report, locate
+from registry.reporting import Case, Finding, Report, finding_at
 
 LINT_TOOL = "accord schema lint"
 ENVELOPE_FIELDS = (
@@ -245,15 +245,7 @@ def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[Finding]:
 
 
 def _finding(file: SchemaFile, rule: str, pointer: str, message: str) -> Finding:
-    position = locate(file.text, pointer)
-    return Finding(
-        file=file.display,
-        line=position[0] if position else None,
-        column=position[1] if position else None,
-        rule=rule,
-        message=message,
-        case=file.subject,
-    )
+    return finding_at(file.text, pointer, file=file.display, rule=rule, message=message, case=file.subject)
 
 
 def _shape_of(file: SchemaFile) -> Shape | None:

@@ -110,11 +110,12 @@ class _Optional(Matcher):
 
 
 @dataclass(frozen=True, slots=True)
-class _OneOf(Matcher):
+class _Alternatives(Matcher):
     alternatives: tuple[Spec, ...] = field(default=())
+    keyword: str = "oneOf"  # exactly one matches; "anyOf": at least one
 
     def schema(self) -> JsonSchema:
-        return {"oneOf": [compile_spec(alternative) for alternative in self.alternatives]}
+        return {self.keyword: [compile_spec(alternative) for alternative in self.alternatives]}
 
     def example(self, choice: Choice) -> Any:
         index = min(choice.branch, len(self.alternatives) - 1)
@@ -212,7 +213,14 @@ def one_of(*alternatives: Spec) -> Matcher:
     """Exactly one of the alternatives matches (variants of a payload, e.g. card or bank transfer)."""
     if len(alternatives) < 2:
         raise MatcherError("one_of() needs at least two alternatives")
-    return _checked(_OneOf(tuple(alternatives)))
+    return _checked(_Alternatives(tuple(alternatives)))
+
+
+def any_of(*alternatives: Spec) -> Matcher:
+    """At least one of the alternatives matches (Pact's OR of matching rules)."""
+    if len(alternatives) < 2:
+        raise MatcherError("any_of() needs at least two alternatives")
+    return _checked(_Alternatives(tuple(alternatives), "anyOf"))
 
 
 def compile_spec(spec: Spec) -> JsonSchema:

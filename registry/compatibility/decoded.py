@@ -114,7 +114,7 @@ class _Converter:
 
     def _record(self, schema: dict[str, Any], namespace: str) -> JsonSchema:
         own = _namespace_of(schema, namespace)
-        full = _full_name(str(schema.get("name", "")), namespace)
+        full = _full_name(str(schema.get("name", "")), own)
         fields = schema.get("fields", [])
         self.visiting.add(full)
         try:
@@ -149,8 +149,8 @@ def _collect(schema: Any, namespace: str, named: dict[str, Any]) -> None:
         return
     kind = schema.get("type")
     if kind in _NAMED and isinstance(schema.get("name"), str):
-        named[_full_name(schema["name"], namespace)] = schema
         namespace = _namespace_of(schema, namespace)
+        named[_full_name(schema["name"], namespace)] = schema
     if kind in ("record", "error"):
         for field in schema.get("fields", []):
             if isinstance(field, dict):
@@ -164,7 +164,9 @@ def _collect(schema: Any, namespace: str, named: dict[str, Any]) -> None:
 
 
 def _full_name(name: str, namespace: str) -> str:
-    return name if "." in name or not namespace else f"{namespace}.{name}"
+    if "." in name or not namespace:
+        return name
+    return f"{namespace}.{name}"
 
 
 def _namespace_of(schema: dict[str, Any], enclosing: str) -> str:

@@ -35,13 +35,14 @@ class Finding:
     consumer: str | None = None  # "inventory-service@abc123"
 
     def to_dict(self) -> dict[str, Any]:
-        return {item.name: getattr(self, item.name) for item in fields(self)}
+        """The registry's JSON form (camelCase)."""
+        return {_camel(item.name): getattr(self, item.name) for item in fields(self)}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Finding:
-        known = {item.name for item in fields(cls)}
-        values = {key: value for key, value in raw.items() if key in known}
-        return cls(**{**values, "check": Check(values["check"])})
+        values: dict[str, Any] = {item.name: raw.get(_camel(item.name)) for item in fields(cls)}
+        values["check"] = Check(values["check"])
+        return cls(**values)
 
     def describe(self) -> str:
         """One readable line: where, what is wrong, against whom."""
@@ -94,3 +95,8 @@ class Verification:
         for pair in self.pairs:
             seen.extend(finding for finding in pair.findings if finding not in seen)
         return seen
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

@@ -10,7 +10,7 @@ _DESCRIPTIONS = {
     400: "Malformed JSON body (error code 400)",
     404: "Not found (error codes 40401-40409, or 404 for an unknown path)",
     406: "No acceptable media type (error code 406)",
-    409: "Incompatible schema (error code 409)",
+    409: "Incompatible schema (error code 409), or it breaks a consumer's published expectation (40910)",
     413: "Request body too large (error code 413)",
     415: "Unsupported media type (error code 415)",
     422: "Invalid input (error codes 422 and 42201-42208)",

@@ -76,16 +76,7 @@ def publish_samples(
 
 def list_samples(*, session: Session, producer: str, version: str) -> list[SamplePayload]:
     row = _published(session, application=producer, version=version)
-    return [
-        SamplePayload(
-            scenario=sample.scenario,
-            envelope=orjson.loads(sample.envelope),
-            schema_type=sample.schema_type,  # type: ignore[arg-type]
-            schema=sample.schema_text,
-            generated=sample.generated,
-        )
-        for sample in store.list_samples(session, version_ids=[_id(row)])
-    ]
+    return [_sample_payload(sample) for sample in store.list_samples(session, version_ids=[_id(row)])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +100,32 @@ def relevant_expectations(
         if event_types is None or row.event_type in event_types:
             by_version.setdefault(row.version_id, []).append(_expectation_payload(row))
     return [
-        PublishedExpectations(version.application, version.version, by_version[version.id])
+        PublishedExpectations(version.application, version.version, by_version[_id(version)])
         for version in versions
-        if version.id in by_version
+        if _id(version) in by_version
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSamples:
+    """The samples of one producer version that counts (latest or deployed)."""
+
+    producer: str
+    version: str
+    samples: list[SamplePayload]
+
+
+def relevant_samples(*, session: Session, event_types: Sequence[str] | None) -> list[PublishedSamples]:
+    """The samples of every producer version that counts, optionally only for some event types."""
+    versions = _versions_that_count(session)
+    by_version: dict[int, list[SamplePayload]] = {}
+    for row in store.list_samples(session, version_ids=[_id(version) for version in versions]):
+        if event_types is None or row.event_type in event_types:
+            by_version.setdefault(row.version_id, []).append(_sample_payload(row))
+    return [
+        PublishedSamples(version.application, version.version, by_version[_id(version)])
+        for version in versions
+        if _id(version) in by_version
     ]
 
 
@@ -372,6 +386,16 @@ def _sample_row(index: int, sample: SamplePayload) -> ContractSample:
         schema_type=sample.schema_type,
         schema_text=sample.schema_,
         generated=sample.generated,
+    )
+
+
+def _sample_payload(row: ContractSample) -> SamplePayload:
+    return SamplePayload(
+        scenario=row.scenario,
+        envelope=orjson.loads(row.envelope),
+        schema_type=row.schema_type,  # type: ignore[arg-type]
+        schema=row.schema_text,
+        generated=row.generated,
     )
 
 

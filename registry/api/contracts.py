@@ -37,6 +37,12 @@ class ConsumerExpectationsRead(BaseModel):
     expectations: list[dict[str, Any]]
 
 
+class ProducerSamplesRead(BaseModel):
+    producer: str
+    version: str
+    samples: list[dict[str, Any]]
+
+
 def _render(content: Any, media_type: str) -> RegistryJSONResponse:
     if isinstance(content, BaseModel):
         content = content.model_dump(mode="json", by_alias=True)
@@ -130,6 +136,31 @@ def get_samples(
 ) -> RegistryJSONResponse:
     samples = contract_service.list_samples(session=session, producer=producer, version=version)
     return _render(SamplesPayload(samples=samples), media_type)
+
+
+@router.get(
+    "/samples",
+    response_model=list[ProducerSamplesRead],
+    responses=error_responses(),
+    summary="The samples of every producer version that counts (latest, deployed or released)",
+)
+def get_relevant_samples(
+    session: SessionDep,
+    media_type: MediaTypeDep,
+    event_type: Annotated[
+        list[str] | None, Query(alias="eventType", description="only these event types")
+    ] = None,
+) -> RegistryJSONResponse:
+    published = contract_service.relevant_samples(session=session, event_types=event_type)
+    content = [
+        {
+            "producer": item.producer,
+            "version": item.version,
+            "samples": [sample.model_dump(mode="json", by_alias=True) for sample in item.samples],
+        }
+        for item in published
+    ]
+    return json_response(content, media_type=media_type)
 
 
 @router.post(

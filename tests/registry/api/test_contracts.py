@@ -122,6 +122,11 @@ def test_samples_publish_read_back_and_are_checked(client: TestClient) -> None:
     assert response.json()["count"] == 1
     body = client.get("/contracts/producers/order-service/versions/a1/samples").json()
     assert body["samples"] == [{**sample, "generated": False}]
+    relevant = client.get("/contracts/samples", params={"eventType": "OrderCreated"}).json()
+    assert relevant == [
+        {"producer": "order-service", "version": "a1", "samples": [{**sample, "generated": False}]}
+    ]
+    assert client.get("/contracts/samples", params={"eventType": "OrderPaid"}).json() == []
     bad = client.put(
         "/contracts/producers/order-service/versions/a2/samples",
         json={"samples": [{"envelope": {"data": {}}}]},
@@ -297,6 +302,7 @@ def test_the_contract_api_is_in_the_openapi_document(client: TestClient) -> None
     assert contract_paths == {
         "/contracts/consumers/{consumer}/versions/{version}/expectations",
         "/contracts/expectations",
+        "/contracts/samples",
         "/contracts/producers/{producer}/versions/{version}/samples",
         "/contracts/results",
         "/contracts/matrix",

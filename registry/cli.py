@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from contracts.cli import app as contracts_app
 from registry import migrations
 from registry.config import Settings
 from registry.logs import logging_config
 
 app = typer.Typer(help="Accord: a schema registry that speaks the Confluent Schema Registry API.")
+app.add_typer(contracts_app, name="contracts")
 
 
 @app.command()

@@ -53,7 +53,8 @@ ORDER = json.dumps({"type": "record", "name": "OrderCreated", "fields": [
 
 def test_place_order(contract_producer):
     contract_producer.register("OrderCreated", ORDER)
-    contract_producer.bus.publish(Envelope.new("OrderCreated", {"orderId": "o-1", "total": 9.5}, source="order-service"))
+    event = Envelope.new("OrderCreated", {"orderId": "o-1", "total": 9.5}, source="order-service")
+    contract_producer.bus.publish(event)
 """
 
 

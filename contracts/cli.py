@@ -20,7 +20,7 @@ from rich.table import Table
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
-from contracts.findings import Finding, Verification
+from contracts.findings import Check, Finding, Verification
 from contracts.generation import generate_samples
 from contracts.pact import import_pact
 from contracts.remote import ContractRegistry
@@ -276,16 +276,16 @@ def _report(result: Verification, origin: str) -> reporting.Report:
 
 
 def _reported(finding: Finding, case: str | None, origin: str) -> reporting.Finding:
-    where = f"sample '{finding.sample}'" if finding.sample else (finding.schema or finding.event_type)
-    detail = []
-    if finding.expected is not None:
-        detail.append(f"expected {finding.expected}")
-    if finding.found is not None:
-        detail.append(f"found {finding.found}")
-    suffix = f" ({'; '.join(detail)})" if detail else ""
+    message = finding.describe()
+    if finding.check is not Check.SCHEMA_EXPECTATION:  # a schema gap's message already says both sides
+        detail = [
+            f"{label} {value}" for label, value in (("expected", finding.expected), ("found", finding.found))
+        ]
+        shown = [part for part in detail if not part.endswith(" None")]
+        message += f" ({'; '.join(shown)})" if shown else ""
     return reporting.Finding(
         file=_schema_file(finding.schema) or origin,
-        message=f"{finding.event_type} {where} at {finding.path}: {finding.message}{suffix}",
+        message=message,
         rule=finding.check.value,
         severity=reporting.Severity(finding.severity),
         case=case,

@@ -8,7 +8,9 @@ consumer sees them. Generation is derandomized: the same schema gives the same s
 
 from __future__ import annotations
 
+import hashlib
 import io
+import random
 from datetime import UTC
 from typing import Any
 
@@ -55,7 +57,14 @@ def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> 
 def _avro_values(text: str, count: int) -> list[Any]:
     parsed = fastavro.parse_schema(orjson.loads(text))
     values = []
-    for raw in generate_many(parsed, count):
+    # fastavro draws from the global random generator: seed it from the schema, then restore it
+    state = random.getstate()
+    random.seed(hashlib.sha256(text.encode()).digest())
+    try:
+        raws = list(generate_many(parsed, count))
+    finally:
+        random.setstate(state)
+    for raw in raws:
         buffer = io.BytesIO()
         fastavro.schemaless_writer(buffer, parsed, raw)
         buffer.seek(0)

@@ -10,9 +10,10 @@ deployed or released to any environment. Older versions nobody runs cannot block
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 import jsonschema
 import orjson
@@ -36,6 +37,9 @@ from registry.contract_wire import (
     SamplePayload,
 )
 from registry.models import ContractExpectation, ContractResult, ContractSample, ContractVersion
+
+Item = TypeVar("Item")
+Row = TypeVar("Row", ContractExpectation, ContractSample)
 
 # -- publishing -----------------------------------------------------------------------------------
 
@@ -80,50 +84,41 @@ def list_samples(*, session: Session, producer: str, version: str) -> list[Sampl
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedExpectations:
-    """The expectations of one consumer version that counts (latest or deployed)."""
+class Published(Generic[Item]):
+    """What one application version that counts (latest or deployed) published: expectations or samples."""
 
-    consumer: str
+    application: str
     version: str
-    expectations: list[ExpectationPayload]
+    items: list[Item]
 
 
 def relevant_expectations(
     *, session: Session, event_types: Sequence[str] | None
-) -> list[PublishedExpectations]:
+) -> list[Published[ExpectationPayload]]:
     """The expectations of every consumer version that counts, optionally only for some event types."""
-    versions = _versions_that_count(session)
-    by_version: dict[int, list[ExpectationPayload]] = {}
-    for row in store.list_expectations(
-        session, version_ids=[version.id for version in versions if version.id]
-    ):
-        if event_types is None or row.event_type in event_types:
-            by_version.setdefault(row.version_id, []).append(_expectation_payload(row))
-    return [
-        PublishedExpectations(version.application, version.version, by_version[_id(version)])
-        for version in versions
-        if _id(version) in by_version
-    ]
+    return _of_versions_that_count(session, store.list_expectations, _expectation_payload, event_types)
 
 
-@dataclass(frozen=True, slots=True)
-class PublishedSamples:
-    """The samples of one producer version that counts (latest or deployed)."""
-
-    producer: str
-    version: str
-    samples: list[SamplePayload]
-
-
-def relevant_samples(*, session: Session, event_types: Sequence[str] | None) -> list[PublishedSamples]:
+def relevant_samples(
+    *, session: Session, event_types: Sequence[str] | None
+) -> list[Published[SamplePayload]]:
     """The samples of every producer version that counts, optionally only for some event types."""
+    return _of_versions_that_count(session, store.list_samples, _sample_payload, event_types)
+
+
+def _of_versions_that_count(
+    session: Session,
+    load: Callable[..., Sequence[Row]],
+    to_payload: Callable[[Row], Item],
+    event_types: Sequence[str] | None,
+) -> list[Published[Item]]:
     versions = _versions_that_count(session)
-    by_version: dict[int, list[SamplePayload]] = {}
-    for row in store.list_samples(session, version_ids=[_id(version) for version in versions]):
+    by_version: dict[int, list[Item]] = {}
+    for row in load(session, version_ids=[_id(version) for version in versions]):
         if event_types is None or row.event_type in event_types:
-            by_version.setdefault(row.version_id, []).append(_sample_payload(row))
+            by_version.setdefault(row.version_id, []).append(to_payload(row))
     return [
-        PublishedSamples(version.application, version.version, by_version[_id(version)])
+        Published(version.application, version.version, by_version[_id(version)])
         for version in versions
         if _id(version) in by_version
     ]

@@ -12,6 +12,7 @@ from registry import contract_service
 from registry.api.deps import MediaTypeDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.contract_service import Published
 from registry.contract_wire import (
     CanIDeployRead,
     DeploymentPayload,
@@ -41,6 +42,17 @@ class ProducerSamplesRead(BaseModel):
     producer: str
     version: str
     samples: list[dict[str, Any]]
+
+
+def _listing(published: list[Published[Any]], role: str, key: str) -> list[dict[str, Any]]:
+    return [
+        {
+            role: item.application,
+            "version": item.version,
+            key: [entry.model_dump(mode="json", by_alias=True) for entry in item.items],
+        }
+        for item in published
+    ]
 
 
 def _render(content: Any, media_type: str) -> RegistryJSONResponse:
@@ -96,15 +108,7 @@ def get_relevant_expectations(
     ] = None,
 ) -> RegistryJSONResponse:
     published = contract_service.relevant_expectations(session=session, event_types=event_type)
-    content = [
-        {
-            "consumer": item.consumer,
-            "version": item.version,
-            "expectations": [e.model_dump(mode="json", by_alias=True) for e in item.expectations],
-        }
-        for item in published
-    ]
-    return json_response(content, media_type=media_type)
+    return json_response(_listing(published, "consumer", "expectations"), media_type=media_type)
 
 
 @router.put(
@@ -152,15 +156,7 @@ def get_relevant_samples(
     ] = None,
 ) -> RegistryJSONResponse:
     published = contract_service.relevant_samples(session=session, event_types=event_type)
-    content = [
-        {
-            "producer": item.producer,
-            "version": item.version,
-            "samples": [sample.model_dump(mode="json", by_alias=True) for sample in item.samples],
-        }
-        for item in published
-    ]
-    return json_response(content, media_type=media_type)
+    return json_response(_listing(published, "producer", "samples"), media_type=media_type)
 
 
 @router.post(

@@ -76,7 +76,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="time per case")
     seconds = parser.parse_args().seconds
     cases = {"check 1": (check_1, check_1_floor), "check 2": (check_2, check_2_floor)}
-    print(f"{'case':10} {'accord p50':>12} {'accord p99':>12} {'floor p50':>12} {'floor p99':>12} {'ratio':>7}")
+    print(
+        f"{'case':10} {'accord p50':>12} {'accord p99':>12} {'floor p50':>12} {'floor p99':>12} {'ratio':>7}"
+    )
     for name, (accord, floor) in cases.items():
         accord(), floor()  # warm caches
         times: dict[str, list[float]] = {"accord": [], "floor": []}

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import registry.reporting as reporting
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
@@ -26,7 +27,6 @@ from contracts.pact import import_pact
 from contracts.remote import ContractRegistry
 from contracts.samples import ProducerSamples, read_samples
 from contracts.verification import ProducerSide, producer_side, verify
-from registry import reporting
 
 app = typer.Typer(help="Contract tests: publish expectations and samples, verify them, ask can-i-deploy.")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from contracts.cli import app as contracts_app
 from registry.cli import schema, server, transfer
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app.command()(server.migrate)
 app.add_typer(schema.app, name="schema")
 app.command("export")(transfer.export)
 app.command("import")(transfer.import_)
+app.add_typer(contracts_app, name="contracts")
 
 
 def main() -> None:

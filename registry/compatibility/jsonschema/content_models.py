@@ -47,6 +47,9 @@ class ObjectModel:
     rest: Node | None = None  # None: remaining keys may carry anything
     rest_keyword: str = "additionalProperties"
     rest_exempt: frozenset[str] = frozenset()  # keys another conjunct evaluates: `unevaluated*` skips them
+    # python-jsonschema's 2019-09 validator applies `unevaluatedProperties` even to keys that a schema for
+    # `additionalProperties` evaluated; a reader's then constrains the remaining keys too.
+    unevaluated_too: Node | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -64,6 +67,8 @@ class ObjectModel:
         )
         if not found and self.rest is not None and key not in self.rest_exempt:
             found.append(Governed(self.rest, self.rest_keyword, ""))
+        if self.unevaluated_too is not None and (not found or found[-1].keyword == self.rest_keyword):
+            found.append(Governed(self.unevaluated_too, "unevaluatedProperties", ""))
         return found
 
 
@@ -87,6 +92,13 @@ def object_model(node: Node | None, parts: list[Part], *, reader: bool) -> Objec
     unevaluated = node.get("unevaluatedProperties")
     if additional is not None:
         model.rest = _unless_true(node.child(additional))
+        if (
+            reader
+            and unevaluated is not None
+            and node.draft.name == "2019-09"
+            and isinstance(additional, dict)
+        ):
+            model.unevaluated_too = _unless_true(node.child(unevaluated))
     elif unevaluated is not None and _unevaluated_applies(node, parts, reader=reader, keyword="properties"):
         model.rest = _unless_true(node.child(unevaluated))
         model.rest_keyword = "unevaluatedProperties"

@@ -225,34 +225,45 @@ def _compare_rest(comparison: Comparison, before: ObjectModel, after: ObjectMode
             _pattern_removed(
                 comparison, after, pattern, schema, child_path(path, "patternProperties", pattern)
             )
-    keyword = after.rest_keyword if after.rest is not None else before.rest_keyword
-    prefix = "UNEVALUATED_PROPERTIES" if keyword == "unevaluatedProperties" else "ADDITIONAL_PROPERTIES"
-    where = child_path(path, keyword)
     if after.rest is None:
         if before.rest is not None:
+            prefix = _rest_prefix(before.rest_keyword)
             change = "ADDED" if before.rest.contents is False else "EXTENDED"
-            comparison.add(T(f"{prefix}_{change}"), where)
-        return
+            comparison.add(T(f"{prefix}_{change}"), child_path(path, before.rest_keyword))
+    else:
+        _compare_reader_rest(comparison, before, after, after.rest, after.rest_keyword, path)
+    if after.unevaluated_too is not None:
+        _compare_reader_rest(comparison, before, after, after.unevaluated_too, "unevaluatedProperties", path)
+
+
+def _rest_prefix(keyword: str) -> str:
+    return "UNEVALUATED_PROPERTIES" if keyword == "unevaluatedProperties" else "ADDITIONAL_PROPERTIES"
+
+
+def _compare_reader_rest(
+    comparison: Comparison, before: ObjectModel, after: ObjectModel, rest: Node, keyword: str, path: str
+) -> None:
+    prefix, where = _rest_prefix(keyword), child_path(path, keyword)
     # Keys another writer conjunct evaluates are unconstrained here; the reader's rest may reach them.
     leftover = before.rest_exempt - after.properties.keys() - after.rest_exempt
     if before.rest is None or leftover:
-        check = implied(comparison, [], [Governed(after.rest, keyword, "")], where)
+        check = implied(comparison, [], [Governed(rest, keyword, "")], where)
         if not check.compatible:
-            change = "REMOVED" if after.rest.contents is False else "NARROWED"
+            change = "REMOVED" if rest.contents is False else "NARROWED"
             comparison.add(
                 T(f"{prefix}_{change}"),
                 where,
                 f"the {comparison.writer} schema allows undeclared keys with any value; the "
                 f"{comparison.reader} schema's {keyword} "
-                + ("forbids them" if after.rest.contents is False else f"restricts them: {reasons(check)}"),
+                + ("forbids them" if rest.contents is False else f"restricts them: {reasons(check)}"),
             )
         if before.rest is None:
             return
     if before.rest.contents is False:
-        if after.rest.contents is not False:
+        if rest.contents is not False:
             comparison.add(T(f"{prefix}_ADDED"), where)
         return
-    if after.rest.contents is False:
+    if rest.contents is False:
         comparison.add(
             T(f"{prefix}_REMOVED"),
             where,
@@ -260,7 +271,7 @@ def _compare_rest(comparison: Comparison, before: ObjectModel, after: ObjectMode
             "allows",
         )
         return
-    comparison.compare(before.rest, after.rest, where, descend=True)
+    comparison.compare(before.rest, rest, where, descend=True)
 
 
 def _pattern_removed(

@@ -66,13 +66,23 @@ def _check_backward_verdict(
     candidates = _drawn(data, lambda: violations_of(old_document, new_document, draft), "old and not new")
     candidates += _drawn(data, lambda: instances_of(old_document, draft), "instances of the old schema")
     for instance in candidates:
-        if not is_valid(old_document, instance):
+        if not _validity(old_document, instance):
             # The generator and python-jsonschema disagree on some formats (an "email" of one character).
             event("generated instance rejected by the old schema, not checked")
             continue
-        assert is_valid(new_document, instance), (
+        assert _validity(new_document, instance) is not False, (
             f"BACKWARD was granted, yet the new schema rejects {instance!r}"
         )
+
+
+def _validity(document: Any, instance: Any) -> bool | None:
+    """python-jsonschema's verdict; None where it crashes (its draft 6/7 `additionalItems` takes `len()` of a
+    boolean `items`)."""
+    try:
+        return is_valid(document, instance)
+    except TypeError:
+        event("python-jsonschema cannot validate against this schema")
+        return None
 
 
 @pytest.mark.parametrize("kind", KINDS)

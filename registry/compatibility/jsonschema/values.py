@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,14 +71,16 @@ _ATOMS_BY_TYPE = {
 
 def type_atoms(type_keyword: Any, draft: Draft) -> frozenset[str]:
     """The atoms a `type` keyword (a name or a list of names) admits."""
-    names = [type_keyword] if isinstance(type_keyword, str) else list(type_keyword)
-    atoms: set[str] = set()
-    for name in names:
-        if name == "integer" and draft.legacy_numbers:
-            atoms.add("int")
-        else:
-            atoms |= _ATOMS_BY_TYPE.get(name, frozenset())
-    return frozenset(atoms)
+    if isinstance(type_keyword, str):
+        return _atoms_of_name(type_keyword, legacy=draft.legacy_numbers)
+    return frozenset().union(*(_atoms_of_name(name, legacy=draft.legacy_numbers) for name in type_keyword))
+
+
+@cache
+def _atoms_of_name(name: str, *, legacy: bool) -> frozenset[str]:
+    if name == "integer" and legacy:
+        return frozenset({"int"})
+    return _ATOMS_BY_TYPE.get(name, frozenset())
 
 
 def atom_of(value: Any) -> str:

@@ -18,6 +18,8 @@ recursive, can exhaust the stack:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -116,7 +118,7 @@ class _Resolution:
         while self.unexplored:
             self._explore(self.unexplored.pop())
         self._settle()
-        return self._report(top)
+        return self._findings(top, with_reasons=True)
 
     # Step 1: explore.
 
@@ -228,48 +230,52 @@ class _Resolution:
     # Step 2: settle.
 
     def _settle(self) -> None:
-        failing = deque(
-            pair
-            for pair in self.pairs.values()
-            if (
-                pair.open_choices == 0
-                if pair.is_choice
-                else any(isinstance(e, Finding) for e in pair.entries)
-            )
-        )
-        for pair in failing:
-            pair.compatible = False
-        while failing:
-            failed = failing.popleft()
-            for dependent in failed.dependents:
-                if not dependent.compatible:
-                    continue
-                if dependent.is_choice:
-                    dependent.open_choices -= 1
-                    if dependent.open_choices:
-                        continue
-                dependent.compatible = False
-                failing.append(dependent)
+        failing = _failing_pairs(self.pairs.values(), assumed=set())
+        for pair in self.pairs.values():
+            pair.compatible = id(pair) not in failing
 
     # Step 3: report.
 
-    def _report(self, top: _Pair) -> list[Finding]:
+    def _findings(
+        self, top: _Pair, *, with_reasons: bool, assumed: AbstractSet[int] = frozenset()
+    ) -> list[Finding]:
+        if all(isinstance(entry, _Edge) and entry.child.compatible for entry in top.entries):
+            return []
+        # Leaving out the echoes of a recursive type's failure reads better, but the verdict must
+        # never depend on it: if nothing else is left, report everything.
+        return self._report(
+            top, with_reasons=with_reasons, skip_echoes=True, assumed=assumed
+        ) or self._report(top, with_reasons=with_reasons, skip_echoes=False)
+
+    def _report(
+        self, top: _Pair, *, with_reasons: bool, skip_echoes: bool, assumed: AbstractSet[int] = frozenset()
+    ) -> list[Finding]:
+        """The findings of the failing pairs under `top`, in schema order, each pair once.
+
+        With `skip_echoes`, a union is not reported when it fails only because a pair already being
+        reported further up fails, as when a recursive type reaches itself: Apache's checker counts
+        the pairs it is still checking as compatible, and reports the cause where it is. `assumed`
+        are such pairs from an enclosing walk.
+        """
         findings: list[Finding] = []
         visited: set[int] = set()
-        walking: list[tuple[Any, tuple[Step, ...]]] = [(iter(top.entries), ())]
+        on_path: set[int] = set(assumed)
+        walking: list[tuple[Any, tuple[Step, ...], _Pair]] = [(iter(top.entries), (), top)]
         while walking:
-            entries, prefix = walking[-1]
+            entries, prefix, pair = walking[-1]
             entry = next(entries, None)
             if entry is None:
                 walking.pop()
+                on_path.discard(id(pair))
             elif isinstance(entry, Finding):
                 findings.append(entry.under(prefix))
             elif not entry.child.compatible:
                 child = entry.child
                 path = prefix + entry.steps
                 if child.is_choice:
-                    assert isinstance(child.reader, Union)
-                    reason = self._closest_choice_reason(child)
+                    if skip_echoes and not _fails_assuming(child, on_path):
+                        continue
+                    reason = self._closest_choice_reason(child, on_path) if with_reasons else None
                     findings.append(
                         Finding(
                             MISSING_UNION_BRANCH,
@@ -282,12 +288,13 @@ class _Resolution:
                     )
                 elif id(child) not in visited:
                     visited.add(id(child))
-                    walking.append((iter(child.entries), path))
+                    on_path.add(id(child))
+                    walking.append((iter(child.entries), path, child))
         return findings
 
-    def _closest_choice_reason(self, choice: _Pair) -> Finding | None:
+    def _closest_choice_reason(self, choice: _Pair, assumed: AbstractSet[int]) -> Finding | None:
         """Why the reader branch that looks meant for the writer's type (same kind and name) does not
-        fit, found by a separate small walk."""
+        fit, found by a separate walk."""
         assert isinstance(choice.reader, Union)
         closest = _closest_branch(choice.reader, choice.writer)
         if closest is None:
@@ -296,8 +303,60 @@ class _Resolution:
         branch_pair = self.pairs.get((id(branch), id(choice.writer)))
         if branch_pair is None:
             return _closest_branch_reason(choice.reader, choice.writer)
-        inner = self._report(_Pair(branch, choice.writer, entries=[_Edge((index,), branch_pair, None)]))
+        top = _Pair(branch, choice.writer, entries=[_Edge((index,), branch_pair, None)])
+        inner = self._findings(top, with_reasons=False, assumed=assumed | {id(choice)})
         return inner[0] if inner else None
+
+
+def _failing_pairs(pairs: Iterable[_Pair], assumed: AbstractSet[int]) -> set[int]:
+    """The ids of the incompatible pairs among `pairs`, as a greatest fixed point.
+
+    Every pair starts compatible. A pair fails when it has a finding or a part of it fails; a choice
+    fails when every branch it could use fails. Pairs in `assumed`, and pairs not among `pairs`,
+    count as compatible.
+    """
+    members = {id(pair): pair for pair in pairs if id(pair) not in assumed}
+    open_choices: dict[int, int] = {}
+    failing: deque[_Pair] = deque()
+    for key, pair in members.items():
+        if pair.is_choice:
+            candidates = [_edge(entry).child for entry in pair.entries]
+            # A branch that counts as compatible means the choice holds.
+            fits = any(id(candidate) not in members for candidate in candidates)
+            open_choices[key] = len(members) + 1 if fits else len(candidates)
+        elif any(isinstance(entry, Finding) for entry in pair.entries):
+            failing.append(pair)
+    failed = {id(pair) for pair in failing}
+    while failing:
+        for dependent in failing.popleft().dependents:
+            key = id(dependent)
+            if key not in members or key in failed:
+                continue
+            if dependent.is_choice:
+                open_choices[key] -= 1
+                if open_choices[key]:
+                    continue
+            failed.add(key)
+            failing.append(dependent)
+    return failed
+
+
+def _fails_assuming(choice: _Pair, assumed: AbstractSet[int]) -> bool:
+    """Whether `choice` still fails when the pairs in `assumed` count as compatible."""
+    reachable: dict[int, _Pair] = {}
+    pending = [choice]
+    while pending:
+        pair = pending.pop()
+        if id(pair) in reachable or id(pair) in assumed:
+            continue
+        reachable[id(pair)] = pair
+        pending.extend(entry.child for entry in pair.entries if isinstance(entry, _Edge))
+    return id(choice) in _failing_pairs(reachable.values(), assumed)
+
+
+def _edge(entry: Finding | _Edge) -> _Edge:
+    assert isinstance(entry, _Edge)
+    return entry
 
 
 def _shallow_verdict(reader: AvroType, writer: AvroType) -> bool | None:

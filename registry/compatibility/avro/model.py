@@ -23,7 +23,11 @@ PROMOTIONS: dict[str, frozenset[str]] = {
 
 
 class AvroType:
-    """A node of the type graph; `kind` is the Avro type name ("int", "record", "union", ...)."""
+    """A node of the type graph; `kind` is the Avro type name ("int", "record", "union", ...).
+
+    Records, enums, fixed types, arrays, maps and unions cache their `fingerprint` (see
+    normalization.fingerprint) once it is first asked for.
+    """
 
     __slots__ = ()
     kind: str
@@ -47,6 +51,7 @@ class Named(AvroType):
     aliases: frozenset[str]  # full names, resolved against the type's namespace
     doc: str | None
     attributes: dict[str, Any]
+    fingerprint: bytes | None = field(default=None, init=False, repr=False)  # see normalization
 
     @property
     def name(self) -> str:
@@ -121,6 +126,7 @@ class Array(AvroType):
     kind: str = field(default="array", init=False)
     items: AvroType
     attributes: dict[str, Any] = field(default_factory=dict)
+    fingerprint: bytes | None = field(default=None, init=False, repr=False)
 
 
 @dataclass(eq=False, slots=True)
@@ -128,12 +134,14 @@ class Map(AvroType):
     kind: str = field(default="map", init=False)
     values: AvroType
     attributes: dict[str, Any] = field(default_factory=dict)
+    fingerprint: bytes | None = field(default=None, init=False, repr=False)
 
 
 @dataclass(eq=False, slots=True)
 class Union(AvroType):
     kind: str = field(default="union", init=False)
     branches: tuple[AvroType, ...]
+    fingerprint: bytes | None = field(default=None, init=False, repr=False)
 
 
 def plain_primitive(kind: str) -> Primitive:

@@ -9,6 +9,7 @@ how names are qualified or how a primitive is spelled ("int" or {"type": "int"})
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import orjson
@@ -27,6 +28,16 @@ from registry.compatibility.avro.model import (
 )
 
 _LOGICAL_KEYS = ("logicalType", "precision", "scale")
+
+
+def fingerprint(avro_type: Array | Map | Union | Named) -> bytes:
+    """A digest of the type as a whole, with every named type it reaches spelled out where first met:
+    equal fingerprints mean the same type graph, which always reads its own data. Computed once per
+    type, so comparing an unchanged part of a schema with its earlier version is a cheap equality."""
+    if avro_type.fingerprint is None:
+        text = orjson.dumps(_Normalizer(frozenset()).form(avro_type))
+        avro_type.fingerprint = hashlib.blake2b(text, digest_size=16).digest()
+    return avro_type.fingerprint
 
 
 def normalize(root: AvroType, predefined: frozenset[str]) -> str:

@@ -204,7 +204,25 @@ class _Parser:
                     field_pointer + "/name",
                 )
             record.add_field(field)
+        self._check_field_aliases(record, pointer)
         return record
+
+    def _check_field_aliases(self, record: Record, pointer: str) -> None:
+        """A writer field may feed one reader field only: readers disagree on which of two fields that
+        name or alias it gets, so such a record is ambiguous."""
+        claimed = {field.name: f"field {field.index}" for field in record.fields}
+        for field in record.fields:
+            for alias_index, alias in enumerate(field.aliases):
+                if alias == field.name:
+                    continue
+                if alias in claimed:
+                    raise self._error(
+                        f'Field "{field.name}" has the alias "{alias}", which {claimed[alias]} of record '
+                        f'"{record.full_name}" already names; data with a field "{alias}" would feed two '
+                        "fields. Remove the alias or rename one of the fields",
+                        f"{pointer}/fields/{field.index}/aliases/{alias_index}",
+                    )
+                claimed[alias] = f"an alias of field {field.index}"
 
     def _field(self, index: int, node: Any, pointer: str, namespace: str | None, record: Record) -> Field:
         if not isinstance(node, dict):

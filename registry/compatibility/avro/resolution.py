@@ -13,6 +13,13 @@ recursive, can exhaust the stack:
    and that spreads to the nodes that depend on it. Recursive types therefore resolve exactly.
 3. Report: from the root, walk the incompatible nodes in schema order and collect their findings,
    each with its JSON-pointer path in the reader schema.
+
+Where Apache's Python checker differs, the engine follows the specification and Java (which
+Confluent's registry runs): a short alias is resolved against its type's namespace; a reader field
+missing from the writer is READER_FIELD_MISSING_DEFAULT_VALUE even when its enum type has a default
+(Apache compares that enum with the whole writer record and says TYPE_MISMATCH); and a recursive
+type is settled exactly, where Apache's memo can keep a result computed on an assumption that later
+fails.
 """
 
 from __future__ import annotations
@@ -29,13 +36,13 @@ from registry.compatibility.avro.model import (
     Array,
     AvroType,
     Enum,
-    Field,
     Fixed,
     Map,
     Named,
     Record,
     Union,
 )
+from registry.compatibility.avro.normalization import fingerprint
 
 NAME_MISMATCH = "NAME_MISMATCH"
 FIXED_SIZE_MISMATCH = "FIXED_SIZE_MISMATCH"
@@ -147,7 +154,7 @@ class _Resolution:
             return
         reader_kind, writer_kind = reader.kind, writer.kind
         if reader_kind == writer_kind:
-            if reader_kind in PRIMITIVE_KINDS:
+            if reader_kind in PRIMITIVE_KINDS or _identical(reader, writer):
                 return
             if isinstance(reader, (Enum, Fixed)):
                 pair.entries.extend(_named_findings(steps, reader, writer, writer_branch))
@@ -207,8 +214,9 @@ class _Resolution:
     def _explore_records(self, pair: _Pair, reader: Record, writer: Record) -> None:
         if not reader.answers_to(writer):
             pair.entries.append(Finding(NAME_MISMATCH, ("name",), reader, writer))
+        writer_fields = writer.fields_by_name
         for reader_field in reader.fields:
-            writer_field = writer.writer_field_for(reader_field)
+            writer_field = writer_fields.get(reader_field.name) or writer.writer_field_for(reader_field)
             if writer_field is None:
                 if not reader_field.has_default:
                     step = FieldStep(reader_field.index, reader_field.name)
@@ -219,10 +227,11 @@ class _Resolution:
                     )
                 continue
             reader_type, writer_type = reader_field.type, writer_field.type
-            # The common case, an unchanged primitive field, needs no steps built.
-            if reader_type is writer_type or (
-                reader_type.kind == writer_type.kind and reader_type.kind in PRIMITIVE_KINDS
-            ):
+            # The common case, an unchanged field, needs no steps built.
+            if reader_type is writer_type:
+                continue
+            kind = reader_type.kind
+            if kind == writer_type.kind and (kind in PRIMITIVE_KINDS or _identical(reader_type, writer_type)):
                 continue
             steps = (FieldStep(reader_field.index, reader_field.name), "type")
             self._compare(pair, steps, reader_type, writer_type, None)
@@ -308,6 +317,11 @@ class _Resolution:
         return inner[0] if inner else None
 
 
+def _identical(reader: Any, writer: Any) -> bool:
+    """Whether two types of the same non-primitive kind (so with a fingerprint) are the same graph."""
+    return (reader.fingerprint or fingerprint(reader)) == (writer.fingerprint or fingerprint(writer))
+
+
 def _failing_pairs(pairs: Iterable[_Pair], assumed: AbstractSet[int]) -> set[int]:
     """The ids of the incompatible pairs among `pairs`, as a greatest fixed point.
 
@@ -316,16 +330,16 @@ def _failing_pairs(pairs: Iterable[_Pair], assumed: AbstractSet[int]) -> set[int
     count as compatible.
     """
     members = {id(pair): pair for pair in pairs if id(pair) not in assumed}
-    open_choices: dict[int, int] = {}
-    failing: deque[_Pair] = deque()
-    for key, pair in members.items():
-        if pair.is_choice:
-            candidates = [_edge(entry).child for entry in pair.entries]
-            # A branch that counts as compatible means the choice holds.
-            fits = any(id(candidate) not in members for candidate in candidates)
-            open_choices[key] = len(members) + 1 if fits else len(candidates)
-        elif any(isinstance(entry, Finding) for entry in pair.entries):
-            failing.append(pair)
+    # A choice with a branch that counts as compatible holds, whatever else fails.
+    for key, pair in list(members.items()):
+        if pair.is_choice and any(id(_edge(entry).child) not in members for entry in pair.entries):
+            del members[key]
+    open_choices = {key: len(pair.entries) for key, pair in members.items() if pair.is_choice}
+    failing = deque(
+        pair
+        for pair in members.values()
+        if not pair.is_choice and any(isinstance(entry, Finding) for entry in pair.entries)
+    )
     failed = {id(pair) for pair in failing}
     while failing:
         for dependent in failing.popleft().dependents:
@@ -366,10 +380,10 @@ def _shallow_verdict(reader: AvroType, writer: AvroType) -> bool | None:
         return True
     if reader.kind != writer.kind:
         return writer.kind in PROMOTIONS.get(reader.kind, ())
+    if reader.kind in PRIMITIVE_KINDS or _identical(reader, writer):
+        return True
     if isinstance(reader, (Enum, Fixed)):
         return not _named_findings((), reader, writer, None)
-    if reader.kind in PRIMITIVE_KINDS:
-        return True
     return None
 
 
@@ -417,9 +431,3 @@ def _closest_branch_reason(union: Union, writer: AvroType) -> Finding | None:
 def _named(avro_type: AvroType) -> Named:
     assert isinstance(avro_type, Named)
     return avro_type
-
-
-def reader_field(finding: Finding) -> Field:
-    """The reader field a READER_FIELD_MISSING_DEFAULT_VALUE finding is about."""
-    assert isinstance(finding.detail, Field)
-    return finding.detail

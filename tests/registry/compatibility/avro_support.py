@@ -6,8 +6,12 @@ from __future__ import annotations
 import io
 import json
 import random
+from collections.abc import Sequence
 from typing import Any
 
+import avro.io
+import avro.name
+import avro.schema
 import fastavro
 from fastavro.utils import gen_data
 
@@ -23,7 +27,7 @@ def avro_reference(name: str, schema: Any, subject: str = "shared", version: int
     return ResolvedReference(name, subject, version, SchemaType.AVRO, json.dumps(schema))
 
 
-def parse(schema: Any, references: list[ResolvedReference] | tuple = ()) -> AvroSchema:
+def parse(schema: Any, references: Sequence[ResolvedReference] = ()) -> AvroSchema:
     return parse_avro(json.dumps(schema), references)
 
 
@@ -39,25 +43,51 @@ def forward_issues(old: AvroSchema, new: AvroSchema) -> list[tuple[str, str]]:
     return [(issue.type, issue.path) for issue in found]
 
 
-def fastavro_schema(schema: Any, references: list[ResolvedReference] | tuple = ()) -> Any:
+def fastavro_schema(schema: Any, references: Sequence[ResolvedReference] = ()) -> tuple[Any, dict[str, Any]]:
+    """The schema as fastavro parses it, and the named types it knows by full name."""
     named: dict[str, Any] = {}
     for reference in references:
         fastavro.parse_schema(json.loads(reference.text), named_schemas=named)
-    return fastavro.parse_schema(schema, named_schemas=named)
+    return fastavro.parse_schema(schema, named_schemas=named), named
 
 
-def write_and_read(writer: Any, reader: Any, count: int, seed: int = 0) -> list[Any]:
-    """Write `count` random data with the writer schema, read each back with the reader schema (both
-    parsed by fastavro), and return what was read; fastavro raises when it cannot resolve them."""
-    random.seed(seed)
-    named = writer["__named_schemas"] if isinstance(writer, dict) else {}
+def write_and_read(
+    writer: Any,
+    reader: Any,
+    count: int,
+    writer_references: Sequence[ResolvedReference] = (),
+    reader_references: Sequence[ResolvedReference] = (),
+) -> list[Any]:
+    """Write `count` random data with the writer schema, read each back with the reader schema, and
+    return what was read; fastavro raises when it cannot resolve the two.
+
+    fastavro 1.x crashes (TypeError: unhashable type: 'dict') when a writer's by-name reference meets a
+    reader union whose branch defines that type inline; Apache Avro's own reader then has the last word.
+    """
+    random.seed(0)
+    fast_writer, named = fastavro_schema(writer, writer_references)
+    fast_reader, _ = fastavro_schema(reader, reader_references)
     read = []
     for _ in range(count):
         buffer = io.BytesIO()
-        fastavro.schemaless_writer(buffer, writer, random_datum(writer, named))
+        fastavro.schemaless_writer(buffer, fast_writer, random_datum(fast_writer, named))
         buffer.seek(0)
-        read.append(fastavro.schemaless_reader(buffer, writer, reader))
+        try:
+            read.append(fastavro.schemaless_reader(buffer, fast_writer, fast_reader))
+        except TypeError:
+            buffer.seek(0)
+            apache = avro.io.DatumReader(
+                _apache_schema(writer, writer_references), _apache_schema(reader, reader_references)
+            )
+            read.append(apache.read(avro.io.BinaryDecoder(buffer)))
     return read
+
+
+def _apache_schema(schema: Any, references: Sequence[ResolvedReference]) -> avro.schema.Schema:
+    names = avro.name.Names()
+    for reference in references:
+        avro.schema.make_avsc_object(json.loads(reference.text), names)
+    return avro.schema.make_avsc_object(schema, names)
 
 
 def random_datum(schema: Any, named: dict[str, Any], depth: int = 0) -> Any:
@@ -72,7 +102,10 @@ def random_datum(schema: Any, named: dict[str, Any], depth: int = 0) -> Any:
         branches = schema
         if depth > _DEEP:
             branches = [branch for branch in schema if not _is_record(branch, named)] or schema
-        return random_datum(random.choice(branches), named, depth + 1)
+        branch = random.choice(branches)
+        datum = random_datum(branch, named, depth + 1)
+        # fastavro guesses a union branch from the value; a record could pass for a map, so name it.
+        return (_named(branch, named)["name"], datum) if _is_record(branch, named) else datum
     if kind == "record":
         return {each["name"]: random_datum(each["type"], named, depth + 1) for each in schema["fields"]}
     if kind == "array":
@@ -93,6 +126,10 @@ def _length(depth: int) -> int:
     return 0 if depth > _DEEP else random.randint(0, 2)
 
 
+def _named(schema: Any, named: dict[str, Any]) -> Any:
+    return named.get(schema, schema) if isinstance(schema, str) else schema
+
+
 def _is_record(schema: Any, named: dict[str, Any]) -> bool:
-    schema = named.get(schema, schema) if isinstance(schema, str) else schema
+    schema = _named(schema, named)
     return isinstance(schema, dict) and schema.get("type") in ("record", "error")

@@ -198,6 +198,18 @@ INVALID = {
         "#/fields/0/aliases/0",
         'Field alias "b.c" is not a valid',
     ),
+    "field alias naming another field": (
+        record({"name": "c", "type": "int"}, {"name": "x", "type": "int", "aliases": ["c"]}),
+        "#/fields/1/aliases/0",
+        'Field "x" has the alias "c", which field 0 of record "com.acme.Order" already names',
+    ),
+    "field alias used twice": (
+        record(
+            {"name": "x", "type": "int", "aliases": ["c"]}, {"name": "y", "type": "int", "aliases": ["c"]}
+        ),
+        "#/fields/1/aliases/0",
+        'Field "y" has the alias "c", which an alias of field 0 of record "com.acme.Order" already names',
+    ),
     "bad field order": (
         record({"name": "a", "type": "int", "order": "up"}),
         "#/fields/0/order",

@@ -1,7 +1,11 @@
 """Generated schema evolutions, checked against the two references that matter.
 
 - Apache Avro's own checker (`avro.compatibility.ReaderWriterCompatibilityChecker`) must reach the
-  same verdict, with the same incompatibility types, in both directions.
+  same verdict, with the same incompatibility types, in both directions. One difference is allowed:
+  Apache memoizes a pair it judged while assuming a recursive pair compatible, and when that pair
+  turns out incompatible, a later union that reuses the memo passes; the engine then also reports
+  that union's MISSING_UNION_BRANCH, which data really hits (see test_avro_rules for a case where
+  this even changes Apache's verdict).
 - fastavro must read back, with the reader schema, data written with the writer schema whenever the
   engine says the reader can read the writer.
 
@@ -18,17 +22,18 @@ from typing import Any
 
 import avro.schema
 from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given, note, settings
 
 from registry.compatibility.avro.model import Enum
 from registry.compatibility.avro.resolution import (
+    MISSING_UNION_BRANCH,
     READER_FIELD_MISSING_DEFAULT_VALUE,
     TYPE_MISMATCH,
     Finding,
     find_incompatibilities,
 )
 from tests.registry.compatibility.avro_evolution import evolutions
-from tests.registry.compatibility.avro_support import fastavro_schema, parse, write_and_read
+from tests.registry.compatibility.avro_support import parse, write_and_read
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -37,25 +42,28 @@ SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[Heal
 @given(evolutions())
 def test_the_engine_decides_as_apache_avro_does(evolution):
     old, new = evolution
+    note(f"old: {json.dumps(old)}\nnew: {json.dumps(new)}")
     for reader, writer in ((new, old), (old, new)):
         ours = find_incompatibilities(parse(reader).root, parse(writer).root)
         theirs = ReaderWriterCompatibilityChecker().get_compatibility(_apache(reader), _apache(writer))
 
         assert (not ours) is (theirs.compatibility is SchemaCompatibilityType.compatible)
-        assert {_as_apache_reports(finding) for finding in ours} == {
-            kind.name.upper() for kind in theirs.incompatibilities
-        }
+        our_types = {_as_apache_reports(finding) for finding in ours}
+        their_types = {kind.name.upper() for kind in theirs.incompatibilities}
+        assert their_types <= our_types
+        assert our_types - their_types <= {MISSING_UNION_BRANCH}
 
 
 @SETTINGS
 @given(evolutions())
 def test_what_the_engine_calls_compatible_fastavro_reads(evolution):
     old, new = evolution
+    note(f"old: {json.dumps(old)}\nnew: {json.dumps(new)}")
     for direction, reader, writer in (("backward", new, old), ("forward", old, new)):
         findings = find_incompatibilities(parse(reader).root, parse(writer).root)
         event(f"{direction}: {'incompatible' if findings else 'compatible, read back'}")
         if not findings:
-            write_and_read(writer=fastavro_schema(writer), reader=fastavro_schema(reader), count=5)
+            write_and_read(writer=writer, reader=reader, count=5)
 
 
 def _as_apache_reports(finding: Finding) -> str:

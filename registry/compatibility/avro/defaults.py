@@ -29,67 +29,88 @@ class InvalidDefaultError(ValueError):
 
 def conform_default(value: Any, avro_type: AvroType) -> Any:
     """`value` normalized to `avro_type`, or InvalidDefaultError saying what was expected."""
-    kind = avro_type.kind
-    if kind == "null" and value is None:
-        return value
-    if kind == "boolean" and isinstance(value, bool):
-        return value
-    if kind in ("int", "long") and is_whole_number(value):
-        low, high = _INT_RANGE if kind == "int" else _LONG_RANGE
-        if low <= value <= high:
-            return value
-    if kind in ("float", "double"):
-        if is_whole_number(value) or isinstance(value, float):
-            return float(value)
-        if value in _FLOAT_WORDS:
-            return value
-    if kind == "string" and isinstance(value, str):
-        return value
-    if kind == "bytes" and _is_byte_string(value):
-        return value
-    if isinstance(avro_type, Fixed) and _is_byte_string(value) and len(value) == avro_type.size:
-        return value
-    if isinstance(avro_type, Enum) and value in avro_type.symbols:
-        return value
-    if isinstance(avro_type, Array) and isinstance(value, list):
-        return [_conform_part(item, avro_type.items, str(index)) for index, item in enumerate(value)]
-    if isinstance(avro_type, Map) and isinstance(value, dict):
-        return {key: _conform_part(item, avro_type.values, key) for key, item in value.items()}
-    if isinstance(avro_type, Record) and isinstance(value, dict):
-        return _conform_record(value, avro_type)
-    if isinstance(avro_type, Union):
-        return _conform_union(value, avro_type)
-    raise InvalidDefaultError(f"expected {_expectation(avro_type)}, found {show_value(value)}")
+    return _Conformer().conform(value, avro_type)
 
 
-def _conform_part(value: Any, avro_type: AvroType, key: str) -> Any:
-    try:
-        return conform_default(value, avro_type)
-    except InvalidDefaultError as error:
-        raise InvalidDefaultError(error.message, f"/{pointer_token(key)}{error.pointer}") from error
+class _Conformer:
+    """One default's check. A union tries its branches in turn, so each failure of a part of the value
+    against a type is remembered: nested unions of records then cost polynomial time, not
+    exponential."""
 
+    def __init__(self) -> None:
+        self.failures: dict[tuple[int, int], InvalidDefaultError] = {}
 
-def _conform_record(value: dict[str, Any], record: Record) -> dict[str, Any]:
-    conformed = {}
-    for field in record.fields:
-        if field.name in value:
-            conformed[field.name] = _conform_part(value[field.name], field.type, field.name)
-        elif not field.has_default:
-            raise InvalidDefaultError(
-                f'the value for record {record.full_name} lacks field "{field.name}", which has no default'
-            )
-    return conformed
-
-
-def _conform_union(value: Any, union: Union) -> Any:
-    for branch in union.branches:
+    def conform(self, value: Any, avro_type: AvroType) -> Any:
+        key = (id(value), id(avro_type))
+        failure = self.failures.get(key)
+        if failure is not None:
+            raise InvalidDefaultError(failure.message, failure.pointer)
         try:
-            return conform_default(value, branch)
-        except InvalidDefaultError:
-            continue
-    raise InvalidDefaultError(
-        f"expected a value of one of the types in {describe_type(union)}, found {show_value(value)}"
-    )
+            return self._conform(value, avro_type)
+        except InvalidDefaultError as error:
+            self.failures[key] = error
+            raise
+
+    def _conform(self, value: Any, avro_type: AvroType) -> Any:
+        kind = avro_type.kind
+        if kind == "null" and value is None:
+            return value
+        if kind == "boolean" and isinstance(value, bool):
+            return value
+        if kind in ("int", "long") and is_whole_number(value):
+            low, high = _INT_RANGE if kind == "int" else _LONG_RANGE
+            if low <= value <= high:
+                return value
+        if kind in ("float", "double"):
+            if is_whole_number(value) or isinstance(value, float):
+                return float(value)
+            if value in _FLOAT_WORDS:
+                return value
+        if kind == "string" and isinstance(value, str):
+            return value
+        if kind == "bytes" and _is_byte_string(value):
+            return value
+        if isinstance(avro_type, Fixed) and _is_byte_string(value) and len(value) == avro_type.size:
+            return value
+        if isinstance(avro_type, Enum) and value in avro_type.symbols:
+            return value
+        if isinstance(avro_type, Array) and isinstance(value, list):
+            return [self._part(item, avro_type.items, str(index)) for index, item in enumerate(value)]
+        if isinstance(avro_type, Map) and isinstance(value, dict):
+            return {key: self._part(item, avro_type.values, key) for key, item in value.items()}
+        if isinstance(avro_type, Record) and isinstance(value, dict):
+            return self._record(value, avro_type)
+        if isinstance(avro_type, Union):
+            return self._union(value, avro_type)
+        raise InvalidDefaultError(f"expected {_expectation(avro_type)}, found {show_value(value)}")
+
+    def _part(self, value: Any, avro_type: AvroType, key: str) -> Any:
+        try:
+            return self.conform(value, avro_type)
+        except InvalidDefaultError as error:
+            raise InvalidDefaultError(error.message, f"/{pointer_token(key)}{error.pointer}") from error
+
+    def _record(self, value: dict[str, Any], record: Record) -> dict[str, Any]:
+        conformed = {}
+        for field in record.fields:
+            if field.name in value:
+                conformed[field.name] = self._part(value[field.name], field.type, field.name)
+            elif not field.has_default:
+                raise InvalidDefaultError(
+                    f'the value for record {record.full_name} lacks field "{field.name}", '
+                    "which has no default"
+                )
+        return conformed
+
+    def _union(self, value: Any, union: Union) -> Any:
+        for branch in union.branches:
+            try:
+                return self.conform(value, branch)
+            except InvalidDefaultError:
+                continue
+        raise InvalidDefaultError(
+            f"expected a value of one of the types in {describe_type(union)}, found {show_value(value)}"
+        )
 
 
 def _expectation(avro_type: AvroType) -> str:

@@ -71,14 +71,15 @@ def parse_document(
 ) -> tuple[AvroType, frozenset[str]]:
     """The type graph of `document`, and the full names of the named types its references define.
 
-    `references` are parsed first, in order (dependencies first); their named types are visible to
-    later references and to the document.
+    `references` are parsed first, in order (dependencies first; a reference listed twice, as in a
+    diamond of dependencies, counts once); their named types are visible to later references and to
+    the document.
     """
     names: dict[str, Named] = {}
-    for reference in references:
+    for reference in dict.fromkeys(references):
         _parse_reference(reference, names)
     from_references = frozenset(names)
-    return _Parser(names, document).parse_root(document), from_references
+    return _Parser(names, document).parse_root(), from_references
 
 
 def _parse_reference(reference: ResolvedReference, names: dict[str, Named]) -> None:
@@ -91,8 +92,7 @@ def _parse_reference(reference: ResolvedReference, names: dict[str, Named]) -> N
             "Avro schemas"
         )
     try:
-        document = load_document(reference.text)
-        _Parser(names, document).parse_root(document)
+        _Parser(names, load_document(reference.text)).parse_root()
     except InvalidSchemaError as error:
         raise InvalidSchemaError(f"In the {where}: {error.message}", path=error.path) from error
 
@@ -123,8 +123,8 @@ class _Parser:
         self.document = document
         self.pending_defaults: list[tuple[Record, Field, str]] = []
 
-    def parse_root(self, document: Any) -> AvroType:
-        root = self.parse(document, "", None)
+    def parse_root(self) -> AvroType:
+        root = self.parse(self.document, "", None)
         for record, field, pointer in self.pending_defaults:
             try:
                 field.default = conform_default(field.default, field.type)

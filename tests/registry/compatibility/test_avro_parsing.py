@@ -131,6 +131,25 @@ def test_named_types_come_from_references_in_dependency_order():
     assert order.references == tuple(references)
 
 
+def test_a_reference_listed_twice_counts_once():
+    country = reference("com.acme.Country", {"type": "enum", "name": "com.acme.Country", "symbols": ["NL"]})
+
+    parsed = parse_avro(json.dumps(record({"name": "c", "type": "Country"})), [country, country])
+
+    assert parsed.root.fields[0].type.symbols == ("NL",)
+
+
+def test_two_references_defining_one_name_conflict():
+    first = reference("com.acme.Country", {"type": "enum", "name": "com.acme.Country", "symbols": ["NL"]})
+    second = reference("countries", {"type": "enum", "name": "com.acme.Country", "symbols": ["DE"]}, "other")
+
+    with pytest.raises(InvalidSchemaError) as caught:
+        parse_avro('"com.acme.Country"', [first, second])
+
+    assert caught.value.message.startswith("In the schema reference 'countries' (subject 'other', version 1)")
+    assert 'The name "com.acme.Country" is already defined' in caught.value.message
+
+
 def test_a_schema_may_be_just_a_referenced_type():
     parsed = parse_avro('"com.acme.Address"', [reference("com.acme.Address", ADDRESS)])
 
@@ -328,6 +347,31 @@ def test_invalid_schemas_are_rejected_with_reason_and_place(schema, path, messag
 
     assert message in caught.value.message
     assert (caught.value.path or "#/") == path
+
+
+def test_a_default_that_nested_unions_would_check_exponentially_often_is_checked_quickly():
+    """Every level's union tries R, then Q, each looking all the way down: without remembering what
+    failed, 2**24 tries."""
+    shape = [{"name": "x", "type": "int"}, {"name": "next", "type": ["null", "R", "Q"]}]
+    r = {
+        "type": "record",
+        "name": "R",
+        "fields": [
+            shape[0],
+            {**shape[1], "type": ["null", "R", {"type": "record", "name": "Q", "fields": shape}]},
+        ],
+    }
+    default: dict = {"x": "not a number", "next": None}
+    for _ in range(24):
+        default = {"x": 1, "next": default}
+    schema = {
+        "type": "record",
+        "name": "Holder",
+        "fields": [{"name": "r", "type": r}, {"name": "s", "type": "R", "default": default}],
+    }
+
+    with pytest.raises(InvalidSchemaError, match='Invalid default for field "s"'):
+        parse_avro(json.dumps(schema))
 
 
 def test_errors_in_a_reference_name_the_reference():

@@ -56,6 +56,14 @@ def node(value_type="int", *more_fields):
     )
 
 
+def tree(leaf_value_type):
+    """A tree whose optional leaf refers back to its tree."""
+    leaf = record(
+        {"name": "parent", "type": ["null", "Tree"]}, {"name": "x", "type": leaf_value_type}, name="Leaf"
+    )
+    return record({"name": "child", "type": ["null", leaf]}, name="Tree")
+
+
 ADDRESS = record({"name": "zip", "type": "string"}, name="Address")
 ADDRESS_WITH_CITY = record(
     {"name": "zip", "type": "string"}, {"name": "city", "type": "string"}, name="Address"
@@ -289,38 +297,7 @@ RULES = {
         [(RF, "#/fields/2")],
         [],
     ),
-    "mutually recursive records": (
-        record(
-            {
-                "name": "child",
-                "type": [
-                    "null",
-                    record(
-                        {"name": "parent", "type": ["null", "Tree"]},
-                        {"name": "x", "type": "int"},
-                        name="Leaf",
-                    ),
-                ],
-            },
-            name="Tree",
-        ),
-        record(
-            {
-                "name": "child",
-                "type": [
-                    "null",
-                    record(
-                        {"name": "parent", "type": ["null", "Tree"]},
-                        {"name": "x", "type": "long"},
-                        name="Leaf",
-                    ),
-                ],
-            },
-            name="Tree",
-        ),
-        [],
-        [(UB, "#/fields/0/type")],
-    ),
+    "mutually recursive records": (tree("int"), tree("long"), [], [(UB, "#/fields/0/type")]),
     "tree of itself in an array": (
         record(
             {"name": "children", "type": {"type": "array", "items": "Tree"}},

@@ -2,7 +2,8 @@
 
 - `schemas`: one row per distinct schema (type + text + references + metadata + ruleSet). Its id is the
   global schema id; rows are never deleted, so an id is never reused.
-- `subject_versions`: a schema registered under a subject as version N, soft-deletable.
+- `subject_versions`: a schema registered under a subject as version N, soft-deletable, with the time
+  it was registered (NULL for versions older than that column).
 - `schema_references`: the references a schema declares, for resolving and for /referencedby.
 - `configs` and `modes`: per subject, or for the whole registry under the key `__GLOBAL`.
 - `registry_state`: one row; `delete_epoch` grows with every delete so other processes drop caches.
@@ -10,7 +11,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 GLOBAL_SCOPE = "__GLOBAL"
@@ -45,6 +48,9 @@ class SubjectVersion(SQLModel, table=True):
     version: int
     schema_id: int = Field(sa_column=Column(Integer, ForeignKey("schemas.id"), nullable=False))
     deleted: bool = False
+    registered_at: datetime | None = Field(
+        default_factory=lambda: datetime.now(UTC), sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class SchemaReference(SQLModel, table=True):

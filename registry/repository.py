@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, delete, func, text, update
+import sqlalchemy as sa
+from sqlalchemy import Integer, Subquery, and_, case, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -301,3 +303,101 @@ def save_mode(session: Session, *, subject: str, mode: str) -> None:
 
 def delete_mode(session: Session, *, subject: str) -> None:
     session.execute(delete(SubjectMode).where(col(SubjectMode.subject) == subject))
+
+
+# -- browsing (the web UI) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A subject as the UI lists it: its newest version (the newest live one while any is live)."""
+
+    subject: str
+    latest_version: int
+    schema_id: int
+    schema_type: str
+    live_versions: int
+    deleted_versions: int
+    compatibility_level: str | None  # the subject's own level; None when it follows the global one
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSearch:
+    """Which subjects a listing shows: every condition given must hold."""
+
+    prefix: str = ""
+    schema_type: str | None = None
+    own_levels: tuple[str, ...] = ()  # the subject's own level is one of these...
+    unconfigured_level: bool = False  # ...or (when true) it has none of its own
+    deleted: bool | None = False  # False: live subjects, True: fully soft-deleted ones, None: both
+
+
+def search_subjects(
+    session: Session, *, search: SubjectSearch, after: str | None, before: str | None, limit: int
+) -> list[SubjectRow]:
+    """At most `limit` subjects by name, after `after` or (newest page first) before `before`.
+
+    Keyset pagination: a page costs the same wherever it is in a long listing.
+    """
+    summaries = _subject_summaries(search)
+    name = summaries.c.subject
+    statement = sa.select(*summaries.c)
+    if after is not None:
+        statement = statement.where(name > after).order_by(name)
+    elif before is not None:
+        statement = statement.where(name < before).order_by(name.desc())
+    else:
+        statement = statement.order_by(name)
+    rows = [SubjectRow(*row) for row in session.execute(statement.limit(limit))]
+    return rows[::-1] if after is None and before is not None else rows
+
+
+def count_subjects(session: Session, *, search: SubjectSearch) -> int:
+    summaries = _subject_summaries(search)
+    count: int = session.execute(sa.select(func.count()).select_from(summaries)).scalar_one()
+    return count
+
+
+def _subject_summaries(search: SubjectSearch) -> Subquery:
+    versions = SubjectVersion.metadata.tables["subject_versions"]
+    schemas = SubjectVersion.metadata.tables["schemas"]
+    configs = SubjectVersion.metadata.tables["configs"]
+    is_live = versions.c.deleted.is_(False)
+    live = func.sum(case((is_live, 1), else_=0))
+    grouped = sa.select(
+        versions.c.subject,
+        func.coalesce(func.max(case((is_live, versions.c.version))), func.max(versions.c.version)).label(
+            "latest_version"
+        ),
+        live.label("live_versions"),
+        (func.count() - live).label("deleted_versions"),
+    ).group_by(versions.c.subject)
+    if search.prefix:
+        grouped = grouped.where(func.substr(versions.c.subject, 1, len(search.prefix)) == search.prefix)
+    if search.deleted is not None:
+        grouped = grouped.having(live == 0 if search.deleted else live > 0)
+    stats = grouped.subquery()
+    latest = versions.alias("latest")
+    statement = (
+        sa.select(
+            stats.c.subject,
+            stats.c.latest_version,
+            latest.c.schema_id,
+            schemas.c.schema_type,
+            stats.c.live_versions,
+            stats.c.deleted_versions,
+            configs.c.compatibility_level,
+        )
+        .join(latest, and_(latest.c.subject == stats.c.subject, latest.c.version == stats.c.latest_version))
+        .join(schemas, schemas.c.id == latest.c.schema_id)
+        .outerjoin(configs, configs.c.subject == stats.c.subject)
+    )
+    if search.schema_type is not None:
+        statement = statement.where(schemas.c.schema_type == search.schema_type)
+    if search.own_levels or search.unconfigured_level:
+        own_level = configs.c.compatibility_level
+        level_conditions = [own_level.in_(search.own_levels)]
+        if search.unconfigured_level:
+            level_conditions.append(own_level.is_(None))
+        statement = statement.where(or_(*level_conditions))
+    return statement.subquery()

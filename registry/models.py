@@ -40,6 +40,7 @@ class SubjectVersion(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject", "version", name="uq_subject_versions_subject_version"),
         Index("ix_subject_versions_schema_id", "schema_id"),
+        Index("ix_subject_versions_subject_deleted_version", "subject", "deleted", "version"),
         {"sqlite_autoincrement": True},
     )
 

@@ -128,6 +128,23 @@ def test_subjects_pages_forward_and_back(client: TestClient) -> None:
 
     back = page(client, html.unescape(previous_link.group(1)))
     assert re.findall(r'<th scope="row"><a href="/ui/subjects/([^"]+)">', back) == names[:50]
+    assert 'rel="prev"' not in back
+    assert 'rel="next"' in back
+
+
+def test_subjects_pages_keep_their_filters(client: TestClient) -> None:
+    names = [f"s{number:03d}" for number in range(53)]
+    for name in names:
+        register(client, name, USER_V1)
+    register(client, "t000", USER_V1)
+
+    first = page(client, "/ui/subjects?type=AVRO&prefix=s")
+    assert "53 subjects match." in visible_text(first)
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', first)
+    assert next_link is not None
+    assert "type=AVRO" in next_link.group(1)
+    second = page(client, html.unescape(next_link.group(1)))
+    assert re.findall(r'<th scope="row"><a href="/ui/subjects/([^"]+)">', second) == names[50:]
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.ui_pages [--subjects 100000] [--rounds 30] [--postgresql]
 
 The registry is filled directly through SQL (one schema per subject, every tenth subject with three
-versions, every fiftieth soft-deleted, every hundredth with its own FULL level), then each page is
-fetched `rounds` times in-process (TestClient, so no network) in interleaved order. The floor is
+versions, every fiftieth soft-deleted, every hundredth with its own FULL level) and analyzed, then
+each page is fetched `rounds` times in-process (TestClient, so no network) in interleaved order. The floor is
 `GET /subjects`, which lists every subject name and nothing else; the UI pages list 50 subjects with
 their latest version, type, level and counts, plus the total that matches the filters.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, insert, text
 from sqlmodel import SQLModel
 
 from registry import migrations
@@ -53,13 +53,13 @@ def fill(url: str, subjects: int) -> None:
                 subject = f"team-{number % 100:03d}.event-{number:06d}-value"
                 for version in range(1, 4 if number % 10 == 0 else 2):
                     schema_id += 1
-                    text = schema_text(number, version)
+                    body = schema_text(number, version)
                     schemas.append(
                         {
                             "id": schema_id,
-                            "fingerprint": hashlib.sha256(text.encode()).hexdigest(),
+                            "fingerprint": hashlib.sha256(body.encode()).hexdigest(),
                             "schema_type": "AVRO",
-                            "schema_text": text,
+                            "schema_text": body,
                         }
                     )
                     versions.append(
@@ -76,6 +76,9 @@ def fill(url: str, subjects: int) -> None:
             connection.execute(insert(tables[SubjectVersion.__tablename__]), versions)
             if configs:
                 connection.execute(insert(tables[SubjectConfig.__tablename__]), configs)
+    # Statistics and the visibility map, as autovacuum would have them on a long-lived database.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
 
 

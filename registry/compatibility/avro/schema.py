@@ -12,7 +12,7 @@ from registry.compatibility.avro.model import Named
 from registry.compatibility.avro.normalization import normalize
 from registry.compatibility.avro.parsing import load_document, parse_document
 from registry.compatibility.avro.resolution import find_incompatibilities
-from registry.compatibility.schema import ParsedSchema, SchemaType
+from registry.compatibility.schema import InvalidSchemaError, ParsedSchema, SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,8 +70,11 @@ def parse_avro(text: str, references: Sequence[ResolvedReference] = ()) -> AvroS
 
     Raises InvalidSchemaError saying what is wrong and where (a JSON pointer into the schema).
     """
-    document = load_document(text)
-    root, reference_names = parse_document(document, references)
+    try:
+        document = load_document(text)
+        root, reference_names = parse_document(document, references)
+    except InvalidSchemaError as error:
+        raise InvalidSchemaError(f"Invalid Avro schema: {error.message}", path=error.path) from error
     return AvroSchema(
         text,
         references,

@@ -146,7 +146,9 @@ def test_two_references_defining_one_name_conflict():
     with pytest.raises(InvalidSchemaError) as caught:
         parse_avro('"com.acme.Country"', [first, second])
 
-    assert caught.value.message.startswith("In the schema reference 'countries' (subject 'other', version 1)")
+    assert caught.value.message.startswith(
+        "Invalid Avro schema: In the schema reference 'countries' (subject 'other', version 1)"
+    )
     assert 'The name "com.acme.Country" is already defined' in caught.value.message
 
 
@@ -345,6 +347,7 @@ def test_invalid_schemas_are_rejected_with_reason_and_place(schema, path, messag
     with pytest.raises(InvalidSchemaError) as caught:
         parse_avro(text)
 
+    assert caught.value.message.startswith("Invalid Avro schema: ")
     assert message in caught.value.message
     assert (caught.value.path or "#/") == path
 
@@ -383,7 +386,8 @@ def test_errors_in_a_reference_name_the_reference():
         parse_avro(json.dumps(record({"name": "a", "type": "com.acme.Address"})), [broken])
 
     assert caught.value.message.startswith(
-        "In the schema reference 'com.acme.Address' (subject 'addresses', version 3): Unknown type \"Zip\""
+        "Invalid Avro schema: In the schema reference 'com.acme.Address' (subject 'addresses', version 3): "
+        'Unknown type "Zip"'
     )
     assert caught.value.path == "#/fields/0/type"
 

@@ -1,0 +1,475 @@
+"""Sync and async clients for the Confluent Schema Registry API (Accord's registry or Confluent's).
+
+Both share one cache: schema id -> schema forever (ids are immutable), subject -> latest version for
+`latest_ttl` seconds. When the registry cannot be reached, an expired latest entry keeps being served,
+so publishing and consuming go on with every schema already seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+from client.errors import (
+    RegistryError,
+    RegistryResponseError,
+    RegistryUnavailableError,
+    SchemaNotFoundError,
+)
+from client.schemas import CompatibilityResult, RegisteredSchema, Schema, SchemaReference
+
+logger = logging.getLogger("accord.client")
+T = TypeVar("T")
+
+_ACCEPT = (
+    "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, "
+    "application/json; qs=0.5"
+)
+_CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+_NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
+_NO_SUBJECT_LEVEL = 40408
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to retry connection errors, timeouts and 5xx answers."""
+
+    retries: int = 3
+    backoff: float = 0.1
+    max_backoff: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff with jitter, so many clients do not retry in lockstep."""
+        ceiling = min(self.backoff * 2**attempt, self.max_backoff)
+        return float(ceiling * random.uniform(0.5, 1.0))
+
+
+@dataclass(slots=True)
+class SchemaCache:
+    """What the registry has told us: immutable facts forever, latest versions for a while."""
+
+    latest_ttl: float = 60.0
+    schemas: dict[int, Schema] = field(default_factory=dict)
+    versions: dict[tuple[str, int], RegisteredSchema] = field(default_factory=dict)
+    lookups: dict[tuple[str, Schema], RegisteredSchema] = field(default_factory=dict)
+    registered: dict[tuple[str, Schema], int] = field(default_factory=dict)
+    latest: dict[str, tuple[float, RegisteredSchema]] = field(default_factory=dict)
+
+    def stale_latest(self, subject: str, error: RegistryUnavailableError) -> RegisteredSchema:
+        """The expired latest version, when the registry is down; re-raises when there is none."""
+        entry = self.latest.get(subject)
+        if entry is None:
+            raise error
+        logger.warning("registry unavailable, using cached latest version of %r: %s", subject, error)
+        return entry[1]
+
+    def store_latest(self, registered: RegisteredSchema) -> RegisteredSchema:
+        self.latest[registered.subject] = (time.monotonic() + self.latest_ttl, registered)
+        self.remember(registered)
+        return registered
+
+    def remember(self, registered: RegisteredSchema) -> RegisteredSchema:
+        self.schemas[registered.schema_id] = registered.schema
+        self.versions[(registered.subject, registered.version)] = registered
+        return registered
+
+
+def _subject_path(subject: str) -> str:
+    return quote(subject, safe="")
+
+
+def _parse_schema(body: dict[str, Any]) -> Schema:
+    return Schema(
+        schema_str=body["schema"],
+        schema_type=body.get("schemaType", "AVRO"),
+        references=tuple(
+            SchemaReference(name=ref["name"], subject=ref["subject"], version=ref["version"])
+            for ref in body.get("references") or ()
+        ),
+    )
+
+
+def _parse_registered(body: dict[str, Any]) -> RegisteredSchema:
+    return RegisteredSchema(
+        subject=body["subject"], version=body["version"], schema_id=body["id"], schema=_parse_schema(body)
+    )
+
+
+def _parse_compatibility(body: dict[str, Any]) -> CompatibilityResult:
+    return CompatibilityResult(
+        is_compatible=bool(body["is_compatible"]), messages=tuple(body.get("messages") or ())
+    )
+
+
+def _is_retryable(response: httpx.Response) -> bool:
+    return response.status_code >= 500
+
+
+def _unavailable(url: str, cause: Exception | httpx.Response) -> RegistryUnavailableError:
+    if isinstance(cause, httpx.Response):
+        reason = f"HTTP {cause.status_code}"
+    else:
+        reason = f"{type(cause).__name__}: {cause}"
+    return RegistryUnavailableError(f"schema registry at {url} unavailable ({reason})", url=url)
+
+
+def _json_or_error(response: httpx.Response) -> Any:
+    """The decoded body of a successful answer, or the Confluent error it carries, as a typed exception."""
+    url = str(response.request.url)
+    try:
+        body = orjson.loads(response.content) if response.content else None
+    except orjson.JSONDecodeError:
+        body = None
+    if response.is_success and body is not None:
+        return body
+    if isinstance(body, dict) and "error_code" in body:
+        error_code, message = int(body["error_code"]), str(body.get("message", ""))
+    else:
+        error_code, message = response.status_code, response.text[:200] or response.reason_phrase
+    error_class = SchemaNotFoundError if error_code in _NOT_FOUND_CODES else RegistryResponseError
+    raise error_class(url=url, status=response.status_code, error_code=error_code, message=message)
+
+
+class _Settings:
+    """Connection settings shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None,
+        token: str | None,
+        timeout: float,
+        retry: RetryPolicy,
+        latest_ttl: float,
+    ) -> None:
+        if auth is not None and token is not None:
+            raise ValueError("give either basic auth or a bearer token, not both")
+        self.base_url = url.rstrip("/")
+        self.retry = retry
+        self.cache = SchemaCache(latest_ttl=latest_ttl)
+        self.headers = {"Accept": _ACCEPT}
+        if token is not None:
+            self.headers["Authorization"] = f"Bearer {token}"
+        self.auth = httpx.BasicAuth(*auth) if auth is not None else None
+        self.timeout = httpx.Timeout(timeout)
+
+    def client_options(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "headers": self.headers,
+            "timeout": self.timeout,
+        }
+
+
+def _body(payload: dict[str, Any] | None) -> dict[str, Any]:
+    if payload is None:
+        return {}
+    return {"content": orjson.dumps(payload), "headers": {"Content-Type": _CONTENT_TYPE}}
+
+
+Call = tuple[str, str, dict[str, Any] | None]  # HTTP method, path, JSON body
+Flow = Generator[Call, Any, T]
+
+
+class _Operations:
+    """Each registry operation written once, without I/O: a generator that consults the cache and
+    yields the HTTP calls it needs; the sync and async clients run it (sending back each answer, or
+    throwing in the RegistryError it became)."""
+
+    def __init__(self, cache: SchemaCache) -> None:
+        self.cache = cache
+
+    def get_schema(self, schema_id: int) -> Flow[Schema]:
+        schema = self.cache.schemas.get(schema_id)
+        if schema is None:
+            schema = _parse_schema((yield "GET", f"/schemas/ids/{schema_id}", None))
+            self.cache.schemas[schema_id] = schema
+        return schema
+
+    def get_latest_version(self, subject: str) -> Flow[RegisteredSchema]:
+        try:
+            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/latest", None
+        except RegistryUnavailableError as error:
+            return self.cache.stale_latest(subject, error)
+        return self.cache.store_latest(_parse_registered(body))
+
+    def get_version(self, subject: str, version: int) -> Flow[RegisteredSchema]:
+        registered = self.cache.versions.get((subject, version))
+        if registered is None:
+            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/{version}", None
+            registered = self.cache.remember(_parse_registered(body))
+        return registered
+
+    def register_schema(self, subject: str, schema: Schema) -> Flow[int]:
+        schema_id = self.cache.registered.get((subject, schema))
+        if schema_id is None:
+            body = yield "POST", f"/subjects/{_subject_path(subject)}/versions", schema.to_request()
+            schema_id = self.cache.registered[(subject, schema)] = int(body["id"])
+            self.cache.schemas[schema_id] = schema
+        return schema_id
+
+    def lookup_schema(self, subject: str, schema: Schema) -> Flow[RegisteredSchema]:
+        registered = self.cache.lookups.get((subject, schema))
+        if registered is None:
+            body = yield "POST", f"/subjects/{_subject_path(subject)}", schema.to_request()
+            registered = self.cache.remember(_parse_registered(body))
+            self.cache.lookups[(subject, schema)] = registered
+        return registered
+
+    def test_compatibility(
+        self, subject: str, schema: Schema, version: int | str | None
+    ) -> Flow[CompatibilityResult]:
+        versions = "versions" if version is None else f"versions/{version}"
+        path = f"/compatibility/subjects/{_subject_path(subject)}/{versions}?verbose=true"
+        return _parse_compatibility((yield "POST", path, schema.to_request()))
+
+
+class _Client:
+    """Settings, cache and operations shared by RegistryClient and AsyncRegistryClient."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None,
+        token: str | None,
+        timeout: float,
+        retry: RetryPolicy | None,
+        latest_ttl: float,
+    ) -> None:
+        self._settings = _Settings(
+            url, auth=auth, token=token, timeout=timeout, retry=retry or RetryPolicy(), latest_ttl=latest_ttl
+        )
+        self._cache = self._settings.cache
+        self._operations = _Operations(self._cache)
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    def _fresh_latest(self, subject: str) -> RegisteredSchema | None:
+        entry = self._cache.latest.get(subject)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        return None
+
+
+class RegistryClient(_Client):
+    """Blocking client: get schema by id, latest or pinned version, register, lookup, check compatibility."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        token: str | None = None,
+        timeout: float = 5.0,
+        retry: RetryPolicy | None = None,
+        latest_ttl: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
+        self._http = httpx.Client(transport=transport, **self._settings.client_options())
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> RegistryClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _run(self, flow: Flow[T]) -> T:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    answer = self._call(*call)
+                except RegistryError as error:
+                    call = flow.throw(error)
+                else:
+                    call = flow.send(answer)
+        except StopIteration as done:
+            return cast(T, done.value)
+
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
+        retry = self._settings.retry
+        for attempt in range(retry.retries + 1):
+            try:
+                response = self._http.request(method, path, **_body(payload))
+            except httpx.TransportError as error:
+                failure: Exception | httpx.Response = error
+            else:
+                if not _is_retryable(response):
+                    return _json_or_error(response)
+                failure = response
+            if attempt < retry.retries:
+                time.sleep(retry.delay(attempt))
+        raise _unavailable(self.base_url + path, failure)
+
+    def get_schema(self, schema_id: int) -> Schema:
+        """The schema with this global id (cached forever: ids never change meaning)."""
+        return self._cache.schemas.get(schema_id) or self._run(self._operations.get_schema(schema_id))
+
+    def get_latest_version(self, subject: str) -> RegisteredSchema:
+        """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
+        return self._fresh_latest(subject) or self._run(self._operations.get_latest_version(subject))
+
+    def get_version(self, subject: str, version: int) -> RegisteredSchema:
+        """One version of a subject (cached forever)."""
+        return self._run(self._operations.get_version(subject, version))
+
+    def register_schema(self, subject: str, schema: Schema) -> int:
+        """Register the schema under the subject (idempotent) and return its global id."""
+        return self._run(self._operations.register_schema(subject, schema))
+
+    def lookup_schema(self, subject: str, schema: Schema) -> RegisteredSchema:
+        """The version of the subject that has exactly this schema (SchemaNotFoundError if none)."""
+        return self._run(self._operations.lookup_schema(subject, schema))
+
+    def test_compatibility(
+        self, subject: str, schema: Schema, version: int | str | None = "latest"
+    ) -> CompatibilityResult:
+        """Whether the schema is compatible with one version of the subject, or (version None) with
+        every version its compatibility level asks for, as registering would check (never cached)."""
+        return self._run(self._operations.test_compatibility(subject, schema, version))
+
+    # Administration, for tools such as `accord schema register` and `accord export`/`import`.
+
+    def list_subjects(self) -> list[str]:
+        """Every live subject."""
+        return [str(subject) for subject in self._call("GET", "/subjects", None)]
+
+    def list_versions(self, subject: str) -> list[int]:
+        """The live version numbers of a subject, oldest first."""
+        versions = self._call("GET", f"/subjects/{_subject_path(subject)}/versions", None)
+        return [int(version) for version in versions]
+
+    def get_compatibility_level(self, subject: str | None = None) -> str | None:
+        """The global level, or the subject's own level (None when it has none)."""
+        if subject is None:
+            return str(self._call("GET", "/config", None)["compatibilityLevel"])
+        try:
+            body = self._call("GET", f"/config/{_subject_path(subject)}?defaultToGlobal=false", None)
+        except RegistryResponseError as error:
+            if error.error_code == _NO_SUBJECT_LEVEL:
+                return None
+            raise
+        return str(body["compatibilityLevel"])
+
+    def set_compatibility_level(self, level: str, subject: str | None = None) -> None:
+        """Set the global level, or the subject's own level."""
+        path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
+        self._call("PUT", path, {"compatibility": level})
+
+    def get_mode(self, subject: str | None = None) -> str:
+        """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""
+        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}?defaultToGlobal=true"
+        return str(self._call("GET", path, None)["mode"])
+
+    def set_mode(self, mode: str, subject: str | None = None) -> None:
+        """Set the global mode, or the subject's mode. IMPORT needs an empty registry (or subject)."""
+        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}"
+        self._call("PUT", path, {"mode": mode})
+
+    def import_schema(self, subject: str, schema: Schema, *, schema_id: int, version: int) -> int:
+        """Register the schema with the given global id and version (the registry must be in IMPORT
+        mode); idempotent when that version already holds this schema. Returns the id."""
+        payload = {**schema.to_request(), "id": schema_id, "version": version}
+        body = self._call("POST", f"/subjects/{_subject_path(subject)}/versions", payload)
+        return int(body["id"])
+
+
+class AsyncRegistryClient(_Client):
+    """The same client for asyncio code, on httpx.AsyncClient."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        token: str | None = None,
+        timeout: float = 5.0,
+        retry: RetryPolicy | None = None,
+        latest_ttl: float = 60.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
+        self._http = httpx.AsyncClient(transport=transport, **self._settings.client_options())
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncRegistryClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def _run(self, flow: Flow[T]) -> T:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    answer = await self._call(*call)
+                except RegistryError as error:
+                    call = flow.throw(error)
+                else:
+                    call = flow.send(answer)
+        except StopIteration as done:
+            return cast(T, done.value)
+
+    async def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
+        retry = self._settings.retry
+        for attempt in range(retry.retries + 1):
+            try:
+                response = await self._http.request(method, path, **_body(payload))
+            except httpx.TransportError as error:
+                failure: Exception | httpx.Response = error
+            else:
+                if not _is_retryable(response):
+                    return _json_or_error(response)
+                failure = response
+            if attempt < retry.retries:
+                await asyncio.sleep(retry.delay(attempt))
+        raise _unavailable(self.base_url + path, failure)
+
+    async def get_schema(self, schema_id: int) -> Schema:
+        """The schema with this global id (cached forever: ids never change meaning)."""
+        cached = self._cache.schemas.get(schema_id)
+        return cached if cached is not None else await self._run(self._operations.get_schema(schema_id))
+
+    async def get_latest_version(self, subject: str) -> RegisteredSchema:
+        """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
+        fresh = self._fresh_latest(subject)
+        return fresh if fresh is not None else await self._run(self._operations.get_latest_version(subject))
+
+    async def get_version(self, subject: str, version: int) -> RegisteredSchema:
+        """One version of a subject (cached forever)."""
+        return await self._run(self._operations.get_version(subject, version))
+
+    async def register_schema(self, subject: str, schema: Schema) -> int:
+        """Register the schema under the subject (idempotent) and return its global id."""
+        return await self._run(self._operations.register_schema(subject, schema))
+
+    async def lookup_schema(self, subject: str, schema: Schema) -> RegisteredSchema:
+        """The version of the subject that has exactly this schema (SchemaNotFoundError if none)."""
+        return await self._run(self._operations.lookup_schema(subject, schema))
+
+    async def test_compatibility(
+        self, subject: str, schema: Schema, version: int | str | None = "latest"
+    ) -> CompatibilityResult:
+        """Whether the schema could be registered as the subject's next version (never cached)."""
+        return await self._run(self._operations.test_compatibility(subject, schema, version))

@@ -1,0 +1,15 @@
+"""The HTTP API: Confluent Schema Registry's paths, as thin routers over registry.service."""
+
+from registry.api import compatibility, config, contracts, mode, schemas, server, subjects
+
+ROUTERS = (
+    subjects.router,
+    schemas.router,
+    compatibility.router,
+    config.router,
+    mode.router,
+    server.router,
+    contracts.router,
+)
+
+__all__ = ["ROUTERS"]

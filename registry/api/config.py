@@ -1,0 +1,97 @@
+"""/config: compatibility level, policy and normalization, for the registry or one subject."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+
+from registry import wire
+from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.documentation import BODY_ERRORS, error_responses
+from registry.api.media import RegistryJSONResponse, json_response
+from registry.service import ConfigView
+
+router = APIRouter(tags=["Config"])
+
+ConfigBody = Annotated[wire.ConfigUpdatePayload, Body()]
+DefaultToGlobal = Annotated[
+    bool, Query(alias="defaultToGlobal", description="Answer with the global one if the subject has none")
+]
+
+
+def _content(view: ConfigView) -> dict[str, object]:
+    content: dict[str, object] = {"compatibilityLevel": view.level.value}
+    if view.policy is not None:
+        content["compatibilityPolicy"] = view.policy.value
+    if view.normalize is not None:
+        content["normalize"] = view.normalize
+    return content
+
+
+def _update(
+    registry: RegistryDep, writer: WriterDep, subject: str | None, payload: wire.ConfigUpdatePayload
+) -> None:
+    registry.set_config(
+        session=writer,
+        subject=subject,
+        level=payload.compatibility or payload.compatibility_level,
+        policy=payload.compatibility_policy,
+        normalize=payload.normalize,
+    )
+
+
+@router.get("/config", response_model=wire.ConfigResponse, responses=error_responses())
+def get_global_config(
+    session: SessionDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    view = registry.get_config(session=session, subject=None, default_to_global=False)
+    return json_response(_content(view), media_type=media_type)
+
+
+@router.put("/config", response_model=wire.ConfigUpdatePayload, responses=error_responses(*BODY_ERRORS))
+def update_global_config(
+    payload: ConfigBody, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    _update(registry, writer, None, payload)
+    return json_response(payload.model_dump(exclude_none=True, by_alias=True), media_type=media_type)
+
+
+@router.delete("/config", response_model=wire.ConfigResponse, responses=error_responses())
+def delete_global_config(
+    writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    return json_response(
+        _content(registry.delete_config(session=writer, subject=None)), media_type=media_type
+    )
+
+
+@router.get("/config/{subject}", response_model=wire.ConfigResponse, responses=error_responses(404))
+def get_subject_config(
+    subject: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    default_to_global: DefaultToGlobal = False,
+) -> RegistryJSONResponse:
+    view = registry.get_config(session=session, subject=subject, default_to_global=default_to_global)
+    return json_response(_content(view), media_type=media_type)
+
+
+@router.put(
+    "/config/{subject}", response_model=wire.ConfigUpdatePayload, responses=error_responses(*BODY_ERRORS)
+)
+def update_subject_config(
+    subject: str, payload: ConfigBody, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    _update(registry, writer, subject, payload)
+    return json_response(payload.model_dump(exclude_none=True, by_alias=True), media_type=media_type)
+
+
+@router.delete("/config/{subject}", response_model=wire.ConfigResponse, responses=error_responses(404))
+def delete_subject_config(
+    subject: str, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    return json_response(
+        _content(registry.delete_config(session=writer, subject=subject)), media_type=media_type
+    )

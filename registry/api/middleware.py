@@ -1,0 +1,130 @@
+"""The one piece of ASGI middleware: request ids, access log, and the request-body rules.
+
+It is plain ASGI (not Starlette's BaseHTTPMiddleware) because it runs on every request, the hot
+GET /schemas/ids/{id} included, and must cost next to nothing. Bodies are checked before any route
+sees them: at most `max_body_bytes`, and a JSON media type (or application/octet-stream, or none,
+which Confluent reads as JSON too); routes then see them as application/json.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from registry import errors, wire
+from registry.api.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
+from registry.logs import RequestIds, current_request
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("registry.access")
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+REQUEST_ID = b"x-request-id"
+CORRELATION_ID = b"x-correlation-id"
+
+
+class RequestGuard:
+    """Give each request an id, enforce the body rules, and log the request when asked to."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, access_log: bool) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(REQUEST_ID, b"").decode("latin-1")[:128] or uuid.uuid4().hex
+        correlation_id = headers.get(CORRELATION_ID, b"").decode("latin-1")[:128] or request_id
+        token = current_request.set(RequestIds(request_id, correlation_id))
+        started = time.perf_counter()
+        status_holder = [0]
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID, request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            if scope["method"] in BODY_METHODS:
+                await self._call_with_body(scope, receive, send_with_id, headers)
+            else:
+                await self.app(scope, receive, send_with_id)
+        finally:
+            if self.access_log:
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status_holder[0],
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    },
+                )
+            current_request.reset(token)
+
+    async def _call_with_body(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
+    ) -> None:
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if content_type and media_type_of(content_type) not in CONSUMED:
+            error = errors.UnsupportedMediaTypeError("HTTP 415 Unsupported Media Type")
+            await _send_error(send, error, headers)
+            return
+        declared_length = headers.get(b"content-length", b"0")
+        if declared_length.isdigit() and int(declared_length) > self.max_body_bytes:
+            await _send_error(send, errors.RequestTooLargeError(self.max_body_bytes), headers)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _send_error(send, errors.RequestTooLargeError(self.max_body_bytes), headers)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        if media_type_of(content_type or "application/json") != "application/json" or not content_type:
+            # Routes parse JSON only when told it is JSON; Confluent's other accepted types are JSON too.
+            scope = dict(scope)
+            scope["headers"] = [
+                *((name, value) for name, value in scope["headers"] if name != b"content-type"),
+                (b"content-type", b"application/json"),
+            ]
+        await self.app(scope, replay, send)
+
+
+async def _send_error(send: Send, error: errors.RegistryError, headers: dict[bytes, bytes]) -> None:
+    accept = headers.get(b"accept", b"").decode("latin-1") or None
+    media_type = negotiate(accept) or SCHEMA_REGISTRY_V1_JSON
+    body = wire.render({"error_code": error.error_code, "message": error.message})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.http_status,
+            "headers": [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,55 @@
+"""The root, contexts, server metadata and health checks."""
+
+from __future__ import annotations
+
+from importlib.metadata import version as package_version
+
+from fastapi import APIRouter
+
+from registry import wire
+from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
+from registry.api.documentation import error_responses
+from registry.api.media import RegistryJSONResponse, json_response
+
+router = APIRouter(tags=["Server"])
+
+_LIVE = wire.render({"status": "UP"})
+
+
+@router.get("/", response_model=dict[str, object], responses=error_responses())
+def get_root(media_type: MediaTypeDep) -> RegistryJSONResponse:
+    return json_response({}, media_type=media_type)
+
+
+@router.get("/contexts", response_model=list[str], responses=error_responses())
+def list_contexts(media_type: MediaTypeDep) -> RegistryJSONResponse:
+    return json_response(["."], media_type=media_type)
+
+
+@router.get("/v1/metadata/id", response_model=wire.ClusterIdResponse, responses=error_responses())
+def get_cluster_id(
+    session: SessionDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    clusters = {
+        "kafka-cluster": registry.cluster_id(session=session),
+        "schema-registry-cluster": registry.settings.cluster_name,
+    }
+    return json_response({"scope": {"path": [], "clusters": clusters}}, media_type=media_type)
+
+
+@router.get("/v1/metadata/version", response_model=wire.ServerVersionResponse, responses=error_responses())
+def get_server_version(media_type: MediaTypeDep) -> RegistryJSONResponse:
+    return json_response({"version": package_version("accord")}, media_type=media_type)
+
+
+@router.get("/health/live", response_model=dict[str, str], tags=["Health"])
+async def live() -> RegistryJSONResponse:
+    """The process answers (the container healthcheck)."""
+    return RegistryJSONResponse(_LIVE)
+
+
+@router.get("/health/ready", response_model=dict[str, str], tags=["Health"], responses=error_responses())
+def ready(session: SessionDep, registry: RegistryDep) -> RegistryJSONResponse:
+    """The process answers and its database does too."""
+    registry.cluster_id(session=session)
+    return RegistryJSONResponse(_LIVE)

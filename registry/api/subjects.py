@@ -1,0 +1,202 @@
+"""/subjects: listing, registering, looking up, reading and deleting subject versions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from starlette.concurrency import run_in_threadpool
+
+from registry import wire
+from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.documentation import BODY_ERRORS, error_responses
+from registry.api.media import RegistryJSONResponse, json_response
+from registry.cache import Reference
+from registry.service import SchemaSubmission, SubjectFilter, VersionView
+
+router = APIRouter(tags=["Subjects"])
+
+Deleted = Annotated[bool, Query(description="Include soft-deleted subjects or versions")]
+DeletedOnly = Annotated[
+    bool, Query(alias="deletedOnly", description="Only soft-deleted subjects or versions")
+]
+SubjectPrefix = Annotated[str, Query(alias="subjectPrefix", description="Only subjects starting with this")]
+Normalize = Annotated[bool, Query(description="Normalize the schema before comparing or storing it")]
+Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
+SchemaBody = Annotated[wire.SchemaPayload, Body()]
+
+
+def submission_of(payload: wire.SchemaPayload) -> SchemaSubmission:
+    """The service's view of a request body; negative ids and versions mean "not given", as in Confluent."""
+    return SchemaSubmission(
+        text=payload.schema_text,
+        schema_type=payload.schema_type,
+        references=tuple(Reference(ref.name, ref.subject, ref.version) for ref in payload.references or ()),
+        metadata=payload.metadata,
+        rule_set=payload.rule_set,
+        schema_id=payload.id if payload.id is not None and payload.id >= 0 else None,
+        version=payload.version if payload.version is not None and payload.version > 0 else None,
+    )
+
+
+def version_content(view: VersionView) -> dict[str, Any]:
+    return wire.registered_schema(view.subject, view.version, view.schema, deleted=view.deleted)
+
+
+@router.get("/subjects", response_model=list[str], responses=error_responses())
+def list_subjects(
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    subject_prefix: SubjectPrefix = "",
+    deleted: Deleted = False,
+    deleted_only: DeletedOnly = False,
+    offset: int = 0,
+    limit: int = -1,
+) -> RegistryJSONResponse:
+    subjects = registry.list_subjects(
+        session=session,
+        subject_prefix=subject_prefix,
+        subject_filter=SubjectFilter.of(deleted=deleted, deleted_only=deleted_only),
+        offset=offset,
+        limit=limit,
+    )
+    return json_response(subjects, media_type=media_type)
+
+
+@router.post(
+    "/subjects/{subject}", response_model=wire.RegisteredSchema, responses=error_responses(404, *BODY_ERRORS)
+)
+def lookup_schema(
+    subject: str,
+    payload: SchemaBody,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    normalize: Normalize = False,
+    deleted: Deleted = False,
+) -> RegistryJSONResponse:
+    view = registry.lookup(
+        session=session,
+        subject=subject,
+        submission=submission_of(payload),
+        normalize=normalize,
+        include_deleted=deleted,
+    )
+    return json_response(version_content(view), media_type=media_type)
+
+
+@router.delete("/subjects/{subject}", response_model=list[int], responses=error_responses(404))
+def delete_subject(
+    subject: str,
+    writer: WriterDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    permanent: Permanent = False,
+) -> RegistryJSONResponse:
+    versions = registry.delete_subject(session=writer, subject=subject, permanent=permanent)
+    return json_response(versions, media_type=media_type)
+
+
+@router.get("/subjects/{subject}/versions", response_model=list[int], responses=error_responses(404))
+def list_versions(
+    subject: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    deleted: Deleted = False,
+    deleted_only: DeletedOnly = False,
+) -> RegistryJSONResponse:
+    versions = registry.list_versions(
+        session=session,
+        subject=subject,
+        version_filter=SubjectFilter.of(deleted=deleted, deleted_only=deleted_only),
+    )
+    return json_response(versions, media_type=media_type)
+
+
+@router.post(
+    "/subjects/{subject}/versions",
+    response_model=wire.RegisterResponse,
+    responses=error_responses(409, *BODY_ERRORS),
+)
+def register_schema(
+    subject: str,
+    payload: SchemaBody,
+    session: SessionDep,
+    writer: WriterDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    normalize: Normalize = False,
+) -> RegistryJSONResponse:
+    result = registry.register(
+        reader=session, writer=writer, subject=subject, submission=submission_of(payload), normalize=normalize
+    )
+    return json_response({"id": result.schema_id}, media_type=media_type)
+
+
+@router.get(
+    "/subjects/{subject}/versions/{version}",
+    response_model=wire.RegisteredSchema,
+    responses=error_responses(404),
+)
+async def get_version(
+    subject: str,
+    version: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    deleted: Deleted = False,
+) -> RegistryJSONResponse:
+    # async, so that a version answered from cache never leaves the event loop
+    view = registry.cached_version(subject=subject, version=version, include_deleted=deleted)
+    if view is None:
+        view = await run_in_threadpool(
+            registry.get_version, session=session, subject=subject, version=version, include_deleted=deleted
+        )
+    return json_response(version_content(view), media_type=media_type)
+
+
+@router.get(
+    "/subjects/{subject}/versions/{version}/schema",
+    response_model=None,
+    responses={200: {"description": "The schema text, unescaped"}, **error_responses(404)},
+)
+def get_version_schema(
+    subject: str,
+    version: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    deleted: Deleted = False,
+) -> RegistryJSONResponse:
+    view = registry.get_version(session=session, subject=subject, version=version, include_deleted=deleted)
+    return RegistryJSONResponse(view.schema.text.encode(), media_type=media_type)
+
+
+@router.delete("/subjects/{subject}/versions/{version}", response_model=int, responses=error_responses(404))
+def delete_version(
+    subject: str,
+    version: str,
+    writer: WriterDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    permanent: Permanent = False,
+) -> RegistryJSONResponse:
+    deleted_version = registry.delete_version(
+        session=writer, subject=subject, version=version, permanent=permanent
+    )
+    return json_response(deleted_version, media_type=media_type)
+
+
+@router.get(
+    "/subjects/{subject}/versions/{version}/referencedby",
+    response_model=list[int],
+    responses=error_responses(404),
+)
+def get_referenced_by(
+    subject: str, version: str, session: SessionDep, registry: RegistryDep, media_type: MediaTypeDep
+) -> RegistryJSONResponse:
+    return json_response(
+        registry.referenced_by(session=session, subject=subject, version=version), media_type=media_type
+    )

@@ -1,0 +1,48 @@
+"""create_app(settings): the registry's ASGI application. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version as package_version
+
+from fastapi import FastAPI
+
+from registry.api import ROUTERS
+from registry.api.errors import install_error_handlers
+from registry.api.media import RegistryJSONResponse
+from registry.api.middleware import RequestGuard
+from registry.config import Settings
+from registry.db import Database
+from registry.service import Registry
+from registry.ui import install_ui
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The registry on the database of `settings` (from the environment when not given)."""
+    settings = settings or Settings()
+    database = Database(
+        settings.database_url, pool_size=settings.db_pool_size, timeout_seconds=settings.db_timeout_seconds
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Accord schema registry",
+        description="The Confluent Schema Registry REST API, on SQLite or PostgreSQL.",
+        version=package_version("accord"),
+        lifespan=lifespan,
+        default_response_class=RegistryJSONResponse,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.registry = Registry(settings=settings)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_ui(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, access_log=settings.access_log)
+    return app

@@ -1,0 +1,102 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL.
+
+SQLite allows one writer at a time: write sessions come from their own single-connection engine and
+open their transaction with BEGIN IMMEDIATE, so a writer takes the lock before it reads and never has
+to upgrade a stale snapshot. Readers use WAL and never wait for the writer. On PostgreSQL, readers and
+writers share one pool and writers of a subject serialize on an advisory lock (see repository.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and point them at the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+class Database:
+    """The engines of one registry process and the sessions they hand out."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, timeout_seconds: float = 10.0) -> None:
+        self.url = normalize_database_url(url)
+        self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            _create_parent_directory(self.url)
+            self.engine = _sqlite_engine(
+                self.url, begin="BEGIN", pool_size=pool_size, timeout=timeout_seconds
+            )
+            self.write_engine = _sqlite_engine(
+                self.url, begin="BEGIN IMMEDIATE", pool_size=1, timeout=timeout_seconds
+            )
+        else:
+            self.engine = create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_timeout=timeout_seconds,
+                pool_recycle=1800,
+                connect_args={"options": f"-c lock_timeout={int(timeout_seconds * 1000)}"},
+            )
+            self.write_engine = self.engine
+
+    def read_session(self) -> Session:
+        """A session for reads; it connects only when first used."""
+        return Session(self.engine, expire_on_commit=False, autoflush=False)
+
+    def write_session(self) -> Session:
+        """A session for a write transaction (on SQLite the one writer's connection)."""
+        return Session(self.write_engine, expire_on_commit=False, autoflush=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction of `session` has committed."""
+    event.listen(session, "after_commit", lambda _session: callback(), once=True)
+
+
+def _sqlite_engine(url: str, *, begin: str, pool_size: int, timeout: float) -> Engine:
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=timeout,
+        connect_args={"check_same_thread": False, "timeout": timeout},
+    )
+
+    @event.listens_for(engine, "connect")
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling is switched off; SQLAlchemy's "begin" below decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def start(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+def _create_parent_directory(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)

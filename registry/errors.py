@@ -1,0 +1,343 @@
+"""The registry's errors. Each knows its Confluent `error_code`; the HTTP status is its first three digits.
+
+One exception handler (registry.api.errors) renders every one of them as
+`{"error_code": N, "message": "..."}`.
+
+    RegistryError
+    ├── NotFoundError (404)
+    │   ├── RouteNotFoundError             404    no such path
+    │   ├── SubjectNotFoundError           40401
+    │   ├── VersionNotFoundError           40402
+    │   ├── SchemaNotFoundError            40403
+    │   ├── SubjectSoftDeletedError        40404
+    │   ├── SubjectNotSoftDeletedError     40405
+    │   ├── VersionSoftDeletedError        40406
+    │   ├── VersionNotSoftDeletedError     40407
+    │   ├── CompatibilityNotConfiguredError 40408
+    │   ├── ModeNotConfiguredError         40409
+    │   └── ContractVersionNotFoundError   40410  no contracts published by that application version
+    ├── HttpError                          4xx    other HTTP-level refusals
+    ├── MalformedRequestError              400    body is not JSON
+    ├── MethodNotAllowedError              405
+    ├── NotAcceptableError                 406
+    ├── IncompatibleSchemaError            409    (Confluent 7.x's code; 8.x says 40901)
+    ├── ExpectationBrokenError             40910  the schema breaks a consumer's published expectation
+    ├── RequestTooLargeError               413
+    ├── UnsupportedMediaTypeError          415
+    ├── UnprocessableError (422)                  a request field has the wrong shape
+    │   ├── InvalidSchemaError             42201
+    │   ├── InvalidVersionError            42202
+    │   ├── InvalidCompatibilityLevelError 42203
+    │   ├── InvalidModeError               42204
+    │   ├── OperationNotPermittedError     42205
+    │   ├── ReferenceExistsError           42206
+    │   ├── IdDoesNotMatchError            42207
+    │   ├── InvalidSubjectError            42208
+    │   └── InvalidContractError           42210  an expectation, sample, result or deployment is malformed
+    └── ServerError (500)
+        ├── StoreError                     50001
+        └── OperationTimeoutError          50002
+"""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """Anything the registry answers with an error body."""
+
+    error_code: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def http_status(self) -> int:
+        return int(str(self.error_code)[:3])
+
+
+class NotFoundError(RegistryError):
+    """Something the request names does not exist."""
+
+    error_code = 404
+
+
+class RouteNotFoundError(NotFoundError):
+    """No endpoint has this path."""
+
+    def __init__(self) -> None:
+        super().__init__("HTTP 404 Not Found")
+
+
+class SubjectNotFoundError(NotFoundError):
+    """The subject has no versions (or only soft-deleted ones, when those were not asked for)."""
+
+    error_code = 40401
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' not found.")
+        self.subject = subject
+
+
+class VersionNotFoundError(NotFoundError):
+    """The subject exists but has no such version."""
+
+    error_code = 40402
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"Version {version} not found.")
+        self.version = version
+
+
+class SchemaNotFoundError(NotFoundError):
+    """No schema has this id, or the schema is not registered under the subject."""
+
+    error_code = 40403
+
+    def __init__(self, schema_id: int | None = None) -> None:
+        super().__init__("Schema not found" if schema_id is None else f"Schema {schema_id} not found")
+        self.schema_id = schema_id
+
+
+class SubjectSoftDeletedError(NotFoundError):
+    """A soft delete was asked for a subject that is already soft-deleted."""
+
+    error_code = 40404
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' was soft deleted.Set permanent=true to delete permanently")
+
+
+class SubjectNotSoftDeletedError(NotFoundError):
+    """A permanent delete was asked for a subject that was not soft-deleted first."""
+
+    error_code = 40405
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' was not deleted first before being permanently deleted")
+
+
+class VersionSoftDeletedError(NotFoundError):
+    """A soft delete was asked for a version that is already soft-deleted."""
+
+    error_code = 40406
+
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently"
+        )
+
+
+class VersionNotSoftDeletedError(NotFoundError):
+    """A permanent delete was asked for a version that was not soft-deleted first."""
+
+    error_code = 40407
+
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was not deleted first before being permanently deleted"
+        )
+
+
+class CompatibilityNotConfiguredError(NotFoundError):
+    """The subject has no compatibility level of its own."""
+
+    error_code = 40408
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' does not have subject-level compatibility configured")
+
+
+class ModeNotConfiguredError(NotFoundError):
+    """The subject has no mode of its own."""
+
+    error_code = 40409
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' does not have subject-level mode configured")
+
+
+class ContractVersionNotFoundError(NotFoundError):
+    """The application version published no expectations or samples."""
+
+    error_code = 40410
+
+    def __init__(self, application: str, version: str) -> None:
+        super().__init__(f"Application '{application}' version '{version}' has published no contracts")
+
+
+class HttpError(RegistryError):
+    """Any other refusal at the HTTP level; like Confluent's rest-utils, its code is the status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.error_code = status
+
+
+class MalformedRequestError(RegistryError):
+    """The request body is not valid JSON."""
+
+    error_code = 400
+
+
+class MethodNotAllowedError(RegistryError):
+    """The path exists but not with this HTTP method."""
+
+    error_code = 405
+
+    def __init__(self) -> None:
+        super().__init__("HTTP 405 Method Not Allowed")
+
+
+class NotAcceptableError(RegistryError):
+    """The Accept header allows none of the registry's JSON media types."""
+
+    error_code = 406
+
+
+class IncompatibleSchemaError(RegistryError):
+    """The schema breaks the subject's compatibility level; `messages` are Confluent's verbose lines."""
+
+    error_code = 409
+
+    def __init__(self, subject: str, messages: list[str]) -> None:
+        details = "[" + ", ".join(messages) + "]"
+        super().__init__(
+            f'Schema being registered is incompatible with an earlier schema for subject "{subject}", '
+            f"details: {details}"
+        )
+        self.messages = messages
+
+
+class ExpectationBrokenError(RegistryError):
+    """Registering the schema would break published consumer expectations; `broken` has one line per
+    problem (consumer, its version, the path, what it expects and what the schema has)."""
+
+    error_code = 40910
+
+    def __init__(self, subject: str, version: int, broken: list[str]) -> None:
+        super().__init__(
+            f'Schema being registered as version {version} of subject "{subject}" breaks what its consumers '
+            "published as expected: " + "; ".join(broken) + ". Keep what they read, or turn the check off "
+            f'for this subject with PUT /contracts/subjects/{subject}/enforcement {{"enforce": false}}'
+        )
+        self.broken = broken
+
+
+class RequestTooLargeError(RegistryError):
+    """The request body is larger than the configured limit."""
+
+    error_code = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The request body is larger than the limit of {limit} bytes (setting ACCORD_MAX_BODY_BYTES)"
+        )
+
+
+class UnsupportedMediaTypeError(RegistryError):
+    """The request body's Content-Type is not one the registry reads."""
+
+    error_code = 415
+
+
+class UnprocessableError(RegistryError):
+    """A request field is missing or has the wrong type."""
+
+    error_code = 422
+
+
+class InvalidSchemaError(UnprocessableError):
+    """The schema does not parse, its type is unsupported, or a reference cannot be resolved."""
+
+    error_code = 42201
+
+
+class InvalidVersionError(UnprocessableError):
+    """The version is neither 1..2^31-1, -1 nor "latest"."""
+
+    error_code = 42202
+
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            f"The specified version '{version}' is not a valid version id. "
+            'Allowed values are between [1, 2^31-1] and the string "latest"'
+        )
+
+
+class InvalidCompatibilityLevelError(UnprocessableError):
+    """The compatibility level (or policy) is not one of Confluent's names."""
+
+    error_code = 42203
+
+
+class InvalidModeError(UnprocessableError):
+    """The mode is not one of READWRITE, READONLY, READONLY_OVERRIDE, IMPORT."""
+
+    error_code = 42204
+
+    def __init__(self) -> None:
+        super().__init__("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.")
+
+
+class OperationNotPermittedError(UnprocessableError):
+    """The mode forbids the operation (read-only, not in import mode, id already taken...)."""
+
+    error_code = 42205
+
+
+class ReferenceExistsError(UnprocessableError):
+    """Another schema references the version that was asked to be deleted."""
+
+    error_code = 42206
+
+    def __init__(self, subject: str, version: int, referenced_by: list[int]) -> None:
+        ids = ", ".join(str(schema_id) for schema_id in referenced_by)
+        super().__init__(
+            f"One or more references exist to the schema {{subject={subject},version={version}}}. "
+            f"Referenced by schema ids: {ids}"
+        )
+
+
+class IdDoesNotMatchError(UnprocessableError):
+    """An imported schema is already registered under another id."""
+
+    error_code = 42207
+
+    def __init__(self, existing_id: int, requested_id: int) -> None:
+        super().__init__(
+            f"Schema already registered with id {existing_id} instead of input id {requested_id}"
+        )
+
+
+class InvalidSubjectError(UnprocessableError):
+    """The subject name is reserved or contains control characters."""
+
+    error_code = 42208
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"The specified subject '{subject}' is not a valid.")
+
+
+class InvalidContractError(UnprocessableError):
+    """A published expectation, sample, verification result or deployment has the wrong shape."""
+
+    error_code = 42210
+
+
+class ServerError(RegistryError):
+    """Something failed on the registry's side; the log has the details under the request id."""
+
+    error_code = 500
+
+
+class StoreError(ServerError):
+    """The database failed."""
+
+    error_code = 50001
+
+
+class OperationTimeoutError(ServerError):
+    """A lock or the database did not answer in time."""
+
+    error_code = 50002

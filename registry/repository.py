@@ -1,0 +1,438 @@
+"""All SQL of the registry. Functions take the session first and keyword arguments after it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Integer, Subquery, and_, case, cast, delete, func, or_, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from registry.models import (
+    RegistryState,
+    SchemaRecord,
+    SchemaReference,
+    SubjectConfig,
+    SubjectMode,
+    SubjectVersion,
+)
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# -- registry state -------------------------------------------------------------------------------
+
+
+def read_delete_epoch(session: Session) -> int:
+    return session.exec(select(RegistryState.delete_epoch).where(RegistryState.id == 1)).one()
+
+
+def bump_delete_epoch(session: Session) -> None:
+    session.execute(
+        update(RegistryState)
+        .where(col(RegistryState.id) == 1)
+        .values(delete_epoch=RegistryState.delete_epoch + 1)
+    )
+
+
+def read_cluster_id(session: Session) -> str:
+    return session.exec(select(RegistryState.cluster_id).where(RegistryState.id == 1)).one()
+
+
+def lock_subject(session: Session, *, subject: str) -> None:
+    """Serialize writers of one subject until the transaction ends.
+
+    PostgreSQL takes a transaction-scoped advisory lock on the subject's hash. SQLite needs nothing:
+    its write sessions hold the database's single write lock from BEGIN IMMEDIATE on.
+    """
+    if _is_postgresql(session):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 0))"), {"subject": subject}
+        )
+
+
+# -- schemas --------------------------------------------------------------------------------------
+
+
+def find_schema_id(session: Session, *, fingerprint: str) -> int | None:
+    return session.exec(select(SchemaRecord.id).where(SchemaRecord.fingerprint == fingerprint)).first()
+
+
+def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
+    return session.get(SchemaRecord, schema_id)
+
+
+def get_references(session: Session, *, schema_id: int) -> Sequence[SchemaReference]:
+    return session.exec(
+        select(SchemaReference)
+        .where(SchemaReference.schema_id == schema_id)
+        .order_by(col(SchemaReference.position))
+    ).all()
+
+
+def max_schema_id(session: Session) -> int | None:
+    return session.exec(select(func.max(SchemaRecord.id))).one()
+
+
+def insert_schema(
+    session: Session,
+    *,
+    fingerprint: str,
+    schema_type: str,
+    schema_text: str,
+    schema_metadata: str | None,
+    rule_set: str | None,
+    references: Sequence[tuple[str, str, int]],
+    schema_id: int | None = None,
+) -> int:
+    """Insert the schema unless a row with this fingerprint exists; return the id either way.
+
+    Concurrent inserts of one schema meet on the unique fingerprint: one inserts, the others wait
+    for it and then read its id. `schema_id` is given only when importing.
+    """
+    values: dict[str, Any] = {
+        "fingerprint": fingerprint,
+        "schema_type": schema_type,
+        "schema_text": schema_text,
+        "schema_metadata": schema_metadata,
+        "rule_set": rule_set,
+    }
+    if schema_id is not None:
+        values["id"] = schema_id
+    dialect_insert = postgresql.insert if _is_postgresql(session) else sqlite.insert
+    statement = (
+        dialect_insert(SchemaRecord)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["fingerprint"])
+        .returning(col(SchemaRecord.id))
+    )
+    inserted: int | None = session.execute(statement).scalar()
+    if inserted is None:
+        existing = find_schema_id(session, fingerprint=fingerprint)
+        assert existing is not None, "a conflicting fingerprint row must exist"
+        return existing
+    session.add_all(
+        SchemaReference(schema_id=inserted, position=position, name=name, subject=subject, version=version)
+        for position, (name, subject, version) in enumerate(references)
+    )
+    if schema_id is not None and _is_postgresql(session):
+        # Explicit ids bypass the identity sequence; move it past them so later ids stay unique.
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('schemas', 'id'), "
+                "GREATEST((SELECT max(id) FROM schemas), 1))"
+            )
+        )
+    session.flush()
+    return inserted
+
+
+# -- subject versions -----------------------------------------------------------------------------
+
+
+def get_version(session: Session, *, subject: str, version: int) -> SubjectVersion | None:
+    return session.exec(
+        select(SubjectVersion).where(SubjectVersion.subject == subject, SubjectVersion.version == version)
+    ).first()
+
+
+def get_latest_version(session: Session, *, subject: str) -> SubjectVersion | None:
+    """The highest live (not soft-deleted) version of the subject."""
+    return session.exec(
+        select(SubjectVersion)
+        .where(SubjectVersion.subject == subject, col(SubjectVersion.deleted).is_(False))
+        .order_by(col(SubjectVersion.version).desc())
+        .limit(1)
+    ).first()
+
+
+def list_versions(session: Session, *, subject: str) -> Sequence[SubjectVersion]:
+    """Every version of the subject, soft-deleted ones included, oldest first."""
+    return session.exec(
+        select(SubjectVersion).where(SubjectVersion.subject == subject).order_by(col(SubjectVersion.version))
+    ).all()
+
+
+def subject_exists(session: Session, *, subject: str, include_deleted: bool) -> bool:
+    statement = select(SubjectVersion.id).where(SubjectVersion.subject == subject)
+    if not include_deleted:
+        statement = statement.where(col(SubjectVersion.deleted).is_(False))
+    return session.exec(statement.limit(1)).first() is not None
+
+
+def any_subject_exists(session: Session) -> bool:
+    """Whether any subject has a live version."""
+    statement = select(SubjectVersion.id).where(col(SubjectVersion.deleted).is_(False)).limit(1)
+    return session.exec(statement).first() is not None
+
+
+def find_live_version_of_schema(session: Session, *, subject: str, schema_id: int) -> int | None:
+    """The newest live version of the subject that is schema `schema_id`."""
+    return session.exec(
+        select(func.max(SubjectVersion.version)).where(
+            SubjectVersion.subject == subject,
+            SubjectVersion.schema_id == schema_id,
+            col(SubjectVersion.deleted).is_(False),
+        )
+    ).one()
+
+
+def find_version_of_schema(session: Session, *, subject: str, schema_id: int) -> SubjectVersion | None:
+    """The newest version, soft-deleted or not, of the subject that is schema `schema_id`."""
+    return session.exec(
+        select(SubjectVersion)
+        .where(SubjectVersion.subject == subject, SubjectVersion.schema_id == schema_id)
+        .order_by(col(SubjectVersion.version).desc())
+        .limit(1)
+    ).first()
+
+
+def insert_version(session: Session, *, subject: str, version: int, schema_id: int) -> None:
+    session.add(SubjectVersion(subject=subject, version=version, schema_id=schema_id))
+    session.flush()
+
+
+def mark_versions_deleted(session: Session, *, subject: str, versions: Sequence[int]) -> None:
+    session.execute(
+        update(SubjectVersion)
+        .where(col(SubjectVersion.subject) == subject, col(SubjectVersion.version).in_(versions))
+        .values(deleted=True)
+    )
+
+
+def delete_versions(session: Session, *, subject: str, versions: Sequence[int]) -> None:
+    session.execute(
+        delete(SubjectVersion).where(
+            col(SubjectVersion.subject) == subject, col(SubjectVersion.version).in_(versions)
+        )
+    )
+
+
+def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
+    """Every subject version, soft-deleted ones included, that is schema `schema_id`."""
+    return session.exec(
+        select(SubjectVersion)
+        .where(SubjectVersion.schema_id == schema_id)
+        .order_by(col(SubjectVersion.subject), col(SubjectVersion.version))
+    ).all()
+
+
+def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:
+    """Ids of the registered schemas (soft-deleted versions count) that reference subject/version."""
+    statement = (
+        select(SchemaReference.schema_id)
+        .where(SchemaReference.subject == subject, SchemaReference.version == version)
+        .where(
+            select(SubjectVersion.id).where(SubjectVersion.schema_id == SchemaReference.schema_id).exists()
+        )
+        .distinct()
+        .order_by(col(SchemaReference.schema_id))
+    )
+    return list(session.exec(statement).all())
+
+
+def list_subjects(session: Session, *, prefix: str) -> list[tuple[str, bool]]:
+    """Each subject starting with `prefix`, sorted, with whether all its versions are soft-deleted."""
+    all_deleted = func.min(cast(SubjectVersion.deleted, Integer))
+    statement = select(SubjectVersion.subject, all_deleted).group_by(col(SubjectVersion.subject))
+    if prefix:
+        statement = statement.where(func.substr(SubjectVersion.subject, 1, len(prefix)) == prefix)
+    rows = session.exec(statement.order_by(col(SubjectVersion.subject))).all()
+    return [(subject, bool(deleted)) for subject, deleted in rows]
+
+
+def list_subject_versions(
+    session: Session, *, prefix: str, include_deleted: bool, latest_only: bool, offset: int, limit: int | None
+) -> Sequence[SubjectVersion]:
+    """Subject versions whose subject starts with `prefix`, by subject and version."""
+    conditions = []
+    if prefix:
+        conditions.append(func.substr(SubjectVersion.subject, 1, len(prefix)) == prefix)
+    if not include_deleted:
+        conditions.append(col(SubjectVersion.deleted).is_(False))
+    statement = select(SubjectVersion).where(*conditions)
+    if latest_only:
+        newest = (
+            select(SubjectVersion.subject, func.max(SubjectVersion.version).label("version"))
+            .where(*conditions)
+            .group_by(col(SubjectVersion.subject))
+            .subquery()
+        )
+        statement = statement.join(
+            newest,
+            and_(
+                col(SubjectVersion.subject) == newest.c.subject,
+                col(SubjectVersion.version) == newest.c.version,
+            ),
+        )
+    statement = statement.order_by(col(SubjectVersion.subject), col(SubjectVersion.version)).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.exec(statement).all()
+
+
+# -- configs and modes ----------------------------------------------------------------------------
+
+
+def get_config(session: Session, *, subject: str) -> SubjectConfig | None:
+    return session.get(SubjectConfig, subject)
+
+
+def save_config(session: Session, *, config: SubjectConfig) -> None:
+    session.merge(config)
+    session.flush()
+
+
+def delete_config(session: Session, *, subject: str) -> None:
+    session.execute(delete(SubjectConfig).where(col(SubjectConfig.subject) == subject))
+
+
+def get_mode(session: Session, *, subject: str) -> str | None:
+    return session.exec(select(SubjectMode.mode).where(SubjectMode.subject == subject)).first()
+
+
+def save_mode(session: Session, *, subject: str, mode: str) -> None:
+    session.merge(SubjectMode(subject=subject, mode=mode))
+    session.flush()
+
+
+def delete_mode(session: Session, *, subject: str) -> None:
+    session.execute(delete(SubjectMode).where(col(SubjectMode.subject) == subject))
+
+
+# -- browsing (the web UI) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A subject as the UI lists it: its newest version (the newest live one while any is live)."""
+
+    subject: str
+    latest_version: int
+    schema_id: int
+    schema_type: str
+    live_versions: int
+    deleted_versions: int
+    compatibility_level: str | None  # the subject's own level; None when it follows the global one
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSearch:
+    """Which subjects a listing shows: every condition given must hold."""
+
+    prefix: str = ""
+    schema_type: str | None = None
+    own_levels: tuple[str, ...] = ()  # the subject's own level is one of these...
+    unconfigured_level: bool = False  # ...or (when true) it has none of its own
+    deleted: bool | None = False  # False: live subjects, True: fully soft-deleted ones, None: both
+
+
+def search_subjects(
+    session: Session, *, search: SubjectSearch, after: str | None, before: str | None, limit: int
+) -> list[SubjectRow]:
+    """At most `limit` subjects by name, after `after` or (the page before) before `before`.
+
+    Keyset pagination over the (subject, deleted, version) index: without a schema type filter only
+    the page's subjects are grouped and joined, so a page costs the same wherever it is in a long listing.
+    """
+    versions = _tables()[0]
+    grouped = _grouped_subjects(search)
+    if after is not None:
+        grouped = grouped.where(versions.c.subject > after).order_by(versions.c.subject)
+    elif before is not None:
+        grouped = grouped.where(versions.c.subject < before).order_by(versions.c.subject.desc())
+    else:
+        grouped = grouped.order_by(versions.c.subject)
+    if search.schema_type is None:
+        grouped = grouped.limit(limit)
+    summaries = _with_latest_schema(grouped.subquery(), search)
+    name = summaries.selected_columns.subject
+    ordered = summaries.order_by(name.desc() if after is None and before is not None else name)
+    rows = [SubjectRow(*row) for row in session.execute(ordered.limit(limit))]
+    return rows[::-1] if after is None and before is not None else rows
+
+
+def count_subjects(session: Session, *, search: SubjectSearch) -> int:
+    """How many subjects match `search`: distinct names on the index, unless a schema type is asked for."""
+    if search.schema_type is not None:
+        matching = _with_latest_schema(_grouped_subjects(search).subquery(), search).subquery()
+        count: int = session.execute(sa.select(func.count()).select_from(matching)).scalar_one()
+        return count
+    versions = _tables()[0]
+    named = sa.select(func.count(versions.c.subject.distinct())).where(*_subject_conditions(search))
+    live: int = session.execute(named.where(versions.c.deleted.is_(False))).scalar_one()
+    if search.deleted is False:
+        return live
+    every: int = session.execute(named).scalar_one()
+    return every if search.deleted is None else every - live
+
+
+def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
+    tables = SubjectVersion.metadata.tables
+    return tables["subject_versions"], tables["schemas"], tables["configs"]
+
+
+def _grouped_subjects(search: SubjectSearch) -> sa.Select[Any]:
+    """Per subject: its latest version (live if any), and its live and soft-deleted version counts."""
+    versions = _tables()[0]
+    is_live = versions.c.deleted.is_(False)
+    live = func.sum(case((is_live, 1), else_=0))
+    grouped = sa.select(
+        versions.c.subject,
+        func.coalesce(func.max(case((is_live, versions.c.version))), func.max(versions.c.version)).label(
+            "latest_version"
+        ),
+        live.label("live_versions"),
+        (func.count() - live).label("deleted_versions"),
+    ).group_by(versions.c.subject)
+    if search.deleted is not None:
+        grouped = grouped.having(live == 0 if search.deleted else live > 0)
+    return grouped.where(*_subject_conditions(search))
+
+
+def _subject_conditions(search: SubjectSearch) -> list[sa.ColumnElement[bool]]:
+    """The conditions on a version row's subject: its name prefix and its own compatibility level."""
+    versions, _, configs = _tables()
+    conditions = []
+    if search.prefix:
+        conditions.append(func.substr(versions.c.subject, 1, len(search.prefix)) == search.prefix)
+    if search.own_levels or search.unconfigured_level:
+        # Configured subjects are few: filtering by level is a semi-join on them.
+        level = configs.c.compatibility_level
+        with_level: sa.ColumnElement[bool] = versions.c.subject.in_(
+            sa.select(configs.c.subject).where(level.in_(search.own_levels))
+        )
+        if search.unconfigured_level:
+            configured = sa.select(configs.c.subject).where(level.is_not(None))
+            with_level = or_(with_level, versions.c.subject.not_in(configured))
+        conditions.append(with_level)
+    return conditions
+
+
+def _with_latest_schema(grouped: Subquery, search: SubjectSearch) -> sa.Select[Any]:
+    versions, schemas, configs = _tables()
+    latest = versions.alias("latest")
+    statement = (
+        sa.select(
+            grouped.c.subject,
+            grouped.c.latest_version,
+            latest.c.schema_id,
+            schemas.c.schema_type,
+            grouped.c.live_versions,
+            grouped.c.deleted_versions,
+            configs.c.compatibility_level,
+        )
+        .join(
+            latest, and_(latest.c.subject == grouped.c.subject, latest.c.version == grouped.c.latest_version)
+        )
+        .join(schemas, schemas.c.id == latest.c.schema_id)
+        .outerjoin(configs, configs.c.subject == grouped.c.subject)
+    )
+    if search.schema_type is not None:
+        statement = statement.where(schemas.c.schema_type == search.schema_type)
+    return statement

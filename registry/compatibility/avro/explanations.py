@@ -28,7 +28,13 @@ if TYPE_CHECKING:
 
 
 def explain(finding: Finding, roles: Roles) -> Incompatibility:
-    """The incompatibility a user sees for `finding`; its path points into the reader schema."""
+    """The incompatibility a user sees for `finding`.
+
+    Its path is a JSON pointer into the reader schema that, like Confluent's, follows a named type
+    where it is used: past a type's name (`#/fields/1/type`, "com.acme.Address") it continues into
+    the definition (`#/fields/1/type/fields/0`), which for a type from a reference lies in that
+    reference.
+    """
     message = _MESSAGES[finding.type](_Context(finding, roles))
     return Incompatibility(finding.type, pointer(finding.path), message)
 

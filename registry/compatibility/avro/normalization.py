@@ -49,6 +49,7 @@ def normalize(root: AvroType, predefined: frozenset[str]) -> str:
 class _Normalizer:
     def __init__(self, predefined: frozenset[str]) -> None:
         self.written = set(predefined)
+        self.namespaces: list[str] = []  # of the records being written, innermost last
 
     def form(self, avro_type: AvroType) -> Any:
         if isinstance(avro_type, Primitive):
@@ -68,19 +69,21 @@ class _Normalizer:
         return self._named(avro_type)
 
     def _named(self, named: Named) -> dict[str, Any]:
+        form: dict[str, Any] = {"name": named.full_name}
+        namespace = named.full_name.rpartition(".")[0]
+        if not namespace and self.namespaces and self.namespaces[-1]:
+            # A name without dots inside a namespaced record would be read as in that namespace.
+            form["namespace"] = ""
         if isinstance(named, Record):
-            form: dict[str, Any] = {"name": named.full_name, "type": named.type_label}
+            form["type"] = named.type_label
+            self.namespaces.append(namespace)
             form["fields"] = [self._field(field) for field in named.fields]
+            self.namespaces.pop()
         elif isinstance(named, Enum):
-            form = {"name": named.full_name, "type": "enum", "symbols": list(named.symbols)}
+            form.update(type="enum", symbols=list(named.symbols))
         else:
             assert isinstance(named, Fixed)
-            form = {
-                "name": named.full_name,
-                "type": "fixed",
-                "size": named.size,
-                **_logical(named.attributes),
-            }
+            form.update(type="fixed", size=named.size, **_logical(named.attributes))
         form.update(_doc_and_aliases(named.doc, named.aliases))
         if isinstance(named, Enum) and named.default is not None:
             form["default"] = named.default

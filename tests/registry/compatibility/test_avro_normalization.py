@@ -170,3 +170,17 @@ def test_a_recursive_type_is_spelled_out_once():
         '{"name":"com.acme.Node","type":"record","fields":'
         '[{"name":"next","type":["null","com.acme.Node"],"default":null}]}'
     )
+
+
+def test_a_type_in_the_null_namespace_keeps_it_inside_a_namespaced_record():
+    schema = record({"name": "e", "type": {"type": "enum", "name": "E", "namespace": "", "symbols": ["A"]}})
+
+    normalized = parse(schema).normalized
+
+    assert json.loads(normalized)["fields"][0]["type"] == {
+        "name": "E",
+        "namespace": "",
+        "type": "enum",
+        "symbols": ["A"],
+    }
+    assert parse(json.loads(normalized)).normalized == normalized

@@ -32,7 +32,7 @@ from registry.compatibility.avro.resolution import (
     Finding,
     find_incompatibilities,
 )
-from tests.registry.compatibility.avro_evolution import evolutions
+from tests.registry.compatibility.avro_evolution import evolutions, schemas
 from tests.registry.compatibility.avro_support import parse, write_and_read
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,3 +97,14 @@ def _with_full_aliases(node: Any, namespace: str | None) -> Any:
             if key in node:
                 _with_full_aliases(node[key], namespace)
     return node
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schemas())
+def test_the_normalized_form_is_a_fixed_point_and_means_the_same(schema):
+    parsed = parse(schema)
+    again = parse(json.loads(parsed.normalized))
+
+    assert again.normalized == parsed.normalized
+    assert find_incompatibilities(again.root, parsed.root) == []
+    assert find_incompatibilities(parsed.root, again.root) == []

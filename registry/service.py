@@ -354,6 +354,9 @@ class Registry:
             found = self._find_in_subject(reader, subject, candidate, include_deleted=False)
             if found is not None and submission.schema_id in (None, found.schema_id):
                 return RegisterResult(found.schema_id, found.version)
+        # Give the reader's connection back before queueing for the subject's lock: holding both
+        # would let waiting writers exhaust the pool.
+        reader.close()
         return self._register_new(writer, subject=subject, submission=submission, normalize=normalize)
 
     def _register_new(

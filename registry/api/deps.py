@@ -4,6 +4,9 @@ Sessions are async generators so that a request answered from cache never leaves
 the session connects only when a query runs, and only then are commit and rollback sent to a
 worker thread. `scope="function"` commits before the response is sent, so a failed commit still
 becomes an error response.
+
+Commits run on their own thread limiter: if they queued behind the route threads (which may all be
+waiting for a pooled connection), the connection a commit would give back could never be freed.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Header, Request
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from registry import errors
 from registry.api.media import negotiate
@@ -21,14 +24,14 @@ from registry.db import Database
 from registry.service import Registry
 
 
-async def _unit_of_work(session: Session) -> AsyncIterator[Session]:
+async def _unit_of_work(session: Session, limiter: CapacityLimiter) -> AsyncIterator[Session]:
     try:
         yield session
         if session.in_transaction():
-            await run_in_threadpool(session.commit)
+            await to_thread.run_sync(session.commit, limiter=limiter)
     except BaseException:
         if session.in_transaction():
-            await run_in_threadpool(session.rollback)
+            await to_thread.run_sync(session.rollback, limiter=limiter)
         raise
     finally:
         session.close()
@@ -36,13 +39,13 @@ async def _unit_of_work(session: Session) -> AsyncIterator[Session]:
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.read_session()):
+    async for session in _unit_of_work(database.read_session(), request.app.state.transaction_limiter):
         yield session
 
 
 async def get_writer(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.write_session()):
+    async for session in _unit_of_work(database.write_session(), request.app.state.transaction_limiter):
         yield session
 
 

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
 
-from anyio import CapacityLimiter
 from fastapi import FastAPI
 
 from registry.api import ROUTERS
@@ -17,9 +16,6 @@ from registry.config import Settings
 from registry.db import Database
 from registry.service import Registry
 
-# Threads that only end transactions (commit or roll back), apart from the route threads.
-TRANSACTION_THREADS = 32
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The registry on the database of `settings` (from the environment when not given)."""
@@ -29,8 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.transaction_limiter = CapacityLimiter(TRANSACTION_THREADS)
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         database.dispose()
 

@@ -23,6 +23,9 @@ from registry.api.media import negotiate
 from registry.db import Database
 from registry.service import Registry
 
+# Threads that only end transactions (commit or roll back), apart from the route threads.
+TRANSACTION_THREADS = 32
+
 
 async def _unit_of_work(session: Session, limiter: CapacityLimiter) -> AsyncIterator[Session]:
     try:
@@ -37,15 +40,24 @@ async def _unit_of_work(session: Session, limiter: CapacityLimiter) -> AsyncIter
         session.close()
 
 
+def _transaction_limiter(request: Request) -> CapacityLimiter:
+    # Created on first use: a limiter belongs to the running event loop.
+    state = request.app.state
+    if getattr(state, "transaction_limiter", None) is None:
+        state.transaction_limiter = CapacityLimiter(TRANSACTION_THREADS)
+    limiter: CapacityLimiter = state.transaction_limiter
+    return limiter
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.read_session(), request.app.state.transaction_limiter):
+    async for session in _unit_of_work(database.read_session(), _transaction_limiter(request)):
         yield session
 
 
 async def get_writer(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.write_session(), request.app.state.transaction_limiter):
+    async for session in _unit_of_work(database.write_session(), _transaction_limiter(request)):
         yield session
 
 

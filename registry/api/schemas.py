@@ -11,7 +11,7 @@ from registry import errors, wire
 from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
-from registry.api.subjects import Deleted, SubjectPrefix, version_content
+from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
 
 router = APIRouter(tags=["Schemas"])
@@ -38,8 +38,8 @@ def list_schemas(
     latest_only: Annotated[
         bool, Query(alias="latestOnly", description="Only the latest version of each subject")
     ] = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: Offset = 0,
+    limit: Limit = -1,
 ) -> RegistryJSONResponse:
     views = registry.list_schemas(
         session=session,

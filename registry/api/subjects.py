@@ -24,6 +24,8 @@ SubjectPrefix = Annotated[str, Query(alias="subjectPrefix", description="Only su
 Normalize = Annotated[bool, Query(description="Normalize the schema before comparing or storing it")]
 Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
 SchemaBody = Annotated[wire.SchemaPayload, Body()]
+Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this many results")]
+Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 
 
 def submission_of(payload: wire.SchemaPayload) -> SchemaSubmission:
@@ -51,8 +53,8 @@ def list_subjects(
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     deleted_only: DeletedOnly = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: Offset = 0,
+    limit: Limit = -1,
 ) -> RegistryJSONResponse:
     subjects = registry.list_subjects(
         session=session,

@@ -180,6 +180,21 @@ def find_live_version_of_schema(session: Session, *, subject: str, schema_id: in
     ).one()
 
 
+def find_registered(session: Session, *, subject: str, fingerprint: str) -> tuple[int, int] | None:
+    """(schema id, newest live version) of the schema with `fingerprint` under `subject`, in one query."""
+    row = session.execute(
+        select(SubjectVersion.schema_id, func.max(SubjectVersion.version))
+        .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
+        .where(
+            SchemaRecord.fingerprint == fingerprint,
+            SubjectVersion.subject == subject,
+            col(SubjectVersion.deleted).is_(False),
+        )
+        .group_by(col(SubjectVersion.schema_id))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def find_version_of_schema(session: Session, *, subject: str, schema_id: int) -> SubjectVersion | None:
     """The newest version, soft-deleted or not, of the subject that is schema `schema_id`."""
     return session.exec(
@@ -279,6 +294,12 @@ def list_subject_versions(
 
 def get_config(session: Session, *, subject: str) -> SubjectConfig | None:
     return session.get(SubjectConfig, subject)
+
+
+def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, SubjectConfig]:
+    """The configs of these subjects (or `__GLOBAL`) that exist, in one query."""
+    rows = session.exec(select(SubjectConfig).where(col(SubjectConfig.subject).in_(subjects))).all()
+    return {row.subject: row for row in rows}
 
 
 def save_config(session: Session, *, config: SubjectConfig) -> None:

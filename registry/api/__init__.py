@@ -2,6 +2,7 @@
 
 from registry.api import compatibility, config, mode, schemas, server, subjects
 
-ROUTERS = (subjects.router, schemas.router, compatibility.router, config.router, mode.router, server.router)
+# /schemas first: GET /schemas/ids/{id} is the hottest route, and routes are matched in order.
+ROUTERS = (schemas.router, subjects.router, compatibility.router, config.router, mode.router, server.router)
 
 __all__ = ["ROUTERS"]

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Path, Query, Request
 
 from registry import errors, wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
+from registry.api.deps import (
+    MediaTypeDep,
+    RegistryDep,
+    SessionDep,
+    in_read_session,
+    media_type_of_request,
+    registry_of,
+)
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
@@ -26,6 +32,30 @@ Format = Annotated[str | None, Query(description="Output format; only 'default' 
 def _check_format(format: str | None) -> None:
     if format not in (None, "", "default"):
         raise errors.UnprocessableError(f"Format '{format}' is not supported; the only format is 'default'")
+
+
+@router.get("/schemas/ids/{id}", response_model=wire.SchemaString, responses=error_responses(404))
+async def get_schema(
+    id: SchemaId,
+    request: Request,
+    subject: SubjectScope = None,
+    format: Format = None,
+    fetch_max_id: Annotated[
+        bool, Query(alias="fetchMaxId", description="Add the highest schema id registered so far")
+    ] = False,
+) -> RegistryJSONResponse:
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
+    # The hot path: async, answered from pre-serialized bytes while the cache holds the schema;
+    # declared first so that routing finds it first.
+    _check_format(format)
+    schema = registry.cached_schema(id)
+    if schema is None:
+        schema = await in_read_session(request, registry.get_schema, schema_id=id)
+    if not fetch_max_id:
+        return RegistryJSONResponse(schema.body, media_type=media_type)
+    max_id = await in_read_session(request, registry.max_schema_id)
+    return json_response(wire.schema_string(schema, max_id=max_id), media_type=media_type)
 
 
 @router.get("/schemas", response_model=list[wire.RegisteredSchema], responses=error_responses())
@@ -55,29 +85,6 @@ def list_schemas(
 @router.get("/schemas/types", response_model=list[str], responses=error_responses())
 def list_schema_types(media_type: MediaTypeDep) -> RegistryJSONResponse:
     return json_response([schema_type.value for schema_type in SUPPORTED_SCHEMA_TYPES], media_type=media_type)
-
-
-@router.get("/schemas/ids/{id}", response_model=wire.SchemaString, responses=error_responses(404))
-async def get_schema(
-    id: SchemaId,
-    session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
-    subject: SubjectScope = None,
-    format: Format = None,
-    fetch_max_id: Annotated[
-        bool, Query(alias="fetchMaxId", description="Add the highest schema id registered so far")
-    ] = False,
-) -> RegistryJSONResponse:
-    # The hot path: async, answered from pre-serialized bytes while the cache holds the schema.
-    _check_format(format)
-    schema = registry.cached_schema(id)
-    if schema is None:
-        schema = await run_in_threadpool(registry.get_schema, session=session, schema_id=id)
-    if not fetch_max_id:
-        return RegistryJSONResponse(schema.body, media_type=media_type)
-    max_id = await run_in_threadpool(registry.max_schema_id, session=session)
-    return json_response(wire.schema_string(schema, max_id=max_id), media_type=media_type)
 
 
 @router.get(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Body, Query, Request
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import (
+    MediaTypeDep,
+    RegistryDep,
+    SessionDep,
+    WriterDep,
+    in_read_session,
+    media_type_of_request,
+    registry_of,
+)
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.cache import Reference
@@ -145,16 +152,16 @@ def register_schema(
 async def get_version(
     subject: str,
     version: str,
-    session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    request: Request,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
     # async, so that a version answered from cache never leaves the event loop
     view = registry.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
-        view = await run_in_threadpool(
-            registry.get_version, session=session, subject=subject, version=version, include_deleted=deleted
+        view = await in_read_session(
+            request, registry.get_version, subject=subject, version=version, include_deleted=deleted
         )
     return json_response(version_content(view), media_type=media_type)
 

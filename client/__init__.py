@@ -1,3 +1,100 @@
-"""Accord's client library: event envelopes validated and serialized on publish and consume."""
+"""Accord's client library: event envelopes validated and serialized on publish and consume.
 
-__all__: list[str] = []
+Services import everything from here; the modules behind it are implementation details.
+"""
+
+from client.adapters.memory import InMemoryBus, InMemoryRegistry
+from client.deadletter import dead_letter_message, deliver
+from client.envelope import (
+    Correlation,
+    Envelope,
+    EventTypeNameWarning,
+    NamingMode,
+    check_event_type,
+    correlated,
+    current_correlation,
+    event_type_problem,
+    handling,
+)
+from client.errors import (
+    AccordError,
+    BatchValidationError,
+    DeserializationError,
+    EventTypeNameError,
+    EventValidationError,
+    InvalidMessageError,
+    MalformedMessageError,
+    ReaderSchemaError,
+    RegistryError,
+    RegistryResponseError,
+    RegistryUnavailableError,
+    SchemaNotFoundError,
+    UnknownSchemaError,
+    UnusableSchemaError,
+    Violation,
+)
+from client.registry_client import AsyncRegistryClient, RegistryClient, RetryPolicy
+from client.schemas import (
+    CompatibilityResult,
+    RegisteredSchema,
+    Schema,
+    SchemaReference,
+    SchemaSource,
+    SchemaType,
+)
+from client.serde import (
+    EventDeserializer,
+    EventSerializer,
+    Message,
+    Mode,
+    Payload,
+    SubjectNameStrategy,
+    subject_name,
+)
+
+__all__ = [
+    "AccordError",
+    "AsyncRegistryClient",
+    "BatchValidationError",
+    "CompatibilityResult",
+    "Correlation",
+    "DeserializationError",
+    "Envelope",
+    "EventDeserializer",
+    "EventSerializer",
+    "EventTypeNameError",
+    "EventTypeNameWarning",
+    "EventValidationError",
+    "InMemoryBus",
+    "InMemoryRegistry",
+    "InvalidMessageError",
+    "MalformedMessageError",
+    "Message",
+    "Mode",
+    "NamingMode",
+    "Payload",
+    "ReaderSchemaError",
+    "RegisteredSchema",
+    "RegistryClient",
+    "RegistryError",
+    "RegistryResponseError",
+    "RegistryUnavailableError",
+    "RetryPolicy",
+    "Schema",
+    "SchemaNotFoundError",
+    "SchemaReference",
+    "SchemaSource",
+    "SchemaType",
+    "SubjectNameStrategy",
+    "UnknownSchemaError",
+    "UnusableSchemaError",
+    "Violation",
+    "check_event_type",
+    "correlated",
+    "current_correlation",
+    "dead_letter_message",
+    "deliver",
+    "event_type_problem",
+    "handling",
+    "subject_name",
+]

@@ -1,0 +1,206 @@
+"""The envelope as CloudEvents 1.0: binary mode (`ce_` headers) and structured mode (one JSON document).
+
+Binary mode follows the Kafka protocol binding: each attribute is a `ce_<name>` header, the value is
+the wire-format payload, and `content-type` names the data's media type. Structured mode is
+`application/cloudevents+json`: JSON data sits in `data` (its schema id at the end of `dataschema`),
+Avro data sits framed in `data_base64`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from client.envelope import Envelope, format_timestamp
+
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
+SPEC_VERSION = "1.0"
+
+Headers = Mapping[str, str | bytes | None] | Iterable[tuple[str, str | bytes | None]]
+
+
+class CloudEventError(ValueError):
+    """The CloudEvents attributes are missing, unreadable or of the wrong type."""
+
+
+def binary_headers(
+    envelope: Envelope, *, event_version: int, dataschema: str, content_type: str
+) -> dict[str, str]:
+    headers = {
+        "ce_specversion": SPEC_VERSION,
+        "ce_id": envelope.event_id,
+        "ce_source": envelope.source,
+        "ce_type": envelope.event_type,
+        "ce_time": format_timestamp(envelope.timestamp),
+        "ce_dataschema": dataschema,
+        "ce_eventversion": str(event_version),
+        "ce_correlationid": envelope.correlation_id,
+        "content-type": content_type,
+    }
+    if envelope.causation_id is not None:
+        headers["ce_causationid"] = envelope.causation_id
+    if envelope.partition_key is not None:
+        headers["ce_partitionkey"] = envelope.partition_key
+    if envelope.sequence_number is not None:
+        headers["ce_sequence"] = str(envelope.sequence_number)
+    return headers
+
+
+def structured_value(
+    envelope: Envelope, *, event_version: int, dataschema: str, content_type: str, framed: bytes
+) -> bytes:
+    """The whole event as one JSON document; JSON data inline, Avro data as base64 of its framed bytes."""
+    document: dict[str, Any] = {
+        "specversion": SPEC_VERSION,
+        "id": envelope.event_id,
+        "source": envelope.source,
+        "type": envelope.event_type,
+        "time": envelope.timestamp,
+        "datacontenttype": content_type,
+        "dataschema": dataschema,
+        "eventversion": event_version,
+        "correlationid": envelope.correlation_id,
+    }
+    if envelope.causation_id is not None:
+        document["causationid"] = envelope.causation_id
+    if envelope.partition_key is not None:
+        document["partitionkey"] = envelope.partition_key
+    if envelope.sequence_number is not None:
+        document["sequence"] = envelope.sequence_number
+    if content_type == "application/json":
+        document["data"] = envelope.data
+    else:
+        document["data_base64"] = base64.b64encode(framed).decode("ascii")
+    return orjson.dumps(document, option=orjson.OPT_UTC_Z)
+
+
+def header_table(headers: Headers | None) -> Mapping[str, str | bytes | None]:
+    """Kafka's list of (name, bytes) pairs or AMQP's header table as one mapping; values decoded on use."""
+    if headers is None:
+        return {}
+    if isinstance(headers, Mapping):
+        return headers
+    return dict(headers)
+
+
+def text(value: str | bytes | None, name: str) -> str | None:
+    """A header value as text; CloudEventError when its bytes are not UTF-8."""
+    if value is None or type(value) is str:
+        return value
+    try:
+        return value.decode() if isinstance(value, bytes) else str(value)
+    except UnicodeDecodeError as error:
+        raise CloudEventError(f"header {name!r} is not UTF-8: {error}") from error
+
+
+def is_structured(headers: Mapping[str, str | bytes | None]) -> bool:
+    content_type = text(headers.get("content-type") or headers.get("content_type"), "content-type") or ""
+    return content_type.startswith(STRUCTURED_CONTENT_TYPE)
+
+
+def parse_structured(raw: bytes) -> dict[str, Any]:
+    """The structured-mode document; CloudEventError when it is not a JSON object."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise CloudEventError(f"structured CloudEvent is not valid JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise CloudEventError("structured CloudEvent is not a JSON object")
+    return document
+
+
+def structured_payload(document: Mapping[str, Any]) -> bytes:
+    """The framed Avro bytes carried in `data_base64`."""
+    try:
+        return base64.b64decode(document["data_base64"], validate=True)
+    except (binascii.Error, TypeError, ValueError) as error:
+        raise CloudEventError(f"data_base64 is not valid base64: {error}") from error
+
+
+def schema_id_from_dataschema(dataschema: Any) -> int:
+    """The id at the end of `.../schemas/ids/<id>`."""
+    tail = str(dataschema).rstrip("/").rsplit("/", 1)[-1]
+    if not tail.isdigit():
+        raise CloudEventError(f"dataschema {dataschema!r} does not end in a schema id")
+    return int(tail)
+
+
+_ATTRIBUTES = (
+    *("id", "source", "type", "time"),
+    *("correlationid", "causationid", "eventversion", "partitionkey", "sequence"),
+)
+# Where each attribute lives: `ce_<name>` headers in binary mode, `<name>` members in structured mode.
+BINARY_NAMES = {name: f"ce_{name}" for name in _ATTRIBUTES}
+STRUCTURED_NAMES = {name: name for name in _ATTRIBUTES}
+
+
+class _Attributes:
+    """Reads CloudEvents attributes from headers or a structured document, by attribute name."""
+
+    def __init__(self, source: Mapping[str, Any], names: Mapping[str, str]) -> None:
+        self._source = source
+        self._names = names
+
+    def optional(self, name: str) -> str | None:
+        key = self._names[name]
+        value = self._source.get(key)
+        if value is None or type(value) is str:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return text(value, key)
+
+    def required(self, name: str) -> str:
+        value = self.optional(name)
+        if not value:
+            raise CloudEventError(f"CloudEvents attribute {name!r} is missing or empty")
+        return value
+
+    def integer(self, name: str) -> int | None:
+        value = self.optional(name)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError as error:
+            raise CloudEventError(f"CloudEvents attribute {name!r} is not an integer: {value!r}") from error
+
+
+Names = Mapping[str, str]
+
+
+def attribute(source: Mapping[str, Any], name: str, *, names: Names = STRUCTURED_NAMES) -> str | None:
+    """One attribute (e.g. "type") as text, read from headers (names=BINARY_NAMES) or a document."""
+    return _Attributes(source, names).optional(name)
+
+
+def envelope_from(source: Mapping[str, Any], data: Any, *, names: Names = STRUCTURED_NAMES) -> Envelope:
+    """The envelope that CloudEvents attributes (binary headers or a structured document) describe."""
+    attributes = _Attributes(source, names)
+    event_id = attributes.required("id")
+    time_text = attributes.required("time")
+    try:
+        timestamp = datetime.fromisoformat(time_text)
+    except ValueError as error:
+        raise CloudEventError(f"CloudEvents attribute 'time' is not RFC 3339: {time_text!r}") from error
+    if timestamp.tzinfo is None:
+        raise CloudEventError(f"CloudEvents attribute 'time' has no UTC offset: {time_text!r}")
+    if not isinstance(data, Mapping):
+        raise CloudEventError(f"event data must be an object, got {type(data).__name__}")
+    return Envelope(
+        event_id=event_id,
+        source=attributes.required("source"),
+        event_type=attributes.required("type"),
+        timestamp=timestamp,
+        correlation_id=attributes.optional("correlationid") or event_id,
+        causation_id=attributes.optional("causationid"),
+        event_version=attributes.integer("eventversion"),
+        partition_key=attributes.optional("partitionkey"),
+        sequence_number=attributes.integer("sequence"),
+        data=data,
+    )

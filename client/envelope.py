@@ -1,0 +1,240 @@
+"""The event envelope: a frozen record of one fact, its identity and its place in a business flow.
+
+Attribute names are Python's; `to_dict` uses the seed guide's field names (eventId, eventType, ...).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Literal
+
+import orjson
+
+from client.errors import EventTypeNameError
+
+NamingMode = Literal["warn", "strict", "off"]
+
+
+@dataclass(frozen=True, slots=True)
+class Correlation:
+    """The business flow the current code runs in: the correlation id and the event that caused this work."""
+
+    correlation_id: str
+    causation_id: str | None = None
+
+
+_current_correlation: ContextVar[Correlation | None] = ContextVar("accord_correlation", default=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Envelope:
+    """One event: identity, source, type, schema version, time, correlation and the validated data."""
+
+    event_id: str
+    source: str
+    event_type: str
+    timestamp: datetime
+    correlation_id: str
+    data: Mapping[str, Any] = field(repr=False)
+    event_version: int | None = None
+    causation_id: str | None = None
+    partition_key: str | None = None
+    sequence_number: int | None = None
+
+    @classmethod
+    def new(
+        cls,
+        event_type: str,
+        data: Mapping[str, Any],
+        *,
+        source: str,
+        partition_key: str | None = None,
+        sequence_number: int | None = None,
+    ) -> Envelope:
+        """A new event with a fresh eventId and the current UTC time.
+
+        Inside `correlated(...)` or `handling(event)` it joins that flow; otherwise it starts one,
+        with its own eventId as the correlationId.
+        """
+        event_id = str(uuid.uuid4())
+        flow = _current_correlation.get()
+        return cls(
+            event_id=event_id,
+            source=source,
+            event_type=event_type,
+            timestamp=datetime.now(UTC),
+            correlation_id=flow.correlation_id if flow else event_id,
+            causation_id=flow.causation_id if flow else None,
+            data=data,
+            partition_key=partition_key,
+            sequence_number=sequence_number,
+        )
+
+    def derive(
+        self,
+        event_type: str,
+        data: Mapping[str, Any],
+        *,
+        source: str | None = None,
+        partition_key: str | None = None,
+        sequence_number: int | None = None,
+    ) -> Envelope:
+        """A child event caused by this one: same correlationId, causationId = this eventId."""
+        with correlated(self.correlation_id, causation_id=self.event_id):
+            return Envelope.new(
+                event_type,
+                data,
+                source=source or self.source,
+                partition_key=partition_key,
+                sequence_number=sequence_number,
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The envelope with the seed guide's field names, JSON-ready (timestamp as RFC 3339 UTC)."""
+        return {
+            "eventId": self.event_id,
+            "source": self.source,
+            "eventType": self.event_type,
+            "eventVersion": self.event_version,
+            "timestamp": format_timestamp(self.timestamp),
+            "correlationId": self.correlation_id,
+            "causationId": self.causation_id,
+            "partitionKey": self.partition_key,
+            "sequenceNumber": self.sequence_number,
+            "data": dict(self.data),
+        }
+
+
+def format_timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`, as CloudEvents' `time` wants it."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # orjson writes RFC 3339 several times faster than datetime.isoformat.
+    return orjson.dumps(moment, option=orjson.OPT_UTC_Z)[1:-1].decode()
+
+
+@contextmanager
+def correlated(correlation_id: str, *, causation_id: str | None = None) -> Iterator[Correlation]:
+    """Within this block, `Envelope.new` joins the given flow (e.g. an HTTP request's correlation id)."""
+    flow = Correlation(correlation_id, causation_id)
+    token = _current_correlation.set(flow)
+    try:
+        yield flow
+    finally:
+        _current_correlation.reset(token)
+
+
+@contextmanager
+def handling(event: Envelope) -> Iterator[Correlation]:
+    """Within this block (a consumer's handler), new events are caused by `event` and share its flow."""
+    with correlated(event.correlation_id, causation_id=event.event_id) as flow:
+        yield flow
+
+
+def current_correlation() -> Correlation | None:
+    """The flow the calling code runs in, if any."""
+    return _current_correlation.get()
+
+
+class EventTypeNameWarning(UserWarning):
+    """An eventType does not read as a past-tense PascalCase fact."""
+
+
+_PASCAL_CASE = re.compile(r"^(?:[A-Z][a-z0-9]*)+$")
+_WORDS = re.compile(r"[A-Z][a-z0-9]*")
+_VERSION_SUFFIX = re.compile(r"V\d+$")
+# Irregular past participles that end the name of a fact ("OrderPaid", "EmailSent", "TaskBegun").
+_IRREGULAR_PAST = frozenset(
+    [
+        "Begun",
+        "Bought",
+        "Brought",
+        "Built",
+        "Caught",
+        "Chosen",
+        "Cut",
+        "Done",
+        "Drawn",
+        "Driven",
+        "Found",
+        "Frozen",
+        "Given",
+        "Gone",
+        "Grown",
+        "Held",
+        "Hidden",
+        "Hit",
+        "Kept",
+        "Known",
+        "Laid",
+        "Left",
+        "Lent",
+        "Lost",
+        "Made",
+        "Met",
+        "Paid",
+        "Put",
+        "Quit",
+        "Read",
+        "Rebuilt",
+        "Redone",
+        "Rewritten",
+        "Risen",
+        "Run",
+        "Said",
+        "Seen",
+        "Sent",
+        "Set",
+        "Shown",
+        "Shut",
+        "Sold",
+        "Spent",
+        "Split",
+        "Spun",
+        "Stolen",
+        "Struck",
+        "Sworn",
+        "Taken",
+        "Thrown",
+        "Told",
+        "Undone",
+        "Upheld",
+        "Withdrawn",
+        "Won",
+        "Written",
+    ]
+)
+
+
+@cache
+def event_type_problem(event_type: str) -> str | None:
+    """Why `event_type` does not read as a fact, or None when it does (OrderCreated, PaymentRefundedV2)."""
+    if not _PASCAL_CASE.match(event_type):
+        return "is not PascalCase (write it like OrderCreated)"
+    words = _WORDS.findall(_VERSION_SUFFIX.sub("", event_type))
+    if len(words) < 2:
+        return "should name a thing and what happened to it (like OrderCreated)"
+    last = words[-1]
+    if last.endswith("ed") or last in _IRREGULAR_PAST:
+        return None
+    return f"should end in a past-tense verb, a fact that happened (like {words[0]}Created), not {last!r}"
+
+
+def check_event_type(event_type: str, mode: NamingMode) -> None:
+    """Warn about (mode "warn") or refuse (mode "strict") an eventType that does not read as a fact."""
+    if mode == "off":
+        return
+    problem = event_type_problem(event_type)
+    if problem is None:
+        return
+    if mode == "strict":
+        raise EventTypeNameError(event_type, problem)
+    warnings.warn(f"eventType {event_type!r} {problem}", EventTypeNameWarning, stacklevel=3)

@@ -1,0 +1,317 @@
+"""Publish and consume: envelope <-> validated, framed bytes plus CloudEvents metadata.
+
+Publishing resolves the subject's schema (subject naming strategy; pinned version, latest, or a local
+schema looked up or auto-registered), validates the data and writes it in Confluent's wire format.
+Consuming reads the schema id, fetches the writer's schema by id, decodes, validates and, for Avro,
+resolves to the consumer's reader schema. After the first message of each schema everything comes
+from caches: no registry call per message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, NamedTuple
+
+import orjson
+from fastavro.read import SchemaResolutionError
+
+from client import cloudevents
+from client.avro import AvroCodec, AvroSchemaError, parse_avro
+from client.envelope import Envelope, NamingMode, check_event_type
+from client.errors import (
+    BatchValidationError,
+    EventValidationError,
+    InvalidMessageError,
+    MalformedMessageError,
+    ReaderSchemaError,
+    SchemaNotFoundError,
+    UnknownSchemaError,
+    UnusableSchemaError,
+    Violation,
+)
+from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
+from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
+from client.wire import read_schema_id
+
+Headers = Mapping[str, str | bytes | None]
+
+SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
+Mode = Literal["binary", "structured"]
+Codec = AvroCodec | JsonCodec
+
+
+class Message(NamedTuple):
+    """What goes on the wire: value bytes, string headers, and the partition key as the message key."""
+
+    value: bytes
+    headers: dict[str, str]
+    key: bytes | None = None
+
+
+def subject_name(strategy: SubjectNameStrategy, *, event_type: str, topic: str | None) -> str:
+    """The registry subject an event's schema lives under."""
+    if strategy == "event_type":
+        return event_type
+    if topic is None:
+        raise ValueError(f"subject naming strategy {strategy!r} needs a topic")
+    return f"{topic}-value" if strategy == "topic" else f"{topic}-{event_type}"
+
+
+class _CodecCache:
+    """Schema id -> codec, built once per id (schemas under an id never change)."""
+
+    def __init__(self, registry: SchemaSource) -> None:
+        self.registry = registry
+        self._codecs: dict[int, Codec] = {}
+
+    def get(self, schema_id: int, schema: Schema | None = None) -> Codec:
+        codec = self._codecs.get(schema_id)
+        if codec is None:
+            codec = self._codecs[schema_id] = self._build(
+                schema_id, schema or self.registry.get_schema(schema_id)
+            )
+        return codec
+
+    def _build(self, schema_id: int, schema: Schema) -> Codec:
+        try:
+            if schema.schema_type == "AVRO":
+                named = self._named_avro_types(schema.references)
+                return AvroCodec(parse_avro(schema.schema_str, named), schema_id)
+            if schema.schema_type == "JSON":
+                if schema.references:
+                    raise JsonSchemaError("JSON Schema references are not supported by the client yet")
+                return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str)), schema_id)
+        except (AvroSchemaError, JsonSchemaError, orjson.JSONDecodeError) as error:
+            raise UnusableSchemaError(schema_id, str(error)) from error
+        raise UnusableSchemaError(
+            schema_id, f"schema type {schema.schema_type} is not supported by the client"
+        )
+
+    def _named_avro_types(self, references: Sequence[SchemaReference]) -> dict[str, Any]:
+        named: dict[str, Any] = {}
+        for reference in references:
+            referenced = self.registry.get_version(reference.subject, reference.version).schema
+            named.update(self._named_avro_types(referenced.references))
+            parse_avro(referenced.schema_str, named)
+        return named
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where an event type's data goes: subject, version, schema id and the codec that writes it."""
+
+    subject: str
+    version: int
+    codec: Codec
+    dataschema: str
+
+    def encode(self, data: Any) -> bytes:
+        """Framed bytes of valid data; EventValidationError with every violation otherwise."""
+        framed = self.codec.encode(data)
+        if framed is not None:
+            return framed
+        return _encode_doubted(self.codec, data, self.subject)
+
+
+def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
+    violations = codec.violations(data)
+    if violations:
+        raise EventValidationError(subject, codec.schema_id, violations)
+    # The fast checks are conservative (a default filled in, a datetime for a timestamp): write it now.
+    try:
+        return codec.encode_checked(data)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        raise EventValidationError(
+            subject, codec.schema_id, [Violation("schema", "$", str(error), data)]
+        ) from error
+
+
+class EventSerializer:
+    """Envelopes to validated messages; invalid data raises EventValidationError and nothing is sent."""
+
+    def __init__(
+        self,
+        registry: SchemaSource,
+        *,
+        subject_name_strategy: SubjectNameStrategy = "event_type",
+        versions: Mapping[str, int] | None = None,
+        schemas: Mapping[str, Schema] | None = None,
+        auto_register: bool = False,
+        mode: Mode = "binary",
+        naming: NamingMode = "warn",
+    ) -> None:
+        """`versions` pins subjects to a version; `schemas` gives a subject's schema locally (looked up,
+        or registered when `auto_register` is on, for development); other subjects publish the latest."""
+        self._registry = registry
+        self._codecs = _CodecCache(registry)
+        self._strategy = subject_name_strategy
+        self._versions = dict(versions or {})
+        self._schemas = dict(schemas or {})
+        self._auto_register = auto_register
+        self._mode = mode
+        self._naming = naming
+        self._named_checked: set[str] = set()
+        self._fixed_targets: dict[str, _Target] = {}
+        self._latest_targets: dict[int, _Target] = {}
+
+    def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
+        """One envelope as a message; its eventVersion is the version the data was validated against."""
+        target = self._target(envelope.event_type, topic)
+        framed = target.encode(envelope.data)
+        key = envelope.partition_key.encode() if envelope.partition_key is not None else None
+        content_type = target.codec.content_type
+        if self._mode == "binary":
+            headers = cloudevents.binary_headers(
+                envelope,
+                event_version=target.version,
+                dataschema=target.dataschema,
+                content_type=content_type,
+            )
+            return Message(framed, headers, key)
+        value = cloudevents.structured_value(
+            envelope,
+            event_version=target.version,
+            dataschema=target.dataschema,
+            content_type=content_type,
+            framed=framed,
+        )
+        return Message(value, {"content-type": cloudevents.STRUCTURED_CONTENT_TYPE}, key)
+
+    def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
+        """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
+        return self._target(event_type, topic).encode(data)
+
+    def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
+        """Every envelope as a message, or BatchValidationError naming each invalid one (none is sent)."""
+        messages: list[Message] = []
+        failures: dict[int, EventValidationError] = {}
+        for index, envelope in enumerate(envelopes):
+            try:
+                messages.append(self.serialize(envelope, topic=topic))
+            except EventValidationError as error:
+                failures[index] = error
+        if failures:
+            raise BatchValidationError(failures)
+        return messages
+
+    def stamped(self, envelope: Envelope, *, topic: str | None = None) -> Envelope:
+        """The envelope with eventVersion set to the version it is published with."""
+        return replace(envelope, event_version=self._target(envelope.event_type, topic).version)
+
+    def _target(self, event_type: str, topic: str | None) -> _Target:
+        if event_type not in self._named_checked:
+            check_event_type(event_type, self._naming)
+            self._named_checked.add(event_type)
+        subject = (
+            event_type
+            if self._strategy == "event_type"
+            else subject_name(self._strategy, event_type=event_type, topic=topic)
+        )
+        target = self._fixed_targets.get(subject)
+        if target is not None:
+            return target
+        if subject in self._versions or subject in self._schemas:
+            target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
+            return target
+        latest = self._registry.get_latest_version(subject)
+        target = self._latest_targets.get(latest.schema_id)
+        if target is None or target.subject != subject:
+            target = self._latest_targets[latest.schema_id] = self._new_target(latest)
+        return target
+
+    def _resolve_fixed(self, subject: str) -> RegisteredSchema:
+        if subject in self._versions:
+            return self._registry.get_version(subject, self._versions[subject])
+        schema = self._schemas[subject]
+        if self._auto_register:
+            self._registry.register_schema(subject, schema)
+        return self._registry.lookup_schema(subject, schema)
+
+    def _new_target(self, registered: RegisteredSchema) -> _Target:
+        return _Target(
+            subject=registered.subject,
+            version=registered.version,
+            codec=self._codecs.get(registered.schema_id, registered.schema),
+            dataschema=f"{self._registry.base_url}/schemas/ids/{registered.schema_id}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """Data of a bare wire-format message (no envelope) and the id of the schema it was written with."""
+
+    schema_id: int
+    data: Any
+
+
+class EventDeserializer:
+    """Messages back to envelopes; anything unreadable raises a DeserializationError with the raw bytes."""
+
+    def __init__(
+        self, registry: SchemaSource, *, reader_schemas: Mapping[str, str | Mapping[str, Any]] | None = None
+    ) -> None:
+        """`reader_schemas` maps an eventType to the Avro schema this consumer reads it with (evolution)."""
+        self._codecs = _CodecCache(registry)
+        self._readers = {
+            event_type: parse_avro(schema if isinstance(schema, str) else orjson.dumps(schema).decode())
+            for event_type, schema in (reader_schemas or {}).items()
+        }
+
+    def deserialize(self, value: bytes, headers: cloudevents.Headers | None = None) -> Envelope:
+        """The envelope of a binary-mode or structured-mode message."""
+        table = cloudevents.header_table(headers)
+        try:
+            if cloudevents.is_structured(table):
+                return self._structured(value, table)
+            event_type = cloudevents.attribute(table, "type", names=cloudevents.BINARY_NAMES)
+            data = self._decode_framed(value, table, event_type)
+            return cloudevents.envelope_from(table, data, names=cloudevents.BINARY_NAMES)
+        except cloudevents.CloudEventError as error:
+            raise MalformedMessageError(str(error), raw=value, headers=table) from error
+
+    def decode(self, value: bytes, *, event_type: str | None = None) -> Payload:
+        """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
+        return Payload(self._schema_id(value, {}), self._decode_framed(value, {}, event_type))
+
+    def _structured(self, value: bytes, headers: Headers) -> Envelope:
+        document = cloudevents.parse_structured(value)
+        if "data_base64" in document:
+            event_type = cloudevents.attribute(document, "type")
+            data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)
+            return cloudevents.envelope_from(document, data)
+        schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
+        codec = self._codec(schema_id, value, headers)
+        data = document.get("data")
+        if isinstance(codec, JsonCodec) and not codec.validator.is_valid(data):
+            raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
+        return cloudevents.envelope_from(document, data)
+
+    def _schema_id(self, raw: bytes, headers: Headers) -> int:
+        try:
+            return read_schema_id(raw)
+        except ValueError as error:
+            raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
+
+    def _codec(self, schema_id: int, raw: bytes, headers: Headers) -> Codec:
+        try:
+            return self._codecs.get(schema_id)
+        except SchemaNotFoundError as error:
+            raise UnknownSchemaError(schema_id, raw=raw, headers=headers) from error
+        except UnusableSchemaError as error:
+            raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
+
+    def _decode_framed(self, raw: bytes, headers: Headers, event_type: str | None) -> Any:
+        schema_id = self._schema_id(raw, headers)
+        codec = self._codec(schema_id, raw, headers)
+        try:
+            if isinstance(codec, AvroCodec):
+                return codec.decode(raw, self._readers.get(event_type) if event_type else None)
+            data = codec.decode(raw)
+        except SchemaResolutionError as error:
+            raise ReaderSchemaError(schema_id, str(error), raw=raw, headers=headers) from error
+        except ValueError as error:
+            raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
+        if not codec.validator.is_valid(data):
+            raise InvalidMessageError(schema_id, codec.violations(data), raw=raw, headers=headers)
+        return data

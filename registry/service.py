@@ -257,6 +257,7 @@ class Registry:
     ) -> list[VersionView]:
         if not 0 < limit <= self.settings.search_max_limit:
             limit = self.settings.search_default_limit
+        epoch = self._observe_epoch(session)
         rows = repository.list_subject_versions(
             session,
             prefix=subject_prefix,
@@ -265,7 +266,6 @@ class Registry:
             offset=max(offset, 0),
             limit=limit,
         )
-        epoch = self._observe_epoch(session)
         return [self._view(session, row, epoch=epoch) for row in rows]
 
     # -- subjects and versions --------------------------------------------------------------------
@@ -328,6 +328,7 @@ class Registry:
         include_deleted: bool,
     ) -> VersionView:
         """The version of `subject` that is this schema (POST /subjects/{subject})."""
+        epoch = self._observe_epoch(session)
         normalize = normalize or self._config(session, subject).normalize
         candidate = self._candidate(session, submission, normalize=normalize)
         found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
@@ -338,7 +339,6 @@ class Registry:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
                 raise errors.SchemaNotFoundError()
             raise errors.SubjectNotFoundError(subject)
-        epoch = self._observe_epoch(session)
         return self._view(session, found, epoch=epoch)
 
     def register(

@@ -13,6 +13,7 @@ from registry.api.deps import (
     SessionDep,
     WriterDep,
     in_read_session,
+    in_registration,
     media_type_of_request,
     registry_of,
 )
@@ -129,17 +130,13 @@ def list_versions(
     response_model=wire.RegisterResponse,
     responses=error_responses(409, *BODY_ERRORS),
 )
-def register_schema(
-    subject: str,
-    payload: SchemaBody,
-    session: SessionDep,
-    writer: WriterDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
-    normalize: Normalize = False,
+async def register_schema(
+    subject: str, payload: SchemaBody, request: Request, normalize: Normalize = False
 ) -> RegistryJSONResponse:
-    result = registry.register(
-        reader=session, writer=writer, subject=subject, submission=submission_of(payload), normalize=normalize
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
+    result = await in_registration(
+        request, registry.register, subject=subject, submission=submission_of(payload), normalize=normalize
     )
     return json_response({"id": result.schema_id}, media_type=media_type)
 

@@ -235,6 +235,12 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
     ).all()
 
 
+def schema_is_registered(session: Session, *, schema_id: int) -> bool:
+    """Whether any subject version, soft-deleted or not, is schema `schema_id`."""
+    statement = select(SubjectVersion.id).where(SubjectVersion.schema_id == schema_id).limit(1)
+    return session.exec(statement).first() is not None
+
+
 def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:
     """Ids of the registered schemas (soft-deleted versions count) that reference subject/version."""
     statement = (

@@ -222,7 +222,7 @@ class Registry:
         cached = self.cache.schema(schema_id)
         if cached is not None:
             return cached
-        if not repository.versions_of_schema(session, schema_id=schema_id):
+        if not repository.schema_is_registered(session, schema_id=schema_id):
             raise errors.SchemaNotFoundError(schema_id)
         return self._load_schema(session, schema_id=schema_id, epoch=epoch)
 

@@ -12,8 +12,11 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
+from typer.testing import CliRunner
 
+from registry.cli import app
 from tests.registry.api.samples import USER_BREAKING, USER_V1, USER_V2
+from tests.registry.test_migrations import REGISTRY_TABLES, tables
 from tests.support.databases import postgres_database
 from tests.support.servers import running_registry
 
@@ -89,3 +92,13 @@ def test_avro_serializer_and_deserializer_round_trip(client: SchemaRegistryClien
     # A consumer with its own client finds the writer schema by id in the registry.
     deserializer = AvroDeserializer(SchemaRegistryClient({"url": registry_url}))
     assert deserializer(payload, context) == user
+
+
+def test_migrate_creates_the_tables(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+
+    result = CliRunner().invoke(app, ["migrate", "--database-url", url])
+
+    assert result.exit_code == 0, result.output
+    assert "latest revision" in result.output
+    assert tables(url) == REGISTRY_TABLES

@@ -79,7 +79,9 @@ class Workload:
 
 def _version(revision: int) -> bytes:
     """A 20-field record whose `revision` default changes: BACKWARD compatible with the last one."""
-    fields = [{"name": f"field{index}", "type": ["null", "string"], "default": None} for index in range(19)]
+    fields: list[dict[str, Any]] = [
+        {"name": f"field{index}", "type": ["null", "string"], "default": None} for index in range(19)
+    ]
     fields.append({"name": "revision", "type": "long", "default": revision})
     schema = {"type": "record", "name": "Measured", "namespace": "bench", "fields": fields}
     return json.dumps({"schema": json.dumps(schema)}).encode()

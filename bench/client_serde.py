@@ -12,6 +12,7 @@ that both get the same share of a noisy, shared machine; per-call times are batc
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import statistics
 import time
@@ -33,7 +34,7 @@ from client import Envelope, EventDeserializer, EventSerializer, RegistryClient
 
 AVRO_TEXT = orjson.dumps(ORDER_CREATED_AVRO).decode()
 JSON_TEXT = orjson.dumps(ORDER_CREATED_JSON).decode()
-BATCH = 200
+BATCH = 25  # small batches, interleaved, so a burst of load from elsewhere hits every case alike
 
 
 class CountingRegistry:
@@ -79,10 +80,14 @@ def measure(cases: dict[str, Case], seconds: float) -> dict[str, list[float]]:
     while time.perf_counter() < deadline:
         for name, (make, call) in prepared.items():
             arguments = [make() for _ in range(BATCH)]
+            gc.collect()
+            gc.disable()  # as timeit does: a collection triggered by one case's garbage lands on another
             start = time.perf_counter_ns()
             for argument in arguments:
                 call(argument)
-            samples[name].append((time.perf_counter_ns() - start) / BATCH / 1000)
+            elapsed = time.perf_counter_ns() - start
+            gc.enable()
+            samples[name].append(elapsed / BATCH / 1000)
     return samples
 
 

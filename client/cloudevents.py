@@ -134,73 +134,65 @@ _ATTRIBUTES = (
     *("id", "source", "type", "time"),
     *("correlationid", "causationid", "eventversion", "partitionkey", "sequence"),
 )
-# Where each attribute lives: `ce_<name>` headers in binary mode, `<name>` members in structured mode.
-BINARY_NAMES = {name: f"ce_{name}" for name in _ATTRIBUTES}
-STRUCTURED_NAMES = {name: name for name in _ATTRIBUTES}
+# Binary mode keeps each attribute in a `ce_<name>` header, structured mode in a `<name>` member.
+_HEADER_KEYS = tuple(f"ce_{name}" for name in _ATTRIBUTES)
 
 
-class _Attributes:
-    """Reads CloudEvents attributes from headers or a structured document, by attribute name."""
-
-    def __init__(self, source: Mapping[str, Any], names: Mapping[str, str]) -> None:
-        self._source = source
-        self._names = names
-
-    def optional(self, name: str) -> str | None:
-        key = self._names[name]
-        value = self._source.get(key)
-        if value is None or type(value) is str:
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return text(value, key)
-
-    def required(self, name: str) -> str:
-        value = self.optional(name)
-        if not value:
-            raise CloudEventError(f"CloudEvents attribute {name!r} is missing or empty")
+def _read(source: Mapping[str, Any], key: str) -> str | None:
+    value = source.get(key)
+    if value is None or type(value) is str:
         return value
-
-    def integer(self, name: str) -> int | None:
-        value = self.optional(name)
-        if value is None:
-            return None
-        try:
-            return int(value)
-        except ValueError as error:
-            raise CloudEventError(f"CloudEvents attribute {name!r} is not an integer: {value!r}") from error
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # structured mode writes eventversion and sequence as JSON numbers
+    return text(value, key)
 
 
-Names = Mapping[str, str]
+def _required(source: Mapping[str, Any], key: str) -> str:
+    value = _read(source, key)
+    if not value:
+        raise CloudEventError(f"CloudEvents attribute {key.removeprefix('ce_')!r} is missing or empty")
+    return value
 
 
-def attribute(source: Mapping[str, Any], name: str, *, names: Names = STRUCTURED_NAMES) -> str | None:
-    """One attribute (e.g. "type") as text, read from headers (names=BINARY_NAMES) or a document."""
-    return _Attributes(source, names).optional(name)
+def _integer(source: Mapping[str, Any], key: str) -> int | None:
+    value = _read(source, key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as error:
+        name = key.removeprefix("ce_")
+        raise CloudEventError(f"CloudEvents attribute {name!r} is not an integer: {value!r}") from error
 
 
-def envelope_from(source: Mapping[str, Any], data: Any, *, names: Names = STRUCTURED_NAMES) -> Envelope:
-    """The envelope that CloudEvents attributes (binary headers or a structured document) describe."""
-    attributes = _Attributes(source, names)
-    event_id = attributes.required("id")
-    time_text = attributes.required("time")
+def event_type_of(source: Mapping[str, Any], *, binary: bool) -> str | None:
+    """The `type` attribute, from `ce_type` headers (binary) or a structured document."""
+    return _read(source, "ce_type" if binary else "type")
+
+
+def envelope_from(source: Mapping[str, Any], data: Any, *, binary: bool) -> Envelope:
+    """The envelope that CloudEvents attributes (`ce_` headers or a structured document) describe."""
+    id_key, source_key, type_key, time_key, *extension_keys = _HEADER_KEYS if binary else _ATTRIBUTES
+    correlation_key, causation_key, version_key, partition_key_key, sequence_key = extension_keys
+    event_id = _required(source, id_key)
+    time_text = _required(source, time_key)
     try:
         timestamp = datetime.fromisoformat(time_text)
     except ValueError as error:
         raise CloudEventError(f"CloudEvents attribute 'time' is not RFC 3339: {time_text!r}") from error
     if timestamp.tzinfo is None:
         raise CloudEventError(f"CloudEvents attribute 'time' has no UTC offset: {time_text!r}")
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise CloudEventError(f"event data must be an object, got {type(data).__name__}")
     return Envelope(
         event_id=event_id,
-        source=attributes.required("source"),
-        event_type=attributes.required("type"),
+        source=_required(source, source_key),
+        event_type=_required(source, type_key),
         timestamp=timestamp,
-        correlation_id=attributes.optional("correlationid") or event_id,
-        causation_id=attributes.optional("causationid"),
-        event_version=attributes.integer("eventversion"),
-        partition_key=attributes.optional("partitionkey"),
-        sequence_number=attributes.integer("sequence"),
+        correlation_id=_read(source, correlation_key) or event_id,
+        causation_id=_read(source, causation_key),
+        event_version=_integer(source, version_key),
+        partition_key=_read(source, partition_key_key),
+        sequence_number=_integer(source, sequence_key),
         data=data,
     )

@@ -11,14 +11,16 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 import orjson
 
 from client.errors import (
+    RegistryError,
     RegistryResponseError,
     RegistryUnavailableError,
     SchemaNotFoundError,
@@ -26,6 +28,7 @@ from client.errors import (
 from client.schemas import CompatibilityResult, RegisteredSchema, Schema, SchemaReference
 
 logger = logging.getLogger("accord.client")
+T = TypeVar("T")
 
 _ACCEPT = (
     "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, "
@@ -174,7 +177,93 @@ def _body(payload: dict[str, Any] | None) -> dict[str, Any]:
     return {"content": orjson.dumps(payload), "headers": {"Content-Type": _CONTENT_TYPE}}
 
 
-class RegistryClient:
+Call = tuple[str, str, dict[str, Any] | None]  # HTTP method, path, JSON body
+Flow = Generator[Call, Any, T]
+
+
+class _Operations:
+    """Each registry operation written once, without I/O: a generator that consults the cache and
+    yields the HTTP calls it needs; the sync and async clients run it (sending back each answer, or
+    throwing in the RegistryError it became)."""
+
+    def __init__(self, cache: SchemaCache) -> None:
+        self.cache = cache
+
+    def get_schema(self, schema_id: int) -> Flow[Schema]:
+        schema = self.cache.schemas.get(schema_id)
+        if schema is None:
+            schema = _parse_schema((yield "GET", f"/schemas/ids/{schema_id}", None))
+            self.cache.schemas[schema_id] = schema
+        return schema
+
+    def get_latest_version(self, subject: str) -> Flow[RegisteredSchema]:
+        try:
+            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/latest", None
+        except RegistryUnavailableError as error:
+            return self.cache.stale_latest(subject, error)
+        return self.cache.store_latest(_parse_registered(body))
+
+    def get_version(self, subject: str, version: int) -> Flow[RegisteredSchema]:
+        registered = self.cache.versions.get((subject, version))
+        if registered is None:
+            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/{version}", None
+            registered = self.cache.remember(_parse_registered(body))
+        return registered
+
+    def register_schema(self, subject: str, schema: Schema) -> Flow[int]:
+        schema_id = self.cache.registered.get((subject, schema))
+        if schema_id is None:
+            body = yield "POST", f"/subjects/{_subject_path(subject)}/versions", schema.to_request()
+            schema_id = self.cache.registered[(subject, schema)] = int(body["id"])
+            self.cache.schemas[schema_id] = schema
+        return schema_id
+
+    def lookup_schema(self, subject: str, schema: Schema) -> Flow[RegisteredSchema]:
+        registered = self.cache.lookups.get((subject, schema))
+        if registered is None:
+            body = yield "POST", f"/subjects/{_subject_path(subject)}", schema.to_request()
+            registered = self.cache.remember(_parse_registered(body))
+            self.cache.lookups[(subject, schema)] = registered
+        return registered
+
+    def test_compatibility(
+        self, subject: str, schema: Schema, version: int | str
+    ) -> Flow[CompatibilityResult]:
+        path = f"/compatibility/subjects/{_subject_path(subject)}/versions/{version}?verbose=true"
+        return _parse_compatibility((yield "POST", path, schema.to_request()))
+
+
+class _Client:
+    """Settings, cache and operations shared by RegistryClient and AsyncRegistryClient."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None,
+        token: str | None,
+        timeout: float,
+        retry: RetryPolicy | None,
+        latest_ttl: float,
+    ) -> None:
+        self._settings = _Settings(
+            url, auth=auth, token=token, timeout=timeout, retry=retry or RetryPolicy(), latest_ttl=latest_ttl
+        )
+        self._cache = self._settings.cache
+        self._operations = _Operations(self._cache)
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    def _fresh_latest(self, subject: str) -> RegisteredSchema | None:
+        entry = self._cache.latest.get(subject)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        return None
+
+
+class RegistryClient(_Client):
     """Blocking client: get schema by id, latest or pinned version, register, lookup, check compatibility."""
 
     def __init__(
@@ -188,15 +277,8 @@ class RegistryClient:
         latest_ttl: float = 60.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._settings = _Settings(
-            url, auth=auth, token=token, timeout=timeout, retry=retry or RetryPolicy(), latest_ttl=latest_ttl
-        )
-        self._cache = self._settings.cache
+        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
         self._http = httpx.Client(transport=transport, **self._settings.client_options())
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
 
     def close(self) -> None:
         self._http.close()
@@ -207,7 +289,20 @@ class RegistryClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    def _run(self, flow: Flow[T]) -> T:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    answer = self._call(*call)
+                except RegistryError as error:
+                    call = flow.throw(error)
+                else:
+                    call = flow.send(answer)
+        except StopIteration as done:
+            return cast(T, done.value)
+
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
         retry = self._settings.retry
         for attempt in range(retry.retries + 1):
             try:
@@ -224,58 +319,32 @@ class RegistryClient:
 
     def get_schema(self, schema_id: int) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning)."""
-        schema = self._cache.schemas.get(schema_id)
-        if schema is None:
-            schema = _parse_schema(self._call("GET", f"/schemas/ids/{schema_id}"))
-            self._cache.schemas[schema_id] = schema
-        return schema
+        return self._cache.schemas.get(schema_id) or self._run(self._operations.get_schema(schema_id))
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
         """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        entry = self._cache.latest.get(subject)
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        try:
-            body = self._call("GET", f"/subjects/{_subject_path(subject)}/versions/latest")
-        except RegistryUnavailableError as error:
-            return self._cache.stale_latest(subject, error)
-        return self._cache.store_latest(_parse_registered(body))
+        return self._fresh_latest(subject) or self._run(self._operations.get_latest_version(subject))
 
     def get_version(self, subject: str, version: int) -> RegisteredSchema:
         """One version of a subject (cached forever)."""
-        registered = self._cache.versions.get((subject, version))
-        if registered is None:
-            body = self._call("GET", f"/subjects/{_subject_path(subject)}/versions/{version}")
-            registered = self._cache.remember(_parse_registered(body))
-        return registered
+        return self._run(self._operations.get_version(subject, version))
 
     def register_schema(self, subject: str, schema: Schema) -> int:
         """Register the schema under the subject (idempotent) and return its global id."""
-        schema_id = self._cache.registered.get((subject, schema))
-        if schema_id is None:
-            body = self._call("POST", f"/subjects/{_subject_path(subject)}/versions", schema.to_request())
-            schema_id = self._cache.registered[(subject, schema)] = int(body["id"])
-            self._cache.schemas[schema_id] = schema
-        return schema_id
+        return self._run(self._operations.register_schema(subject, schema))
 
     def lookup_schema(self, subject: str, schema: Schema) -> RegisteredSchema:
         """The version of the subject that has exactly this schema (SchemaNotFoundError if none)."""
-        registered = self._cache.lookups.get((subject, schema))
-        if registered is None:
-            body = self._call("POST", f"/subjects/{_subject_path(subject)}", schema.to_request())
-            registered = self._cache.remember(_parse_registered(body))
-            self._cache.lookups[(subject, schema)] = registered
-        return registered
+        return self._run(self._operations.lookup_schema(subject, schema))
 
     def test_compatibility(
         self, subject: str, schema: Schema, version: int | str = "latest"
     ) -> CompatibilityResult:
         """Whether the schema could be registered as the subject's next version (never cached)."""
-        path = f"/compatibility/subjects/{_subject_path(subject)}/versions/{version}?verbose=true"
-        return _parse_compatibility(self._call("POST", path, schema.to_request()))
+        return self._run(self._operations.test_compatibility(subject, schema, version))
 
 
-class AsyncRegistryClient:
+class AsyncRegistryClient(_Client):
     """The same client for asyncio code, on httpx.AsyncClient."""
 
     def __init__(
@@ -289,15 +358,8 @@ class AsyncRegistryClient:
         latest_ttl: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._settings = _Settings(
-            url, auth=auth, token=token, timeout=timeout, retry=retry or RetryPolicy(), latest_ttl=latest_ttl
-        )
-        self._cache = self._settings.cache
+        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
         self._http = httpx.AsyncClient(transport=transport, **self._settings.client_options())
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -308,7 +370,20 @@ class AsyncRegistryClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    async def _run(self, flow: Flow[T]) -> T:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    answer = await self._call(*call)
+                except RegistryError as error:
+                    call = flow.throw(error)
+                else:
+                    call = flow.send(answer)
+        except StopIteration as done:
+            return cast(T, done.value)
+
+    async def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
         retry = self._settings.retry
         for attempt in range(retry.retries + 1):
             try:
@@ -325,54 +400,28 @@ class AsyncRegistryClient:
 
     async def get_schema(self, schema_id: int) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning)."""
-        schema = self._cache.schemas.get(schema_id)
-        if schema is None:
-            schema = _parse_schema(await self._call("GET", f"/schemas/ids/{schema_id}"))
-            self._cache.schemas[schema_id] = schema
-        return schema
+        cached = self._cache.schemas.get(schema_id)
+        return cached if cached is not None else await self._run(self._operations.get_schema(schema_id))
 
     async def get_latest_version(self, subject: str) -> RegisteredSchema:
         """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        entry = self._cache.latest.get(subject)
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        try:
-            body = await self._call("GET", f"/subjects/{_subject_path(subject)}/versions/latest")
-        except RegistryUnavailableError as error:
-            return self._cache.stale_latest(subject, error)
-        return self._cache.store_latest(_parse_registered(body))
+        fresh = self._fresh_latest(subject)
+        return fresh if fresh is not None else await self._run(self._operations.get_latest_version(subject))
 
     async def get_version(self, subject: str, version: int) -> RegisteredSchema:
         """One version of a subject (cached forever)."""
-        registered = self._cache.versions.get((subject, version))
-        if registered is None:
-            body = await self._call("GET", f"/subjects/{_subject_path(subject)}/versions/{version}")
-            registered = self._cache.remember(_parse_registered(body))
-        return registered
+        return await self._run(self._operations.get_version(subject, version))
 
     async def register_schema(self, subject: str, schema: Schema) -> int:
         """Register the schema under the subject (idempotent) and return its global id."""
-        schema_id = self._cache.registered.get((subject, schema))
-        if schema_id is None:
-            body = await self._call(
-                "POST", f"/subjects/{_subject_path(subject)}/versions", schema.to_request()
-            )
-            schema_id = self._cache.registered[(subject, schema)] = int(body["id"])
-            self._cache.schemas[schema_id] = schema
-        return schema_id
+        return await self._run(self._operations.register_schema(subject, schema))
 
     async def lookup_schema(self, subject: str, schema: Schema) -> RegisteredSchema:
         """The version of the subject that has exactly this schema (SchemaNotFoundError if none)."""
-        registered = self._cache.lookups.get((subject, schema))
-        if registered is None:
-            body = await self._call("POST", f"/subjects/{_subject_path(subject)}", schema.to_request())
-            registered = self._cache.remember(_parse_registered(body))
-            self._cache.lookups[(subject, schema)] = registered
-        return registered
+        return await self._run(self._operations.lookup_schema(subject, schema))
 
     async def test_compatibility(
         self, subject: str, schema: Schema, version: int | str = "latest"
     ) -> CompatibilityResult:
         """Whether the schema could be registered as the subject's next version (never cached)."""
-        path = f"/compatibility/subjects/{_subject_path(subject)}/versions/{version}?verbose=true"
-        return _parse_compatibility(await self._call("POST", path, schema.to_request()))
+        return await self._run(self._operations.test_compatibility(subject, schema, version))

@@ -34,7 +34,7 @@ from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
 from client.wire import read_schema_id
 
-Headers = Mapping[str, str | bytes | None]
+HeaderTable = Mapping[str, str | bytes | None]
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
@@ -106,15 +106,9 @@ class _Target:
     codec: Codec
     dataschema: str
 
-    def encode(self, data: Any) -> bytes:
-        """Framed bytes of valid data; EventValidationError with every violation otherwise."""
-        framed = self.codec.encode(data)
-        if framed is not None:
-            return framed
-        return _encode_doubted(self.codec, data, self.subject)
-
 
 def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
+    """The slow path, once the fast checks said no: every violation, or the bytes after all."""
     violations = codec.violations(data)
     if violations:
         raise EventValidationError(subject, codec.schema_id, violations)
@@ -153,12 +147,14 @@ class EventSerializer:
         self._naming = naming
         self._named_checked: set[str] = set()
         self._fixed_targets: dict[str, _Target] = {}
-        self._latest_targets: dict[int, _Target] = {}
+        self._latest_targets: dict[str, _Target] = {}
 
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
         target = self._target(envelope.event_type, topic)
-        framed = target.encode(envelope.data)
+        framed = target.codec.encode(envelope.data) or _encode_doubted(
+            target.codec, envelope.data, target.subject
+        )
         key = envelope.partition_key.encode() if envelope.partition_key is not None else None
         content_type = target.codec.content_type
         if self._mode == "binary":
@@ -180,7 +176,8 @@ class EventSerializer:
 
     def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
         """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
-        return self._target(event_type, topic).encode(data)
+        target = self._target(event_type, topic)
+        return target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject)
 
     def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
         """Every envelope as a message, or BatchValidationError naming each invalid one (none is sent)."""
@@ -215,9 +212,9 @@ class EventSerializer:
             target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
             return target
         latest = self._registry.get_latest_version(subject)
-        target = self._latest_targets.get(latest.schema_id)
-        if target is None or target.subject != subject:
-            target = self._latest_targets[latest.schema_id] = self._new_target(latest)
+        target = self._latest_targets.get(subject)
+        if target is None or target.version != latest.version or target.codec.schema_id != latest.schema_id:
+            target = self._latest_targets[subject] = self._new_target(latest)
         return target
 
     def _resolve_fixed(self, subject: str) -> RegisteredSchema:
@@ -264,9 +261,8 @@ class EventDeserializer:
         try:
             if cloudevents.is_structured(table):
                 return self._structured(value, table)
-            event_type = cloudevents.attribute(table, "type", names=cloudevents.BINARY_NAMES)
-            data = self._decode_framed(value, table, event_type)
-            return cloudevents.envelope_from(table, data, names=cloudevents.BINARY_NAMES)
+            data = self._decode_framed(value, table, cloudevents.event_type_of(table, binary=True))
+            return cloudevents.envelope_from(table, data, binary=True)
         except cloudevents.CloudEventError as error:
             raise MalformedMessageError(str(error), raw=value, headers=table) from error
 
@@ -274,26 +270,30 @@ class EventDeserializer:
         """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
         return Payload(self._schema_id(value, {}), self._decode_framed(value, {}, event_type))
 
-    def _structured(self, value: bytes, headers: Headers) -> Envelope:
+    def _structured(self, value: bytes, headers: HeaderTable) -> Envelope:
         document = cloudevents.parse_structured(value)
         if "data_base64" in document:
-            event_type = cloudevents.attribute(document, "type")
+            event_type = cloudevents.event_type_of(document, binary=False)
             data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)
-            return cloudevents.envelope_from(document, data)
+            return cloudevents.envelope_from(document, data, binary=False)
         schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
         codec = self._codec(schema_id, value, headers)
+        if not isinstance(codec, JsonCodec):
+            raise cloudevents.CloudEventError(
+                f"schema id {schema_id} is not JSON: Avro data belongs in data_base64"
+            )
         data = document.get("data")
-        if isinstance(codec, JsonCodec) and not codec.validator.is_valid(data):
+        if not codec.validator.is_valid(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
-        return cloudevents.envelope_from(document, data)
+        return cloudevents.envelope_from(document, data, binary=False)
 
-    def _schema_id(self, raw: bytes, headers: Headers) -> int:
+    def _schema_id(self, raw: bytes, headers: HeaderTable) -> int:
         try:
             return read_schema_id(raw)
         except ValueError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _codec(self, schema_id: int, raw: bytes, headers: Headers) -> Codec:
+    def _codec(self, schema_id: int, raw: bytes, headers: HeaderTable) -> Codec:
         try:
             return self._codecs.get(schema_id)
         except SchemaNotFoundError as error:
@@ -301,7 +301,7 @@ class EventDeserializer:
         except UnusableSchemaError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _decode_framed(self, raw: bytes, headers: Headers, event_type: str | None) -> Any:
+    def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> Any:
         schema_id = self._schema_id(raw, headers)
         codec = self._codec(schema_id, raw, headers)
         try:

@@ -20,6 +20,7 @@ from client import (
     ReaderSchemaError,
     Schema,
     SchemaNotFoundError,
+    SchemaReference,
     UnknownSchemaError,
     UnusableSchemaError,
     subject_name,
@@ -342,6 +343,7 @@ def test_json_that_violates_the_writer_schema_is_invalid_on_consume(registry, or
             b'{"id": "x", "dataschema": "memory://x/schemas/ids/abc", "data": {}}',
             "does not end in a schema id",
         ),
+        (b'{"id": "x", "dataschema": "memory://x/schemas/ids/1", "data": {}}', "belongs in data_base64"),
     ],
 )
 def test_malformed_structured_events(registry, value, reason):
@@ -361,3 +363,45 @@ def test_decode_reads_bare_confluent_messages(registry, order):
     message = EventSerializer(registry).serialize(event("OrderPlaced", order))
     payload = EventDeserializer(registry).decode(message.value)
     assert (payload.schema_id, payload.data) == (2, order)
+
+
+def test_avro_schema_references_are_resolved_through_the_registry(order):
+    registry = InMemoryRegistry()
+    address = {
+        "type": "record",
+        "name": "Address",
+        "namespace": "shop",
+        "fields": [{"name": "city", "type": "string"}],
+    }
+    registry.register_schema("shop.Address", avro_schema(address))
+    shipped = {
+        "type": "record",
+        "name": "OrderShipped",
+        "namespace": "shop",
+        "fields": [{"name": "to", "type": "shop.Address"}],
+    }
+    text = orjson.dumps(shipped).decode()
+    registry.register_schema(
+        "OrderShipped", Schema(text, references=(SchemaReference("shop.Address", "shop.Address", 1),))
+    )
+    message = EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": "Cork"}}))
+    assert EventDeserializer(registry).deserialize(message.value, message.headers).data == {
+        "to": {"city": "Cork"}
+    }
+    with pytest.raises(EventValidationError, match=r"\$\.to\.city"):
+        EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": 7}}))
+
+
+def test_one_schema_under_two_subjects_keeps_each_subjects_version(order):
+    registry = InMemoryRegistry()
+    v1 = avro_schema({"type": "record", "name": "Tick", "fields": [{"name": "n", "type": "long"}]})
+    v2 = avro_schema({"type": "record", "name": "Tick", "fields": [{"name": "n", "type": "int"}]})
+    registry.register_schema("ClockTicked", v1)
+    registry.register_schema("TimerTicked", v2)
+    registry.register_schema("TimerTicked", v1)
+    serializer = EventSerializer(registry)
+    for _ in range(2):
+        clock = serializer.serialize(event("ClockTicked", {"n": 1}))
+        timer = serializer.serialize(event("TimerTicked", {"n": 1}))
+        assert (clock.headers["ce_eventversion"], timer.headers["ce_eventversion"]) == ("1", "2")
+        assert clock.value == timer.value

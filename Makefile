@@ -32,7 +32,7 @@ migrate: $(VENV)/.server-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy client registry
+	$(BIN)/mypy client registry contracts
 	$(BIN)/hadolint Dockerfile
 
 format: $(VENV)/.dev-installed

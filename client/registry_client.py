@@ -36,6 +36,7 @@ _ACCEPT = (
 )
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 _NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
+_NO_SUBJECT_LEVEL = 40408
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +228,10 @@ class _Operations:
         return registered
 
     def test_compatibility(
-        self, subject: str, schema: Schema, version: int | str
+        self, subject: str, schema: Schema, version: int | str | None
     ) -> Flow[CompatibilityResult]:
-        path = f"/compatibility/subjects/{_subject_path(subject)}/versions/{version}?verbose=true"
+        versions = "versions" if version is None else f"versions/{version}"
+        path = f"/compatibility/subjects/{_subject_path(subject)}/{versions}?verbose=true"
         return _parse_compatibility((yield "POST", path, schema.to_request()))
 
 
@@ -338,10 +340,56 @@ class RegistryClient(_Client):
         return self._run(self._operations.lookup_schema(subject, schema))
 
     def test_compatibility(
-        self, subject: str, schema: Schema, version: int | str = "latest"
+        self, subject: str, schema: Schema, version: int | str | None = "latest"
     ) -> CompatibilityResult:
-        """Whether the schema could be registered as the subject's next version (never cached)."""
+        """Whether the schema is compatible with one version of the subject, or (version None) with
+        every version its compatibility level asks for, as registering would check (never cached)."""
         return self._run(self._operations.test_compatibility(subject, schema, version))
+
+    # Administration, for tools such as `accord schema register` and `accord export`/`import`.
+
+    def list_subjects(self) -> list[str]:
+        """Every live subject."""
+        return [str(subject) for subject in self._call("GET", "/subjects", None)]
+
+    def list_versions(self, subject: str) -> list[int]:
+        """The live version numbers of a subject, oldest first."""
+        versions = self._call("GET", f"/subjects/{_subject_path(subject)}/versions", None)
+        return [int(version) for version in versions]
+
+    def get_compatibility_level(self, subject: str | None = None) -> str | None:
+        """The global level, or the subject's own level (None when it has none)."""
+        if subject is None:
+            return str(self._call("GET", "/config", None)["compatibilityLevel"])
+        try:
+            body = self._call("GET", f"/config/{_subject_path(subject)}?defaultToGlobal=false", None)
+        except RegistryResponseError as error:
+            if error.error_code == _NO_SUBJECT_LEVEL:
+                return None
+            raise
+        return str(body["compatibilityLevel"])
+
+    def set_compatibility_level(self, level: str, subject: str | None = None) -> None:
+        """Set the global level, or the subject's own level."""
+        path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
+        self._call("PUT", path, {"compatibility": level})
+
+    def get_mode(self, subject: str | None = None) -> str:
+        """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""
+        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}?defaultToGlobal=true"
+        return str(self._call("GET", path, None)["mode"])
+
+    def set_mode(self, mode: str, subject: str | None = None) -> None:
+        """Set the global mode, or the subject's mode. IMPORT needs an empty registry (or subject)."""
+        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}"
+        self._call("PUT", path, {"mode": mode})
+
+    def import_schema(self, subject: str, schema: Schema, *, schema_id: int, version: int) -> int:
+        """Register the schema with the given global id and version (the registry must be in IMPORT
+        mode); idempotent when that version already holds this schema. Returns the id."""
+        payload = {**schema.to_request(), "id": schema_id, "version": version}
+        body = self._call("POST", f"/subjects/{_subject_path(subject)}/versions", payload)
+        return int(body["id"])
 
 
 class AsyncRegistryClient(_Client):
@@ -421,7 +469,7 @@ class AsyncRegistryClient(_Client):
         return await self._run(self._operations.lookup_schema(subject, schema))
 
     async def test_compatibility(
-        self, subject: str, schema: Schema, version: int | str = "latest"
+        self, subject: str, schema: Schema, version: int | str | None = "latest"
     ) -> CompatibilityResult:
         """Whether the schema could be registered as the subject's next version (never cached)."""
         return await self._run(self._operations.test_compatibility(subject, schema, version))

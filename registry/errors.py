@@ -14,12 +14,14 @@ One exception handler (registry.api.errors) renders every one of them as
     │   ├── VersionSoftDeletedError        40406
     │   ├── VersionNotSoftDeletedError     40407
     │   ├── CompatibilityNotConfiguredError 40408
-    │   └── ModeNotConfiguredError         40409
+    │   ├── ModeNotConfiguredError         40409
+    │   └── ContractVersionNotFoundError   40410  no contracts published by that application version
     ├── HttpError                          4xx    other HTTP-level refusals
     ├── MalformedRequestError              400    body is not JSON
     ├── MethodNotAllowedError              405
     ├── NotAcceptableError                 406
     ├── IncompatibleSchemaError            409    (Confluent 7.x's code; 8.x says 40901)
+    ├── ExpectationBrokenError             40910  the schema breaks a consumer's published expectation
     ├── RequestTooLargeError               413
     ├── UnsupportedMediaTypeError          415
     ├── UnprocessableError (422)                  a request field has the wrong shape
@@ -30,7 +32,8 @@ One exception handler (registry.api.errors) renders every one of them as
     │   ├── OperationNotPermittedError     42205
     │   ├── ReferenceExistsError           42206
     │   ├── IdDoesNotMatchError            42207
-    │   └── InvalidSubjectError            42208
+    │   ├── InvalidSubjectError            42208
+    │   └── InvalidContractError           42210  an expectation, sample, result or deployment is malformed
     └── ServerError (500)
         ├── StoreError                     50001
         └── OperationTimeoutError          50002
@@ -154,6 +157,15 @@ class ModeNotConfiguredError(NotFoundError):
         super().__init__(f"Subject '{subject}' does not have subject-level mode configured")
 
 
+class ContractVersionNotFoundError(NotFoundError):
+    """The application version published no expectations or samples."""
+
+    error_code = 40410
+
+    def __init__(self, application: str, version: str) -> None:
+        super().__init__(f"Application '{application}' version '{version}' has published no contracts")
+
+
 class HttpError(RegistryError):
     """Any other refusal at the HTTP level; like Confluent's rest-utils, its code is the status."""
 
@@ -195,6 +207,21 @@ class IncompatibleSchemaError(RegistryError):
             f"details: {details}"
         )
         self.messages = messages
+
+
+class ExpectationBrokenError(RegistryError):
+    """Registering the schema would break published consumer expectations; `broken` has one line per
+    problem (consumer, its version, the path, what it expects and what the schema has)."""
+
+    error_code = 40910
+
+    def __init__(self, subject: str, version: int, broken: list[str]) -> None:
+        super().__init__(
+            f'Schema being registered as version {version} of subject "{subject}" breaks what its consumers '
+            "published as expected: " + "; ".join(broken) + ". Keep what they read, or turn the check off "
+            f'for this subject with PUT /contracts/subjects/{subject}/enforcement {{"enforce": false}}'
+        )
+        self.broken = broken
 
 
 class RequestTooLargeError(RegistryError):
@@ -290,6 +317,12 @@ class InvalidSubjectError(UnprocessableError):
 
     def __init__(self, subject: str) -> None:
         super().__init__(f"The specified subject '{subject}' is not a valid.")
+
+
+class InvalidContractError(UnprocessableError):
+    """A published expectation, sample, verification result or deployment has the wrong shape."""
+
+    error_code = 42210
 
 
 class ServerError(RegistryError):

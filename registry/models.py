@@ -6,11 +6,21 @@
 - `schema_references`: the references a schema declares, for resolving and for /referencedby.
 - `configs` and `modes`: per subject, or for the whole registry under the key `__GLOBAL`.
 - `registry_state`: one row; `delete_epoch` grows with every delete so other processes drop caches.
+
+Contract tables (Accord's own, under /contracts in the API):
+- `contract_versions`: an application version that published expectations or samples; its id orders them.
+- `contract_expectations`: what a consumer version reads of an event type (a reader schema).
+- `contract_samples`: envelopes a producer version emitted.
+- `contract_results`: the verification of one producer version against one consumer version.
+- `contract_deployments`: application versions deployed or released to an environment.
+- `contract_enforcement`: per subject, whether registration checks the expectations (default: on).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 GLOBAL_SCOPE = "__GLOBAL"
@@ -88,3 +98,104 @@ class RegistryState(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     delete_epoch: int = 0
     cluster_id: str = Field(max_length=64)
+
+
+class ContractVersion(SQLModel, table=True):
+    """An application version known to the contract store; a higher id was published later."""
+
+    __tablename__ = "contract_versions"
+    __table_args__ = (
+        UniqueConstraint("application", "version", name="uq_contract_versions_application_version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, Identity(), primary_key=True))
+    application: str = Field(sa_column=Column(Text, nullable=False))
+    version: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ContractExpectation(SQLModel, table=True):
+    """Expectation `position` of a consumer version: its reader schema for one event type's subject."""
+
+    __tablename__ = "contract_expectations"
+    __table_args__ = (Index("ix_contract_expectations_subject", "subject"),)
+
+    version_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contract_versions.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(primary_key=True)
+    event_type: str = Field(sa_column=Column(Text, nullable=False))
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    named_subject: bool = False  # the consumer named the subject (else it is the event type)
+    min_version: int = 1
+    max_version: int | None = None
+    schema_type: str = Field(max_length=16)
+    schema_text: str = Field(sa_column=Column(Text, nullable=False))
+    envelope_schema: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class ContractSample(SQLModel, table=True):
+    """Sample `position` of a producer version: one envelope, and the schema it was written with."""
+
+    __tablename__ = "contract_samples"
+
+    version_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contract_versions.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(primary_key=True)
+    event_type: str = Field(sa_column=Column(Text, nullable=False))
+    scenario: str = Field(sa_column=Column(Text, nullable=False))
+    envelope: str = Field(sa_column=Column(Text, nullable=False))
+    schema_type: str | None = Field(default=None, max_length=16)
+    schema_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    generated: bool = False
+
+
+class ContractResult(SQLModel, table=True):
+    """The latest verification of a producer version against a consumer version."""
+
+    __tablename__ = "contract_results"
+    __table_args__ = (
+        UniqueConstraint(
+            "producer", "producer_version", "consumer", "consumer_version", name="uq_contract_results_pair"
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, Identity(), primary_key=True))
+    producer: str = Field(sa_column=Column(Text, nullable=False))
+    producer_version: str = Field(sa_column=Column(Text, nullable=False))
+    consumer: str = Field(sa_column=Column(Text, nullable=False))
+    consumer_version: str = Field(sa_column=Column(Text, nullable=False))
+    success: bool
+    findings: str = Field(sa_column=Column(Text, nullable=False))  # a JSON list
+    verified_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ContractDeployment(SQLModel, table=True):
+    """An application version deployed (replacing the previous one) or released (alongside) to an
+    environment; `active` until another deployment replaces it."""
+
+    __tablename__ = "contract_deployments"
+    __table_args__ = (
+        Index("ix_contract_deployments_environment", "environment", "active"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, Identity(), primary_key=True))
+    application: str = Field(sa_column=Column(Text, nullable=False))
+    version: str = Field(sa_column=Column(Text, nullable=False))
+    environment: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(max_length=16)  # "deployment" or "release"
+    active: bool = True
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ContractEnforcement(SQLModel, table=True):
+    """Whether registering a version of `subject` is refused when it breaks a published expectation."""
+
+    __tablename__ = "contract_enforcement"
+
+    subject: str = Field(sa_column=Column(Text, primary_key=True))
+    enforce: bool

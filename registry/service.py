@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from registry import errors, repository, wire
+from registry import contract_service, errors, repository, wire
 from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema, VersionFact
 from registry.compatibility import (
     CompatibilityLevel,
@@ -388,6 +388,9 @@ class Registry:
             verdict = self._check(session, candidate, live, config)
             if not verdict.is_compatible:
                 raise errors.IncompatibleSchemaError(subject, list(verdict.messages))
+            contract_service.check_registration(
+                session=session, subject=subject, version=next_version, schema=candidate.parsed
+            )
         version = self._version_to_register(session, subject, submission, mode, next_version, existing_id)
         if existing_id is not None and version in {row.version for row in versions}:
             return RegisterResult(existing_id, version)  # importing a version that is already there

@@ -1,8 +1,16 @@
 """The HTTP API: Confluent Schema Registry's paths, as thin routers over registry.service."""
 
-from registry.api import compatibility, config, mode, schemas, server, subjects
+from registry.api import compatibility, config, contracts, mode, schemas, server, subjects
 
 # /schemas first: GET /schemas/ids/{id} is the hottest route, and routes are matched in order.
-ROUTERS = (schemas.router, subjects.router, compatibility.router, config.router, mode.router, server.router)
+ROUTERS = (
+    schemas.router,
+    subjects.router,
+    compatibility.router,
+    config.router,
+    mode.router,
+    server.router,
+    contracts.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -8,12 +8,12 @@ from registry.wire import ErrorMessage
 
 _DESCRIPTIONS = {
     400: "Malformed JSON body (error code 400)",
-    404: "Not found (error codes 40401-40409, or 404 for an unknown path)",
+    404: "Not found (error codes 40401-40410, or 404 for an unknown path)",
     406: "No acceptable media type (error code 406)",
-    409: "Incompatible schema (error code 409)",
+    409: "Incompatible schema (error code 409), or it breaks a consumer's published expectation (40910)",
     413: "Request body too large (error code 413)",
     415: "Unsupported media type (error code 415)",
-    422: "Invalid input (error codes 422 and 42201-42208)",
+    422: "Invalid input (error codes 422, 42201-42208 and 42210)",
     500: "Server-side failure (error codes 500, 50001, 50002)",
 }
 

@@ -16,18 +16,18 @@ from typer.testing import CliRunner
 
 from registry.cli import app
 from tests.registry.api.samples import USER_BREAKING, USER_V1, USER_V2
-from tests.registry.test_migrations import REGISTRY_TABLES, tables
+from tests.registry.test_migrations import ALL_TABLES, tables
 from tests.support.databases import postgres_database
-from tests.support.servers import running_registry
+from tests.support.servers import serve_registry
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        with running_registry(f"sqlite:///{tmp_path / 'registry.db'}") as url:
+        with serve_registry(f"sqlite:///{tmp_path / 'registry.db'}") as url:
             yield url
     else:
-        with postgres_database("accord_cli") as database_url, running_registry(database_url) as url:
+        with postgres_database("accord_cli") as database_url, serve_registry(database_url) as url:
             yield url
 
 
@@ -101,4 +101,4 @@ def test_migrate_creates_the_tables(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert "latest revision" in result.output
-    assert tables(url) == REGISTRY_TABLES
+    assert tables(url) == ALL_TABLES

@@ -11,6 +11,15 @@ from registry import migrations
 from tests.support.databases import postgres_database
 
 REGISTRY_TABLES = {"schemas", "subject_versions", "schema_references", "configs", "modes", "registry_state"}
+CONTRACT_TABLES = {
+    "contract_versions",
+    "contract_expectations",
+    "contract_samples",
+    "contract_results",
+    "contract_deployments",
+    "contract_enforcement",
+}
+ALL_TABLES = REGISTRY_TABLES | CONTRACT_TABLES
 
 
 def tables(url: str) -> set[str]:
@@ -23,11 +32,13 @@ def tables(url: str) -> set[str]:
 
 def upgrade_downgrade_upgrade(url: str) -> None:
     migrations.upgrade(url)
+    assert tables(url) == ALL_TABLES
+    migrations.downgrade(url, "0001")
     assert tables(url) == REGISTRY_TABLES
     migrations.downgrade(url)
     assert tables(url) == set()
     migrations.upgrade(url)
-    assert tables(url) == REGISTRY_TABLES
+    assert tables(url) == ALL_TABLES
 
 
 def test_sqlite_migrates_up_down_and_up(tmp_path: Path) -> None:

@@ -15,7 +15,19 @@ from sqlalchemy import create_engine, text
 from registry import migrations
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-TABLES = ("schema_references", "subject_versions", "schemas", "configs", "modes")
+TABLES = (
+    "schema_references",
+    "subject_versions",
+    "schemas",
+    "configs",
+    "modes",
+    "contract_expectations",
+    "contract_samples",
+    "contract_versions",
+    "contract_results",
+    "contract_deployments",
+    "contract_enforcement",
+)
 
 
 @contextmanager

@@ -1,4 +1,8 @@
-"""`accord`: run the registry (`accord serve`) and create or upgrade its tables (`accord migrate`)."""
+"""`accord serve` runs the registry; `accord migrate` creates or upgrades its tables.
+
+The server's modules are imported when these commands run, so that the schema commands CI runs
+start fast.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,22 @@ import os
 from typing import Annotated
 
 import typer
-import uvicorn
-
-from registry import migrations
-from registry.config import Settings
-from registry.logs import logging_config
-
-app = typer.Typer(help="Accord: a schema registry that speaks the Confluent Schema Registry API.")
 
 
-@app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [env ACCORD_HOST]")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [env ACCORD_PORT]")] = None,
-    database_url: Annotated[str | None, typer.Option(help="Database URL [env ACCORD_DATABASE_URL]")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [env ACCORD_WORKERS]")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (env ACCORD_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (env ACCORD_PORT)")] = None,
+    database_url: Annotated[str | None, typer.Option(help="Database URL (env ACCORD_DATABASE_URL)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (env ACCORD_WORKERS)")] = None,
     migrate: Annotated[bool, typer.Option(help="Upgrade the database schema before serving")] = False,
 ) -> None:
     """Serve the registry's HTTP API."""
+    import uvicorn
+
+    from registry import migrations
+    from registry.config import Settings
+    from registry.logs import logging_config
+
     options = {"host": host, "port": port, "database_url": database_url, "workers": workers}
     given = {name: value for name, value in options.items() if value is not None}
     # Worker processes build their app from the environment, so options travel there.
@@ -47,16 +49,15 @@ def serve(
     )
 
 
-@app.command()
 def migrate(
-    database_url: Annotated[str | None, typer.Option(help="Database URL [env ACCORD_DATABASE_URL]")] = None,
+    database_url: Annotated[str | None, typer.Option(help="Database URL (env ACCORD_DATABASE_URL)")] = None,
 ) -> None:
     """Create the registry's tables, or upgrade them to the latest revision."""
+    from registry import migrations
+    from registry.config import Settings
+    from registry.logs import logging_config
+
     settings = Settings() if database_url is None else Settings(database_url=database_url)
     logging.config.dictConfig(logging_config(settings.log_level))
     migrations.upgrade(settings.database_url)
     typer.echo("database is at the latest revision")
-
-
-def main() -> None:
-    app()

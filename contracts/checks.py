@@ -1,0 +1,213 @@
+"""The three checks the harness runs itself (the fourth runs in the registry when a schema registers).
+
+1. `check_sample_schema`: a sample's data is valid under the schema it was published with.
+2. `check_sample_expectation`: a sample satisfies a consumer's expectation (envelope and data).
+3. `check_schema_expectation`: a producer schema promises what the expectation reads, statically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+import orjson
+
+from contracts.expectations import Expectation
+from contracts.findings import Check, Finding, Severity
+from contracts.formats import format_checker
+from contracts.samples import Sample
+from registry.compatibility import (
+    InvalidSchemaError,
+    ParsedSchema,
+    ResolvedReference,
+    SchemaType,
+    parse_schema,
+)
+from registry.compatibility.decoded import decoded_json_schema
+from registry.compatibility.expectations import expectation_gaps
+
+MAX_VIOLATIONS = 20  # per sample and schema: the first ones tell the story
+
+
+@dataclass(frozen=True)
+class ProducerSchema:
+    """A schema version the producer may publish an event type with."""
+
+    event_type: str
+    schema_type: str
+    text: str
+    version: int | None = None  # the subject version; None for a candidate not registered yet
+    label: str = ""
+    references: tuple[ResolvedReference, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        if self.label:
+            return self.label
+        return (
+            f"{self.event_type} v{self.version}"
+            if self.version is not None
+            else f"{self.event_type} (candidate)"
+        )
+
+
+def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[Finding]:
+    """Check 1: the sample's data, in its JSON form, is valid under the producer's schema."""
+    try:
+        validator = _validator(schema.schema_type, schema.text, schema.references, asserting_formats=False)
+    except (InvalidSchemaError, jsonschema.SchemaError) as error:
+        return [_schema_unusable(Check.SAMPLE_SCHEMA, sample.event_type, schema.name, str(error))]
+    return [
+        _violation(Check.SAMPLE_SCHEMA, "error", sample, error, prefix="$.data", schema=schema.name)
+        for error in _errors(validator, sample.data)
+    ]
+
+
+def check_sample_expectation(sample: Sample, expectation: Expectation, *, consumer: str) -> list[Finding]:
+    """Check 2: the sample's envelope and data satisfy what the consumer reads.
+
+    Generated samples only warn: they show what the schema allows, not what the producer sends.
+    """
+    severity: Severity = "warning" if sample.generated else "error"
+    found: list[Finding] = []
+    if expectation.envelope is not None:
+        envelope_validator = jsonschema.Draft7Validator(expectation.envelope, format_checker=format_checker())
+        found += [
+            _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$", consumer=consumer)
+            for error in _errors(envelope_validator, sample.envelope)
+        ]
+    try:
+        validator = _validator(
+            expectation.schema_type, expectation.schema_text, (), asserting_formats=True, reading=True
+        )
+    except (InvalidSchemaError, jsonschema.SchemaError) as error:
+        return [
+            _schema_unusable(
+                Check.SAMPLE_EXPECTATION, sample.event_type, "the expectation", str(error), consumer
+            )
+        ]
+    found += [
+        _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$.data", consumer=consumer)
+        for error in _errors(validator, sample.data)
+    ]
+    return found
+
+
+def check_schema_expectation(
+    schema: ProducerSchema, expectation: Expectation, *, consumer: str
+) -> list[Finding]:
+    """Check 3: statically, every datum the producer's schema allows is one the expectation reads."""
+    try:
+        producer = _parsed(schema.schema_type, schema.text, schema.references)
+        expected = _parsed(expectation.schema_type, expectation.schema_text, ())
+    except InvalidSchemaError as error:
+        return [
+            _schema_unusable(Check.SCHEMA_EXPECTATION, schema.event_type, schema.name, str(error), consumer)
+        ]
+    findings = []
+    for gap in expectation_gaps(expected, producer):
+        issue = gap.incompatibility
+        message = gap.describe()
+        if not gap.breaking:
+            message += " (the schema does not promise this rule; it is checked on the producer's samples)"
+        findings.append(
+            Finding(
+                check=Check.SCHEMA_EXPECTATION,
+                severity="error" if gap.breaking else "warning",
+                event_type=schema.event_type,
+                path=issue.path,
+                message=message,
+                expected=None if gap.expected is None else _json(gap.expected),
+                found=None if gap.found is None else _json(gap.found),
+                schema=schema.name,
+                consumer=consumer,
+            )
+        )
+    return findings
+
+
+@lru_cache(maxsize=256)
+def _parsed(schema_type: str, text: str, references: tuple[ResolvedReference, ...]) -> ParsedSchema:
+    return parse_schema(SchemaType(schema_type), text, references)
+
+
+@lru_cache(maxsize=256)
+def _validator(
+    schema_type: str,
+    text: str,
+    references: tuple[ResolvedReference, ...],
+    *,
+    asserting_formats: bool,
+    reading: bool = False,
+) -> jsonschema.protocols.Validator:
+    """A python-jsonschema validator for the JSON form of data of this schema (Avro: its decoded form)."""
+    if schema_type == SchemaType.AVRO:
+        _parsed(schema_type, text, references)  # a precise error for an invalid Avro schema
+        document = decoded_json_schema(text, references, as_reader=reading)
+    else:
+        try:
+            document = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            raise InvalidSchemaError(f"not JSON: {error}") from error
+    validator_class = jsonschema.validators.validator_for(document, default=jsonschema.Draft7Validator)
+    validator_class.check_schema(document)
+    checker = format_checker() if asserting_formats else None
+    return validator_class(document, format_checker=checker)
+
+
+def _errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[jsonschema.ValidationError]:
+    errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
+    return errors[:MAX_VIOLATIONS]
+
+
+def _violation(
+    check: Check,
+    severity: Severity,
+    sample: Sample,
+    error: jsonschema.ValidationError,
+    *,
+    prefix: str,
+    schema: str | None = None,
+    consumer: str | None = None,
+) -> Finding:
+    path = prefix + error.json_path[1:]
+    message = error.message
+    if error.context:
+        closest = jsonschema.exceptions.best_match(error.context)
+        if closest is not None:
+            message += f" (closest alternative: {closest.message} at {prefix}{closest.json_path[1:]})"
+    if sample.generated:
+        message += " [in a sample generated from the schema: record real samples to settle this]"
+    return Finding(
+        check=check,
+        severity=severity,
+        event_type=sample.event_type,
+        path=path,
+        message=message,
+        expected=f"{error.validator}: {_json(error.validator_value)}",
+        found=_json(error.instance),
+        sample=sample.scenario,
+        schema=schema,
+        consumer=consumer,
+    )
+
+
+def _schema_unusable(
+    check: Check, event_type: str, what: str, reason: str, consumer: str | None = None
+) -> Finding:
+    return Finding(
+        check=check,
+        severity="error",
+        event_type=event_type,
+        path="#",
+        message=f"{what} cannot be used: {reason}",
+        schema=what,
+        consumer=consumer,
+    )
+
+
+def _json(value: Any, limit: int = 200) -> str:
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,268 @@
+"""Compatibility checks of schema files: against the registry, against a git ref, or of two files.
+
+Each check returns a `Report`: one case per subject (or file pair), one finding per reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from client import RegistryClient, Schema, SchemaNotFoundError, SchemaReference
+from registry.cli.errors import CliError
+from registry.cli.git import original_path
+from registry.cli.project import Project, SchemaFile, display_path
+from registry.compatibility import (
+    CompatibilityLevel,
+    CompatibilityResult,
+    InvalidSchemaError,
+    ParsedSchema,
+    PreviousVersion,
+    ResolvedReference,
+    SchemaType,
+    check_compatibility,
+    parse_schema,
+)
+from registry.reporting import Case, Finding, Report, Severity, finding_at
+
+CHECK_TOOL = "accord schema check"
+DIFF_TOOL = "accord schema diff"
+
+
+def check_against_git(project: Project, files: Sequence[SchemaFile], old: Project | None, ref: str) -> Report:
+    """Each file against the file of the same subject at `ref`, with the compatibility engine.
+
+    Subjects that are new pass; subjects whose file is gone are reported when every file is checked.
+    """
+    old_files = {file.subject: file for file in old.schema_files(missing_ok=True)} if old else {}
+    all_files = project.schema_files()
+    cases: list[Case] = []
+    findings: list[Finding] = []
+    for file in files:
+        previous = old_files.get(file.subject)
+        if previous is None or old is None:
+            cases.append(Case(file.subject, f"{file.display}: new subject, nothing at {ref} to break"))
+            continue
+        new_schema, problems = _parse_file(
+            file, project.resolve_references(file, all_files), case=file.subject
+        )
+        findings += problems
+        if new_schema is None:
+            cases.append(Case(file.subject, f"{file.display}: does not parse"))
+            continue
+        old_schema = _parse_old(project, old, previous, list(old_files.values()), ref)
+        if isinstance(old_schema, Finding):
+            findings.append(old_schema)
+            cases.append(Case(file.subject, f"{file.display}: cannot be compared with {ref}"))
+            continue
+        result = check_compatibility(new_schema, [PreviousVersion(1, old_schema)], level=file.compatibility)
+        findings += result_findings(
+            result, file.display, file.text, case=file.subject, old=f"the file at {ref}"
+        )
+        cases.append(Case(file.subject, f"{file.display}: {_verdict(result, f'the file at {ref}')}"))
+    if len(files) == len(all_files):
+        current = {file.subject for file in all_files}
+        for subject, gone in old_files.items():
+            if subject not in current:
+                assert old is not None
+                findings.append(_deleted(subject, display_path(original_path(old, project, gone.path)), ref))
+                cases.append(Case(subject, f"deleted since {ref}"))
+    return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
+
+
+def check_against_registry(project: Project, files: Sequence[SchemaFile], client: RegistryClient) -> Report:
+    """Each file as the registry's compatibility endpoint judges it (verbose), as registering would."""
+    all_files = project.schema_files()
+    cases: list[Case] = []
+    findings: list[Finding] = []
+    for file in files:
+        references, unregistered = registry_references(project, file, all_files, client)
+        if unregistered:
+            findings += unregistered
+            cases.append(Case(file.subject, f"{file.display}: a referenced schema is not registered"))
+            continue
+        verdict = client.test_compatibility(file.subject, schema_of(file, references), version=None)
+        found = [reason_finding(message, file) for message in reasons(verdict.messages)]
+        if verdict.is_compatible:
+            cases.append(Case(file.subject, f"{file.display}: compatible with the registry"))
+            continue
+        level = next((m for m in map(_LEVEL.search, verdict.messages) if m), None)
+        at = f" at {level.group(1)}" if level else ""
+        cases.append(Case(file.subject, f"{file.display}: not compatible with the registry{at}"))
+        findings += found or [
+            Finding(
+                file=file.display, rule="INCOMPATIBLE", message="; ".join(verdict.messages), case=file.subject
+            )
+        ]
+    return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
+
+
+def diff_files(
+    old_path: Path, new_path: Path, *, level: CompatibilityLevel, schema_type: SchemaType
+) -> Report:
+    """Whether `new_path` may follow `old_path` at `level`."""
+    case = f"{display_path(old_path)} -> {display_path(new_path)}"
+    new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
+    findings: list[Finding] = []
+    parsed: list[ParsedSchema] = []
+    for path, text in ((old_path, old_text), (new_path, new_text)):
+        schema, problems = _parse(schema_type, text, (), display_path(path), case=case)
+        findings += problems
+        if schema is not None:
+            parsed.append(schema)
+    if len(parsed) < 2:
+        return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
+    result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level)
+    old = display_path(old_path)
+    findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
+    return Report(
+        tool=DIFF_TOOL,
+        cases=(Case(case, _verdict(result, old)),),
+        findings=tuple(findings),
+    )
+
+
+def result_findings(
+    result: CompatibilityResult, file: str, text: str, *, case: str, old: str
+) -> list[Finding]:
+    """One finding per incompatibility, on the line of the new schema that the path points at."""
+    findings = []
+    for failure in result.failures:
+        if failure.direction == "BACKWARD":
+            why = f"the new schema cannot read data written with {old}"
+        else:
+            why = f"{old} cannot read data written with the new schema"
+        findings += [
+            finding_at(
+                text,
+                issue.path,
+                file=file,
+                rule=issue.type,
+                message=f"{issue.message} (at {issue.path}: {why})",
+                case=case,
+            )
+            for issue in failure.incompatibilities
+        ]
+    return findings
+
+
+def registry_references(
+    project: Project, file: SchemaFile, all_files: Sequence[SchemaFile], client: RegistryClient
+) -> tuple[list[SchemaReference], list[Finding]]:
+    """The file's references as the registry knows them: a referenced project file must already be
+    registered under its subject (its version is looked up)."""
+    references: list[SchemaReference] = []
+    problems: list[Finding] = []
+    for reference in file.references:
+        if reference.subject is not None and reference.version is not None:
+            references.append(SchemaReference(reference.name, reference.subject, reference.version))
+            continue
+        target = project.reference_target(reference, all_files)
+        if target is None:
+            raise CliError(
+                f"{file.display}: reference {reference.name!r} points at {reference.path}, "
+                "which is not a configured schema file"
+            )
+        target_references, target_problems = registry_references(project, target, all_files, client)
+        try:
+            registered = client.lookup_schema(target.subject, schema_of(target, target_references))
+        except SchemaNotFoundError:
+            problems.append(
+                Finding(
+                    file=file.display,
+                    rule="REFERENCE_NOT_REGISTERED",
+                    message=(
+                        f"reference {reference.name!r} is {target.display}, which is not registered under "
+                        f"subject {target.subject!r} yet; register it first (accord schema register)"
+                    ),
+                    case=file.subject,
+                )
+            )
+            continue
+        problems += target_problems
+        references.append(SchemaReference(reference.name, target.subject, registered.version))
+    return references, problems
+
+
+def schema_of(file: SchemaFile, references: Sequence[SchemaReference]) -> Schema:
+    """The file as the registry's API carries it."""
+    return Schema(file.text, file.schema_type.value, tuple(references))
+
+
+_REASON = re.compile(
+    r"^\{errorType:'(?P<type>[^']*)', description:'(?P<description>.*?)'(?:, additionalInfo:.*)?\}$"
+)
+_PATH = re.compile(r"path '(?P<path>[^']*)'")
+_LEVEL = re.compile(r"^\{compatibility: '([A-Z_]+)'\}$")
+_CONTEXT = re.compile(r"^\{(oldSchemaVersion|oldSchema|compatibility|validateFields):")
+
+
+def reasons(messages: Sequence[str]) -> list[str]:
+    """The reasons among Confluent's verbose messages, without the old version, schema and level."""
+    return [message for message in messages if not _CONTEXT.match(message)]
+
+
+def reason_finding(message: str, file: SchemaFile) -> Finding:
+    """A Confluent verbose message (`{errorType:'...', description:'...'}`) as a finding, on the line
+    of the path it names when it names one."""
+    match = _REASON.match(message)
+    rule, description = (
+        (match.group("type"), match.group("description")) if match else ("INCOMPATIBLE", message)
+    )
+    path = _PATH.search(description)
+    pointer = path.group("path") if path else None
+    return finding_at(
+        file.text, pointer, file=file.display, rule=rule, message=description, case=file.subject
+    )
+
+
+def _parse_file(
+    file: SchemaFile, references: Sequence[ResolvedReference], *, case: str
+) -> tuple[ParsedSchema | None, list[Finding]]:
+    return _parse(file.schema_type, file.text, references, file.display, case=case)
+
+
+def _parse(
+    schema_type: SchemaType, text: str, references: Sequence[ResolvedReference], display: str, *, case: str
+) -> tuple[ParsedSchema | None, list[Finding]]:
+    try:
+        return parse_schema(schema_type, text, references), []
+    except InvalidSchemaError as error:
+        finding = finding_at(
+            text, error.path, file=display, rule="INVALID_SCHEMA", message=str(error), case=case
+        )
+        return None, [finding]
+
+
+def _parse_old(
+    project: Project, old: Project, previous: SchemaFile, old_files: Sequence[SchemaFile], ref: str
+) -> ParsedSchema | Finding:
+    try:
+        references = old.resolve_references(previous, old_files)
+        return parse_schema(previous.schema_type, previous.text, references)
+    except (InvalidSchemaError, CliError) as error:
+        return Finding(
+            file=display_path(original_path(old, project, previous.path)),
+            rule="OLD_SCHEMA_UNREADABLE",
+            message=f"the file at {ref} cannot be parsed, so it cannot be compared: {error}",
+            severity=Severity.WARNING,
+            case=previous.subject,
+        )
+
+
+def _verdict(result: CompatibilityResult, old: str) -> str:
+    verdict = "compatible" if result.is_compatible else "not compatible"
+    return f"{verdict} with {old} ({result.level.value})"
+
+
+def _deleted(subject: str, path: str, ref: str) -> Finding:
+    return Finding(
+        file=path,
+        rule="SUBJECT_DELETED",
+        message=(
+            f"subject {subject!r} ({path} at {ref}) is no longer configured: its consumers lose their "
+            "schema. Keep the file, or retire the subject on purpose after its consumers have moved"
+        ),
+        case=subject,
+    )

@@ -1,0 +1,80 @@
+"""Options every CI command shares, the registry connection they describe, and how a report ends
+the command (its output and exit code)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+
+from client import RegistryClient, RetryPolicy
+from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError
+from registry.reporting import OutputFormat, Report, render, render_text
+
+AUTH_VARIABLE = "ACCORD_REGISTRY_AUTH"
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="accord.toml or accord.yaml (default: the one in this directory)"),
+]
+RegistryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--registry",
+        envvar="ACCORD_REGISTRY_URL",
+        help="Schema registry URL (default: `registry` of the config). Credentials come from "
+        f"{AUTH_VARIABLE}: user:password, or 'Bearer TOKEN'",
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="How to print the findings")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the report to this file (and a text summary to stdout)"),
+]
+
+
+def connect(url: str | None, *, configured: str | None = None, auth: str | None = None) -> RegistryClient:
+    """A registry client for `--registry` (or ACCORD_REGISTRY_URL, or the config's `registry`), with
+    the credentials of `auth` (default: ACCORD_REGISTRY_AUTH)."""
+    url = url or configured
+    if not url:
+        raise CliError(
+            "no schema registry given: pass --registry URL, set ACCORD_REGISTRY_URL, "
+            "or set `registry` in accord.toml"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CliError(f"registry URL {url!r} is not an http:// or https:// URL")
+    basic, token = _credentials(os.environ.get(AUTH_VARIABLE, "") if auth is None else auth)
+    return RegistryClient(
+        url, auth=basic, token=token, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
+    )
+
+
+def _credentials(value: str) -> tuple[tuple[str, str] | None, str | None]:
+    if not value:
+        return None, None
+    if value.lower().startswith("bearer "):
+        return None, value[len("bearer ") :].strip()
+    user, separator, password = value.partition(":")
+    if not separator:
+        raise CliError(f"{AUTH_VARIABLE} must be user:password or 'Bearer TOKEN'")
+    return (user, password), None
+
+
+def finish(report: Report, output_format: OutputFormat, output: Path | None) -> None:
+    """Print (or write) the report and exit: 0 when it passed, 1 when it found violations."""
+    if output is None:
+        color = output_format is OutputFormat.TEXT and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        typer.echo(render(report, output_format, color=color), nl=False)
+    else:
+        try:
+            output.write_text(render(report, output_format), encoding="utf-8")
+        except OSError as error:
+            raise CliError(f"cannot write the report to {output}: {error}") from None
+        typer.echo(render_text(report), nl=False)
+    raise typer.Exit(EXIT_CLEAN if report.passed else EXIT_VIOLATIONS)

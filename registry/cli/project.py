@@ -1,0 +1,272 @@
+"""Schemas as code: `accord.toml` or `accord.yaml` maps a repository's schema files to subjects.
+
+registry = "http://localhost:8081"       # optional; --registry and ACCORD_REGISTRY_URL win
+compatibility = "BACKWARD"               # level of subjects without their own
+
+[[schemas]]
+path = "schemas/*.avsc"                  # a file or a glob, relative to this file
+subject = "{stem}-value"                 # {stem}: the file name without its extension
+type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON
+compatibility = "FULL"                   # optional, per subject
+references = [{ name = "com.acme.Money", path = "schemas/money.avsc" }]
+
+[lint]
+disable = ["ACC002"]                     # rule ids or names
+baseline = "accord-lint-baseline.json"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from registry.cli.errors import CliError
+from registry.compatibility import CompatibilityLevel, ResolvedReference, SchemaType
+
+CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
+SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON}
+DEFAULT_BASELINE = "accord-lint-baseline.json"
+
+
+class ReferenceConfig(BaseModel):
+    """A named type the schema uses from another schema: a file of this project (`path`), or a
+    subject version that is only in the registry (`subject` and `version`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    path: str | None = None
+    subject: str | None = None
+    version: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ReferenceConfig:
+        if (self.path is None) == (self.subject is None or self.version is None):
+            raise ValueError("a reference needs either `path`, or `subject` and `version`")
+        return self
+
+
+class SchemaEntry(BaseModel):
+    """One `[[schemas]]` table: which files, which subject, and how they are checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    subject: str
+    type: SchemaType | None = None
+    compatibility: CompatibilityLevel | None = None
+    references: tuple[ReferenceConfig, ...] = ()
+
+
+class LintConfig(BaseModel):
+    """The `[lint]` table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disable: tuple[str, ...] = ()
+    baseline: str = DEFAULT_BASELINE
+
+
+class ProjectConfig(BaseModel):
+    """The whole configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    registry: str | None = None
+    compatibility: CompatibilityLevel = CompatibilityLevel.BACKWARD
+    schemas: tuple[SchemaEntry, ...] = ()
+    lint: LintConfig = LintConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaFile:
+    """A schema file of the project, with the subject it is registered under."""
+
+    path: Path
+    subject: str
+    schema_type: SchemaType
+    compatibility: CompatibilityLevel
+    declares_compatibility: bool  # its own level in the config, which `register` applies
+    references: tuple[ReferenceConfig, ...]
+    text: str
+
+    @property
+    def display(self) -> str:
+        """The path as reports print it: relative to the working directory when inside it."""
+        return display_path(self.path)
+
+
+def display_path(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return Path(relative).as_posix() if not relative.startswith("..") else path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A loaded configuration file and the directory its paths are relative to."""
+
+    root: Path
+    config_path: Path
+    config: ProjectConfig
+
+    @classmethod
+    def find(cls, config: Path | None) -> Project:
+        """The project of `config`, or of the accord.toml/accord.yaml in the working directory."""
+        if config is None:
+            found = [Path(name) for name in CONFIG_NAMES if Path(name).is_file()]
+            if not found:
+                raise CliError(
+                    f"no {' or '.join(CONFIG_NAMES[:2])} in {Path.cwd()}; create one (see docs/ci.md) "
+                    "or pass --config"
+                )
+            config = found[0]
+        if not config.is_file():
+            raise CliError(f"configuration file {config} does not exist")
+        return cls.parse(config.resolve(), config.read_text(encoding="utf-8"))
+
+    @classmethod
+    def parse(cls, config_path: Path, text: str) -> Project:
+        """Parse configuration `text` as if it were the file at `config_path`."""
+        try:
+            document = _load_document(config_path, text)
+            config = ProjectConfig.model_validate(document)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in problem['loc']) or 'top level'}: {problem['msg']}"
+                for problem in error.errors()
+            )
+            raise CliError(f"{display_path(config_path)} is not a valid configuration: {problems}") from None
+        return cls(root=config_path.parent, config_path=config_path, config=config)
+
+    def schema_files(self, *, missing_ok: bool = False) -> list[SchemaFile]:
+        """Every configured schema file, in configuration order.
+
+        `missing_ok` accepts entries that match no file (an older tree may not have them yet).
+        """
+        files: list[SchemaFile] = []
+        by_subject: dict[str, Path] = {}
+        for number, entry in enumerate(self.config.schemas, start=1):
+            paths = self._expand(entry, number, missing_ok=missing_ok)
+            for path in paths:
+                schema_file = self._schema_file(entry, path)
+                earlier = by_subject.setdefault(schema_file.subject, path)
+                if earlier != path:
+                    raise CliError(
+                        f"{display_path(self.config_path)}: subject {schema_file.subject!r} is mapped from "
+                        f"both {display_path(earlier)} and {display_path(path)}; "
+                        "give each file its own subject"
+                    )
+                files.append(schema_file)
+        return files
+
+    def select(self, paths: Sequence[Path]) -> list[SchemaFile]:
+        """The configured files under `paths` (files or directories); all of them when none are given."""
+        files = self.schema_files()
+        if not paths:
+            return files
+        wanted = [path.resolve() for path in paths]
+        for path in wanted:
+            if not path.exists():
+                raise CliError(f"{display_path(path)} does not exist")
+        chosen = [file for file in files if any(_is_within(file.path, path) for path in wanted)]
+        unmapped = [path for path in wanted if path.is_file() and not any(f.path == path for f in files)]
+        if unmapped:
+            raise CliError(
+                f"{display_path(unmapped[0])} is not mapped to a subject in {display_path(self.config_path)}"
+            )
+        return chosen
+
+    def resolve_references(
+        self, schema_file: SchemaFile, files: Iterable[SchemaFile]
+    ) -> list[ResolvedReference]:
+        """The texts of the schemas `schema_file` refers to, dependencies first, read from the project's
+        files (for checks without a registry)."""
+        by_path = {file.path: file for file in files}
+        resolved: dict[str, ResolvedReference] = {}
+
+        def visit(current: SchemaFile, chain: tuple[Path, ...]) -> None:
+            for reference in current.references:
+                if reference.path is None:
+                    raise CliError(
+                        f"{current.display}: reference {reference.name!r} names only a registry subject; "
+                        "give its `path` so that checks without a registry can read it"
+                    )
+                target = by_path.get((self.root / reference.path).resolve())
+                if target is None:
+                    raise CliError(
+                        f"{current.display}: reference {reference.name!r} points at {reference.path}, "
+                        f"which is not a schema file of {display_path(self.config_path)}"
+                    )
+                if target.path in chain:
+                    raise CliError(f"{current.display}: references form a cycle through {target.display}")
+                visit(target, (*chain, target.path))
+                resolved.setdefault(
+                    reference.name,
+                    ResolvedReference(
+                        name=reference.name,
+                        subject=target.subject,
+                        version=0,  # not known without a registry, and not needed to parse
+                        schema_type=target.schema_type,
+                        text=target.text,
+                    ),
+                )
+
+        visit(schema_file, (schema_file.path,))
+        return list(resolved.values())
+
+    def reference_target(self, reference: ReferenceConfig, files: Iterable[SchemaFile]) -> SchemaFile | None:
+        """The project file a `path` reference points at."""
+        if reference.path is None:
+            return None
+        target = (self.root / reference.path).resolve()
+        return next((file for file in files if file.path == target), None)
+
+    def _expand(self, entry: SchemaEntry, number: int, *, missing_ok: bool) -> list[Path]:
+        if any(character in entry.path for character in "*?["):
+            paths = sorted(path.resolve() for path in self.root.glob(entry.path) if path.is_file())
+        else:
+            path = (self.root / entry.path).resolve()
+            paths = [path] if path.is_file() else []
+        if not paths and not missing_ok:
+            raise CliError(
+                f"{display_path(self.config_path)}: schemas[{number}].path {entry.path!r} matches no file"
+            )
+        return paths
+
+    def _schema_file(self, entry: SchemaEntry, path: Path) -> SchemaFile:
+        schema_type = entry.type or SCHEMA_TYPES_BY_SUFFIX.get(path.suffix)
+        if schema_type is None:
+            raise CliError(f"{display_path(path)}: cannot tell the schema type from its name; set `type`")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"{display_path(path)}: cannot be read: {error}") from None
+        return SchemaFile(
+            path=path,
+            subject=entry.subject.replace("{stem}", path.stem),
+            schema_type=schema_type,
+            compatibility=entry.compatibility or self.config.compatibility,
+            declares_compatibility=entry.compatibility is not None,
+            references=entry.references,
+            text=text,
+        )
+
+
+def _load_document(config_path: Path, text: str) -> Any:
+    try:
+        if config_path.suffix == ".toml":
+            return tomllib.loads(text)
+        return yaml.safe_load(text) or {}
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+        raise CliError(f"{display_path(config_path)} cannot be parsed: {error}") from None
+
+
+def _is_within(path: Path, ancestor: Path) -> bool:
+    return path == ancestor or ancestor in path.parents

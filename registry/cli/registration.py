@@ -1,0 +1,176 @@
+"""`accord schema register`: put the project's schema files into the registry, idempotently.
+
+Everything is planned first (lookup, compatibility check, level) and nothing is registered unless
+every file passes; files another file refers to are registered first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
+from registry.cli.checks import reason_finding, reasons, registry_references, schema_of
+from registry.cli.errors import CliError
+from registry.cli.project import Project, SchemaFile
+from registry.reporting import Case, Finding, Report
+
+REGISTER_TOOL = "accord schema register"
+_INCOMPATIBLE = 409
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    file: SchemaFile
+    register: bool
+    set_level: bool
+    detail: str
+
+
+def register_files(
+    project: Project, files: Sequence[SchemaFile], client: RegistryClient, *, dry_run: bool
+) -> Report:
+    """Register every file that is not registered yet (and apply declared levels), or with `dry_run`
+    only say what would be done."""
+    all_files = project.schema_files()
+    ordered = dependency_order(project, files, all_files)
+    plans, findings = _plan(project, ordered, all_files, client)
+    if findings or dry_run:
+        cases = tuple(Case(plan.file.subject, _dry(plan) if dry_run else plan.detail) for plan in plans)
+        return Report(tool=REGISTER_TOOL, cases=cases, findings=tuple(findings))
+    applied: list[Case] = []
+    for position, plan in enumerate(plans):
+        try:
+            applied.append(Case(plan.file.subject, _apply(project, plan, all_files, client)))
+        except RegistryResponseError as error:
+            if error.status != _INCOMPATIBLE:
+                raise
+            # Another writer registered in between, and the registry now refuses this file.
+            rejected = Finding(
+                file=plan.file.display, rule="INCOMPATIBLE", message=error.message, case=plan.file.subject
+            )
+            skipped = [
+                Case(later.file.subject, "not registered: an earlier file was rejected")
+                for later in plans[position + 1 :]
+            ]
+            applied += [Case(plan.file.subject, "rejected by the registry"), *skipped]
+            return Report(tool=REGISTER_TOOL, cases=tuple(applied), findings=(rejected,))
+    return Report(tool=REGISTER_TOOL, cases=tuple(applied))
+
+
+def dependency_order(
+    project: Project, files: Sequence[SchemaFile], all_files: Sequence[SchemaFile]
+) -> list[SchemaFile]:
+    """`files`, each after the files of the selection it refers to."""
+    selected = {file.path: file for file in files}
+    ordered: dict[object, SchemaFile] = {}
+
+    def visit(file: SchemaFile, chain: tuple[SchemaFile, ...]) -> None:
+        if file.path in ordered:
+            return
+        for reference in file.references:
+            target = project.reference_target(reference, all_files)
+            if target is None or target.path not in selected:
+                continue
+            if target in chain:
+                raise CliError(f"{file.display}: references form a cycle through {target.display}")
+            visit(target, (*chain, target))
+        ordered[file.path] = file
+
+    for file in files:
+        visit(file, (file,))
+    return list(ordered.values())
+
+
+def _plan(
+    project: Project, files: Sequence[SchemaFile], all_files: Sequence[SchemaFile], client: RegistryClient
+) -> tuple[list[_Plan], list[Finding]]:
+    plans: list[_Plan] = []
+    findings: list[Finding] = []
+    new_paths = set()
+    for file in files:
+        set_level = (
+            file.declares_compatibility and client.get_compatibility_level(file.subject) != file.compatibility
+        )
+        waits_for = [
+            target
+            for reference in file.references
+            if (target := project.reference_target(reference, all_files)) is not None
+            and target.path in new_paths
+        ]
+        if waits_for:
+            # Its references are registered by this run, so the registry can judge it only then.
+            plans.append(
+                _Plan(
+                    file,
+                    True,
+                    set_level,
+                    f"{file.display}: checked once {waits_for[0].display} is registered",
+                )
+            )
+            new_paths.add(file.path)
+            continue
+        references, problems = registry_references(project, file, all_files, client)
+        if problems:
+            findings += problems
+            plans.append(_Plan(file, False, False, f"{file.display}: a referenced schema is not registered"))
+            continue
+        schema = schema_of(file, references)
+        try:
+            registered = client.lookup_schema(file.subject, schema)
+        except SchemaNotFoundError:
+            pass
+        else:
+            detail = (
+                f"{file.display}: already registered as version {registered.version} "
+                f"(id {registered.schema_id})"
+            )
+            plans.append(_Plan(file, False, set_level, detail))
+            continue
+        verdict = client.test_compatibility(file.subject, schema, version=None)
+        if not verdict.is_compatible:
+            findings += [reason_finding(message, file) for message in reasons(verdict.messages)]
+            plans.append(_Plan(file, False, False, f"{file.display}: not compatible with the registry"))
+            continue
+        new_paths.add(file.path)
+        plans.append(_Plan(file, True, set_level, f"{file.display}: compatible, new version"))
+    return plans, findings
+
+
+def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], client: RegistryClient) -> str:
+    file = plan.file
+    done = []
+    if plan.set_level:
+        client.set_compatibility_level(file.compatibility.value, file.subject)
+        done.append(f"compatibility set to {file.compatibility.value}")
+    if plan.register:
+        references, problems = registry_references(project, file, all_files, client)
+        if problems:
+            raise CliError(problems[0].message)
+        schema = schema_of(file, references)
+        schema_id = client.register_schema(file.subject, schema)
+        version = client.lookup_schema(file.subject, schema).version
+        done.append(f"registered as version {version} (id {schema_id})")
+    return f"{file.display}: {', '.join(done)}" if done else plan.detail
+
+
+def _dry(plan: _Plan) -> str:
+    actions = []
+    if plan.set_level:
+        actions.append(f"would set compatibility to {plan.file.compatibility.value}")
+    if plan.register:
+        actions.append("would register a new version")
+    return f"{plan.detail}; {', '.join(actions)}" if actions else plan.detail
+
+
+def latest_versions(files: Sequence[SchemaFile], client: RegistryClient) -> dict[str, SchemaFile]:
+    """The latest registered version of each file's subject, as a file (subjects not registered yet
+    are left out)."""
+    latest = {}
+    for file in files:
+        try:
+            registered = client.get_latest_version(file.subject)
+        except SchemaNotFoundError:
+            continue
+        latest[file.subject] = replace(file, text=registered.schema.schema_str)
+    return latest

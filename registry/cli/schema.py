@@ -1,0 +1,143 @@
+"""`accord schema ...`: check, diff, register and lint the schema files of a repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from registry.cli import checks, conventions, git, registration
+from registry.cli.errors import CliError, exits_cleanly
+from registry.cli.options import ConfigOption, FormatOption, OutputOption, RegistryOption, connect, finish
+from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, Project
+from registry.compatibility import CompatibilityLevel, SchemaType
+from registry.reporting import OutputFormat
+
+app = typer.Typer(
+    help="Check, diff, register and lint schema files. Exit 0: clean, 1: violations, 2: usage, "
+    "configuration or connection error.",
+    no_args_is_help=True,
+)
+
+PathsArgument = Annotated[
+    list[Path] | None, typer.Argument(help="Schema files or directories (default: every configured file)")
+]
+AgainstOption = Annotated[
+    str,
+    typer.Option(
+        "--against", help="registry (ask the registry), or git:REF to compare with the files at a git ref"
+    ),
+]
+
+
+@app.command()
+@exits_cleanly
+def check(
+    paths: PathsArgument = None,
+    against: AgainstOption = "registry",
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
+    --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
+    subjects are reported)."""
+    project = Project.find(config)
+    files = project.select(paths or [])
+    ref = git.parse_against(against)
+    if ref is None:
+        with connect(registry, configured=project.config.registry) as client:
+            report = checks.check_against_registry(project, files, client)
+    else:
+        with git.project_at(ref, project) as old:
+            report = checks.check_against_git(project, files, old, ref)
+    finish(report, output_format, output)
+
+
+@app.command()
+@exits_cleanly
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier schema file")],
+    new: Annotated[Path, typer.Argument(help="The later schema file")],
+    level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
+        CompatibilityLevel.BACKWARD
+    ),
+    schema_type: Annotated[
+        SchemaType | None, typer.Option("--type", help="Schema type (default: from the file names)")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry."""
+    for path in (old, new):
+        if not path.is_file():
+            raise CliError(f"{path} is not a file")
+    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
+    if kind is None:
+        raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
+    finish(checks.diff_files(old, new, level=level, schema_type=kind), output_format, output)
+
+
+@app.command()
+@exits_cleanly
+def register(
+    paths: PathsArgument = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be registered")] = False,
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Register each schema file under its subject, and apply the compatibility levels the config
+    declares. Idempotent: files already registered are left alone. Nothing is registered unless
+    every file is compatible."""
+    project = Project.find(config)
+    files = project.select(paths or [])
+    with connect(registry, configured=project.config.registry) as client:
+        report = registration.register_files(project, files, client, dry_run=dry_run)
+    finish(report, output_format, output)
+
+
+@app.command()
+@exits_cleanly
+def lint(
+    paths: PathsArgument = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="git:REF or registry: the previous versions, for the rules that compare (ACC003, ACC004)",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        bool,
+        typer.Option("--write-baseline", help="Record every current finding in the baseline file, and pass"),
+    ] = False,
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
+    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. Disable rules in the
+    config's [lint] table; findings in the baseline file are not reported."""
+    project = Project.find(config)
+    files = project.select(paths or [])
+    baseline = set() if write_baseline else conventions.read_baseline(project)
+    if against is None:
+        report = conventions.lint_files(project, files, None, baseline=baseline)
+    elif (ref := git.parse_against(against)) is not None:
+        with git.project_at(ref, project) as old:
+            previous = {file.subject: file for file in old.schema_files(missing_ok=True)} if old else {}
+            report = conventions.lint_files(project, files, previous, baseline=baseline)
+    else:
+        with connect(registry, configured=project.config.registry) as client:
+            previous = registration.latest_versions(files, client)
+            report = conventions.lint_files(project, files, previous, baseline=baseline)
+    if write_baseline:
+        path = conventions.write_baseline(project, files, report)
+        typer.echo(f"wrote {len(report.findings)} finding(s) to {path}; lint now reports only new ones")
+        return
+    finish(report, output_format, output)

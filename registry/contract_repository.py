@@ -1,0 +1,222 @@
+"""All SQL of the contract store. Functions take the session first and keyword arguments after it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
+
+from registry.models import (
+    ContractDeployment,
+    ContractEnforcement,
+    ContractExpectation,
+    ContractResult,
+    ContractSample,
+    ContractVersion,
+)
+
+# -- application versions -------------------------------------------------------------------------
+
+
+def get_version(session: Session, *, application: str, version: str) -> ContractVersion | None:
+    return session.exec(
+        select(ContractVersion).where(
+            ContractVersion.application == application, ContractVersion.version == version
+        )
+    ).first()
+
+
+def ensure_version(session: Session, *, application: str, version: str) -> ContractVersion:
+    """The application version's row, created on first publication."""
+    row = get_version(session, application=application, version=version)
+    if row is None:
+        row = ContractVersion(application=application, version=version)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def latest_versions(session: Session) -> Sequence[ContractVersion]:
+    """The most recently published version of every application."""
+    newest = select(func.max(ContractVersion.id)).group_by(col(ContractVersion.application)).scalar_subquery()
+    return session.exec(select(ContractVersion).where(col(ContractVersion.id).in_(newest))).all()
+
+
+def versions_by_key(session: Session, *, keys: Sequence[tuple[str, str]]) -> Sequence[ContractVersion]:
+    if not keys:
+        return []
+    conditions = [
+        (col(ContractVersion.application) == application) & (col(ContractVersion.version) == version)
+        for application, version in keys
+    ]
+    return session.exec(select(ContractVersion).where(or_(*conditions))).all()
+
+
+# -- expectations and samples ---------------------------------------------------------------------
+
+
+def replace_expectations(
+    session: Session, *, version_id: int, expectations: Sequence[ContractExpectation]
+) -> None:
+    session.execute(delete(ContractExpectation).where(col(ContractExpectation.version_id) == version_id))
+    session.add_all(expectations)
+
+
+def list_expectations(session: Session, *, version_ids: Sequence[int]) -> Sequence[ContractExpectation]:
+    if not version_ids:
+        return []
+    return session.exec(
+        select(ContractExpectation)
+        .where(col(ContractExpectation.version_id).in_(version_ids))
+        .order_by(col(ContractExpectation.version_id), col(ContractExpectation.position))
+    ).all()
+
+
+def expectations_of_subject(
+    session: Session, *, subject: str, version_ids: Sequence[int]
+) -> Sequence[ContractExpectation]:
+    if not version_ids:
+        return []
+    return session.exec(
+        select(ContractExpectation).where(
+            ContractExpectation.subject == subject, col(ContractExpectation.version_id).in_(version_ids)
+        )
+    ).all()
+
+
+def subject_has_expectations(session: Session, *, subject: str) -> bool:
+    found = session.exec(
+        select(ContractExpectation.position).where(ContractExpectation.subject == subject)
+    ).first()
+    return found is not None
+
+
+def replace_samples(session: Session, *, version_id: int, samples: Sequence[ContractSample]) -> None:
+    session.execute(delete(ContractSample).where(col(ContractSample.version_id) == version_id))
+    session.add_all(samples)
+
+
+def list_samples(session: Session, *, version_ids: Sequence[int]) -> Sequence[ContractSample]:
+    if not version_ids:
+        return []
+    return session.exec(
+        select(ContractSample)
+        .where(col(ContractSample.version_id).in_(version_ids))
+        .order_by(col(ContractSample.version_id), col(ContractSample.position))
+    ).all()
+
+
+def event_types_by_version(session: Session, *, samples: bool) -> dict[int, set[str]]:
+    """Per application version id, the event types of its samples (or of its expectations)."""
+    table = ContractSample if samples else ContractExpectation
+    rows = session.exec(select(table.version_id, table.event_type).distinct()).all()
+    found: dict[int, set[str]] = {}
+    for version_id, event_type in rows:
+        found.setdefault(version_id, set()).add(event_type)
+    return found
+
+
+def all_versions(session: Session) -> Sequence[ContractVersion]:
+    return session.exec(select(ContractVersion).order_by(col(ContractVersion.id))).all()
+
+
+# -- results --------------------------------------------------------------------------------------
+
+
+def save_result(session: Session, *, result: ContractResult) -> None:
+    existing = session.exec(
+        select(ContractResult).where(
+            ContractResult.producer == result.producer,
+            ContractResult.producer_version == result.producer_version,
+            ContractResult.consumer == result.consumer,
+            ContractResult.consumer_version == result.consumer_version,
+        )
+    ).first()
+    if existing is None:
+        session.add(result)
+    else:
+        existing.success = result.success
+        existing.findings = result.findings
+        existing.verified_at = result.verified_at
+    session.flush()
+
+
+def list_results(session: Session, *, application: str | None, limit: int) -> Sequence[ContractResult]:
+    statement = select(ContractResult)
+    if application is not None:
+        statement = statement.where(
+            or_(col(ContractResult.producer) == application, col(ContractResult.consumer) == application)
+        )
+    return session.exec(statement.order_by(col(ContractResult.id).desc()).limit(limit)).all()
+
+
+def results_involving(session: Session, *, application: str, version: str) -> Sequence[ContractResult]:
+    return session.exec(
+        select(ContractResult).where(
+            or_(
+                (col(ContractResult.producer) == application)
+                & (col(ContractResult.producer_version) == version),
+                (col(ContractResult.consumer) == application)
+                & (col(ContractResult.consumer_version) == version),
+            )
+        )
+    ).all()
+
+
+def related_applications(session: Session, *, application: str) -> set[str]:
+    """Applications that have ever been verified with `application`, either way round."""
+    rows = session.exec(
+        select(ContractResult.producer, ContractResult.consumer).where(
+            or_(col(ContractResult.producer) == application, col(ContractResult.consumer) == application)
+        )
+    ).all()
+    return {name for row in rows for name in row} - {application}
+
+
+# -- deployments ----------------------------------------------------------------------------------
+
+
+def record_deployment(
+    session: Session, *, application: str, version: str, environment: str, kind: str, now: datetime
+) -> None:
+    if kind == "deployment":  # a deployment replaces what was deployed; releases stay side by side
+        session.execute(
+            update(ContractDeployment)
+            .where(
+                col(ContractDeployment.application) == application,
+                col(ContractDeployment.environment) == environment,
+                col(ContractDeployment.kind) == "deployment",
+                col(ContractDeployment.active),
+            )
+            .values(active=False)
+        )
+    session.add(
+        ContractDeployment(
+            application=application, version=version, environment=environment, kind=kind, recorded_at=now
+        )
+    )
+    session.flush()
+
+
+def active_deployments(session: Session, *, environment: str | None) -> Sequence[ContractDeployment]:
+    statement = select(ContractDeployment).where(col(ContractDeployment.active))
+    if environment is not None:
+        statement = statement.where(ContractDeployment.environment == environment)
+    return session.exec(statement.order_by(col(ContractDeployment.id))).all()
+
+
+# -- enforcement ----------------------------------------------------------------------------------
+
+
+def get_enforcement(session: Session, *, subject: str) -> bool | None:
+    row = session.get(ContractEnforcement, subject)
+    return None if row is None else row.enforce
+
+
+def save_enforcement(session: Session, *, subject: str, enforce: bool) -> None:
+    row = session.get(ContractEnforcement, subject) or ContractEnforcement(subject=subject, enforce=enforce)
+    row.enforce = enforce
+    session.add(row)
+    session.flush()

@@ -1,0 +1,130 @@
+"""The JSON shapes of the contract API (/contracts/...): request bodies and responses, camelCase on
+the wire. The harness (contracts/) writes and reads exactly these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=to_camel)
+
+
+class EventVersions(_Payload):
+    """The subject versions (eventVersion) an expectation applies to, both ends included."""
+
+    minimum: int = Field(default=1, ge=1)
+    maximum: int | None = Field(default=None, ge=1, description="null: no upper bound")
+
+
+class ExpectationPayload(_Payload):
+    """What a consumer reads of one event type: a reader schema of `data`, and envelope fields."""
+
+    event_type: str = Field(min_length=1)
+    subject: str | None = Field(default=None, description="the registry subject; default: the eventType")
+    event_versions: EventVersions = Field(default_factory=EventVersions)
+    schema_type: Literal["JSON", "AVRO"] = "JSON"
+    schema_: dict[str, Any] = Field(alias="schema", description="a JSON Schema, or an Avro reader schema")
+    envelope: dict[str, Any] | None = Field(default=None, description="a JSON Schema of the envelope fields")
+    description: str = ""
+
+
+class ExpectationsPayload(_Payload):
+    expectations: list[ExpectationPayload]
+
+
+class SamplePayload(_Payload):
+    """An envelope a producer emitted (seed field names), with the schema its data was written with."""
+
+    scenario: str = "sample"
+    envelope: dict[str, Any]
+    schema_type: Literal["JSON", "AVRO"] | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    generated: bool = False
+
+
+class SamplesPayload(_Payload):
+    samples: list[SamplePayload]
+
+
+class FindingPayload(_Payload):
+    """One problem a verification found (see contracts.findings.Finding)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel)
+
+    check: str
+    severity: Literal["error", "warning"]
+    event_type: str
+    path: str
+    message: str
+
+
+class ResultPayload(_Payload):
+    """The verification of one producer version against one consumer version."""
+
+    producer: str = Field(min_length=1)
+    producer_version: str = Field(min_length=1)
+    consumer: str = Field(min_length=1)
+    consumer_version: str = Field(min_length=1)
+    success: bool
+    findings: list[FindingPayload] = Field(default_factory=list)
+
+
+class ResultRead(ResultPayload):
+    verified_at: datetime
+
+
+class DeploymentPayload(_Payload):
+    """A version deployed to an environment (replacing the previous one) or released (alongside)."""
+
+    application: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    environment: str = Field(min_length=1)
+    kind: Literal["deployment", "release"] = "deployment"
+
+
+class DeploymentRead(DeploymentPayload):
+    recorded_at: datetime
+
+
+class EnforcementPayload(_Payload):
+    enforce: bool
+
+
+class EnforcementRead(_Payload):
+    subject: str
+    enforce: bool
+    configured: bool = Field(description="false: the default applies (on when the subject has expectations)")
+
+
+class MatrixRow(_Payload):
+    """One producer/consumer version pair: its result, or `unknown` when it was never verified."""
+
+    producer: str
+    producer_version: str
+    consumer: str
+    consumer_version: str
+    result: Literal["success", "failure", "unknown"]
+    verified_at: datetime | None = None
+    errors: int = 0
+
+
+class CanIDeployRead(_Payload):
+    """The answer: deployable true (yes), false (no) or null (unknown), why, and the pairs it rests on."""
+
+    application: str
+    version: str
+    environment: str
+    deployable: bool | None
+    reason: str
+    matrix: list[MatrixRow]
+
+
+class PublishedRead(_Payload):
+    application: str
+    version: str
+    count: int

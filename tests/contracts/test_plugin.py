@@ -1,0 +1,130 @@
+"""The pytest plugin: consumer tests get matching events and write expectations, producer tests write
+samples through the in-memory bus, and the module loads with the client's dependencies alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import orjson
+
+from contracts import read_contract, read_samples
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CONSUMER_TESTS = """
+from contracts import each_like, expect, integer, one_of, optional, string, uuid
+
+ORDER_CREATED = expect(
+    "OrderCreated",
+    {
+        "orderId": uuid(),
+        "items": each_like({"sku": string(), "quantity": integer(minimum=1)}, min=1),
+        "note": optional(string()),
+        "payment": one_of({"card": string()}, {"iban": string()}),
+    },
+)
+reserved = []
+
+
+def reserve_stock(event):
+    for item in event.data["items"]:
+        reserved.append((event.data["orderId"], item["sku"], item["quantity"]))
+    return event.data.get("note")
+
+
+def test_reserves_stock_for_every_variant(contract_consumer):
+    events = contract_consumer.expect(ORDER_CREATED)
+    notes = [reserve_stock(event) for event in events]
+    assert len(events) == 3
+    assert notes.count(None) == 1
+    assert {next(iter(event.data["payment"])) for event in events} == {"card", "iban"}
+"""
+
+PRODUCER_TESTS = """
+import json
+from client import Envelope
+
+ORDER = json.dumps({"type": "record", "name": "OrderCreated", "fields": [
+    {"name": "orderId", "type": "string"}, {"name": "total", "type": "double"}]})
+
+
+def test_place_order(contract_producer):
+    contract_producer.register("OrderCreated", ORDER)
+    event = Envelope.new("OrderCreated", {"orderId": "o-1", "total": 9.5}, source="order-service")
+    contract_producer.bus.publish(event)
+"""
+
+
+def test_a_consumer_test_writes_its_expectations(pytester):
+    pytester.makepyfile(test_consumer=CONSUMER_TESTS)
+    result = pytester.runpytest(
+        "--contracts-app", "inventory-service", "--contracts-version", "c1", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+    contract = read_contract(pytester.path / "contracts" / "inventory-service.expectations.json")
+    assert contract.consumer == "inventory-service"
+    assert contract.version == "c1"
+    [expectation] = contract.expectations
+    assert expectation.event_type == "OrderCreated"
+    assert expectation.schema["required"] == ["orderId", "items", "payment"]
+
+
+def test_a_producer_test_writes_its_samples_with_their_schema(pytester):
+    pytester.makepyfile(test_producer=PRODUCER_TESTS)
+    pytester.makeini("[pytest]\naccord_contracts_app = order-service\naccord_contracts_dir = out\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    samples = read_samples(pytester.path / "out" / "order-service.samples.json")
+    [sample] = samples.samples
+    assert sample.scenario == "test_place_order"
+    assert sample.data == {"orderId": "o-1", "total": 9.5}
+    assert sample.event_version == 1
+    assert sample.schema_type == "AVRO"
+    assert orjson.loads(sample.schema or "")["name"] == "OrderCreated"
+
+
+def test_contract_files_need_the_service_name(pytester):
+    pytester.makepyfile(test_producer=PRODUCER_TESTS)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*--contracts-app NAME*"])
+
+
+def test_runs_without_contract_fixtures_write_nothing(pytester):
+    pytester.makepyfile(test_plain="def test_nothing():\n    assert True\n")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    assert not (pytester.path / "contracts").exists()
+
+
+ISOLATION = textwrap.dedent(
+    """
+    import importlib.abc
+    import sys
+
+    BLOCKED = {"fastapi", "sqlmodel", "sqlalchemy", "alembic", "starlette", "typer", "registry", "avro",
+               "hypothesis", "schemathesis", "rich", "uvicorn", "pydantic"}
+
+    class Blocker(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ImportError(f"{name} is not a client dependency")
+            return None
+
+    sys.meta_path.insert(0, Blocker())
+    import contracts.plugin
+    from contracts import expect, string
+    expect("OrderCreated", {"orderId": string()})
+    print("ok")
+    """
+)
+
+
+def test_the_plugin_imports_with_the_client_dependencies_alone():
+    result = subprocess.run(
+        [sys.executable, "-c", ISOLATION], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

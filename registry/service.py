@@ -11,6 +11,7 @@ import hashlib
 import logging
 import unicodedata
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema,
 from registry.compatibility import (
     CompatibilityLevel,
     CompatibilityPolicy,
+    CompatibilityResult,
     ParsedSchema,
     PreviousVersion,
     ResolvedReference,
@@ -125,6 +127,86 @@ class RegisterResult:
 class CompatibilityVerdict:
     is_compatible: bool
     messages: tuple[str, ...] = ()
+
+
+class SettingSource(StrEnum):
+    """Where an effective setting of a subject comes from."""
+
+    SUBJECT = "SUBJECT"
+    GLOBAL = "GLOBAL"
+    DEFAULT = "DEFAULT"  # nothing configured: the registry's built-in default
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSettings:
+    """The compatibility level, policy and mode that apply to a subject, and where each comes from."""
+
+    level: CompatibilityLevel
+    level_source: SettingSource
+    policy: CompatibilityPolicy
+    mode: Mode
+    mode_source: SettingSource
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectQuery:
+    """A page of the subject listing: filters, and the keyset cursor (`after` or `before` a name)."""
+
+    prefix: str = ""
+    schema_type: SchemaType | None = None
+    level: CompatibilityLevel | None = None  # the effective level, subject's own or global
+    subject_filter: SubjectFilter = SubjectFilter.LIVE
+    after: str | None = None
+    before: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSummary:
+    subject: str
+    latest_version: int  # the newest live version, or the newest of all once every one is soft-deleted
+    schema_id: int
+    schema_type: SchemaType
+    live_versions: int
+    deleted_versions: int
+    level: CompatibilityLevel
+    level_source: SettingSource
+
+    @property
+    def deleted(self) -> bool:
+        return self.live_versions == 0
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPage:
+    subjects: list[SubjectSummary]
+    total: int  # subjects matching the filters, on every page together
+    has_previous: bool
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """One entry of a subject's version history."""
+
+    version: int
+    schema_id: int
+    deleted: bool
+    registered_at: datetime | None  # None for versions registered before dates were recorded
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    """What registering `new` after `old` means at every compatibility level.
+
+    Plain levels compare the two versions; transitive ones compare `new` with `old` and every live
+    version before it, as registering `new` right after `old` would have.
+    """
+
+    old: VersionView
+    new: VersionView
+    policy: CompatibilityPolicy
+    results: dict[CompatibilityLevel, CompatibilityResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,6 +736,104 @@ class Registry:
 
     def cluster_id(self, *, session: Session) -> str:
         return repository.read_cluster_id(session)
+
+    # -- browsing (the web UI) --------------------------------------------------------------------
+
+    def browse_subjects(self, *, session: Session, query: SubjectQuery) -> SubjectPage:
+        """One page of subjects with their newest version, filtered, and how many match in all."""
+        global_level = self.get_config(session=session, subject=None, default_to_global=True).level
+        search = repository.SubjectSearch(
+            prefix=query.prefix,
+            schema_type=None if query.schema_type is None else query.schema_type.value,
+            own_levels=() if query.level is None else (query.level.value,),
+            unconfigured_level=query.level is global_level,
+            deleted={
+                SubjectFilter.LIVE: False,
+                SubjectFilter.DELETED_ONLY: True,
+                SubjectFilter.WITH_DELETED: None,
+            }[query.subject_filter],
+        )
+        rows = repository.search_subjects(
+            session, search=search, after=query.after, before=query.before, limit=query.limit + 1
+        )
+        more = len(rows) > query.limit
+        if query.before is not None and query.after is None:
+            rows, has_previous, has_next = rows[-query.limit :], more, True
+        else:
+            rows, has_previous, has_next = rows[: query.limit], query.after is not None, more
+        summaries = [
+            SubjectSummary(
+                subject=row.subject,
+                latest_version=row.latest_version,
+                schema_id=row.schema_id,
+                schema_type=SchemaType(row.schema_type),
+                live_versions=row.live_versions,
+                deleted_versions=row.deleted_versions,
+                level=CompatibilityLevel(row.compatibility_level or global_level),
+                level_source=SettingSource.SUBJECT if row.compatibility_level else SettingSource.GLOBAL,
+            )
+            for row in rows
+        ]
+        total = repository.count_subjects(session, search=search)
+        return SubjectPage(summaries, total, has_previous, has_next)
+
+    def list_version_history(self, *, session: Session, subject: str) -> list[VersionRecord]:
+        """Every version of the subject, soft-deleted ones included, oldest first."""
+        rows = repository.list_versions(session, subject=subject)
+        if not rows:
+            raise errors.SubjectNotFoundError(subject)
+        return [VersionRecord(row.version, row.schema_id, row.deleted, row.registered_at) for row in rows]
+
+    def get_subject_settings(self, *, session: Session, subject: str) -> SubjectSettings:
+        own = repository.get_config(session, subject=subject)
+        shared = repository.get_config(session, subject=GLOBAL_SCOPE)
+        config = self._config(session, subject)
+        level_source = (
+            SettingSource.SUBJECT
+            if own and own.compatibility_level
+            else SettingSource.GLOBAL
+            if shared and shared.compatibility_level
+            else SettingSource.DEFAULT
+        )
+        global_mode = repository.get_mode(session, subject=GLOBAL_SCOPE)
+        own_mode = repository.get_mode(session, subject=subject)
+        mode_source = (
+            SettingSource.SUBJECT
+            if own_mode is not None and global_mode != Mode.READONLY_OVERRIDE
+            else SettingSource.GLOBAL
+            if global_mode is not None
+            else SettingSource.DEFAULT
+        )
+        return SubjectSettings(
+            config.level, level_source, config.policy, self._mode(session, subject), mode_source
+        )
+
+    def compare_versions(self, *, session: Session, subject: str, old: str, new: str) -> VersionComparison:
+        """The verdict of every compatibility level on `new` following `old` (soft-deleted ones too)."""
+        old_view = self.get_version(session=session, subject=subject, version=old, include_deleted=True)
+        new_view = self.get_version(session=session, subject=subject, version=new, include_deleted=True)
+        earlier = [
+            row
+            for row in repository.list_versions(session, subject=subject)
+            if not row.deleted and row.version < old_view.version and row.version != new_view.version
+        ]
+        history = [
+            PreviousVersion(row.version, self._parsed_schema(session, row.schema_id)) for row in earlier
+        ]
+        pair = [PreviousVersion(old_view.version, self._parsed_schema(session, old_view.schema.id))]
+        if old_view.version != new_view.version:
+            history.append(pair[0])
+        else:
+            history = pair = []
+        candidate = self._parsed_schema(session, new_view.schema.id)
+        policy = self._config(session, subject).policy
+        results = {
+            level: check_compatibility(
+                candidate, history if level.is_transitive else pair, level=level, policy=policy
+            )
+            for level in CompatibilityLevel
+        }
+        return VersionComparison(old_view, new_view, policy, results)
 
     # -- helpers ----------------------------------------------------------------------------------
 

@@ -18,16 +18,16 @@ from registry.cli import app
 from tests.registry.api.samples import USER_BREAKING, USER_V1, USER_V2
 from tests.registry.test_migrations import ALL_TABLES, tables
 from tests.support.databases import postgres_database
-from tests.support.servers import serve_registry
+from tests.support.servers import running_registry
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        with serve_registry(f"sqlite:///{tmp_path / 'registry.db'}") as url:
+        with running_registry(f"sqlite:///{tmp_path / 'registry.db'}") as url:
             yield url
     else:
-        with postgres_database("accord_cli") as database_url, serve_registry(database_url) as url:
+        with postgres_database("accord_cli") as database_url, running_registry(database_url) as url:
             yield url
 
 

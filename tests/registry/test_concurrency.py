@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support.databases import postgres_database
-from tests.support.servers import serve_registry
+from tests.support.servers import running_registry
 
 CONCURRENCY = 64
 
@@ -26,12 +26,12 @@ def distinct_schema(index: int) -> str:
 def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A registry of two worker processes, so that writers really race."""
     if request.param == "sqlite":
-        with serve_registry(f"sqlite:///{tmp_path / 'registry.db'}", workers=2) as url:
+        with running_registry(f"sqlite:///{tmp_path / 'registry.db'}", workers=2) as url:
             yield url
     else:
         with (
             postgres_database("accord_concurrency") as database_url,
-            serve_registry(database_url, workers=2) as url,
+            running_registry(database_url, workers=2) as url,
         ):
             yield url
 
@@ -82,8 +82,8 @@ def test_64_concurrent_registrations_get_unique_ids_and_versions(registry_url: s
 def test_two_processes_on_one_postgresql_act_as_one_registry() -> None:
     with (
         postgres_database("accord_peers") as database_url,
-        serve_registry(database_url) as first,
-        serve_registry(database_url, migrate=False) as second,
+        running_registry(database_url) as first,
+        running_registry(database_url, migrate=False) as second,
     ):
         schema_id = httpx.post(
             f"{first}/subjects/users/versions", json={"schema": distinct_schema(1)}

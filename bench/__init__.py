@@ -1,2 +1,4 @@
-"""Benchmarks: each compares Accord with a named peer in the same run (`python -m bench.<name>`);
-results and commands are written up in docs/performance.md."""
+"""Benchmarks, not tests: each compares Accord with a named peer or floor in the same run.
+
+Run one with `.venv/bin/python -m bench.<name>`; results and commands are in docs/performance.md.
+"""

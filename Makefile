@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8081
 export ACCORD_DATABASE_URL ?= sqlite:///./var/accord.db
 
-.PHONY: run test lint format migrate bench clean
+.PHONY: run test lint format migrate clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,12 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Debian's Chromium for the UI's end-to-end tests: Playwright drives it and never downloads a browser.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+test: lint browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -15,6 +15,7 @@ from registry.api.middleware import RequestGuard
 from registry.config import Settings
 from registry.db import Database
 from registry.service import Registry
+from registry.ui import install_ui
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,5 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_ui(app)
+    # Routes are matched in order: the API's before FastAPI's documentation pages.
+    documentation = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    app.router.routes.sort(key=lambda route: getattr(route, "path", None) in documentation)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, access_log=settings.access_log)
     return app

@@ -89,19 +89,24 @@ class RegistryCache:
         self._next_check = 0.0
         self._lock = threading.Lock()
 
-    @property
-    def is_due_for_check(self) -> bool:
-        return time.monotonic() >= self._next_check
+    def claim_check(self) -> bool:
+        """True for the one caller that should read the epoch now; the others keep using the cache.
+
+        So a due check costs one request a database round trip, not every request in flight.
+        """
+        now = time.monotonic()
+        if now < self._next_check:
+            return False
+        with self._lock:
+            if now < self._next_check:
+                return False
+            self._next_check = now + self._check_seconds
+            return True
 
     def schema(self, schema_id: int) -> StoredSchema | None:
-        """The cached schema, if present and the epoch was checked recently."""
-        if self.is_due_for_check:
-            return None
         return self._schemas.get(schema_id)
 
     def version(self, subject: str, version: int) -> VersionFact | None:
-        if self.is_due_for_check:
-            return None
         return self._versions.get((subject, version))
 
     def observe_epoch(self, epoch: int) -> None:

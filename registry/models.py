@@ -2,7 +2,8 @@
 
 - `schemas`: one row per distinct schema (type + text + references + metadata + ruleSet). Its id is the
   global schema id; rows are never deleted, so an id is never reused.
-- `subject_versions`: a schema registered under a subject as version N, soft-deletable.
+- `subject_versions`: a schema registered under a subject as version N, soft-deletable, with the time
+  it was registered (NULL for versions older than that column).
 - `schema_references`: the references a schema declares, for resolving and for /referencedby.
 - `configs` and `modes`: per subject, or for the whole registry under the key `__GLOBAL`.
 - `registry_state`: one row; `delete_epoch` grows with every delete so other processes drop caches.
@@ -18,7 +19,7 @@ Contract tables (Accord's own, under /contracts in the API):
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -47,6 +48,7 @@ class SubjectVersion(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject", "version", name="uq_subject_versions_subject_version"),
         Index("ix_subject_versions_schema_id", "schema_id"),
+        Index("ix_subject_versions_subject_deleted_version", "subject", "deleted", "version"),
         {"sqlite_autoincrement": True},
     )
 
@@ -55,6 +57,9 @@ class SubjectVersion(SQLModel, table=True):
     version: int
     schema_id: int = Field(sa_column=Column(Integer, ForeignKey("schemas.id"), nullable=False))
     deleted: bool = False
+    registered_at: datetime | None = Field(
+        default_factory=lambda: datetime.now(UTC), sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class SchemaReference(SQLModel, table=True):

@@ -1,11 +1,17 @@
-"""All SQL of the registry. Functions take the session first and keyword arguments after it."""
+"""All SQL of the registry. Functions take the session first and keyword arguments after it.
+
+The statements of the frequent queries are built once, at import, with bound parameters: building a
+SQLAlchemy statement costs more Python time than running it on an indexed table.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, delete, func, text, update
+import sqlalchemy as sa
+from sqlalchemy import Integer, Subquery, and_, bindparam, case, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -26,8 +32,11 @@ def _is_postgresql(session: Session) -> bool:
 # -- registry state -------------------------------------------------------------------------------
 
 
+_DELETE_EPOCH = select(RegistryState.delete_epoch).where(col(RegistryState.id) == 1)
+
+
 def read_delete_epoch(session: Session) -> int:
-    return session.exec(select(RegistryState.delete_epoch).where(RegistryState.id == 1)).one()
+    return session.exec(_DELETE_EPOCH).one()
 
 
 def bump_delete_epoch(session: Session) -> None:
@@ -57,20 +66,26 @@ def lock_subject(session: Session, *, subject: str) -> None:
 # -- schemas --------------------------------------------------------------------------------------
 
 
+_SCHEMA_ID = select(SchemaRecord.id).where(col(SchemaRecord.fingerprint) == bindparam("fingerprint"))
+
+
 def find_schema_id(session: Session, *, fingerprint: str) -> int | None:
-    return session.exec(select(SchemaRecord.id).where(SchemaRecord.fingerprint == fingerprint)).first()
+    return session.exec(_SCHEMA_ID, params={"fingerprint": fingerprint}).first()
 
 
 def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
     return session.get(SchemaRecord, schema_id)
 
 
+_REFERENCES = (
+    select(SchemaReference)
+    .where(col(SchemaReference.schema_id) == bindparam("schema_id"))
+    .order_by(col(SchemaReference.position))
+)
+
+
 def get_references(session: Session, *, schema_id: int) -> Sequence[SchemaReference]:
-    return session.exec(
-        select(SchemaReference)
-        .where(SchemaReference.schema_id == schema_id)
-        .order_by(col(SchemaReference.position))
-    ).all()
+    return session.exec(_REFERENCES, params={"schema_id": schema_id}).all()
 
 
 def max_schema_id(session: Session) -> int | None:
@@ -133,27 +148,38 @@ def insert_schema(
 # -- subject versions -----------------------------------------------------------------------------
 
 
+_VERSION = select(SubjectVersion).where(
+    col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.version) == bindparam("version")
+)
+
+
 def get_version(session: Session, *, subject: str, version: int) -> SubjectVersion | None:
-    return session.exec(
-        select(SubjectVersion).where(SubjectVersion.subject == subject, SubjectVersion.version == version)
-    ).first()
+    return session.exec(_VERSION, params={"subject": subject, "version": version}).first()
+
+
+_LATEST_VERSION = (
+    select(SubjectVersion)
+    .where(col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.deleted).is_(False))
+    .order_by(col(SubjectVersion.version).desc())
+    .limit(1)
+)
 
 
 def get_latest_version(session: Session, *, subject: str) -> SubjectVersion | None:
     """The highest live (not soft-deleted) version of the subject."""
-    return session.exec(
-        select(SubjectVersion)
-        .where(SubjectVersion.subject == subject, col(SubjectVersion.deleted).is_(False))
-        .order_by(col(SubjectVersion.version).desc())
-        .limit(1)
-    ).first()
+    return session.exec(_LATEST_VERSION, params={"subject": subject}).first()
+
+
+_VERSIONS = (
+    select(SubjectVersion)
+    .where(col(SubjectVersion.subject) == bindparam("subject"))
+    .order_by(col(SubjectVersion.version))
+)
 
 
 def list_versions(session: Session, *, subject: str) -> Sequence[SubjectVersion]:
     """Every version of the subject, soft-deleted ones included, oldest first."""
-    return session.exec(
-        select(SubjectVersion).where(SubjectVersion.subject == subject).order_by(col(SubjectVersion.version))
-    ).all()
+    return session.exec(_VERSIONS, params={"subject": subject}).all()
 
 
 def subject_exists(session: Session, *, subject: str, include_deleted: bool) -> bool:
@@ -178,6 +204,24 @@ def find_live_version_of_schema(session: Session, *, subject: str, schema_id: in
             col(SubjectVersion.deleted).is_(False),
         )
     ).one()
+
+
+_REGISTERED = (
+    select(SubjectVersion.schema_id, func.max(SubjectVersion.version))
+    .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
+    .where(
+        col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
+        col(SubjectVersion.subject) == bindparam("subject"),
+        col(SubjectVersion.deleted).is_(False),
+    )
+    .group_by(col(SubjectVersion.schema_id))
+)
+
+
+def find_registered(session: Session, *, subject: str, fingerprint: str) -> tuple[int, int] | None:
+    """(schema id, newest live version) of the schema with `fingerprint` under `subject`, in one query."""
+    row = session.execute(_REGISTERED, {"fingerprint": fingerprint, "subject": subject}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def find_version_of_schema(session: Session, *, subject: str, schema_id: int) -> SubjectVersion | None:
@@ -218,6 +262,16 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
         .where(SubjectVersion.schema_id == schema_id)
         .order_by(col(SubjectVersion.subject), col(SubjectVersion.version))
     ).all()
+
+
+_REGISTERED_ID = (
+    select(SubjectVersion.id).where(col(SubjectVersion.schema_id) == bindparam("schema_id")).limit(1)
+)
+
+
+def schema_is_registered(session: Session, *, schema_id: int) -> bool:
+    """Whether any subject version, soft-deleted or not, is schema `schema_id`."""
+    return session.exec(_REGISTERED_ID, params={"schema_id": schema_id}).first() is not None
 
 
 def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:
@@ -281,6 +335,25 @@ def get_config(session: Session, *, subject: str) -> SubjectConfig | None:
     return session.get(SubjectConfig, subject)
 
 
+_CONFIGS = select(
+    SubjectConfig.subject,
+    SubjectConfig.compatibility_level,
+    SubjectConfig.compatibility_policy,
+    SubjectConfig.normalize,
+).where(col(SubjectConfig.subject).in_(bindparam("subjects", expanding=True)))
+
+
+def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, SubjectConfig]:
+    """The configs of these subjects (or `__GLOBAL`) that exist, in one query, as untracked objects."""
+    rows = session.execute(_CONFIGS, {"subjects": list(subjects)}).all()
+    return {
+        subject: SubjectConfig(
+            subject=subject, compatibility_level=level, compatibility_policy=policy, normalize=normalize
+        )
+        for subject, level, policy, normalize in rows
+    }
+
+
 def save_config(session: Session, *, config: SubjectConfig) -> None:
     session.merge(config)
     session.flush()
@@ -290,8 +363,11 @@ def delete_config(session: Session, *, subject: str) -> None:
     session.execute(delete(SubjectConfig).where(col(SubjectConfig.subject) == subject))
 
 
+_MODE = select(SubjectMode.mode).where(col(SubjectMode.subject) == bindparam("subject"))
+
+
 def get_mode(session: Session, *, subject: str) -> str | None:
-    return session.exec(select(SubjectMode.mode).where(SubjectMode.subject == subject)).first()
+    return session.exec(_MODE, params={"subject": subject}).first()
 
 
 def save_mode(session: Session, *, subject: str, mode: str) -> None:
@@ -301,3 +377,136 @@ def save_mode(session: Session, *, subject: str, mode: str) -> None:
 
 def delete_mode(session: Session, *, subject: str) -> None:
     session.execute(delete(SubjectMode).where(col(SubjectMode.subject) == subject))
+
+
+# -- browsing (the web UI) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A subject as the UI lists it: its newest version (the newest live one while any is live)."""
+
+    subject: str
+    latest_version: int
+    schema_id: int
+    schema_type: str
+    live_versions: int
+    deleted_versions: int
+    compatibility_level: str | None  # the subject's own level; None when it follows the global one
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSearch:
+    """Which subjects a listing shows: every condition given must hold."""
+
+    prefix: str = ""
+    schema_type: str | None = None
+    own_levels: tuple[str, ...] = ()  # the subject's own level is one of these...
+    unconfigured_level: bool = False  # ...or (when true) it has none of its own
+    deleted: bool | None = False  # False: live subjects, True: fully soft-deleted ones, None: both
+
+
+def search_subjects(
+    session: Session, *, search: SubjectSearch, after: str | None, before: str | None, limit: int
+) -> list[SubjectRow]:
+    """At most `limit` subjects by name, after `after` or (the page before) before `before`.
+
+    Keyset pagination over the (subject, deleted, version) index: without a schema type filter only
+    the page's subjects are grouped and joined, so a page costs the same wherever it is in a long listing.
+    """
+    versions = _tables()[0]
+    grouped = _grouped_subjects(search)
+    if after is not None:
+        grouped = grouped.where(versions.c.subject > after).order_by(versions.c.subject)
+    elif before is not None:
+        grouped = grouped.where(versions.c.subject < before).order_by(versions.c.subject.desc())
+    else:
+        grouped = grouped.order_by(versions.c.subject)
+    if search.schema_type is None:
+        grouped = grouped.limit(limit)
+    summaries = _with_latest_schema(grouped.subquery(), search)
+    name = summaries.selected_columns.subject
+    ordered = summaries.order_by(name.desc() if after is None and before is not None else name)
+    rows = [SubjectRow(*row) for row in session.execute(ordered.limit(limit))]
+    return rows[::-1] if after is None and before is not None else rows
+
+
+def count_subjects(session: Session, *, search: SubjectSearch) -> int:
+    """How many subjects match `search`: distinct names on the index, unless a schema type is asked for."""
+    if search.schema_type is not None:
+        matching = _with_latest_schema(_grouped_subjects(search).subquery(), search).subquery()
+        count: int = session.execute(sa.select(func.count()).select_from(matching)).scalar_one()
+        return count
+    versions = _tables()[0]
+    named = sa.select(func.count(versions.c.subject.distinct())).where(*_subject_conditions(search))
+    live: int = session.execute(named.where(versions.c.deleted.is_(False))).scalar_one()
+    if search.deleted is False:
+        return live
+    every: int = session.execute(named).scalar_one()
+    return every if search.deleted is None else every - live
+
+
+def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
+    tables = SubjectVersion.metadata.tables
+    return tables["subject_versions"], tables["schemas"], tables["configs"]
+
+
+def _grouped_subjects(search: SubjectSearch) -> sa.Select[Any]:
+    """Per subject: its latest version (live if any), and its live and soft-deleted version counts."""
+    versions = _tables()[0]
+    is_live = versions.c.deleted.is_(False)
+    live = func.sum(case((is_live, 1), else_=0))
+    grouped = sa.select(
+        versions.c.subject,
+        func.coalesce(func.max(case((is_live, versions.c.version))), func.max(versions.c.version)).label(
+            "latest_version"
+        ),
+        live.label("live_versions"),
+        (func.count() - live).label("deleted_versions"),
+    ).group_by(versions.c.subject)
+    if search.deleted is not None:
+        grouped = grouped.having(live == 0 if search.deleted else live > 0)
+    return grouped.where(*_subject_conditions(search))
+
+
+def _subject_conditions(search: SubjectSearch) -> list[sa.ColumnElement[bool]]:
+    """The conditions on a version row's subject: its name prefix and its own compatibility level."""
+    versions, _, configs = _tables()
+    conditions = []
+    if search.prefix:
+        conditions.append(func.substr(versions.c.subject, 1, len(search.prefix)) == search.prefix)
+    if search.own_levels or search.unconfigured_level:
+        # Configured subjects are few: filtering by level is a semi-join on them.
+        level = configs.c.compatibility_level
+        with_level: sa.ColumnElement[bool] = versions.c.subject.in_(
+            sa.select(configs.c.subject).where(level.in_(search.own_levels))
+        )
+        if search.unconfigured_level:
+            configured = sa.select(configs.c.subject).where(level.is_not(None))
+            with_level = or_(with_level, versions.c.subject.not_in(configured))
+        conditions.append(with_level)
+    return conditions
+
+
+def _with_latest_schema(grouped: Subquery, search: SubjectSearch) -> sa.Select[Any]:
+    versions, schemas, configs = _tables()
+    latest = versions.alias("latest")
+    statement = (
+        sa.select(
+            grouped.c.subject,
+            grouped.c.latest_version,
+            latest.c.schema_id,
+            schemas.c.schema_type,
+            grouped.c.live_versions,
+            grouped.c.deleted_versions,
+            configs.c.compatibility_level,
+        )
+        .join(
+            latest, and_(latest.c.subject == grouped.c.subject, latest.c.version == grouped.c.latest_version)
+        )
+        .join(schemas, schemas.c.id == latest.c.schema_id)
+        .outerjoin(configs, configs.c.subject == grouped.c.subject)
+    )
+    if search.schema_type is not None:
+        statement = statement.where(schemas.c.schema_type == search.schema_type)
+    return statement

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import unicodedata
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema,
 from registry.compatibility import (
     CompatibilityLevel,
     CompatibilityPolicy,
+    CompatibilityResult,
     ParsedSchema,
     PreviousVersion,
     ResolvedReference,
@@ -127,6 +129,86 @@ class CompatibilityVerdict:
     messages: tuple[str, ...] = ()
 
 
+class SettingSource(StrEnum):
+    """Where an effective setting of a subject comes from."""
+
+    SUBJECT = "SUBJECT"
+    GLOBAL = "GLOBAL"
+    DEFAULT = "DEFAULT"  # nothing configured: the registry's built-in default
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSettings:
+    """The compatibility level, policy and mode that apply to a subject, and where each comes from."""
+
+    level: CompatibilityLevel
+    level_source: SettingSource
+    policy: CompatibilityPolicy
+    mode: Mode
+    mode_source: SettingSource
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectQuery:
+    """A page of the subject listing: filters, and the keyset cursor (`after` or `before` a name)."""
+
+    prefix: str = ""
+    schema_type: SchemaType | None = None
+    level: CompatibilityLevel | None = None  # the effective level, subject's own or global
+    subject_filter: SubjectFilter = SubjectFilter.LIVE
+    after: str | None = None
+    before: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSummary:
+    subject: str
+    latest_version: int  # the newest live version, or the newest of all once every one is soft-deleted
+    schema_id: int
+    schema_type: SchemaType
+    live_versions: int
+    deleted_versions: int
+    level: CompatibilityLevel
+    level_source: SettingSource
+
+    @property
+    def deleted(self) -> bool:
+        return self.live_versions == 0
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPage:
+    subjects: list[SubjectSummary]
+    total: int  # subjects matching the filters, on every page together
+    has_previous: bool
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """One entry of a subject's version history."""
+
+    version: int
+    schema_id: int
+    deleted: bool
+    registered_at: datetime | None  # None for versions registered before dates were recorded
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    """What registering `new` after `old` means at every compatibility level.
+
+    Plain levels compare the two versions; transitive ones compare `new` with `old` and every live
+    version before it, as registering `new` right after `old` would have.
+    """
+
+    old: VersionView
+    new: VersionView
+    policy: CompatibilityPolicy
+    results: dict[CompatibilityLevel, CompatibilityResult]
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     """A submission parsed and put in the form it is stored and compared in."""
@@ -213,16 +295,16 @@ class Registry:
     # -- schemas by id ----------------------------------------------------------------------------
 
     def cached_schema(self, schema_id: int) -> StoredSchema | None:
-        """The schema if the cache can answer without the database."""
-        return self.cache.schema(schema_id)
+        """The schema if the cache can answer without the database (not when a check is due)."""
+        return None if self.cache.claim_check() else self.cache.schema(schema_id)
 
     def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
         """The schema with this id, while any subject version (soft-deleted or not) uses it."""
+        epoch = self._observe_epoch(session)
         cached = self.cache.schema(schema_id)
         if cached is not None:
             return cached
-        epoch = self._observe_epoch(session)
-        if not repository.versions_of_schema(session, schema_id=schema_id):
+        if not repository.schema_is_registered(session, schema_id=schema_id):
             raise errors.SchemaNotFoundError(schema_id)
         return self._load_schema(session, schema_id=schema_id, epoch=epoch)
 
@@ -257,6 +339,7 @@ class Registry:
     ) -> list[VersionView]:
         if not 0 < limit <= self.settings.search_max_limit:
             limit = self.settings.search_default_limit
+        epoch = self._observe_epoch(session)
         rows = repository.list_subject_versions(
             session,
             prefix=subject_prefix,
@@ -265,7 +348,6 @@ class Registry:
             offset=max(offset, 0),
             limit=limit,
         )
-        epoch = self._observe_epoch(session)
         return [self._view(session, row, epoch=epoch) for row in rows]
 
     # -- subjects and versions --------------------------------------------------------------------
@@ -290,7 +372,9 @@ class Registry:
     def cached_version(self, *, subject: str, version: str, include_deleted: bool) -> VersionView | None:
         """The subject version if the cache can answer without the database (never for "latest")."""
         number = parse_version(version)
-        fact = None if number == LATEST else self.cache.version(subject, number)
+        if number == LATEST or self.cache.claim_check():
+            return None
+        fact = self.cache.version(subject, number)
         if fact is None or (fact.deleted and not include_deleted):
             return None
         schema = self.cache.schema(fact.schema_id)
@@ -299,11 +383,11 @@ class Registry:
     def get_version(
         self, *, session: Session, subject: str, version: str, include_deleted: bool
     ) -> VersionView:
+        number = parse_version(version)
+        epoch = self._observe_epoch(session)
         cached = self.cached_version(subject=subject, version=version, include_deleted=include_deleted)
         if cached is not None:
             return cached
-        number = parse_version(version)
-        epoch = self._observe_epoch(session)
         row = self._find_version(session, subject=subject, version=number)
         if row is None or (row.deleted and not include_deleted):
             self._raise_version_not_found(
@@ -326,6 +410,7 @@ class Registry:
         include_deleted: bool,
     ) -> VersionView:
         """The version of `subject` that is this schema (POST /subjects/{subject})."""
+        epoch = self._observe_epoch(session)
         normalize = normalize or self._config(session, subject).normalize
         candidate = self._candidate(session, submission, normalize=normalize)
         found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
@@ -336,7 +421,6 @@ class Registry:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
                 raise errors.SchemaNotFoundError()
             raise errors.SubjectNotFoundError(subject)
-        epoch = self._observe_epoch(session)
         return self._view(session, found, epoch=epoch)
 
     def register(
@@ -354,6 +438,9 @@ class Registry:
             found = self._find_in_subject(reader, subject, candidate, include_deleted=False)
             if found is not None and submission.schema_id in (None, found.schema_id):
                 return RegisterResult(found.schema_id, found.version)
+        # Give the reader's connection back before queueing for the subject's lock: holding both
+        # would let waiting writers exhaust the pool.
+        reader.close()
         return self._register_new(writer, subject=subject, submission=submission, normalize=normalize)
 
     def _register_new(
@@ -650,6 +737,104 @@ class Registry:
     def cluster_id(self, *, session: Session) -> str:
         return repository.read_cluster_id(session)
 
+    # -- browsing (the web UI) --------------------------------------------------------------------
+
+    def browse_subjects(self, *, session: Session, query: SubjectQuery) -> SubjectPage:
+        """One page of subjects with their newest version, filtered, and how many match in all."""
+        global_level = self.get_config(session=session, subject=None, default_to_global=True).level
+        search = repository.SubjectSearch(
+            prefix=query.prefix,
+            schema_type=None if query.schema_type is None else query.schema_type.value,
+            own_levels=() if query.level is None else (query.level.value,),
+            unconfigured_level=query.level is global_level,
+            deleted={
+                SubjectFilter.LIVE: False,
+                SubjectFilter.DELETED_ONLY: True,
+                SubjectFilter.WITH_DELETED: None,
+            }[query.subject_filter],
+        )
+        rows = repository.search_subjects(
+            session, search=search, after=query.after, before=query.before, limit=query.limit + 1
+        )
+        more = len(rows) > query.limit
+        if query.before is not None and query.after is None:
+            rows, has_previous, has_next = rows[-query.limit :], more, True
+        else:
+            rows, has_previous, has_next = rows[: query.limit], query.after is not None, more
+        summaries = [
+            SubjectSummary(
+                subject=row.subject,
+                latest_version=row.latest_version,
+                schema_id=row.schema_id,
+                schema_type=SchemaType(row.schema_type),
+                live_versions=row.live_versions,
+                deleted_versions=row.deleted_versions,
+                level=CompatibilityLevel(row.compatibility_level or global_level),
+                level_source=SettingSource.SUBJECT if row.compatibility_level else SettingSource.GLOBAL,
+            )
+            for row in rows
+        ]
+        total = repository.count_subjects(session, search=search)
+        return SubjectPage(summaries, total, has_previous, has_next)
+
+    def list_version_history(self, *, session: Session, subject: str) -> list[VersionRecord]:
+        """Every version of the subject, soft-deleted ones included, oldest first."""
+        rows = repository.list_versions(session, subject=subject)
+        if not rows:
+            raise errors.SubjectNotFoundError(subject)
+        return [VersionRecord(row.version, row.schema_id, row.deleted, row.registered_at) for row in rows]
+
+    def get_subject_settings(self, *, session: Session, subject: str) -> SubjectSettings:
+        own = repository.get_config(session, subject=subject)
+        shared = repository.get_config(session, subject=GLOBAL_SCOPE)
+        config = self._config(session, subject)
+        level_source = (
+            SettingSource.SUBJECT
+            if own and own.compatibility_level
+            else SettingSource.GLOBAL
+            if shared and shared.compatibility_level
+            else SettingSource.DEFAULT
+        )
+        global_mode = repository.get_mode(session, subject=GLOBAL_SCOPE)
+        own_mode = repository.get_mode(session, subject=subject)
+        mode_source = (
+            SettingSource.SUBJECT
+            if own_mode is not None and global_mode != Mode.READONLY_OVERRIDE
+            else SettingSource.GLOBAL
+            if global_mode is not None
+            else SettingSource.DEFAULT
+        )
+        return SubjectSettings(
+            config.level, level_source, config.policy, self._mode(session, subject), mode_source
+        )
+
+    def compare_versions(self, *, session: Session, subject: str, old: str, new: str) -> VersionComparison:
+        """The verdict of every compatibility level on `new` following `old` (soft-deleted ones too)."""
+        old_view = self.get_version(session=session, subject=subject, version=old, include_deleted=True)
+        new_view = self.get_version(session=session, subject=subject, version=new, include_deleted=True)
+        earlier = [
+            row
+            for row in repository.list_versions(session, subject=subject)
+            if not row.deleted and row.version < old_view.version and row.version != new_view.version
+        ]
+        history = [
+            PreviousVersion(row.version, self._parsed_schema(session, row.schema_id)) for row in earlier
+        ]
+        pair = [PreviousVersion(old_view.version, self._parsed_schema(session, old_view.schema.id))]
+        if old_view.version != new_view.version:
+            history.append(pair[0])
+        else:
+            history = pair = []
+        candidate = self._parsed_schema(session, new_view.schema.id)
+        policy = self._config(session, subject).policy
+        results = {
+            level: check_compatibility(
+                candidate, history if level.is_transitive else pair, level=level, policy=policy
+            )
+            for level in CompatibilityLevel
+        }
+        return VersionComparison(old_view, new_view, policy, results)
+
     # -- helpers ----------------------------------------------------------------------------------
 
     def _observe_epoch(self, session: Session) -> int:
@@ -662,9 +847,8 @@ class Registry:
         after_commit(session, self.cache.invalidate)
 
     def _config(self, session: Session, subject: str) -> EffectiveConfig:
-        own = repository.get_config(session, subject=subject)
-        shared = repository.get_config(session, subject=GLOBAL_SCOPE)
-        configured = [row for row in (own, shared) if row is not None]
+        rows = repository.get_configs(session, subjects=[subject, GLOBAL_SCOPE])
+        configured = [rows[scope] for scope in (subject, GLOBAL_SCOPE) if scope in rows]
         level = next((row.compatibility_level for row in configured if row.compatibility_level), None)
         policy = next((row.compatibility_policy for row in configured if row.compatibility_policy), None)
         normalize = next((row.normalize for row in configured if row.normalize is not None), False)
@@ -720,15 +904,15 @@ class Registry:
     def _find_in_subject(
         self, session: Session, subject: str, candidate: _Candidate, *, include_deleted: bool
     ) -> SubjectVersion | None:
+        live = repository.find_registered(session, subject=subject, fingerprint=candidate.fingerprint)
+        if live is not None:
+            return SubjectVersion(subject=subject, version=live[1], schema_id=live[0])
+        if not include_deleted:
+            return None
         schema_id = repository.find_schema_id(session, fingerprint=candidate.fingerprint)
         if schema_id is None:
             return None
-        live = repository.find_live_version_of_schema(session, subject=subject, schema_id=schema_id)
-        if live is not None:
-            return SubjectVersion(subject=subject, version=live, schema_id=schema_id)
-        if include_deleted:
-            return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)
-        return None
+        return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)
 
     def _candidate(self, session: Session, submission: SchemaSubmission, *, normalize: bool) -> _Candidate:
         if not (submission.text and submission.text.strip()):

@@ -57,6 +57,11 @@ class RequestGuard:
                 await self._call_with_body(scope, receive, send_with_id, headers)
             else:
                 await self.app(scope, receive, send_with_id)
+        except BaseException:
+            # The ids stay set: the server-error handler outside this middleware logs the failure with them.
+            raise
+        else:
+            current_request.reset(token)
         finally:
             if self.access_log:
                 log.info(
@@ -68,7 +73,6 @@ class RequestGuard:
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     },
                 )
-            current_request.reset(token)
 
     async def _call_with_body(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Body, Query, Request
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import (
+    MediaTypeDep,
+    RegistryDep,
+    SessionDep,
+    WriterDep,
+    in_read_session,
+    in_registration,
+    media_type_of_request,
+    registry_of,
+)
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.cache import Reference
@@ -24,6 +32,8 @@ SubjectPrefix = Annotated[str, Query(alias="subjectPrefix", description="Only su
 Normalize = Annotated[bool, Query(description="Normalize the schema before comparing or storing it")]
 Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
 SchemaBody = Annotated[wire.SchemaPayload, Body()]
+Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this many results")]
+Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 
 
 def submission_of(payload: wire.SchemaPayload) -> SchemaSubmission:
@@ -51,8 +61,8 @@ def list_subjects(
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     deleted_only: DeletedOnly = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: Offset = 0,
+    limit: Limit = -1,
 ) -> RegistryJSONResponse:
     subjects = registry.list_subjects(
         session=session,
@@ -120,17 +130,13 @@ def list_versions(
     response_model=wire.RegisterResponse,
     responses=error_responses(409, *BODY_ERRORS),
 )
-def register_schema(
-    subject: str,
-    payload: SchemaBody,
-    session: SessionDep,
-    writer: WriterDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
-    normalize: Normalize = False,
+async def register_schema(
+    subject: str, payload: SchemaBody, request: Request, normalize: Normalize = False
 ) -> RegistryJSONResponse:
-    result = registry.register(
-        reader=session, writer=writer, subject=subject, submission=submission_of(payload), normalize=normalize
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
+    result = await in_registration(
+        request, registry.register, subject=subject, submission=submission_of(payload), normalize=normalize
     )
     return json_response({"id": result.schema_id}, media_type=media_type)
 
@@ -143,16 +149,16 @@ def register_schema(
 async def get_version(
     subject: str,
     version: str,
-    session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    request: Request,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
     # async, so that a version answered from cache never leaves the event loop
     view = registry.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
-        view = await run_in_threadpool(
-            registry.get_version, session=session, subject=subject, version=version, include_deleted=deleted
+        view = await in_read_session(
+            request, registry.get_version, subject=subject, version=version, include_deleted=deleted
         )
     return json_response(version_content(view), media_type=media_type)
 

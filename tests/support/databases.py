@@ -53,6 +53,7 @@ def migrated_sqlite(directory: Path) -> str:
 def copy_sqlite(template_url: str, directory: Path) -> str:
     """A copy of a (closed) SQLite database file, so each test starts from the migrated state."""
     source = Path(template_url.removeprefix("sqlite:///"))
+    directory.mkdir(parents=True, exist_ok=True)
     target = directory / "registry.db"
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"

@@ -1,7 +1,8 @@
-"""A real `accord serve` process on a free port with its own SQLite database, for CLI tests."""
+"""`accord serve` as a real subprocess on a free loopback port, stopped on exit."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -12,33 +13,46 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.databases import copy_sqlite
-
-ACCORD = str(Path(sys.executable).with_name("accord"))
+ACCORD = Path(sys.executable).with_name("accord")
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @contextmanager
-def running_registry(directory: Path, template_url: str) -> Iterator[str]:
-    """`accord serve` on a copy of the migrated SQLite `template_url`; yields its URL, stops it after."""
-    directory.mkdir(parents=True, exist_ok=True)
-    database_url = copy_sqlite(template_url, directory)
+def running_registry(
+    database_url: str, *, workers: int = 1, migrate: bool = True, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start `accord serve` on `database_url`; yield its base URL once /health/live answers."""
     port = free_port()
-    log = (directory / "server.log").open("wb")
+    command = [
+        str(ACCORD),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--database-url",
+        database_url,
+        "--workers",
+        str(workers),
+    ]
+    if migrate:
+        command.append("--migrate")
     process = subprocess.Popen(
-        [ACCORD, "serve", "--port", str(port), "--database-url", database_url],
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        command,
+        env={**os.environ, "ACCORD_LOG_LEVEL": "WARNING", **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(url, process)
-        yield url
+        _wait_until_live(base_url, process)
+        yield base_url
     finally:
         process.terminate()
         try:
@@ -46,18 +60,18 @@ def running_registry(directory: Path, template_url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.close()
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"accord serve exited with {process.returncode} before it was ready")
+            stderr = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"accord serve exited with {process.returncode}: {stderr[-2000:]}")
         try:
-            if httpx.get(f"{url}/health/ready", timeout=1.0).status_code == 200:
+            if httpx.get(f"{base_url}/health/live", timeout=0.5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
-    raise RuntimeError(f"accord serve at {url} was not ready within {timeout} s")
+        time.sleep(0.05)
+    raise TimeoutError(f"accord serve did not answer on {base_url} within {timeout} s")

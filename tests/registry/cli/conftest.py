@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from registry.cli import app
-from tests.support.databases import migrated_sqlite
+from tests.support.databases import copy_sqlite, migrated_sqlite
 from tests.support.servers import running_registry
 
 Run = Callable[..., Result]
@@ -51,7 +51,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def registry_url(tmp_path_factory: pytest.TempPathFactory, sqlite_template: str) -> Iterator[str]:
     """One registry per test module; tests keep apart by subject prefix."""
-    with running_registry(tmp_path_factory.mktemp("registry"), sqlite_template) as url:
+    with running_registry(
+        copy_sqlite(sqlite_template, tmp_path_factory.mktemp("registry")), migrate=False
+    ) as url:
         yield url
 
 
@@ -59,7 +61,9 @@ def registry_url(tmp_path_factory: pytest.TempPathFactory, sqlite_template: str)
 def fresh_registry(tmp_path: Path, sqlite_template: str) -> Iterator[Callable[[str], str]]:
     """Start further empty registries within a test (stopped at its end)."""
     with ExitStack() as stack:
-        yield lambda name: stack.enter_context(running_registry(tmp_path / name, sqlite_template))
+        yield lambda name: stack.enter_context(
+            running_registry(copy_sqlite(sqlite_template, tmp_path / name), migrate=False)
+        )
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from registry.cli import snapshot
 from registry.cli.errors import EXIT_CLEAN, EXIT_ERROR
 from tests.registry.cli.conftest import ID, TOTAL, avro_record
+from tests.support.databases import copy_sqlite
 from tests.support.servers import running_registry
 
 MONEY = avro_record("Money", {"name": "cents", "type": "long"})
@@ -56,7 +57,9 @@ def contents(url: str) -> dict:
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory, sqlite_template: str) -> Iterator[str]:
     """A populated registry the tests only read from."""
-    with running_registry(tmp_path_factory.mktemp("source"), sqlite_template) as url:
+    with running_registry(
+        copy_sqlite(sqlite_template, tmp_path_factory.mktemp("source")), migrate=False
+    ) as url:
         populate(url)
         yield url
 

@@ -1,0 +1,172 @@
+"""Every read the web UI makes, through the registry's service layer (the UI has no SQL of its own).
+
+Pages ask a `Catalog` and nothing else, so the per-subject permission check of authentication
+(issue 7) has exactly one place to go: here, before each subject or schema is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from registry.cache import Reference, StoredSchema
+from registry.compatibility import CompatibilityLevel, Incompatibility
+from registry.service import (
+    Registry,
+    SubjectPage,
+    SubjectQuery,
+    SubjectSettings,
+    VersionComparison,
+    VersionRecord,
+    VersionView,
+)
+from registry.ui.diff import DiffRow, side_by_side
+from registry.ui.highlight import Line, highlight_lines, pretty_schema
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True, slots=True)
+class VersionLink:
+    """A subject version another page links to."""
+
+    subject: str
+    version: int
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaText:
+    """A schema ready to show: pretty-printed text (for copying) and its highlighted lines."""
+
+    text: str
+    lines: list[Line]
+
+    @classmethod
+    def of(cls, schema: StoredSchema) -> SchemaText:
+        text = pretty_schema(schema.text, schema.schema_type)
+        return cls(text, highlight_lines(text, schema.schema_type))
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPage:
+    subject: str
+    history: list[VersionRecord]
+    selected: VersionView
+    record: VersionRecord
+    settings: SubjectSettings
+    schema: SchemaText
+    references: tuple[Reference, ...]
+    referenced_by: list[VersionLink]
+
+    @property
+    def previous(self) -> VersionRecord | None:
+        """The version before the selected one, to compare with."""
+        earlier = [entry for entry in self.history if entry.version < self.selected.version]
+        return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One incompatibility of a comparison, with the direction in which it breaks."""
+
+    direction: str  # BACKWARD: the new version reads old data; FORWARD: the old version reads new data
+    issue: Incompatibility
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPage:
+    subject: str
+    history: list[VersionRecord]
+    comparison: VersionComparison
+    settings: SubjectSettings
+    rows: list[DiffRow]
+    differences: list[Difference]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaPage:
+    schema: StoredSchema
+    text: SchemaText
+    used_by: list[VersionLink]
+
+
+class Catalog:
+    """The reads of one request: the registry's service on the request's session."""
+
+    def __init__(self, *, registry: Registry, session: Session) -> None:
+        self._registry = registry
+        self._session = session
+
+    def list_subjects(self, query: SubjectQuery) -> SubjectPage:
+        return self._registry.browse_subjects(session=self._session, query=query)
+
+    def get_version_page(self, subject: str, version: str | None) -> VersionPage:
+        """A version of the subject (by default its newest live one, or its newest once all are deleted)."""
+        history = self._registry.list_version_history(session=self._session, subject=subject)
+        number = str(_default_version(history)) if version is None else version
+        selected = self._registry.get_version(
+            session=self._session, subject=subject, version=number, include_deleted=True
+        )
+        referencing = self._registry.referenced_by(
+            session=self._session, subject=subject, version=str(selected.version)
+        )
+        return VersionPage(
+            subject=subject,
+            history=history,
+            selected=selected,
+            record=next(entry for entry in history if entry.version == selected.version),
+            settings=self._registry.get_subject_settings(session=self._session, subject=subject),
+            schema=SchemaText.of(selected.schema),
+            references=selected.schema.references,
+            referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
+        )
+
+    def get_diff_page(self, subject: str, old: str | None, new: str | None) -> DiffPage:
+        """Two versions side by side; by default the newest one and the version before it."""
+        history = self._registry.list_version_history(session=self._session, subject=subject)
+        new = str(_default_version(history)) if new is None else new
+        if old is None:
+            newer = self._registry.get_version(
+                session=self._session, subject=subject, version=new, include_deleted=True
+            )
+            earlier = [entry.version for entry in history if entry.version < newer.version]
+            old = str(earlier[-1] if earlier else newer.version)
+        comparison = self._registry.compare_versions(session=self._session, subject=subject, old=old, new=new)
+        old_text = SchemaText.of(comparison.old.schema)
+        new_text = SchemaText.of(comparison.new.schema)
+        return DiffPage(
+            subject=subject,
+            history=history,
+            comparison=comparison,
+            settings=self._registry.get_subject_settings(session=self._session, subject=subject),
+            rows=side_by_side(old_text.lines, new_text.lines),
+            differences=[
+                Difference(failure.direction, issue)
+                for failure in comparison.results[CompatibilityLevel.FULL].failures
+                for issue in failure.incompatibilities
+            ],
+        )
+
+    def get_schema_page(self, schema_id: int) -> SchemaPage:
+        schema = self._registry.get_schema(session=self._session, schema_id=schema_id)
+        return SchemaPage(schema, SchemaText.of(schema), self._versions_of(schema_id))
+
+    def _versions_of(self, schema_id: int) -> list[VersionLink]:
+        live = set(
+            self._registry.versions_of_schema(
+                session=self._session, schema_id=schema_id, include_deleted=False
+            )
+        )
+        return [
+            VersionLink(subject, version, (subject, version) not in live)
+            for subject, version in self._registry.versions_of_schema(
+                session=self._session, schema_id=schema_id, include_deleted=True
+            )
+        ]
+
+
+def _default_version(history: list[VersionRecord]) -> int:
+    live = [entry.version for entry in history if not entry.deleted]
+    return (live or [entry.version for entry in history])[-1]

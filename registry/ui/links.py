@@ -1,0 +1,51 @@
+"""Addresses of the UI's pages, and the formatting helpers templates use.
+
+Subject names may hold any character, "/" included: they are percent-encoded whole, and the
+routes take them back with a path converter.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import pass_context
+
+
+def _base(context: Any) -> str:
+    base: str = context["base"]
+    return base
+
+
+@pass_context
+def subject_url(context: Any, subject: str, version: int | None = None) -> str:
+    address = f"{_base(context)}/subjects/{quote(subject, safe='')}"
+    return address if version is None else f"{address}/versions/{version}"
+
+
+@pass_context
+def diff_url(context: Any, subject: str, old: int, new: int) -> str:
+    return f"{_base(context)}/subjects/{quote(subject, safe='')}/diff?{urlencode({'old': old, 'new': new})}"
+
+
+@pass_context
+def schema_url(context: Any, schema_id: int) -> str:
+    return f"{_base(context)}/schemas/{schema_id}"
+
+
+def utc_text(moment: datetime | None) -> str:
+    """A time in UTC to the minute; SQLite hands back naive times, which are UTC too."""
+    if moment is None:
+        return "unknown"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso_text(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
+
+
+TEMPLATE_GLOBALS = {"subject_url": subject_url, "diff_url": diff_url, "schema_url": schema_url}
+TEMPLATE_FILTERS = {"utc": utc_text, "iso": iso_text}

@@ -1,0 +1,185 @@
+"""The web UI's pages under /ui: server-rendered HTML over the `Catalog`.
+
+Handlers parse the query, ask the catalog, and render a template. Errors are pages too: a missing
+subject or a bad parameter answers with an HTML page carrying the registry's message and status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from registry import errors
+from registry.api.deps import RegistryDep, SessionDep
+from registry.compatibility import CompatibilityLevel, SchemaType
+from registry.service import SubjectFilter, SubjectQuery, parse_compatibility_level
+from registry.ui.catalog import Catalog
+
+PAGE_SIZE = 50
+STATES = {
+    "live": SubjectFilter.LIVE,
+    "deleted": SubjectFilter.DELETED_ONLY,
+    "all": SubjectFilter.WITH_DELETED,
+}
+SECURITY_HEADERS = {
+    # Pages load only their own stylesheet and script: no inline code, no other origin.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    templates: Jinja2Templates = request.app.state.ui_templates
+    base = request.scope.get("root_path", "") + "/ui"
+    return templates.TemplateResponse(
+        request, template, {"base": base, **context}, status_code=status_code, headers=SECURITY_HEADERS
+    )
+
+
+def render_error(request: Request, *, status_code: int, message: str) -> Response:
+    return render(
+        request, "error.html", status_code=status_code, message=message, title=f"Error {status_code}"
+    )
+
+
+class PageRoute(APIRoute):
+    """A route whose refusals are rendered as an HTML error page instead of Confluent's JSON body."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except errors.RegistryError as error:
+                if error.http_status >= 500:
+                    raise
+                return render_error(request, status_code=error.http_status, message=error.message)
+            except RequestValidationError as error:
+                problems = "; ".join(
+                    f"{problem['loc'][-1]}: {problem['msg']}"
+                    for problem in error.errors()
+                    if problem.get("loc")
+                )
+                return render_error(request, status_code=422, message=f"Invalid request ({problems})")
+
+        return handle
+
+
+def get_catalog(session: SessionDep, registry: RegistryDep) -> Catalog:
+    return Catalog(registry=registry, session=session)
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+router = APIRouter(prefix="/ui", route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("")
+@router.get("/")
+def home(request: Request) -> Response:
+    return RedirectResponse(str(request.url_for("subjects_page")), status_code=303)
+
+
+@router.get("/subjects", name="subjects_page")
+def subjects_page(
+    request: Request,
+    catalog: CatalogDep,
+    prefix: Annotated[str, Query(max_length=1000)] = "",
+    schema_type: Annotated[str, Query(alias="type")] = "",
+    compatibility: str = "",
+    state: str = "live",
+    after: str | None = None,
+    before: str | None = None,
+) -> Response:
+    query = SubjectQuery(
+        prefix=prefix,
+        schema_type=_schema_type(schema_type),
+        level=parse_compatibility_level(compatibility) if compatibility else None,
+        subject_filter=_state(state),
+        after=after,
+        before=before,
+        limit=PAGE_SIZE,
+    )
+    page = catalog.list_subjects(query)
+    filters = {"prefix": prefix, "type": schema_type, "compatibility": compatibility.upper(), "state": state}
+    active = {name: value for name, value in filters.items() if value and (name, value) != ("state", "live")}
+    return render(
+        request,
+        "subjects.html",
+        title="Subjects",
+        page=page,
+        filters=filters,
+        schema_types=[schema_type.value for schema_type in SchemaType],
+        levels=[level.value for level in CompatibilityLevel],
+        states=list(STATES),
+        previous_query=urlencode({**active, "before": page.subjects[0].subject}) if page.subjects else "",
+        next_query=urlencode({**active, "after": page.subjects[-1].subject}) if page.subjects else "",
+    )
+
+
+@router.get("/subjects/{subject:path}/versions/{version}", name="version_page")
+def version_page(request: Request, catalog: CatalogDep, subject: str, version: str) -> Response:
+    page = catalog.get_version_page(subject, version)
+    return render(request, "version.html", title=f"{subject} v{page.selected.version}", page=page)
+
+
+@router.get("/subjects/{subject:path}/diff", name="diff_page")
+def diff_page(
+    request: Request, catalog: CatalogDep, subject: str, old: str | None = None, new: str | None = None
+) -> Response:
+    page = catalog.get_diff_page(subject, old or None, new or None)
+    comparison = page.comparison
+    title = f"{subject}: v{comparison.old.version} → v{comparison.new.version}"
+    return render(request, "diff.html", title=title, page=page)
+
+
+@router.get("/subjects/{subject:path}", name="subject_page")
+def subject_page(request: Request, catalog: CatalogDep, subject: str) -> Response:
+    page = catalog.get_version_page(subject, None)
+    return render(request, "version.html", title=subject, page=page)
+
+
+@router.get("/schemas", name="schema_jump")
+def schema_jump(request: Request, schema_id: Annotated[int, Query(alias="id", ge=0)]) -> Response:
+    """The header's "schema id" form: on to the schema's own address."""
+    return RedirectResponse(str(request.url_for("schema_page", schema_id=schema_id)), status_code=303)
+
+
+@router.get("/schemas/{schema_id}", name="schema_page")
+def schema_page(
+    request: Request, catalog: CatalogDep, schema_id: Annotated[int, Path(ge=0, le=2**31 - 1)]
+) -> Response:
+    page = catalog.get_schema_page(schema_id)
+    return render(request, "schema.html", title=f"Schema {schema_id}", page=page)
+
+
+@router.get("/{unknown:path}")
+def unknown_page(request: Request, unknown: str) -> Response:
+    return render_error(request, status_code=404, message=f"There is no page at /ui/{unknown}.")
+
+
+def _schema_type(value: str) -> SchemaType | None:
+    if not value:
+        return None
+    try:
+        return SchemaType(value.upper())
+    except ValueError:
+        known = ", ".join(schema_type.value for schema_type in SchemaType)
+        raise errors.UnprocessableError(f"Unknown schema type '{value}'; choose one of {known}") from None
+
+
+def _state(value: str) -> SubjectFilter:
+    try:
+        return STATES[value]
+    except KeyError:
+        raise errors.UnprocessableError(
+            f"Unknown state '{value}'; choose one of {', '.join(STATES)}"
+        ) from None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from registry.compatibility.jsonschema.differences import Difference, DifferenceType, is_compatible
 from registry.compatibility.jsonschema.nodes import unchanged
-from registry.compatibility.jsonschema.values import ALL_ATOMS, atom_of, freeze, type_atoms
+from registry.compatibility.jsonschema.values import ALL_ATOMS, atoms_equal_to, freeze, type_atoms
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.schema import Roles
 
@@ -352,7 +352,7 @@ def value_types(parts: list[Part]) -> frozenset[str]:
             atoms &= type_atoms(declared, part.node.draft)
         values = allowed_values(part.node)
         if values is not None:
-            atoms &= frozenset(atom_of(value) for value in values)
+            atoms &= frozenset().union(*(atoms_equal_to(value) for value in values))
     return atoms
 
 

@@ -83,21 +83,19 @@ def _atoms_of_name(name: str, *, legacy: bool) -> frozenset[str]:
     return _ATOMS_BY_TYPE.get(name, frozenset())
 
 
-def atom_of(value: Any) -> str:
-    """The atom of one JSON value."""
+def atoms_equal_to(value: Any) -> frozenset[str]:
+    """The atoms of the values JSON-equal to `value`, as `enum` and `const` match them: 2 and 2.0 alike."""
     if value is None:
-        return "null"
+        return frozenset({"null"})
     if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "int"
+        return frozenset({"boolean"})
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return INTEGER_ATOMS
     if isinstance(value, float):
-        return "integral-float" if value.is_integer() else "fraction"
+        return frozenset({"fraction"})
     if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+        return STRING_ATOMS
+    return ARRAY_ATOMS if isinstance(value, list) else OBJECT_ATOMS
 
 
 def freeze(value: Any) -> Hashable:

@@ -90,14 +90,12 @@ class KeywordGroup:
 class Comparison:
     """The differences found so far between a writer and a reader, and the rules that judge them."""
 
-    def __init__(
-        self, *, roles: Roles, policy: CompatibilityPolicy, groups: tuple[KeywordGroup, ...] = ()
-    ) -> None:
+    def __init__(self, *, roles: Roles, policy: CompatibilityPolicy, shared: _Shared, depth: int = 0) -> None:
         self.roles = roles
         self.policy = policy
         self.differences: list[Difference] = []
-        self._shared = _Shared(groups)
-        self.depth = 0  # how many values deep into an instance the comparison has descended
+        self._shared = shared
+        self.depth = depth  # how many values deep into an instance the comparison has descended
 
     @property
     def reader(self) -> str:
@@ -122,11 +120,12 @@ class Comparison:
 
         `strict` judges it by STRICT whatever the policy: LENIENT relaxes how a schema evolves, not what
         proves that one subschema implies an unrelated one."""
-        roles = Roles(reader=self.writer, writer=self.reader) if swap_roles else self.roles
-        trial = Comparison(roles=roles, policy=CompatibilityPolicy.STRICT if strict else self.policy)
-        trial._shared = self._shared
-        trial.depth = self.depth
-        return trial
+        return Comparison(
+            roles=Roles(reader=self.writer, writer=self.reader) if swap_roles else self.roles,
+            policy=CompatibilityPolicy.STRICT if strict else self.policy,
+            shared=self._shared,
+            depth=self.depth,
+        )
 
     def adopt(self, trial: Comparison) -> None:
         self.differences.extend(trial.differences)
@@ -269,7 +268,7 @@ def compare_schemas(
     groups: tuple[KeywordGroup, ...],
 ) -> list[Difference]:
     """Every difference between `writer` and `reader`, as seen from the reader."""
-    comparison = Comparison(roles=roles, policy=policy, groups=groups)
+    comparison = Comparison(roles=roles, policy=policy, shared=_Shared(groups))
     comparison.compare(writer, reader, "#/")
     return comparison.differences
 

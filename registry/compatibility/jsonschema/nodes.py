@@ -7,29 +7,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
-    from referencing import Registry
     from referencing._core import Resolver
 
     from registry.compatibility.jsonschema.drafts import Draft
-
-# Keywords that describe a value without constraining it for the validator. The comparison still judges
-# `format` and the content keywords, because consumers commonly enforce them.
-ANNOTATION_KEYWORDS = frozenset(
-    {
-        "$id",
-        "id",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "format",
-        "contentEncoding",
-        "contentMediaType",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    }
-)
 
 
 class SchemaIndex:
@@ -37,8 +17,7 @@ class SchemaIndex:
     draft of every subschema and a fingerprint of its content. Parsed schemas are immutable, so both
     are computed once and kept."""
 
-    def __init__(self, registry: Registry[Any], drafts: dict[int, Draft], documents: list[Any]) -> None:
-        self.registry = registry
+    def __init__(self, drafts: dict[int, Draft], documents: list[Any]) -> None:
         self._drafts = drafts
         self._documents = documents  # keeps every id() in `_drafts` and `_fingerprints` valid
         self._fingerprints: dict[int, bytes] = {}

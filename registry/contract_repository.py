@@ -122,18 +122,49 @@ def all_versions(session: Session) -> Sequence[ContractVersion]:
     return session.exec(select(ContractVersion).order_by(col(ContractVersion.id))).all()
 
 
+def versions_with_event_type(session: Session, *, event_type: str, samples: bool) -> set[int]:
+    """The ids of the application versions with samples (or expectations) of `event_type`."""
+    table = ContractSample if samples else ContractExpectation
+    return set(session.exec(select(table.version_id).where(table.event_type == event_type).distinct()).all())
+
+
+def event_types_of_subject(session: Session, *, subject: str) -> set[str]:
+    """The event types whose producers publish to `subject` (it is named after them) or whose
+    expectations name it."""
+    named = session.exec(
+        select(ContractExpectation.event_type).where(ContractExpectation.subject == subject).distinct()
+    ).all()
+    own = [
+        session.exec(select(table.event_type).where(table.event_type == subject).limit(1)).first()
+        for table in (ContractSample, ContractExpectation)
+    ]
+    return {event_type for event_type in [*named, *own] if event_type is not None}
+
+
 # -- results --------------------------------------------------------------------------------------
 
 
-def save_result(session: Session, *, result: ContractResult) -> None:
-    existing = session.exec(
+def get_result(
+    session: Session, *, producer: str, producer_version: str, consumer: str, consumer_version: str
+) -> ContractResult | None:
+    return session.exec(
         select(ContractResult).where(
-            ContractResult.producer == result.producer,
-            ContractResult.producer_version == result.producer_version,
-            ContractResult.consumer == result.consumer,
-            ContractResult.consumer_version == result.consumer_version,
+            ContractResult.producer == producer,
+            ContractResult.producer_version == producer_version,
+            ContractResult.consumer == consumer,
+            ContractResult.consumer_version == consumer_version,
         )
     ).first()
+
+
+def save_result(session: Session, *, result: ContractResult) -> None:
+    existing = get_result(
+        session,
+        producer=result.producer,
+        producer_version=result.producer_version,
+        consumer=result.consumer,
+        consumer_version=result.consumer_version,
+    )
     if existing is None:
         session.add(result)
     else:
@@ -150,6 +181,23 @@ def list_results(session: Session, *, application: str | None, limit: int) -> Se
             or_(col(ContractResult.producer) == application, col(ContractResult.consumer) == application)
         )
     return session.exec(statement.order_by(col(ContractResult.id).desc()).limit(limit)).all()
+
+
+def results_between(
+    session: Session, *, producers: Sequence[tuple[str, str]], consumers: Sequence[tuple[str, str]]
+) -> Sequence[ContractResult]:
+    """The results of every pair of a producer version in `producers` and a consumer version in
+    `consumers` (a superset: the caller matches the exact pairs)."""
+    if not producers or not consumers:
+        return []
+    return session.exec(
+        select(ContractResult).where(
+            col(ContractResult.producer).in_({name for name, _ in producers}),
+            col(ContractResult.producer_version).in_({version for _, version in producers}),
+            col(ContractResult.consumer).in_({name for name, _ in consumers}),
+            col(ContractResult.consumer_version).in_({version for _, version in consumers}),
+        )
+    ).all()
 
 
 def results_involving(session: Session, *, application: str, version: str) -> Sequence[ContractResult]:

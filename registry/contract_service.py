@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import jsonschema
 import orjson
@@ -36,7 +36,13 @@ from registry.contract_wire import (
     ResultRead,
     SamplePayload,
 )
-from registry.models import ContractExpectation, ContractResult, ContractSample, ContractVersion
+from registry.models import (
+    ContractDeployment,
+    ContractExpectation,
+    ContractResult,
+    ContractSample,
+    ContractVersion,
+)
 
 Item = TypeVar("Item")
 Row = TypeVar("Row", ContractExpectation, ContractSample)
@@ -167,16 +173,7 @@ def record_deployment(*, session: Session, deployment: DeploymentPayload) -> Dep
 
 
 def list_deployments(*, session: Session, environment: str | None) -> list[DeploymentRead]:
-    return [
-        DeploymentRead(
-            application=row.application,
-            version=row.version,
-            environment=row.environment,
-            kind=row.kind,  # type: ignore[arg-type]
-            recorded_at=row.recorded_at,
-        )
-        for row in store.active_deployments(session, environment=environment)
-    ]
+    return [_deployment_read(row) for row in store.active_deployments(session, environment=environment)]
 
 
 def can_i_deploy(*, session: Session, application: str, version: str, environment: str) -> CanIDeployRead:
@@ -290,6 +287,218 @@ def check_registration(*, session: Session, subject: str, version: int, schema: 
         raise errors.ExpectationBrokenError(subject, version, broken)
 
 
+# -- browsing (the web UI) ------------------------------------------------------------------------
+
+PAIR_CHECKS = ("sample-schema", "sample-expectation", "schema-expectation")  # checks 1-3, run per pair
+HISTORY_PER_APPLICATION = 10  # older versions shown per application when history is asked for
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationVersion:
+    """An application version that published contracts, and why it counts, if it does."""
+
+    application: str
+    version: str
+    latest: bool  # the application's most recently published version
+    environments: tuple[str, ...]  # where it is deployed or released now
+
+    @property
+    def counts(self) -> bool:
+        return self.latest or bool(self.environments)
+
+
+@dataclass(frozen=True, slots=True)
+class EventTypeSummary:
+    event_type: str
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """What one check found for one pair and one event type: it failed when a finding is an error."""
+
+    check: str
+    findings: tuple[FindingPayload, ...]
+
+    @property
+    def result(self) -> Literal["success", "warning", "failure"]:
+        if any(finding.severity == "error" for finding in self.findings):
+            return "failure"
+        return "warning" if self.findings else "success"
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """A producer version against a consumer version, for one event type."""
+
+    producer: ApplicationVersion
+    consumer: ApplicationVersion
+    verified_at: datetime | None  # None: never verified
+    pair_success: bool | None  # the pair's result over every event type they share
+    checks: tuple[CheckOutcome, ...]
+
+    @property
+    def result(self) -> Literal["success", "failure", "unknown"]:
+        if self.verified_at is None:
+            return "unknown"
+        return "failure" if any(check.result == "failure" for check in self.checks) else "success"
+
+    @property
+    def findings(self) -> list[FindingPayload]:
+        return [finding for check in self.checks for finding in check.findings]
+
+    @property
+    def fails_on_other_event_types(self) -> bool:
+        return self.pair_success is False and self.result == "success"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerExpectation:
+    consumer: ApplicationVersion
+    expectation: ExpectationPayload
+
+
+@dataclass(frozen=True, slots=True)
+class EventTypeContracts:
+    """Everything the contract store knows of one event type, for the versions that count (or,
+    with history, also the newest older ones)."""
+
+    event_type: str
+    subjects: tuple[str, ...]  # where its schemas live: its own name and any subject an expectation names
+    producers: list[ApplicationVersion]  # the matrix's rows
+    consumers: list[ApplicationVersion]  # its columns
+    matrix: list[list[MatrixCell]]  # one row per producer, one cell per consumer
+    expectations: list[ConsumerExpectation]  # of the consumers shown
+    deployments: dict[str, list[DeploymentRead]]  # per environment, the producers' and consumers'
+    hidden_versions: int  # versions with contracts of this event type left out of the matrix
+    producing: frozenset[tuple[str, str]]  # every (application, version) with samples of it
+    expecting: frozenset[tuple[str, str]]  # every (application, version) with expectations of it
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectContracts:
+    """The event types published to or expected of a subject, and its consumer-aware registration."""
+
+    event_types: list[str]
+    enforcement: EnforcementRead
+
+
+def check_outcomes(findings: Sequence[FindingPayload]) -> list[CheckOutcome]:
+    """The outcome of each pair check (in the model's order), from the findings of one event type."""
+    names = dict.fromkeys([*PAIR_CHECKS, *(finding.check for finding in findings)])
+    return [
+        CheckOutcome(name, tuple(finding for finding in findings if finding.check == name)) for name in names
+    ]
+
+
+def group_findings(findings: Sequence[FindingPayload]) -> dict[str, list[CheckOutcome]]:
+    """A pair's findings per event type, as the outcome of each check."""
+    event_types = sorted({finding.event_type for finding in findings})
+    return {
+        event_type: check_outcomes([finding for finding in findings if finding.event_type == event_type])
+        for event_type in event_types
+    }
+
+
+def list_event_types(*, session: Session) -> list[EventTypeSummary]:
+    """Every event type with samples or expectations, with the applications on each side."""
+    names = {_id(row): row.application for row in store.all_versions(session)}
+    sides: dict[str, tuple[set[str], set[str]]] = {}
+    for samples in (True, False):
+        for version_id, event_types in store.event_types_by_version(session, samples=samples).items():
+            for event_type in event_types:
+                sides.setdefault(event_type, (set(), set()))[0 if samples else 1].add(names[version_id])
+    return [
+        EventTypeSummary(event_type, tuple(sorted(producers)), tuple(sorted(consumers)))
+        for event_type, (producers, consumers) in sorted(sides.items())
+    ]
+
+
+def get_event_type(*, session: Session, event_type: str, history: bool) -> EventTypeContracts:
+    """The producers and consumers of `event_type`, their verification matrix and deployments."""
+    producing = store.versions_with_event_type(session, event_type=event_type, samples=True)
+    expecting = store.versions_with_event_type(session, event_type=event_type, samples=False)
+    if not producing and not expecting:
+        raise errors.EventTypeNotFoundError(event_type)
+    versions = _application_versions(session)
+    producers = _matrix_axis([versions[key] for key in sorted(producing)], history)
+    consumers = _matrix_axis([versions[key] for key in sorted(expecting)], history)
+    ids = {_key(item): key for key, item in versions.items()}
+    expectations = [
+        ConsumerExpectation(versions[row.version_id], _expectation_payload(row))
+        for row in store.list_expectations(session, version_ids=[ids[_key(item)] for item in consumers])
+        if row.event_type == event_type
+    ]
+    results = {
+        (row.producer, row.producer_version, row.consumer, row.consumer_version): row
+        for row in store.results_between(
+            session,
+            producers=[_key(item) for item in producers],
+            consumers=[_key(item) for item in consumers],
+        )
+    }
+    involved = {versions[key].application for key in producing | expecting}
+    deployments: dict[str, list[DeploymentRead]] = {}
+    for row in store.active_deployments(session, environment=None):
+        if row.application in involved:
+            deployments.setdefault(row.environment, []).append(_deployment_read(row))
+    return EventTypeContracts(
+        event_type=event_type,
+        subjects=tuple(
+            sorted({event_type, *(item.expectation.subject or event_type for item in expectations)})
+        ),
+        producers=producers,
+        consumers=consumers,
+        matrix=[
+            [
+                _cell(producer, consumer, event_type, results.get(_pair_key(producer, consumer)))
+                for consumer in consumers
+            ]
+            for producer in producers
+        ],
+        expectations=expectations,
+        deployments=dict(sorted(deployments.items())),
+        hidden_versions=len(producing) + len(expecting) - len(producers) - len(consumers),
+        producing=frozenset(_key(versions[key]) for key in producing),
+        expecting=frozenset(_key(versions[key]) for key in expecting),
+    )
+
+
+def get_result(
+    *, session: Session, producer: str, producer_version: str, consumer: str, consumer_version: str
+) -> ResultRead:
+    """The latest verification of one producer version against one consumer version."""
+    row = store.get_result(
+        session,
+        producer=producer,
+        producer_version=producer_version,
+        consumer=consumer,
+        consumer_version=consumer_version,
+    )
+    if row is None:
+        raise errors.ContractResultNotFoundError(producer, producer_version, consumer, consumer_version)
+    return _result_read(row)
+
+
+def contracts_of_subject(*, session: Session, subject: str) -> SubjectContracts:
+    return SubjectContracts(
+        event_types=sorted(store.event_types_of_subject(session, subject=subject)),
+        enforcement=get_enforcement(session=session, subject=subject),
+    )
+
+
+def list_applications(*, session: Session) -> list[str]:
+    """Every application that published contracts or was deployed."""
+    published = {row.application for row in store.all_versions(session)}
+    deployed = {row.application for row in store.active_deployments(session, environment=None)}
+    return sorted(published | deployed)
+
+
+def list_environments(*, session: Session) -> list[str]:
+    return sorted({row.environment for row in store.active_deployments(session, environment=None)})
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 
@@ -401,7 +610,7 @@ def _result_read(row: ContractResult) -> ResultRead:
         consumer=row.consumer,
         consumer_version=row.consumer_version,
         success=row.success,
-        findings=[FindingPayload.model_validate(finding) for finding in orjson.loads(row.findings)],
+        findings=_findings(row),
         verified_at=row.verified_at,
     )
 
@@ -425,4 +634,77 @@ def _matrix_row(pair: tuple[str, str, str, str], result: ContractResult | None) 
         result="success" if result.success else "failure",
         verified_at=result.verified_at,
         errors=errors_found,
+    )
+
+
+def _key(version: ApplicationVersion) -> tuple[str, str]:
+    return version.application, version.version
+
+
+def _pair_key(producer: ApplicationVersion, consumer: ApplicationVersion) -> tuple[str, str, str, str]:
+    return producer.application, producer.version, consumer.application, consumer.version
+
+
+def _application_versions(session: Session) -> dict[int, ApplicationVersion]:
+    """Every application version by id, marked latest and with the environments it runs in."""
+    latest = {_id(row) for row in store.latest_versions(session)}
+    environments: dict[tuple[str, str], list[str]] = {}
+    for deployment in store.active_deployments(session, environment=None):
+        environments.setdefault((deployment.application, deployment.version), []).append(
+            deployment.environment
+        )
+    return {
+        _id(row): ApplicationVersion(
+            row.application,
+            row.version,
+            latest=_id(row) in latest,
+            environments=tuple(sorted(set(environments.get((row.application, row.version), ())))),
+        )
+        for row in store.all_versions(session)
+    }
+
+
+def _matrix_axis(candidates: list[ApplicationVersion], history: bool) -> list[ApplicationVersion]:
+    """The versions that count, by application and newest first; with history, also each
+    application's newest older ones."""
+    by_application: dict[str, list[ApplicationVersion]] = {}
+    for candidate in reversed(candidates):  # candidates come oldest first
+        by_application.setdefault(candidate.application, []).append(candidate)
+    axis = []
+    for application in sorted(by_application):
+        newest = by_application[application]
+        axis += [
+            item
+            for position, item in enumerate(newest)
+            if item.counts or (history and position < HISTORY_PER_APPLICATION)
+        ]
+    return axis
+
+
+def _cell(
+    producer: ApplicationVersion, consumer: ApplicationVersion, event_type: str, result: ContractResult | None
+) -> MatrixCell:
+    if result is None:
+        return MatrixCell(producer, consumer, verified_at=None, pair_success=None, checks=())
+    findings = [finding for finding in _findings(result) if finding.event_type == event_type]
+    return MatrixCell(
+        producer,
+        consumer,
+        verified_at=result.verified_at,
+        pair_success=result.success,
+        checks=tuple(check_outcomes(findings)),
+    )
+
+
+def _findings(row: ContractResult) -> list[FindingPayload]:
+    return [FindingPayload.model_validate(finding) for finding in orjson.loads(row.findings)]
+
+
+def _deployment_read(row: ContractDeployment) -> DeploymentRead:
+    return DeploymentRead(
+        application=row.application,
+        version=row.version,
+        environment=row.environment,
+        kind=row.kind,  # type: ignore[arg-type]
+        recorded_at=row.recorded_at,
     )

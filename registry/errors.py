@@ -15,7 +15,9 @@ One exception handler (registry.api.errors) renders every one of them as
     │   ├── VersionNotSoftDeletedError     40407
     │   ├── CompatibilityNotConfiguredError 40408
     │   ├── ModeNotConfiguredError         40409
-    │   └── ContractVersionNotFoundError   40410  no contracts published by that application version
+    │   ├── ContractVersionNotFoundError   40410  no contracts published by that application version
+    │   ├── EventTypeNotFoundError         40411  no contract names that event type
+    │   └── ContractResultNotFoundError    40412  that pair of versions was never verified
     ├── HttpError                          4xx    other HTTP-level refusals
     ├── MalformedRequestError              400    body is not JSON
     ├── MethodNotAllowedError              405
@@ -164,6 +166,26 @@ class ContractVersionNotFoundError(NotFoundError):
 
     def __init__(self, application: str, version: str) -> None:
         super().__init__(f"Application '{application}' version '{version}' has published no contracts")
+
+
+class EventTypeNotFoundError(NotFoundError):
+    """No producer sample and no consumer expectation is of the event type."""
+
+    error_code = 40411
+
+    def __init__(self, event_type: str) -> None:
+        super().__init__(f"No producer or consumer has published contracts for event type '{event_type}'")
+
+
+class ContractResultNotFoundError(NotFoundError):
+    """The producer version was never verified against the consumer version."""
+
+    error_code = 40412
+
+    def __init__(self, producer: str, producer_version: str, consumer: str, consumer_version: str) -> None:
+        super().__init__(
+            f"{producer} {producer_version} was never verified against {consumer} {consumer_version}"
+        )
 
 
 class HttpError(RegistryError):

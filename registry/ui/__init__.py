@@ -1,4 +1,5 @@
-"""The web UI at /ui: subjects, versions, diffs and schemas, read through the registry's service layer.
+"""The web UI at /ui: subjects, versions, diffs and schemas, and the contracts of each event type,
+read through the registry's and the contract store's service layers.
 
 Server-rendered (Jinja2) with one small script for copy buttons and shortcuts; every asset is
 served from this package, so the UI works on closed networks.
@@ -14,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from registry.ui import contract_pages, pages
 from registry.ui.links import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
-from registry.ui.pages import router
 
 HERE = Path(__file__).parent
 
@@ -33,9 +34,10 @@ def install_ui(app: FastAPI) -> None:
     environment.filters.update(TEMPLATE_FILTERS)
     templates = Jinja2Templates(env=environment)
     app.state.ui_templates = templates
-    # Mounted before the router: its catch-all page for unknown /ui paths would hide the assets.
+    # Mounted before the subject pages: their catch-all page for unknown /ui paths would hide the rest.
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui_static")
-    app.include_router(router)
+    app.include_router(contract_pages.router)
+    app.include_router(pages.router)
 
 
 __all__ = ["install_ui"]

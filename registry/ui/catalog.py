@@ -9,8 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import orjson
+
+from registry import contract_service, errors
 from registry.cache import Reference, StoredSchema
-from registry.compatibility import CompatibilityLevel, Incompatibility
+from registry.compatibility import CompatibilityLevel, Incompatibility, SchemaType
+from registry.contract_service import (
+    CheckOutcome,
+    ConsumerExpectation,
+    EventTypeContracts,
+    EventTypeSummary,
+    SubjectContracts,
+    group_findings,
+)
+from registry.contract_wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
 from registry.service import (
     Registry,
     SubjectPage,
@@ -45,8 +57,12 @@ class SchemaText:
 
     @classmethod
     def of(cls, schema: StoredSchema) -> SchemaText:
-        text = pretty_schema(schema.text, schema.schema_type)
-        return cls(text, highlight_lines(text, schema.schema_type))
+        return cls.of_text(schema.text, schema.schema_type)
+
+    @classmethod
+    def of_text(cls, text: str, schema_type: SchemaType) -> SchemaText:
+        pretty = pretty_schema(text, schema_type)
+        return cls(pretty, highlight_lines(pretty, schema_type))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,7 @@ class VersionPage:
     schema: SchemaText
     references: tuple[Reference, ...]
     referenced_by: list[VersionLink]
+    contracts: SubjectContracts
 
     @property
     def previous(self) -> VersionRecord | None:
@@ -92,6 +109,64 @@ class SchemaPage:
     used_by: list[VersionLink]
 
 
+@dataclass(frozen=True, slots=True)
+class ContractsPage:
+    event_types: list[EventTypeSummary]
+    deployments: dict[str, list[DeploymentRead]]  # per environment
+    applications: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectOfEventType:
+    """A subject an event type's schemas live in; `registered` when the registry holds it (a link
+    to it leads somewhere)."""
+
+    name: str
+    registered: bool
+    enforcement: EnforcementRead
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSchema:
+    """A consumer's expectation with its reader schema ready to show."""
+
+    owner: ConsumerExpectation
+    text: SchemaText
+
+
+@dataclass(frozen=True, slots=True)
+class EventTypePage:
+    contracts: EventTypeContracts
+    subjects: list[SubjectOfEventType]
+    readers: list[ReaderSchema]
+    history: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentQuestion:
+    """Can `application` at `version` be deployed to `environment`?"""
+
+    application: str
+    version: str
+    environment: str
+
+
+@dataclass(frozen=True, slots=True)
+class CanIDeployPage:
+    question: DeploymentQuestion | None
+    answer: CanIDeployRead | None
+    applications: list[str]
+    environments: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PairPage:
+    """One verified pair: its findings per event type, each event type's checks in order."""
+
+    result: ResultRead
+    event_types: dict[str, list[CheckOutcome]]
+
+
 class Catalog:
     """The reads of one request: the registry's service on the request's session."""
 
@@ -121,6 +196,7 @@ class Catalog:
             schema=SchemaText.of(selected.schema),
             references=selected.schema.references,
             referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
+            contracts=contract_service.contracts_of_subject(session=self._session, subject=subject),
         )
 
     def get_diff_page(self, subject: str, old: str | None, new: str | None) -> DiffPage:
@@ -152,6 +228,78 @@ class Catalog:
     def get_schema_page(self, schema_id: int) -> SchemaPage:
         schema = self._registry.get_schema(session=self._session, schema_id=schema_id)
         return SchemaPage(schema, SchemaText.of(schema), self._versions_of(schema_id))
+
+    def get_contracts_page(self) -> ContractsPage:
+        deployments: dict[str, list[DeploymentRead]] = {}
+        for deployment in contract_service.list_deployments(session=self._session, environment=None):
+            deployments.setdefault(deployment.environment, []).append(deployment)
+        return ContractsPage(
+            event_types=contract_service.list_event_types(session=self._session),
+            deployments=dict(sorted(deployments.items())),
+            applications=contract_service.list_applications(session=self._session),
+        )
+
+    def get_event_type_page(self, event_type: str, *, history: bool) -> EventTypePage:
+        contracts = contract_service.get_event_type(
+            session=self._session, event_type=event_type, history=history
+        )
+        return EventTypePage(
+            contracts=contracts,
+            subjects=[
+                SubjectOfEventType(
+                    name,
+                    registered=self._is_registered(name),
+                    enforcement=contract_service.get_enforcement(session=self._session, subject=name),
+                )
+                for name in contracts.subjects
+            ],
+            readers=[
+                ReaderSchema(
+                    owner,
+                    SchemaText.of_text(
+                        orjson.dumps(owner.expectation.schema_).decode(),
+                        SchemaType(owner.expectation.schema_type),
+                    ),
+                )
+                for owner in contracts.expectations
+            ],
+            history=history,
+        )
+
+    def get_can_i_deploy_page(self, question: DeploymentQuestion | None) -> CanIDeployPage:
+        answer = None
+        if question is not None:
+            answer = contract_service.can_i_deploy(
+                session=self._session,
+                application=question.application,
+                version=question.version,
+                environment=question.environment,
+            )
+        return CanIDeployPage(
+            question=question,
+            answer=answer,
+            applications=contract_service.list_applications(session=self._session),
+            environments=contract_service.list_environments(session=self._session),
+        )
+
+    def get_pair_page(
+        self, *, producer: str, producer_version: str, consumer: str, consumer_version: str
+    ) -> PairPage:
+        result = contract_service.get_result(
+            session=self._session,
+            producer=producer,
+            producer_version=producer_version,
+            consumer=consumer,
+            consumer_version=consumer_version,
+        )
+        return PairPage(result, group_findings(result.findings))
+
+    def _is_registered(self, subject: str) -> bool:
+        try:
+            self._registry.list_version_history(session=self._session, subject=subject)
+        except errors.SubjectNotFoundError:
+            return False
+        return True
 
     def _versions_of(self, schema_id: int) -> list[VersionLink]:
         live = set(

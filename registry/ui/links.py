@@ -34,6 +34,29 @@ def schema_url(context: Any, schema_id: int) -> str:
     return f"{_base(context)}/schemas/{schema_id}"
 
 
+@pass_context
+def event_type_url(context: Any, event_type: str, *, history: bool = False) -> str:
+    address = f"{_base(context)}/contracts/event-types/{quote(event_type, safe='')}"
+    return f"{address}?history=on" if history else address
+
+
+@pass_context
+def pair_url(context: Any, producer: str, producer_version: str, consumer: str, consumer_version: str) -> str:
+    query = {
+        "producer": producer,
+        "producer_version": producer_version,
+        "consumer": consumer,
+        "consumer_version": consumer_version,
+    }
+    return f"{_base(context)}/contracts/results?{urlencode(query)}"
+
+
+@pass_context
+def can_i_deploy_url(context: Any, application: str, version: str, environment: str) -> str:
+    query = {"application": application, "version": version, "environment": environment}
+    return f"{_base(context)}/contracts/can-i-deploy?{urlencode(query)}"
+
+
 def utc_text(moment: datetime | None) -> str:
     """A time in UTC to the minute; SQLite hands back naive times, which are UTC too."""
     if moment is None:
@@ -47,5 +70,12 @@ def iso_text(moment: datetime) -> str:
     return aware.astimezone(UTC).isoformat(timespec="seconds")
 
 
-TEMPLATE_GLOBALS = {"subject_url": subject_url, "diff_url": diff_url, "schema_url": schema_url}
+TEMPLATE_GLOBALS = {
+    "subject_url": subject_url,
+    "diff_url": diff_url,
+    "schema_url": schema_url,
+    "event_type_url": event_type_url,
+    "pair_url": pair_url,
+    "can_i_deploy_url": can_i_deploy_url,
+}
 TEMPLATE_FILTERS = {"utc": utc_text, "iso": iso_text}

@@ -14,12 +14,7 @@ from sqlalchemy import create_engine, text
 
 from registry.config import Settings
 from tests.registry.api.samples import ORDER, USER_BREAKING, USER_V1, USER_V2, record
-
-
-def visible_text(page: str) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, whitespace collapsed."""
-    without_tags = re.sub(r"<[^>]+>", " ", page)
-    return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
+from tests.registry.ui.reading import page, visible_text
 
 
 def register(client: TestClient, subject: str, schema: str, **extra: object) -> int:
@@ -27,13 +22,6 @@ def register(client: TestClient, subject: str, schema: str, **extra: object) -> 
     assert response.status_code == 200, response.text
     schema_id: int = response.json()["id"]
     return schema_id
-
-
-def page(client: TestClient, path: str, status: int = 200) -> str:
-    response = client.get(path)
-    assert response.status_code == status, visible_text(response.text)[:500]
-    assert response.headers["content-type"].startswith("text/html")
-    return response.text
 
 
 def test_root_keeps_its_confluent_meaning_and_ui_leads_to_subjects(client: TestClient) -> None:

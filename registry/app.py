@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from registry.api import ROUTERS
+from registry.api.access import Gate, authorize
 from registry.api.errors import install_error_handlers
 from registry.api.media import RegistryJSONResponse
 from registry.api.middleware import RequestGuard
+from registry.auth import CredentialStore
 from registry.config import Settings
 from registry.db import Database
 from registry.service import Registry
@@ -36,8 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=package_version("accord"),
         lifespan=lifespan,
         default_response_class=RegistryJSONResponse,
+        dependencies=[Depends(authorize)],
     )
     app.state.settings = settings
+    app.state.gate = _gate(settings)
     app.state.database = database
     app.state.registry = Registry(settings=settings)
     install_error_handlers(app)
@@ -46,3 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_ui(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, access_log=settings.access_log)
     return app
+
+
+def _gate(settings: Settings) -> Gate | None:
+    """The credentials check, or None when authentication is off."""
+    if settings.auth_file is not None:
+        return Gate(CredentialStore(path=settings.auth_file))
+    if settings.auth_credentials is not None:
+        return Gate(CredentialStore(text=settings.auth_credentials))
+    return None

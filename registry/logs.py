@@ -33,7 +33,7 @@ class JsonFormatter(logging.Formatter):
         if ids is not None:
             entry["request_id"] = ids.request_id
             entry["correlation_id"] = ids.correlation_id
-        for key in ("method", "path", "status", "duration_ms"):
+        for key in ("method", "path", "status", "duration_ms", "scheme", "audit"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

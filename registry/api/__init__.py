@@ -1,6 +1,6 @@
 """The HTTP API: Confluent Schema Registry's paths, as thin routers over registry.service."""
 
-from registry.api import compatibility, config, contracts, mode, schemas, server, subjects
+from registry.api import audit, compatibility, config, contracts, mode, schemas, server, subjects
 
 ROUTERS = (
     subjects.router,
@@ -10,6 +10,7 @@ ROUTERS = (
     mode.router,
     server.router,
     contracts.router,
+    audit.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from registry import wire
+from registry.api.access import AccessDep
 from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
@@ -37,6 +38,7 @@ def check_against_version(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     normalize: Normalize = False,
     verbose: Verbose = False,
 ) -> RegistryJSONResponse:
@@ -44,7 +46,7 @@ def check_against_version(
         session=session,
         subject=subject,
         version=version,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         verbose=verbose,
     )
@@ -62,6 +64,7 @@ def check_against_subject(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     normalize: Normalize = False,
     verbose: Verbose = False,
 ) -> RegistryJSONResponse:
@@ -69,7 +72,7 @@ def check_against_subject(
         session=session,
         subject=subject,
         version=None,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         verbose=verbose,
     )

@@ -16,8 +16,11 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors
+from registry.api.access import AccessDep
 from registry.api.media import negotiate
+from registry.audit import Actor, AuditTrail
 from registry.db import Database
+from registry.logs import current_request
 from registry.service import Registry
 
 
@@ -62,3 +65,17 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriterDep = Annotated[Session, Depends(get_writer, scope="function")]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 MediaTypeDep = Annotated[str, Depends(get_media_type)]
+
+
+def get_audit(request: Request, writer: WriterDep, access: AccessDep) -> AuditTrail:
+    """The audit trail of this request's changes, written in its write transaction."""
+    ids = current_request.get()
+    actor = Actor(
+        principal=access.principal.name,
+        address=request.client.host if request.client else None,
+        request_id=ids.request_id if ids else None,
+    )
+    return AuditTrail(session=writer, actor=actor)
+
+
+AuditDep = Annotated[AuditTrail, Depends(get_audit)]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors, wire
+from registry.api.access import AccessDep, require_schema
 from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
@@ -33,6 +34,7 @@ def list_schemas(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     latest_only: Annotated[
@@ -48,6 +50,7 @@ def list_schemas(
         latest_only=latest_only,
         offset=offset,
         limit=limit,
+        visible=None if access.reads_everything else access.can_read,
     )
     return json_response([version_content(view) for view in views], media_type=media_type)
 
@@ -63,6 +66,7 @@ async def get_schema(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     format: Format = None,
     fetch_max_id: Annotated[
@@ -71,6 +75,8 @@ async def get_schema(
 ) -> RegistryJSONResponse:
     # The hot path: async, answered from pre-serialized bytes while the cache holds the schema.
     _check_format(format)
+    if not access.reads_everything:
+        await run_in_threadpool(require_schema, access, registry, session, id)
     schema = registry.cached_schema(id)
     if schema is None:
         schema = await run_in_threadpool(registry.get_schema, session=session, schema_id=id)
@@ -90,10 +96,12 @@ def get_schema_text(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     format: Format = None,
 ) -> RegistryJSONResponse:
     _check_format(format)
+    require_schema(access, registry, session, id)
     schema = registry.get_schema(session=session, schema_id=id)
     return RegistryJSONResponse(schema.text.encode(), media_type=media_type)
 
@@ -104,11 +112,13 @@ def get_schema_subjects(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    require_schema(access, registry, session, id)
     subjects = registry.subjects_of_schema(session=session, schema_id=id, include_deleted=deleted)
-    return json_response(subjects, media_type=media_type)
+    return json_response(access.readable(subjects), media_type=media_type)
 
 
 @router.get(
@@ -119,10 +129,13 @@ def get_schema_versions(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    require_schema(access, registry, session, id)
     pairs = registry.versions_of_schema(session=session, schema_id=id, include_deleted=deleted)
     return json_response(
-        [{"subject": name, "version": number} for name, number in pairs], media_type=media_type
+        [{"subject": name, "version": number} for name, number in pairs if access.can_read(name)],
+        media_type=media_type,
     )

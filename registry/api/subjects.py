@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Query
 from starlette.concurrency import run_in_threadpool
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.access import AccessDep, can_read_schema
+from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.auth import Access, Role
 from registry.cache import Reference
 from registry.service import SchemaSubmission, SubjectFilter, VersionView
 
@@ -26,8 +28,13 @@ Permanent = Annotated[bool, Query(description="Delete permanently (requires a so
 SchemaBody = Annotated[wire.SchemaPayload, Body()]
 
 
-def submission_of(payload: wire.SchemaPayload) -> SchemaSubmission:
-    """The service's view of a request body; negative ids and versions mean "not given", as in Confluent."""
+def submission_of(payload: wire.SchemaPayload, access: Access) -> SchemaSubmission:
+    """The service's view of a request body; negative ids and versions mean "not given", as in Confluent.
+
+    The caller must be able to read every subject the schema references (else: 40401 for that subject).
+    """
+    for reference in payload.references or ():
+        access.require(Role.READER, reference.subject)
     return SchemaSubmission(
         text=payload.schema_text,
         schema_type=payload.schema_type,
@@ -48,6 +55,7 @@ def list_subjects(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     deleted_only: DeletedOnly = False,
@@ -60,6 +68,7 @@ def list_subjects(
         subject_filter=SubjectFilter.of(deleted=deleted, deleted_only=deleted_only),
         offset=offset,
         limit=limit,
+        visible=None if access.reads_everything else access.can_read,
     )
     return json_response(subjects, media_type=media_type)
 
@@ -73,13 +82,14 @@ def lookup_schema(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     normalize: Normalize = False,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
     view = registry.lookup(
         session=session,
         subject=subject,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         include_deleted=deleted,
     )
@@ -92,9 +102,11 @@ def delete_subject(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     permanent: Permanent = False,
 ) -> RegistryJSONResponse:
     versions = registry.delete_subject(session=writer, subject=subject, permanent=permanent)
+    audit.record("subject.delete", subject=subject, versions=versions, permanent=permanent)
     return json_response(versions, media_type=media_type)
 
 
@@ -127,11 +139,19 @@ def register_schema(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
+    audit: AuditDep,
     normalize: Normalize = False,
 ) -> RegistryJSONResponse:
     result = registry.register(
-        reader=session, writer=writer, subject=subject, submission=submission_of(payload), normalize=normalize
+        reader=session,
+        writer=writer,
+        subject=subject,
+        submission=submission_of(payload, access),
+        normalize=normalize,
     )
+    if result.created:
+        audit.record("schema.register", subject=subject, version=result.version, schemaId=result.schema_id)
     return json_response({"id": result.schema_id}, media_type=media_type)
 
 
@@ -181,11 +201,13 @@ def delete_version(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     permanent: Permanent = False,
 ) -> RegistryJSONResponse:
     deleted_version = registry.delete_version(
         session=writer, subject=subject, version=version, permanent=permanent
     )
+    audit.record("version.delete", subject=subject, version=deleted_version, permanent=permanent)
     return json_response(deleted_version, media_type=media_type)
 
 
@@ -195,8 +217,13 @@ def delete_version(
     responses=error_responses(404),
 )
 def get_referenced_by(
-    subject: str, version: str, session: SessionDep, registry: RegistryDep, media_type: MediaTypeDep
+    subject: str,
+    version: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    access: AccessDep,
 ) -> RegistryJSONResponse:
-    return json_response(
-        registry.referenced_by(session=session, subject=subject, version=version), media_type=media_type
-    )
+    ids = registry.referenced_by(session=session, subject=subject, version=version)
+    readable = [schema_id for schema_id in ids if can_read_schema(access, registry, session, schema_id)]
+    return json_response(readable, media_type=media_type)

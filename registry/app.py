@@ -16,6 +16,7 @@ from registry.api.middleware import RequestGuard
 from registry.auth import CredentialStore
 from registry.config import Settings
 from registry.db import Database
+from registry.metrics import Metrics
 from registry.service import Registry
 from registry.ui import install_ui
 
@@ -43,12 +44,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.gate = _gate(settings)
     app.state.database = database
-    app.state.registry = Registry(settings=settings)
+    app.state.metrics = Metrics()
+    app.state.registry = Registry(settings=settings, metrics=app.state.metrics)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     install_ui(app)
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, access_log=settings.access_log)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        access_log=settings.access_log,
+        metrics=app.state.metrics,
+    )
     return app
 
 

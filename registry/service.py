@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from registry.config import Settings
+    from registry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -289,9 +290,11 @@ def _json_text(value: dict[str, Any] | None) -> str | None:
 class Registry:
     """The registry of one process: its rules, and its caches of immutable facts."""
 
-    def __init__(self, *, settings: Settings) -> None:
+    def __init__(self, *, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
-        self.cache = RegistryCache(check_seconds=settings.cache_check_seconds)
+        self.metrics = metrics
+        on_lookup = None if metrics is None else metrics.count_cache_lookup
+        self.cache = RegistryCache(check_seconds=settings.cache_check_seconds, on_lookup=on_lookup)
         self._parsed = BoundedCache[tuple[Any, ...], ParsedSchema](settings.parsed_schema_cache_size)
 
     # -- schemas by id ----------------------------------------------------------------------------
@@ -1007,6 +1010,8 @@ class Registry:
     ) -> ParsedSchema:
         key = (schema_type, text, resolved)
         parsed = self._parsed.get(key)
+        if self.metrics is not None:
+            self.metrics.count_cache_lookup("parsed", parsed is not None)
         if parsed is None:
             try:
                 parsed = parse_schema(schema_type, text, resolved)

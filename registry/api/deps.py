@@ -21,6 +21,7 @@ from registry.api.media import negotiate
 from registry.audit import Actor, AuditTrail
 from registry.db import Database
 from registry.logs import current_request
+from registry.metrics import Metrics
 from registry.service import Registry
 
 
@@ -54,6 +55,11 @@ def get_registry(request: Request) -> Registry:
     return registry
 
 
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
 def get_media_type(accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> str:
     media_type = negotiate(accept)
     if media_type is None:
@@ -64,6 +70,7 @@ def get_media_type(accept: Annotated[str | None, Header(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriterDep = Annotated[Session, Depends(get_writer, scope="function")]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 MediaTypeDep = Annotated[str, Depends(get_media_type)]
 
 

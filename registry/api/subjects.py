@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from starlette.concurrency import run_in_threadpool
 
-from registry import wire
+from registry import errors, wire
 from registry.api.access import AccessDep, can_read_schema
-from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import AuditDep, MediaTypeDep, MetricsDep, RegistryDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.auth import Access, Role
 from registry.cache import Reference
+from registry.db import after_commit
 from registry.service import SchemaSubmission, SubjectFilter, VersionView
 
 router = APIRouter(tags=["Subjects"])
@@ -141,17 +142,23 @@ def register_schema(
     media_type: MediaTypeDep,
     access: AccessDep,
     audit: AuditDep,
+    metrics: MetricsDep,
     normalize: Normalize = False,
 ) -> RegistryJSONResponse:
-    result = registry.register(
-        reader=session,
-        writer=writer,
-        subject=subject,
-        submission=submission_of(payload, access),
-        normalize=normalize,
-    )
+    try:
+        result = registry.register(
+            reader=session,
+            writer=writer,
+            subject=subject,
+            submission=submission_of(payload, access),
+            normalize=normalize,
+        )
+    except errors.IncompatibleSchemaError:
+        metrics.compatibility_failures.labels("register").inc()
+        raise
     if result.created:
         audit.record("schema.register", subject=subject, version=result.version, schemaId=result.schema_id)
+        after_commit(writer, metrics.registrations.inc)
     return json_response({"id": result.schema_id}, media_type=media_type)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from registry import contract_service, errors, repository, wire
+from registry import contract_service, errors, limits, repository, wire
 from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema, VersionFact
 from registry.compatibility import (
     CompatibilityLevel,
@@ -959,6 +959,7 @@ class Registry:
     def _candidate(self, session: Session, submission: SchemaSubmission, *, normalize: bool) -> _Candidate:
         if not (submission.text and submission.text.strip()):
             raise errors.InvalidSchemaError("Empty schema")
+        limits.check_schema_size(submission.text, max_bytes=self.settings.max_schema_bytes)
         schema_type = _schema_type(submission.schema_type)
         declared, resolved = self._resolve_references(session, submission.references)
         parsed = self._parse(schema_type, submission.text, resolved)
@@ -979,6 +980,7 @@ class Registry:
         self, session: Session, references: Sequence[Reference]
     ) -> tuple[tuple[Reference, ...], tuple[ResolvedReference, ...]]:
         """The declared references with concrete versions, and every schema they need, dependencies first."""
+        limits.check_reference_count(len(references), max_references=self.settings.max_references)
         declared: list[Reference] = []
         resolved: dict[tuple[str, int], ResolvedReference] = {}
 
@@ -993,6 +995,7 @@ class Registry:
             if key in chain:
                 raise errors.InvalidSchemaError(f"Invalid schema: references form a cycle through {key}")
             if key not in resolved:
+                limits.check_reference_count(len(resolved) + 1, max_references=self.settings.max_references)
                 stored = self._load_schema(session, schema_id=row.schema_id, epoch=None)
                 for nested in stored.references:
                     visit(nested, (*chain, key))
@@ -1013,6 +1016,7 @@ class Registry:
         if self.metrics is not None:
             self.metrics.count_cache_lookup("parsed", parsed is not None)
         if parsed is None:
+            limits.check_schema_depth(text, max_depth=self.settings.max_schema_depth)
             try:
                 parsed = parse_schema(schema_type, text, resolved)
             except EngineInvalidSchemaError as error:

@@ -25,7 +25,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The registry on the database of `settings` (from the environment when not given)."""
     settings = settings or Settings()
     database = Database(
-        settings.database_url, pool_size=settings.db_pool_size, timeout_seconds=settings.db_timeout_seconds
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        timeout_seconds=settings.db_timeout_seconds,
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
     )
 
     @asynccontextmanager

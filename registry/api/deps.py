@@ -46,8 +46,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 async def get_writer(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.write_session()):
-        yield session
+    async with database.writer_slots:
+        async for session in _unit_of_work(database.write_session()):
+            yield session
 
 
 def get_registry(request: Request) -> Registry:

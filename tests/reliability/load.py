@@ -43,7 +43,7 @@ class Ledger:
 def check_acknowledged(client: httpx.Client, ledger: Ledger) -> None:
     """Every acknowledged registration is there (soft-deleted at most), and ids name one schema each."""
     texts_by_id: dict[int, str] = {}
-    for subject, schema, schema_id in ledger.registered:
+    for _, schema, schema_id in ledger.registered:
         assert texts_by_id.setdefault(schema_id, schema) == schema, f"id {schema_id} names two schemas"
     assert len(set(texts_by_id.values())) == len(texts_by_id), "one schema got two ids"
     for schema_id, schema in texts_by_id.items():

@@ -42,7 +42,7 @@ def writer(base_url: str, number: int, ledger: Ledger, start: threading.Barrier)
 
 def test_concurrent_writers_lose_nothing_and_never_fail(fresh_database: str) -> None:
     ledger = Ledger()
-    with running_registry(fresh_database, workers=2) as base_url:
+    with running_registry(fresh_database, workers=2, migrate=False) as base_url:
         start = threading.Barrier(WRITERS)
         threads = [
             threading.Thread(target=writer, args=(base_url, number, ledger, start))

@@ -6,7 +6,7 @@ and (on PostgreSQL) database connections, which must level off after warm-up.
 The load: 40% reads of schemas by id, 15% latest versions, 15% registrations (re-registering one of a
 fixed set of schemas, so the data stops growing), 10% compatibility checks, 10% config reads and
 changes, 5% subject listings, 5% soft deletes (re-registration then makes a new version, and every
-process empties its caches). The test suite runs the same load for a few seconds (tests/reliability).
+process empties its caches). The test suite runs the same load for a few seconds (tests/registry/reliability).
 """
 
 from __future__ import annotations

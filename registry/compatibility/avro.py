@@ -72,6 +72,10 @@ def parse_avro(text: str, references: Sequence[ResolvedReference] = ()) -> AvroS
         parsed = avro.schema.make_avsc_object(document, names)
     except (SchemaParseException, UnknownType, avro.errors.AvroException) as error:
         raise InvalidSchemaError(f"Invalid Avro schema: {error}") from error
+    except KeyError as error:  # fastavro, on an object without a required attribute (`{}`)
+        raise InvalidSchemaError(f"Invalid Avro schema: a required attribute is missing: {error}") from error
+    except (TypeError, ValueError, AttributeError) as error:  # fastavro, on values of the wrong JSON type
+        raise InvalidSchemaError(f"Invalid Avro schema: {error}") from error
     return AvroSchema(text, document, parsed, references)
 
 

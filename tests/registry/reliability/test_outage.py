@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from registry import migrations
-from tests.reliability.load import avro
+from tests.registry.reliability.load import avro
 from tests.support.databases import postgres_database
 from tests.support.proxy import proxy_to
 from tests.support.servers import start_registry, stop_registry

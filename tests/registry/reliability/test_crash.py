@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.reliability.load import Ledger, avro, check_acknowledged
+from tests.registry.reliability.load import Ledger, avro, check_acknowledged
 from tests.support.servers import free_port, start_registry, stop_registry
 
 ROUNDS = 3

@@ -9,7 +9,7 @@ import threading
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.reliability.load import Ledger, avro, check_acknowledged
+from tests.registry.reliability.load import Ledger, avro, check_acknowledged
 from tests.support.servers import running_registry
 
 WRITERS = 64

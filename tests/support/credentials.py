@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import tomli_w
+from fastapi.testclient import TestClient
 
+from registry.app import create_app
 from registry.auth import hash_secret, new_api_key
+from registry.config import Settings
 
 
 @dataclass
@@ -43,3 +48,13 @@ def bearer(token: str) -> dict[str, str]:
 
 def _grants(grants: tuple[tuple[str, list[str]], ...]) -> list[dict[str, object]]:
     return [{"role": role, "subjects": subjects} for role, subjects in grants]
+
+
+@contextmanager
+def secured_client(
+    database_url: str, credentials: CredentialsBuilder, **settings: object
+) -> Iterator[TestClient]:
+    """An in-process client of a registry on `database_url` with authentication on."""
+    configured = Settings(database_url=database_url, auth_credentials=credentials.toml(), **settings)
+    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+        yield client

@@ -12,11 +12,9 @@ from fastapi.testclient import TestClient
 
 from registry.api import ROUTERS
 from registry.api.access import RULES
-from registry.app import create_app
-from registry.config import Settings
 from registry.ui.pages import router as ui_router
 from tests.registry.api.samples import ORDER, USER_V1, record
-from tests.support.credentials import CredentialsBuilder, basic, bearer
+from tests.support.credentials import CredentialsBuilder, basic, bearer, secured_client
 from tests.support.databases import copy_sqlite
 
 CREDENTIALS = (
@@ -34,10 +32,7 @@ ORDERS_ADMIN = bearer(CREDENTIALS.tokens["orders-admin"])
 
 @pytest.fixture
 def secured(sqlite_template: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=copy_sqlite(sqlite_template, tmp_path), auth_credentials=CREDENTIALS.toml()
-    )
-    with TestClient(create_app(settings)) as client:
+    with secured_client(copy_sqlite(sqlite_template, tmp_path), CREDENTIALS) as client:
         yield client
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from registry.app import create_app
 from registry.config import Settings
 from tests.registry.api.samples import ORDER, USER_BREAKING, USER_V1, USER_V2
-from tests.support.credentials import CredentialsBuilder, basic
+from tests.support.credentials import CredentialsBuilder, basic, secured_client
 from tests.support.databases import copy_sqlite
 
 
@@ -129,10 +129,7 @@ CREDENTIALS = (
 
 @pytest.fixture
 def secured(sqlite_template: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=copy_sqlite(sqlite_template, tmp_path), auth_credentials=CREDENTIALS.toml()
-    )
-    with TestClient(create_app(settings)) as client:
+    with secured_client(copy_sqlite(sqlite_template, tmp_path), CREDENTIALS) as client:
         yield client
 
 

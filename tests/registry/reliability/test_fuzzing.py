@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from registry.app import create_app
 from registry.config import Settings
 from tests.registry.api.samples import ORDER
-from tests.support.credentials import CredentialsBuilder, basic
+from tests.support.credentials import CredentialsBuilder, basic, secured_client
 from tests.support.databases import copy_sqlite
 
 FUZZ = settings(
@@ -71,8 +71,7 @@ def test_no_sequence_of_operations_answers_a_server_error(
 @pytest.fixture(scope="module")
 def secured(sqlite_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     database = copy_sqlite(sqlite_template, tmp_path_factory.mktemp("fuzz-secured"))
-    application = create_app(Settings(database_url=database, auth_credentials=CREDENTIALS.toml()))
-    with TestClient(application, raise_server_exceptions=False) as client:
+    with secured_client(database, CREDENTIALS) as client:
         assert (
             client.post("/subjects/orders/versions", json={"schema": ORDER}, headers=ROOT).status_code == 200
         )

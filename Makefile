@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8081
 export ACCORD_DATABASE_URL ?= sqlite:///./var/accord.db
 
-.PHONY: run test lint format migrate bench clean browser
+.PHONY: run test lint format migrate clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,6 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-
-bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_ui(app)
+    # Routes are matched in order: the API's before FastAPI's documentation pages.
+    documentation = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    app.router.routes.sort(key=lambda route: getattr(route, "path", None) in documentation)
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

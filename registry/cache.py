@@ -93,18 +93,27 @@ class RegistryCache:
         self._next_check = 0.0
         self._lock = threading.Lock()
 
-    @property
-    def is_due_for_check(self) -> bool:
-        return time.monotonic() >= self._next_check
+    def claim_check(self) -> bool:
+        """True for the one caller that should read the epoch now; the others keep using the cache.
+
+        So a due check costs one request a database round trip, not every request in flight.
+        """
+        now = time.monotonic()
+        if now < self._next_check:
+            return False
+        with self._lock:
+            if now < self._next_check:
+                return False
+            self._next_check = now + self._check_seconds
+            return True
 
     def schema(self, schema_id: int) -> StoredSchema | None:
-        """The cached schema, if present and the epoch was checked recently."""
-        schema = None if self.is_due_for_check else self._schemas.get(schema_id)
+        schema = self._schemas.get(schema_id)
         self._on_lookup("schema", schema is not None)
         return schema
 
     def version(self, subject: str, version: int) -> VersionFact | None:
-        fact = None if self.is_due_for_check else self._versions.get((subject, version))
+        fact = self._versions.get((subject, version))
         self._on_lookup("version", fact is not None)
         return fact
 

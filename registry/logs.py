@@ -19,8 +19,23 @@ class RequestIds:
 current_request: ContextVar[RequestIds | None] = ContextVar("current_request", default=None)
 
 
+class RequestIdFilter(logging.Filter):
+    """Stamp each record with the ids of the request being served, when it is created."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ids = current_request.get()
+        if ids is not None:
+            record.request_id = ids.request_id
+            record.correlation_id = ids.correlation_id
+        return True
+
+
+# Record attributes that become fields of the line when present (`extra=` of a log call, or the filter).
+_FIELDS = ("request_id", "correlation_id", "method", "path", "status", "duration_ms", "scheme", "audit")
+
+
 class JsonFormatter(logging.Formatter):
-    """Render a record as JSON with the ids of the request being served, if any."""
+    """Render a record as JSON, with the request's ids that RequestIdFilter put on it."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -29,11 +44,16 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        ids = current_request.get()
-        if ids is not None:
-            entry["request_id"] = ids.request_id
-            entry["correlation_id"] = ids.correlation_id
-        for key in ("method", "path", "status", "duration_ms", "scheme", "audit"):
+        for key in (
+            "request_id",
+            "correlation_id",
+            "method",
+            "path",
+            "status",
+            "duration_ms",
+            "scheme",
+            "audit",
+        ):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
@@ -47,7 +67,10 @@ def logging_config(level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "filters": {"request_ids": {"()": RequestIdFilter}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_ids"]}
+        },
         "root": {"handlers": ["stderr"], "level": level.upper()},
         "loggers": {
             "uvicorn": {"level": level.upper()},

@@ -1,4 +1,8 @@
-"""All SQL of the registry. Functions take the session first and keyword arguments after it."""
+"""All SQL of the registry. Functions take the session first and keyword arguments after it.
+
+The statements of the frequent queries are built once, at import, with bound parameters: building a
+SQLAlchemy statement costs more Python time than running it on an indexed table.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Integer, Subquery, and_, case, cast, delete, func, or_, text, update
+from sqlalchemy import Integer, Subquery, and_, bindparam, case, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -28,8 +32,11 @@ def _is_postgresql(session: Session) -> bool:
 # -- registry state -------------------------------------------------------------------------------
 
 
+_DELETE_EPOCH = select(RegistryState.delete_epoch).where(col(RegistryState.id) == 1)
+
+
 def read_delete_epoch(session: Session) -> int:
-    return session.exec(select(RegistryState.delete_epoch).where(RegistryState.id == 1)).one()
+    return session.exec(_DELETE_EPOCH).one()
 
 
 def bump_delete_epoch(session: Session) -> None:
@@ -59,20 +66,26 @@ def lock_subject(session: Session, *, subject: str) -> None:
 # -- schemas --------------------------------------------------------------------------------------
 
 
+_SCHEMA_ID = select(SchemaRecord.id).where(col(SchemaRecord.fingerprint) == bindparam("fingerprint"))
+
+
 def find_schema_id(session: Session, *, fingerprint: str) -> int | None:
-    return session.exec(select(SchemaRecord.id).where(SchemaRecord.fingerprint == fingerprint)).first()
+    return session.exec(_SCHEMA_ID, params={"fingerprint": fingerprint}).first()
 
 
 def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
     return session.get(SchemaRecord, schema_id)
 
 
+_REFERENCES = (
+    select(SchemaReference)
+    .where(col(SchemaReference.schema_id) == bindparam("schema_id"))
+    .order_by(col(SchemaReference.position))
+)
+
+
 def get_references(session: Session, *, schema_id: int) -> Sequence[SchemaReference]:
-    return session.exec(
-        select(SchemaReference)
-        .where(SchemaReference.schema_id == schema_id)
-        .order_by(col(SchemaReference.position))
-    ).all()
+    return session.exec(_REFERENCES, params={"schema_id": schema_id}).all()
 
 
 def max_schema_id(session: Session) -> int | None:
@@ -135,27 +148,38 @@ def insert_schema(
 # -- subject versions -----------------------------------------------------------------------------
 
 
+_VERSION = select(SubjectVersion).where(
+    col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.version) == bindparam("version")
+)
+
+
 def get_version(session: Session, *, subject: str, version: int) -> SubjectVersion | None:
-    return session.exec(
-        select(SubjectVersion).where(SubjectVersion.subject == subject, SubjectVersion.version == version)
-    ).first()
+    return session.exec(_VERSION, params={"subject": subject, "version": version}).first()
+
+
+_LATEST_VERSION = (
+    select(SubjectVersion)
+    .where(col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.deleted).is_(False))
+    .order_by(col(SubjectVersion.version).desc())
+    .limit(1)
+)
 
 
 def get_latest_version(session: Session, *, subject: str) -> SubjectVersion | None:
     """The highest live (not soft-deleted) version of the subject."""
-    return session.exec(
-        select(SubjectVersion)
-        .where(SubjectVersion.subject == subject, col(SubjectVersion.deleted).is_(False))
-        .order_by(col(SubjectVersion.version).desc())
-        .limit(1)
-    ).first()
+    return session.exec(_LATEST_VERSION, params={"subject": subject}).first()
+
+
+_VERSIONS = (
+    select(SubjectVersion)
+    .where(col(SubjectVersion.subject) == bindparam("subject"))
+    .order_by(col(SubjectVersion.version))
+)
 
 
 def list_versions(session: Session, *, subject: str) -> Sequence[SubjectVersion]:
     """Every version of the subject, soft-deleted ones included, oldest first."""
-    return session.exec(
-        select(SubjectVersion).where(SubjectVersion.subject == subject).order_by(col(SubjectVersion.version))
-    ).all()
+    return session.exec(_VERSIONS, params={"subject": subject}).all()
 
 
 def subject_exists(session: Session, *, subject: str, include_deleted: bool) -> bool:
@@ -180,6 +204,24 @@ def find_live_version_of_schema(session: Session, *, subject: str, schema_id: in
             col(SubjectVersion.deleted).is_(False),
         )
     ).one()
+
+
+_REGISTERED = (
+    select(SubjectVersion.schema_id, func.max(SubjectVersion.version))
+    .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
+    .where(
+        col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
+        col(SubjectVersion.subject) == bindparam("subject"),
+        col(SubjectVersion.deleted).is_(False),
+    )
+    .group_by(col(SubjectVersion.schema_id))
+)
+
+
+def find_registered(session: Session, *, subject: str, fingerprint: str) -> tuple[int, int] | None:
+    """(schema id, newest live version) of the schema with `fingerprint` under `subject`, in one query."""
+    row = session.execute(_REGISTERED, {"fingerprint": fingerprint, "subject": subject}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def find_version_of_schema(session: Session, *, subject: str, schema_id: int) -> SubjectVersion | None:
@@ -220,6 +262,16 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
         .where(SubjectVersion.schema_id == schema_id)
         .order_by(col(SubjectVersion.subject), col(SubjectVersion.version))
     ).all()
+
+
+_REGISTERED_ID = (
+    select(SubjectVersion.id).where(col(SubjectVersion.schema_id) == bindparam("schema_id")).limit(1)
+)
+
+
+def schema_is_registered(session: Session, *, schema_id: int) -> bool:
+    """Whether any subject version, soft-deleted or not, is schema `schema_id`."""
+    return session.exec(_REGISTERED_ID, params={"schema_id": schema_id}).first() is not None
 
 
 def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:
@@ -283,6 +335,25 @@ def get_config(session: Session, *, subject: str) -> SubjectConfig | None:
     return session.get(SubjectConfig, subject)
 
 
+_CONFIGS = select(
+    SubjectConfig.subject,
+    SubjectConfig.compatibility_level,
+    SubjectConfig.compatibility_policy,
+    SubjectConfig.normalize,
+).where(col(SubjectConfig.subject).in_(bindparam("subjects", expanding=True)))
+
+
+def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, SubjectConfig]:
+    """The configs of these subjects (or `__GLOBAL`) that exist, in one query, as untracked objects."""
+    rows = session.execute(_CONFIGS, {"subjects": list(subjects)}).all()
+    return {
+        subject: SubjectConfig(
+            subject=subject, compatibility_level=level, compatibility_policy=policy, normalize=normalize
+        )
+        for subject, level, policy, normalize in rows
+    }
+
+
 def save_config(session: Session, *, config: SubjectConfig) -> None:
     session.merge(config)
     session.flush()
@@ -292,8 +363,11 @@ def delete_config(session: Session, *, subject: str) -> None:
     session.execute(delete(SubjectConfig).where(col(SubjectConfig.subject) == subject))
 
 
+_MODE = select(SubjectMode.mode).where(col(SubjectMode.subject) == bindparam("subject"))
+
+
 def get_mode(session: Session, *, subject: str) -> str | None:
-    return session.exec(select(SubjectMode.mode).where(SubjectMode.subject == subject)).first()
+    return session.exec(_MODE, params={"subject": subject}).first()
 
 
 def save_mode(session: Session, *, subject: str, mode: str) -> None:

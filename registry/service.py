@@ -300,16 +300,16 @@ class Registry:
     # -- schemas by id ----------------------------------------------------------------------------
 
     def cached_schema(self, schema_id: int) -> StoredSchema | None:
-        """The schema if the cache can answer without the database."""
-        return self.cache.schema(schema_id)
+        """The schema if the cache can answer without the database (not when a check is due)."""
+        return None if self.cache.claim_check() else self.cache.schema(schema_id)
 
     def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
         """The schema with this id, while any subject version (soft-deleted or not) uses it."""
+        epoch = self._observe_epoch(session)
         cached = self.cache.schema(schema_id)
         if cached is not None:
             return cached
-        epoch = self._observe_epoch(session)
-        if not repository.versions_of_schema(session, schema_id=schema_id):
+        if not repository.schema_is_registered(session, schema_id=schema_id):
             raise errors.SchemaNotFoundError(schema_id)
         return self._load_schema(session, schema_id=schema_id, epoch=epoch)
 
@@ -346,6 +346,7 @@ class Registry:
         """A page of subject versions; with `visible`, of the subjects it admits only."""
         if not 0 < limit <= self.settings.search_max_limit:
             limit = self.settings.search_default_limit
+        epoch = self._observe_epoch(session)
         rows = repository.list_subject_versions(
             session,
             prefix=subject_prefix,
@@ -356,7 +357,6 @@ class Registry:
         )
         if visible is not None:
             rows = [row for row in rows if visible(row.subject)][max(offset, 0) : max(offset, 0) + limit]
-        epoch = self._observe_epoch(session)
         return [self._view(session, row, epoch=epoch) for row in rows]
 
     # -- subjects and versions --------------------------------------------------------------------
@@ -399,7 +399,9 @@ class Registry:
     def cached_version(self, *, subject: str, version: str, include_deleted: bool) -> VersionView | None:
         """The subject version if the cache can answer without the database (never for "latest")."""
         number = parse_version(version)
-        fact = None if number == LATEST else self.cache.version(subject, number)
+        if number == LATEST or self.cache.claim_check():
+            return None
+        fact = self.cache.version(subject, number)
         if fact is None or (fact.deleted and not include_deleted):
             return None
         schema = self.cache.schema(fact.schema_id)
@@ -408,11 +410,11 @@ class Registry:
     def get_version(
         self, *, session: Session, subject: str, version: str, include_deleted: bool
     ) -> VersionView:
+        number = parse_version(version)
+        epoch = self._observe_epoch(session)
         cached = self.cached_version(subject=subject, version=version, include_deleted=include_deleted)
         if cached is not None:
             return cached
-        number = parse_version(version)
-        epoch = self._observe_epoch(session)
         row = self._find_version(session, subject=subject, version=number)
         if row is None or (row.deleted and not include_deleted):
             self._raise_version_not_found(
@@ -435,6 +437,7 @@ class Registry:
         include_deleted: bool,
     ) -> VersionView:
         """The version of `subject` that is this schema (POST /subjects/{subject})."""
+        epoch = self._observe_epoch(session)
         normalize = normalize or self._config(session, subject).normalize
         candidate = self._candidate(session, submission, normalize=normalize)
         found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
@@ -445,7 +448,6 @@ class Registry:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
                 raise errors.SchemaNotFoundError()
             raise errors.SubjectNotFoundError(subject)
-        epoch = self._observe_epoch(session)
         return self._view(session, found, epoch=epoch)
 
     def register(
@@ -463,6 +465,9 @@ class Registry:
             found = self._find_in_subject(reader, subject, candidate, include_deleted=False)
             if found is not None and submission.schema_id in (None, found.schema_id):
                 return RegisterResult(found.schema_id, found.version)
+        # Give the reader's connection back before queueing for the subject's lock: holding both
+        # would let waiting writers exhaust the pool.
+        reader.close()
         return self._register_new(writer, subject=subject, submission=submission, normalize=normalize)
 
     def _register_new(
@@ -888,9 +893,8 @@ class Registry:
         after_commit(session, self.cache.invalidate)
 
     def _config(self, session: Session, subject: str) -> EffectiveConfig:
-        own = repository.get_config(session, subject=subject)
-        shared = repository.get_config(session, subject=GLOBAL_SCOPE)
-        configured = [row for row in (own, shared) if row is not None]
+        rows = repository.get_configs(session, subjects=[subject, GLOBAL_SCOPE])
+        configured = [rows[scope] for scope in (subject, GLOBAL_SCOPE) if scope in rows]
         level = next((row.compatibility_level for row in configured if row.compatibility_level), None)
         policy = next((row.compatibility_policy for row in configured if row.compatibility_policy), None)
         normalize = next((row.normalize for row in configured if row.normalize is not None), False)
@@ -946,15 +950,15 @@ class Registry:
     def _find_in_subject(
         self, session: Session, subject: str, candidate: _Candidate, *, include_deleted: bool
     ) -> SubjectVersion | None:
+        live = repository.find_registered(session, subject=subject, fingerprint=candidate.fingerprint)
+        if live is not None:
+            return SubjectVersion(subject=subject, version=live[1], schema_id=live[0])
+        if not include_deleted:
+            return None
         schema_id = repository.find_schema_id(session, fingerprint=candidate.fingerprint)
         if schema_id is None:
             return None
-        live = repository.find_live_version_of_schema(session, subject=subject, schema_id=schema_id)
-        if live is not None:
-            return SubjectVersion(subject=subject, version=live, schema_id=schema_id)
-        if include_deleted:
-            return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)
-        return None
+        return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)
 
     def _candidate(self, session: Session, submission: SchemaSubmission, *, normalize: bool) -> _Candidate:
         if not (submission.text and submission.text.strip()):

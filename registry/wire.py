@@ -7,7 +7,7 @@ for AVRO, no empty `references`, no `metadata` or `ruleSet` unless one was regis
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +17,9 @@ from registry.compatibility import SchemaType
 
 if TYPE_CHECKING:
     from registry.cache import StoredSchema
+
+# Confluent's ids, versions, offsets and limits are Java ints.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class _Payload(BaseModel):
@@ -33,7 +36,7 @@ class ReferencePayload(_Payload):
 
     name: str
     subject: str
-    version: int
+    version: Int32
 
 
 class SchemaPayload(_Payload):
@@ -44,8 +47,8 @@ class SchemaPayload(_Payload):
     references: list[ReferencePayload] | None = None
     metadata: dict[str, Any] | None = None
     rule_set: dict[str, Any] | None = None
-    id: int | None = Field(default=None, description="only in IMPORT mode")
-    version: int | None = Field(default=None, description="only in IMPORT mode, or the next version")
+    id: Int32 | None = Field(default=None, description="only in IMPORT mode")
+    version: Int32 | None = Field(default=None, description="only in IMPORT mode, or the next version")
 
 
 class ConfigUpdatePayload(_Payload):

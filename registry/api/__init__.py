@@ -2,9 +2,10 @@
 
 from registry.api import audit, compatibility, config, contracts, mode, schemas, server, subjects
 
+# /schemas first: GET /schemas/ids/{id} is the hottest route, and routes are matched in order.
 ROUTERS = (
-    subjects.router,
     schemas.router,
+    subjects.router,
     compatibility.router,
     config.router,
     mode.router,

@@ -172,6 +172,12 @@ async def authorize(request: Request) -> Access:
 AccessDep = Annotated[Access, Depends(authorize)]
 
 
+def access_of(request: Request) -> Access:
+    """The caller's Access that `authorize` (which runs before every route) left on the request."""
+    access: Access = request.state.access
+    return access
+
+
 def can_read_schema(access: Access, registry: Registry, session: Session, schema_id: int) -> bool:
     """Whether the caller reads a subject that uses the schema (raises 40403 when none does)."""
     if access.reads_everything:

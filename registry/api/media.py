@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 from registry import wire
 
@@ -18,10 +19,17 @@ PRODUCED = ((SCHEMA_REGISTRY_V1_JSON, 1.0), (SCHEMA_REGISTRY_JSON, 0.9), (JSON, 
 CONSUMED = frozenset({SCHEMA_REGISTRY_V1_JSON, SCHEMA_REGISTRY_JSON, JSON, OCTET_STREAM})
 
 
-class RegistryJSONResponse(Response):
-    """A response whose body is already JSON bytes, in Confluent's default media type."""
+class RegistryJSONResponse(JSONResponse):
+    """A response whose body is already JSON bytes, in Confluent's default media type.
+
+    It is a JSONResponse so that the OpenAPI document shows each route's response model.
+    """
 
     media_type = SCHEMA_REGISTRY_V1_JSON
+
+    def render(self, content: Any) -> bytes:
+        assert isinstance(content, bytes), "routes hand over pre-serialized JSON"
+        return content
 
 
 @lru_cache(maxsize=512)

@@ -73,6 +73,11 @@ class RequestGuard:
                 await self._call_with_body(scope, receive, send_with_id, headers)
             else:
                 await self.app(scope, receive, send_with_id)
+        except BaseException:
+            # The ids stay set: the server-error handler outside this middleware logs the failure with them.
+            raise
+        else:
+            current_request.reset(token)
         finally:
             route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
             self.metrics.observe_request(
@@ -91,7 +96,6 @@ class RequestGuard:
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     },
                 )
-            current_request.reset(token)
 
     async def _call_with_body(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]

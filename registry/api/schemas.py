@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Path, Query, Request
 
 from registry import errors, wire
-from registry.api.access import AccessDep, require_schema
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
+from registry.api.access import AccessDep, access_of, require_schema
+from registry.api.deps import (
+    MediaTypeDep,
+    RegistryDep,
+    SessionDep,
+    in_read_session,
+    media_type_of_request,
+    registry_of,
+)
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
-from registry.api.subjects import Deleted, SubjectPrefix, version_content
+from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
 
 router = APIRouter(tags=["Schemas"])
@@ -29,6 +36,90 @@ def _check_format(format: str | None) -> None:
         raise errors.UnprocessableError(f"Format '{format}' is not supported; the only format is 'default'")
 
 
+# GET /schemas/ids/{id} is the hottest route. It reads its parameters itself instead of declaring them,
+# which costs FastAPI's per-parameter validation on every request; the OpenAPI document still lists
+# them (BY_ID_PARAMETERS), and they are checked as strictly as declared ones would be.
+BY_ID_PARAMETERS = [
+    {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": "Global schema id",
+        "schema": {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1},
+    },
+    {
+        "name": "subject",
+        "in": "query",
+        "required": False,
+        "description": "Selects the context of the id; this registry has one context, '.'",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "Output format; only 'default' (the registered text)",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "fetchMaxId",
+        "in": "query",
+        "required": False,
+        "description": "Add the highest schema id registered so far",
+        "schema": {"type": "boolean", "default": False},
+    },
+]
+_TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
+_FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
+
+
+@router.get(
+    "/schemas/ids/{id}",
+    response_model=wire.SchemaString,
+    responses=error_responses(404),
+    openapi_extra={"parameters": BY_ID_PARAMETERS},
+)
+async def get_schema(request: Request) -> RegistryJSONResponse:
+    schema_id = _schema_id(request.path_params["id"])
+    query = request.query_params
+    _check_format(query.get("format"))
+    fetch_max_id = _flag("fetchMaxId", query.get("fetchMaxId"))
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
+    access = access_of(request)
+    if not access.reads_everything:
+        await in_read_session(request, partial(require_schema, access, registry, schema_id=schema_id))
+    # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
+    schema = registry.cached_schema(schema_id)
+    if schema is None:
+        schema = await in_read_session(request, registry.get_schema, schema_id=schema_id)
+    if not fetch_max_id:
+        return RegistryJSONResponse(schema.body, media_type=media_type)
+    max_id = await in_read_session(request, registry.max_schema_id)
+    return json_response(wire.schema_string(schema, max_id=max_id), media_type=media_type)
+
+
+def _schema_id(text: str) -> int:
+    """The id path segment: a Java int, or there is no such resource (Jersey answers 404 as well)."""
+    try:
+        schema_id = int(text)
+    except ValueError:
+        raise errors.RouteNotFoundError() from None
+    if not -(2**31) <= schema_id <= 2**31 - 1:
+        raise errors.RouteNotFoundError()
+    return schema_id
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None or value.lower() in _FALSE:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    raise errors.UnprocessableError(
+        f"query parameter '{name}': Input should be a valid boolean, got '{value}'"
+    )
+
+
 @router.get("/schemas", response_model=list[wire.RegisteredSchema], responses=error_responses())
 def list_schemas(
     session: SessionDep,
@@ -40,8 +131,8 @@ def list_schemas(
     latest_only: Annotated[
         bool, Query(alias="latestOnly", description="Only the latest version of each subject")
     ] = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: Offset = 0,
+    limit: Limit = -1,
 ) -> RegistryJSONResponse:
     views = registry.list_schemas(
         session=session,
@@ -58,32 +149,6 @@ def list_schemas(
 @router.get("/schemas/types", response_model=list[str], responses=error_responses())
 def list_schema_types(media_type: MediaTypeDep) -> RegistryJSONResponse:
     return json_response([schema_type.value for schema_type in SUPPORTED_SCHEMA_TYPES], media_type=media_type)
-
-
-@router.get("/schemas/ids/{id}", response_model=wire.SchemaString, responses=error_responses(404))
-async def get_schema(
-    id: SchemaId,
-    session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
-    access: AccessDep,
-    subject: SubjectScope = None,
-    format: Format = None,
-    fetch_max_id: Annotated[
-        bool, Query(alias="fetchMaxId", description="Add the highest schema id registered so far")
-    ] = False,
-) -> RegistryJSONResponse:
-    # The hot path: async, answered from pre-serialized bytes while the cache holds the schema.
-    _check_format(format)
-    if not access.reads_everything:
-        await run_in_threadpool(require_schema, access, registry, session, id)
-    schema = registry.cached_schema(id)
-    if schema is None:
-        schema = await run_in_threadpool(registry.get_schema, session=session, schema_id=id)
-    if not fetch_max_id:
-        return RegistryJSONResponse(schema.body, media_type=media_type)
-    max_id = await run_in_threadpool(registry.max_schema_id, session=session)
-    return json_response(wire.schema_string(schema, max_id=max_id), media_type=media_type)
 
 
 @router.get(

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Body, Query, Request
+from sqlmodel import Session
 
 from registry import errors, wire
 from registry.api.access import AccessDep, can_read_schema
-from registry.api.deps import AuditDep, MediaTypeDep, MetricsDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import (
+    AuditDep,
+    MediaTypeDep,
+    RegistryDep,
+    SessionDep,
+    WriterDep,
+    actor_of,
+    in_read_session,
+    in_registration,
+    media_type_of_request,
+    metrics_of,
+    registry_of,
+)
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.audit import AuditTrail
 from registry.auth import Access, Role
 from registry.cache import Reference
 from registry.db import after_commit
-from registry.service import SchemaSubmission, SubjectFilter, VersionView
+from registry.service import RegisterResult, SchemaSubmission, SubjectFilter, VersionView
 
 router = APIRouter(tags=["Subjects"])
 
@@ -27,6 +40,8 @@ SubjectPrefix = Annotated[str, Query(alias="subjectPrefix", description="Only su
 Normalize = Annotated[bool, Query(description="Normalize the schema before comparing or storing it")]
 Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
 SchemaBody = Annotated[wire.SchemaPayload, Body()]
+Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this many results")]
+Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 
 
 def submission_of(payload: wire.SchemaPayload, access: Access) -> SchemaSubmission:
@@ -60,8 +75,8 @@ def list_subjects(
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     deleted_only: DeletedOnly = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: Offset = 0,
+    limit: Limit = -1,
 ) -> RegistryJSONResponse:
     subjects = registry.list_subjects(
         session=session,
@@ -133,32 +148,31 @@ def list_versions(
     response_model=wire.RegisterResponse,
     responses=error_responses(409, *BODY_ERRORS),
 )
-def register_schema(
-    subject: str,
-    payload: SchemaBody,
-    session: SessionDep,
-    writer: WriterDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
-    access: AccessDep,
-    audit: AuditDep,
-    metrics: MetricsDep,
-    normalize: Normalize = False,
+async def register_schema(
+    subject: str, payload: SchemaBody, request: Request, access: AccessDep, normalize: Normalize = False
 ) -> RegistryJSONResponse:
-    try:
-        result = registry.register(
-            reader=session,
-            writer=writer,
-            subject=subject,
-            submission=submission_of(payload, access),
-            normalize=normalize,
-        )
-    except errors.IncompatibleSchemaError:
-        metrics.compatibility_failures.labels("register").inc()
-        raise
-    if result.created:
-        audit.record("schema.register", subject=subject, version=result.version, schemaId=result.schema_id)
-        after_commit(writer, metrics.registrations.inc)
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
+    metrics = metrics_of(request)
+    submission = submission_of(payload, access)
+    actor = actor_of(request, access)
+
+    def register(*, reader: Session, writer: Session) -> RegisterResult:
+        try:
+            result = registry.register(
+                reader=reader, writer=writer, subject=subject, submission=submission, normalize=normalize
+            )
+        except errors.IncompatibleSchemaError:
+            metrics.compatibility_failures.labels("register").inc()
+            raise
+        if result.created:  # recorded in the registration's own transaction
+            AuditTrail(session=writer, actor=actor).record(
+                "schema.register", subject=subject, version=result.version, schemaId=result.schema_id
+            )
+            after_commit(writer, metrics.registrations.inc)
+        return result
+
+    result = await in_registration(request, register)
     return json_response({"id": result.schema_id}, media_type=media_type)
 
 
@@ -170,16 +184,16 @@ def register_schema(
 async def get_version(
     subject: str,
     version: str,
-    session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    request: Request,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    registry = registry_of(request)
+    media_type = media_type_of_request(request)
     # async, so that a version answered from cache never leaves the event loop
     view = registry.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
-        view = await run_in_threadpool(
-            registry.get_version, session=session, subject=subject, version=version, include_deleted=deleted
+        view = await in_read_session(
+            request, registry.get_version, subject=subject, version=version, include_deleted=deleted
         )
     return json_response(version_content(view), media_type=media_type)
 

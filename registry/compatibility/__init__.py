@@ -9,6 +9,7 @@ from registry.compatibility.formats import (
     UnsupportedSchemaTypeError,
     parse_schema,
 )
+from registry.compatibility.jsonschema import Difference, DifferenceType, JsonSchema, parse_json_schema
 from registry.compatibility.levels import (
     CompatibilityLevel,
     CompatibilityPolicy,
@@ -29,8 +30,11 @@ __all__ = [
     "CompatibilityLevel",
     "CompatibilityPolicy",
     "CompatibilityResult",
+    "Difference",
+    "DifferenceType",
     "Incompatibility",
     "InvalidSchemaError",
+    "JsonSchema",
     "ParsedSchema",
     "PreviousVersion",
     "ResolvedReference",
@@ -39,5 +43,6 @@ __all__ = [
     "UnsupportedSchemaTypeError",
     "VersionFailure",
     "check_compatibility",
+    "parse_json_schema",
     "parse_schema",
 ]

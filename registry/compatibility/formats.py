@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from registry.compatibility.avro import parse_avro
+from registry.compatibility.jsonschema import parse_json_schema
 from registry.compatibility.schema import InvalidSchemaError, SchemaType
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 _PARSERS: dict[SchemaType, Callable[[str, Sequence[ResolvedReference]], ParsedSchema]] = {
     SchemaType.AVRO: parse_avro,
+    SchemaType.JSON: parse_json_schema,
 }
 
 SUPPORTED_SCHEMA_TYPES = tuple(_PARSERS)

@@ -51,6 +51,15 @@ BAD_REQUESTS = [
         "POST", "/subjects/s/versions", b'{"schema": "\\"nope\\""}', None, (422, 42201), id="unknown-type"
     ),
     pytest.param("POST", "/subjects/s", b'{"schema": "[1]"}', None, (422, 42201), id="lookup-invalid-schema"),
+    pytest.param(
+        "POST",
+        "/subjects/s/versions",
+        b'{"schema": "\\"int\\"", "version": 9999999999}',
+        None,
+        (422, 422),
+        id="big",
+    ),
+    pytest.param("GET", "/schemas?offset=9223372036854775808", b"", None, (422, 422), id="offset-overflow"),
     pytest.param("PUT", "/config", b'{"compatibility": 3}', None, (422, 422), id="level-not-string"),
     pytest.param("PUT", "/mode", b"{}", None, (422, 422), id="mode-missing"),
     pytest.param("GET", "/subjects?offset=x", b"", None, (422, 422), id="offset-not-int"),

@@ -92,8 +92,8 @@ def test_published_expectations_read_back(client: TestClient) -> None:
         ),
         ({"expectations": [{"eventType": "OrderCreated"}]}, 422, 422, "body field 'expectations.0.schema'"),
         ({"expectations": [expectation(schemaType="PROTOBUF")]}, 422, 422, "schemaType"),
-        # found by fuzzing: fastavro's KeyError on an Avro schema without "type" was a 500
-        ({"expectations": [expectation(schema={})]}, 422, 42210, "a required attribute is missing: 'type'"),
+        # found by fuzzing: an Avro schema without "type" was once a 500
+        ({"expectations": [expectation(schema={})]}, 422, 42210, 'needs a "type" attribute'),
     ],
 )
 def test_bad_expectations_are_refused_precisely_and_store_nothing(

@@ -95,3 +95,20 @@ def test_schema_types_list_the_supported_formats(client: TestClient) -> None:
 
     assert "AVRO" in types
     assert "PROTOBUF" not in types
+
+
+def test_by_id_parameters_are_checked_like_declared_ones(client: TestClient) -> None:
+    schema_id = register(client, "users", USER_V1)
+
+    assert (
+        client.get(f"/schemas/ids/{schema_id}?fetchMaxId=false").json()
+        == client.get(f"/schemas/ids/{schema_id}").json()
+    )
+    assert client.get(f"/schemas/ids/{schema_id}?fetchMaxId=True").json()["maxId"] == schema_id
+    assert error_of(client.get(f"/schemas/ids/{schema_id}?fetchMaxId=maybe")) == (422, 422)
+    assert error_of(client.get("/schemas/ids/one")) == (404, 404)
+    parameters = {
+        entry["name"]
+        for entry in client.get("/openapi.json").json()["paths"]["/schemas/ids/{id}"]["get"]["parameters"]
+    }
+    assert parameters == {"id", "subject", "format", "fetchMaxId"}

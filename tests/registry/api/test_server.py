@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+
+from registry.app import create_app
+from registry.config import Settings
+from registry.logs import JsonFormatter, RequestIdFilter
 
 
 def test_root_and_contexts(client: TestClient) -> None:
@@ -45,3 +50,23 @@ def test_responses_follow_the_accept_header(client: TestClient) -> None:
 def test_every_response_carries_a_request_id(client: TestClient) -> None:
     assert len(client.get("/").headers["x-request-id"]) == 32
     assert client.get("/", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
+
+
+def test_an_unexpected_failure_is_a_confluent_500_logged_with_the_request_id(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(settings)
+
+    def broken(**_: object) -> str:
+        raise RuntimeError("the database driver fell over")
+
+    app.state.registry.cluster_id = broken
+    caplog.handler.addFilter(RequestIdFilter())
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/metadata/id", headers={"x-request-id": "request-7"})
+
+    assert response.status_code == 500
+    assert response.json() == {"error_code": 500, "message": "Internal Server Error"}
+    failure = next(record for record in caplog.records if record.name == "registry.errors")
+    assert failure.request_id == "request-7"  # type: ignore[attr-defined]
+    assert "request-7" in JsonFormatter().format(failure)

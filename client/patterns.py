@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema_rs
 
-__all__ = ["InvalidPatternError", "search"]
+__all__ = ["InvalidPatternError", "check", "search"]
 
 
 class InvalidPatternError(ValueError):
@@ -35,3 +35,8 @@ def _compiled(pattern: str) -> Any:
 def search(pattern: str, text: str) -> bool:
     """Whether `pattern` matches somewhere in `text` (JSON Schema's unanchored `pattern` semantics)."""
     return bool(_compiled(pattern).is_valid(text))
+
+
+def check(pattern: str) -> None:
+    """Raise InvalidPatternError unless `pattern` is an ECMA-262 regular expression."""
+    _compiled(pattern)

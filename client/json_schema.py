@@ -127,6 +127,17 @@ _AGREEING_KEYWORDS = {
 }
 
 
+def local_explainer(
+    validator_class: type[Validator], schema: Any, *, format_checker: Any = None
+) -> Validator:
+    """python-jsonschema's `validator_class` for `schema`, taught the specification's `multipleOf` and
+    bounded ECMA-262 pattern matching, that never fetches a `$ref` (JsonSchemaError for one to another
+    document). For callers that need python-jsonschema's error objects, like the contract harness."""
+    _refuse_remote_references(schema)
+    explaining = jsonschema.validators.extend(validator_class, _AGREEING_KEYWORDS)
+    return explaining(schema, format_checker=format_checker, registry=_LOCAL_ONLY)
+
+
 class JsonSchemaValidator:
     """A JSON Schema compiled once: a fast yes/no, and every violation when the answer is no."""
 

@@ -46,7 +46,9 @@ def list_audit_entries(
     action: Annotated[str | None, Query(description="e.g. schema.register, config.update")] = None,
     since: Annotated[datetime | None, Query(description="only changes at or after this time")] = None,
     until: Annotated[datetime | None, Query(description="only changes before this time")] = None,
-    before: Annotated[int | None, Query(description="the id the previous page ended at")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="the id the previous page ended at")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> RegistryJSONResponse:
     entries = audit.list_entries(

@@ -8,7 +8,6 @@ writers share one pool and writers of a subject serialize on an advisory lock (s
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,9 +60,6 @@ class Database:
                 },
             )
             self.write_engine = self.engine
-        # Writers wait for a connection here, on the event loop, rather than in a worker thread: threads
-        # blocked on the pool would starve the thread that has to commit and give the connection back.
-        self.writer_slots = asyncio.Semaphore(1 if self.is_sqlite else pool_size)
 
     def read_session(self) -> Session:
         """A session for reads; it connects only when first used."""

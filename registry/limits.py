@@ -3,11 +3,10 @@ it needs. Each refusal says which limit and which setting raises it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from registry import errors
+from registry.compatibility.jsonschema.subschemas import nesting_depth
 
 
 def check_schema_size(text: str, *, max_bytes: int) -> None:
@@ -37,23 +36,6 @@ def check_reference_count(count: int, *, max_references: int) -> None:
             f"Invalid schema: it needs more than {max_references} referenced schemas, counting the "
             "references of references (setting ACCORD_MAX_REFERENCES)"
         )
-
-
-def nesting_depth(document: Any) -> int:
-    """How many arrays and objects nest inside each other at the deepest point (a scalar: 0)."""
-    deepest = 0
-    pending: list[tuple[Any, int]] = [(document, 0)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, dict):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-        pending.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def _too_deep(max_depth: int) -> errors.InvalidSchemaError:

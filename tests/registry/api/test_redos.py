@@ -52,6 +52,9 @@ def test_patterns_are_ecma_262(sqlite_template: str, tmp_path: Path) -> None:
         response = client.post("/subjects/patterns/versions", json=body(python_only))
         assert response.status_code == 422
         assert response.json()["error_code"] == 42201
-        assert "'(?P<name>a)' is not an ECMA-262 regular expression" in response.json()["message"]
+        assert (
+            "'(?P<name>a)' is not a regular expression (JSON Schema's patterns are ECMA-262)"
+            in response.json()["message"]
+        )
         ecma = {"type": "string", "pattern": "^\\d{4}-\\d{2}$"}
         assert client.post("/subjects/patterns/versions", json=body(ecma)).status_code == 200

@@ -8,20 +8,26 @@ Formats are annotations (not asserted), as python-jsonschema does by default.
 Where the two differ, the explainer is taught jsonschema-rs's (and the specification's) meaning, and a
 differential test keeps them in step: `multipleOf` is decimal (0.07 is a multiple of 0.01), and
 `pattern`/`patternProperties` are ECMA-262 regular expressions (`\d` is ASCII only).
+
+Every regular expression is matched by client.patterns, in bounded time, never by Python's backtracking
+`re`: a schema's pattern and a message's string together cannot hang a producer or a consumer. The one
+keyword python-jsonschema evaluates with `re` internally, `unevaluatedProperties` next to
+`patternProperties`, is explained by jsonschema-rs itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Context, Decimal, localcontext
-from functools import cache
 from typing import Any
 
 import jsonschema
 import jsonschema_rs
 import orjson
+import referencing
 from jsonschema.protocols import Validator
 
+from client import patterns
 from client.errors import Violation
 from client.paths import child_path
 from client.wire import schema_prefix
@@ -43,6 +49,26 @@ def _refuse_remote(uri: str) -> Any:
     raise ValueError(f"remote $ref {uri!r} is not fetched; register it as a schema reference instead")
 
 
+# python-jsonschema would otherwise fetch http(s) `$ref`s itself; no schema makes the client reach out.
+_LOCAL_ONLY: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+
+
+def _refuse_remote_references(schema: Any) -> None:
+    """Refuse a `$ref` to another document (the schema's own fragments are fine)."""
+    pending = [schema]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            reference = value.get("$ref")
+            if isinstance(reference, str) and not reference.startswith("#"):
+                raise JsonSchemaError(
+                    f"remote $ref {reference!r} is not fetched; register it as a schema reference instead"
+                )
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
 # Enough digits for the quotient of any two finite doubles.
 _DECIMAL_CONTEXT = Context(prec=800)
 
@@ -54,39 +80,62 @@ def _is_multiple(instance: int | float, divisor: int | float) -> bool:
         return Decimal(repr(instance)) % Decimal(repr(divisor)) == 0
 
 
-@cache
-def _ecma_pattern(pattern: str) -> Any:
-    return jsonschema_rs.Draft7Validator({"type": "string", "pattern": pattern})
-
-
-def _matches(pattern: str, text: str) -> bool:
-    return bool(_ecma_pattern(pattern).is_valid(text))
-
-
 def _multiple_of(validator: Validator, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
     if validator.is_type(instance, "number") and not _is_multiple(instance, divisor):
         yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
 def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+    if validator.is_type(instance, "string") and not patterns.search(pattern, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _pattern_properties(validator: Validator, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+def _pattern_properties(validator: Validator, by_pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
     if not validator.is_type(instance, "object"):
         return
-    for pattern, subschema in patterns.items():
+    for pattern, subschema in by_pattern.items():
         for name, value in instance.items():
-            if _matches(pattern, name):
+            if patterns.search(pattern, name):
                 yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _additional_properties(
+    validator: Validator, additional: Any, instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    expressions = list(schema.get("patternProperties", {}))
+    extras = [
+        name
+        for name in instance
+        if name not in declared and not any(patterns.search(expression, name) for expression in expressions)
+    ]
+    if validator.is_type(additional, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], additional, path=name)
+    elif not additional and extras:
+        names = ", ".join(repr(name) for name in sorted(extras))
+        yield jsonschema.ValidationError(f"Additional properties are not allowed ({names} unexpected)")
 
 
 _AGREEING_KEYWORDS = {
     "multipleOf": _multiple_of,
     "pattern": _pattern,
     "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
 }
+
+
+def local_explainer(
+    validator_class: type[Validator], schema: Any, *, format_checker: Any = None
+) -> Validator:
+    """python-jsonschema's `validator_class` for `schema`, taught the specification's `multipleOf` and
+    bounded ECMA-262 pattern matching, that never fetches a `$ref` (JsonSchemaError for one to another
+    document). For callers that need python-jsonschema's error objects, like the contract harness."""
+    _refuse_remote_references(schema)
+    explaining = jsonschema.validators.extend(validator_class, _AGREEING_KEYWORDS)
+    return explaining(schema, format_checker=format_checker, registry=_LOCAL_ONLY)
 
 
 class JsonSchemaValidator:
@@ -99,9 +148,11 @@ class JsonSchemaValidator:
         except jsonschema.SchemaError as error:
             raise JsonSchemaError(f"invalid JSON Schema at {error.json_path}: {error.message}") from error
         compiled_class = _COMPILED.get(explainer_class)
-        if compiled_class is not None:
-            explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
-        self._explainer = explainer_class(schema)
+        if compiled_class is None:
+            _refuse_remote_references(schema)  # jsonschema-rs checks them below for the other drafts
+        explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
+        self._explainer = explainer_class(schema, registry=_LOCAL_ONLY)
+        self._explains = compiled_class is None or not _evaluates_patterns_with_re(schema)
         self._compiled = None
         if compiled_class is not None:
             try:
@@ -119,13 +170,33 @@ class JsonSchemaValidator:
 
     def violations(self, data: Any) -> list[Violation]:
         """Every violation, in document order, each with its keyword, JSON path, message and value."""
-        found = [
-            Violation(str(error.validator), _json_path(error.absolute_path), error.message, error.instance)
-            for error in self._explainer.iter_errors(data)
-        ]
+        found = (
+            [
+                Violation(
+                    str(error.validator), _json_path(error.absolute_path), error.message, error.instance
+                )
+                for error in self._explainer.iter_errors(data)
+            ]
+            if self._explains
+            else []
+        )
         if not found and self._compiled is not None:
             found = _compiled_violations(self._compiled, data)
         return sorted(found, key=lambda violation: violation.path)
+
+
+def _evaluates_patterns_with_re(schema: Any) -> bool:
+    """Whether python-jsonschema would match patternProperties with `re` for unevaluatedProperties."""
+    keywords: set[str] = set()
+    pending = [schema]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            keywords.update(key for key in value if isinstance(key, str))
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return {"unevaluatedProperties", "patternProperties"} <= keywords
 
 
 def _compiled_violations(compiled: Any, data: Any) -> list[Violation]:

@@ -19,6 +19,8 @@ from registry.ui import contract_pages, pages
 from registry.ui.links import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 HERE = Path(__file__).parent
+# In this order: the subject pages end with a catch-all page for unknown /ui paths.
+ROUTERS = (contract_pages.router, pages.router)
 
 
 def install_ui(app: FastAPI) -> None:
@@ -34,10 +36,10 @@ def install_ui(app: FastAPI) -> None:
     environment.filters.update(TEMPLATE_FILTERS)
     templates = Jinja2Templates(env=environment)
     app.state.ui_templates = templates
-    # Mounted before the subject pages: their catch-all page for unknown /ui paths would hide the rest.
+    # Mounted before the pages: the catch-all page for unknown /ui paths would hide the assets.
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui_static")
-    app.include_router(contract_pages.router)
-    app.include_router(pages.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
 
-__all__ = ["install_ui"]
+__all__ = ["ROUTERS", "install_ui"]

@@ -123,6 +123,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/ui/contracts/event-types/{event_type:path}"): CALLER,
     ("GET", "/ui/contracts/can-i-deploy"): CALLER,
     ("GET", "/ui/contracts/results"): CALLER,
+    # and its audit log page, as GET /audit
+    ("GET", "/ui/audit"): ADMINISTER_SOMEWHERE,
 }
 
 

@@ -1,5 +1,5 @@
-"""The web UI at /ui: subjects, versions, diffs and schemas, and the contracts of each event type,
-read through the registry's and the contract store's service layers.
+"""The web UI at /ui: subjects, versions, diffs and schemas, the contracts of each event type and the
+audit log, read through the registry's, the contract store's and the audit log's service layers.
 
 Server-rendered (Jinja2) with one small script for copy buttons and shortcuts; every asset is
 served from this package, so the UI works on closed networks.
@@ -15,12 +15,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from registry.ui import contract_pages, pages
+from registry.ui import audit_pages, contract_pages, pages
 from registry.ui.links import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 HERE = Path(__file__).parent
 # In this order: the subject pages end with a catch-all page for unknown /ui paths.
-ROUTERS = (contract_pages.router, pages.router)
+ROUTERS = (contract_pages.router, audit_pages.router, pages.router)
 
 
 def install_ui(app: FastAPI) -> None:

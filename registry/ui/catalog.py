@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from registry import contract_service, errors
+from registry import audit, contract_service, errors
+from registry.audit import AuditEntry
+from registry.audit_repository import AuditFilter
 from registry.auth import Access
 from registry.cache import Reference, StoredSchema
 from registry.compatibility import CompatibilityLevel, Incompatibility, SchemaType
@@ -170,6 +172,14 @@ class PairPage:
     event_types: dict[str, list[CheckOutcome]]
 
 
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """Entries of the audit log, newest first; `has_older` when more match beyond the last one."""
+
+    entries: list[AuditEntry]
+    has_older: bool
+
+
 class Catalog:
     """The reads of one request: the registry's service on the request's session."""
 
@@ -302,6 +312,15 @@ class Catalog:
             consumer_version=consumer_version,
         )
         return PairPage(result, group_findings(result.findings))
+
+    def get_audit_page(self, audit_filter: AuditFilter, *, before: int | None, limit: int) -> AuditPage:
+        """The entries an administrator may see, as GET /audit gives them: those of the subjects it
+        administers, and registry-wide ones to administrators of every subject."""
+        visible = None if self._access.can_administer(None) else self._access.can_administer
+        entries = audit.list_entries(
+            session=self._session, audit_filter=audit_filter, before=before, limit=limit + 1, visible=visible
+        )
+        return AuditPage(entries[:limit], has_older=len(entries) > limit)
 
     def _is_registered(self, subject: str) -> bool:
         try:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import orjson
 from jinja2 import pass_context
 
 
@@ -57,12 +58,12 @@ def can_i_deploy_url(context: Any, application: str, version: str, environment: 
     return f"{_base(context)}/contracts/can-i-deploy?{urlencode(query)}"
 
 
-def utc_text(moment: datetime | None) -> str:
-    """A time in UTC to the minute; SQLite hands back naive times, which are UTC too."""
+def utc_text(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A time in UTC to the minute (or second); SQLite hands back naive times, which are UTC too."""
     if moment is None:
         return "unknown"
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
 
 
 def iso_text(moment: datetime) -> str:
@@ -78,4 +79,16 @@ TEMPLATE_GLOBALS = {
     "pair_url": pair_url,
     "can_i_deploy_url": can_i_deploy_url,
 }
-TEMPLATE_FILTERS = {"utc": utc_text, "iso": iso_text}
+
+
+def detail_text(value: object) -> str:
+    """A value of an audit entry's details: text as it is, a list of names as a list, anything else
+    as compact JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value)
+    return orjson.dumps(value).decode()
+
+
+TEMPLATE_FILTERS = {"utc": utc_text, "iso": iso_text, "detail": detail_text}

@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BeforeValidator
 from starlette.responses import Response
 
 from registry.audit_repository import AuditFilter
@@ -16,6 +17,8 @@ from registry.ui.pages import PAGE_SIZE, CatalogDep, PageRoute, render
 router = APIRouter(prefix="/ui/audit", route_class=PageRoute, include_in_schema=False)
 
 Text = Annotated[str, Query(max_length=1000)]
+# A form's empty date-time field arrives as "": no bound.
+Moment = Annotated[datetime | None, BeforeValidator(lambda value: value or None), Query()]
 FILTERS = ("subject", "principal", "action", "since", "until")
 
 
@@ -26,8 +29,8 @@ def audit_page(
     subject: Text = "",
     principal: Text = "",
     action: Text = "",
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
     before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     audit_filter = AuditFilter(

@@ -76,6 +76,13 @@ def test_filters_narrow_the_log(client: TestClient, query: str, shown: list[str]
         assert "No change matches these filters." in visible_text(audit)
 
 
+def test_the_form_as_a_browser_sends_it_leaves_empty_fields_out(client: TestClient) -> None:
+    client.post("/subjects/users-value/versions", json={"schema": USER_V1}).raise_for_status()
+    client.put("/config", json={"compatibility": "NONE"}).raise_for_status()
+    audit = page(client, "/ui/audit?subject=users-value&principal=&action=&since=&until=")
+    assert actions(audit) == ["schema.register"]
+
+
 def test_pages_go_back_in_time_and_keep_their_filters(client: TestClient) -> None:
     for number in range(56):
         level = "FULL" if number % 2 else "FORWARD"

@@ -1,24 +1,22 @@
 """The UI end to end in a real browser: `accord serve` on a free port, schemas registered through the
 API, then a person's path through the pages: subjects -> subject -> version -> diff -> schema by id.
 
-Screenshots of every page land in test-artifacts/ui/.
+Screenshots of every page land in test-artifacts/ui/. The browser and page fixtures are in conftest.py.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.registry.api.samples import record
-from tests.support.browser import ARTIFACTS, chromium
+from tests.support.browser import shoot
 from tests.support.servers import running_registry
 
-SCREENSHOTS = ARTIFACTS / "ui"
 USER_V1 = record("User", {"name": "id", "type": "long"}, namespace="com.acme")
 USER_V2 = record(
     "User",
@@ -48,44 +46,6 @@ def registry_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "/subjects/orders-value/versions", json={"schema": ORDER, "references": [reference]}
         ).raise_for_status()
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser: Browser, registry_url: str) -> Iterator[Page]:
-    """A page that fails the test on any script error or any request leaving the registry's origin."""
-    context = browser.new_context(base_url=registry_url, viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=registry_url)
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("console", lambda message: _record_console(message, problems))
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on("request", lambda request: _record_foreign(request, registry_url, problems))
-    yield opened
-    context.close()
-    assert problems == []
-
-
-def _record_console(message: ConsoleMessage, problems: list[str]) -> None:
-    if message.type in ("error", "warning"):
-        problems.append(f"console {message.type}: {message.text}")
-
-
-def _record_foreign(request: Request, origin: str, problems: list[str]) -> None:
-    if not request.url.startswith(origin):
-        problems.append(f"request outside the registry: {request.url}")
-
-
-def shoot(page: Page, name: str) -> None:
-    path: Path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 0
 
 
 def test_subject_to_version_to_diff(page: Page) -> None:

@@ -16,7 +16,7 @@ import hashlib
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -132,21 +132,39 @@ def main() -> None:
         "UI diff v1 -> v3": "/ui/subjects/team-000.event-000000-value/diff?old=1&new=3",
         "UI schema by id": "/ui/schemas/1",
     }
-    with database(arguments.postgresql) as url:
-        migrations.upgrade(url)
-        started = time.perf_counter()
-        fill(url, arguments.subjects)
-        print(f"filled {arguments.subjects:,} subjects in {time.perf_counter() - started:.1f} s")
-        with TestClient(create_app(Settings(database_url=url))) as client:
-            timings = measure(client, paths, arguments.rounds)
-    floor = statistics.median(timings["floor: GET /subjects (all names)"])
+    timings = time_pages(
+        postgresql=arguments.postgresql,
+        fill=lambda url: fill(url, arguments.subjects),
+        paths=paths,
+        rounds=arguments.rounds,
+    )
     backend = "PostgreSQL" if arguments.postgresql else "SQLite"
     print(f"\n{backend}, {arguments.subjects:,} subjects, {arguments.rounds} rounds (ms)\n")
-    print(f"| {'page':<36} | {'p50':>8} | {'p99':>8} | {'p50 / floor':>11} |")
-    print(f"|{'-' * 38}|{'-' * 10}|{'-' * 10}|{'-' * 13}|")
+    print_table(timings, floor="floor: GET /subjects (all names)")
+
+
+def time_pages(
+    *, postgresql: bool, fill: Callable[[str], None], paths: dict[str, str], rounds: int
+) -> dict[str, list[float]]:
+    """Each page's times on a new, migrated database that `fill` filled."""
+    with database(postgresql) as url:
+        migrations.upgrade(url)
+        started = time.perf_counter()
+        fill(url)
+        print(f"filled in {time.perf_counter() - started:.1f} s")
+        with TestClient(create_app(Settings(database_url=url))) as client:
+            return measure(client, paths, rounds)
+
+
+def print_table(timings: dict[str, list[float]], *, floor: str) -> None:
+    """p50, p99 and p50 against the floor's p50, per page, as a Markdown table."""
+    floor_p50 = statistics.median(timings[floor])
+    width = max(len(name) for name in timings)
+    print(f"| {'page':<{width}} | {'p50':>8} | {'p99':>8} | {'p50 / floor':>11} |")
+    print(f"|{'-' * (width + 2)}|{'-' * 10}|{'-' * 10}|{'-' * 13}|")
     for name, samples in timings.items():
-        p50 = statistics.median(samples)
-        print(f"| {name:<36} | {p50:8.1f} | {percentile(samples, 0.99):8.1f} | {p50 / floor:11.2f} |")
+        p50, p99 = statistics.median(samples), percentile(samples, 0.99)
+        print(f"| {name:<{width}} | {p50:8.1f} | {p99:8.1f} | {p50 / floor_p50:11.2f} |")
 
 
 if __name__ == "__main__":

@@ -108,24 +108,47 @@ def list_samples(session: Session, *, version_ids: Sequence[int]) -> Sequence[Co
     ).all()
 
 
-def event_types_by_version(session: Session, *, samples: bool) -> dict[int, set[str]]:
-    """Per application version id, the event types of its samples (or of its expectations)."""
+def event_types_by_version(
+    session: Session, *, samples: bool, version_ids: Sequence[int]
+) -> dict[int, set[str]]:
+    """Per application version id of `version_ids`, the event types of its samples (or expectations)."""
+    if not version_ids:
+        return {}
     table = ContractSample if samples else ContractExpectation
-    rows = session.exec(select(table.version_id, table.event_type).distinct()).all()
+    rows = session.exec(
+        select(table.version_id, table.event_type).where(col(table.version_id).in_(version_ids)).distinct()
+    ).all()
     found: dict[int, set[str]] = {}
     for version_id, event_type in rows:
         found.setdefault(version_id, set()).add(event_type)
     return found
 
 
-def all_versions(session: Session) -> Sequence[ContractVersion]:
-    return session.exec(select(ContractVersion).order_by(col(ContractVersion.id))).all()
-
-
-def versions_with_event_type(session: Session, *, event_type: str, samples: bool) -> set[int]:
-    """The ids of the application versions with samples (or expectations) of `event_type`."""
+def event_types_by_application(session: Session, *, samples: bool) -> Sequence[tuple[str, str]]:
+    """Every (event type, application) with samples (or expectations) of that event type."""
     table = ContractSample if samples else ContractExpectation
-    return set(session.exec(select(table.version_id).where(table.event_type == event_type).distinct()).all())
+    return session.exec(
+        select(table.event_type, ContractVersion.application)
+        .join(ContractVersion, col(ContractVersion.id) == col(table.version_id))
+        .distinct()
+    ).all()
+
+
+def list_applications(session: Session) -> Sequence[str]:
+    return session.exec(select(ContractVersion.application).distinct()).all()
+
+
+def versions_with_event_type(
+    session: Session, *, event_type: str, samples: bool
+) -> Sequence[tuple[int, str, str]]:
+    """(id, application, version) of each application version with samples (or expectations) of
+    `event_type`, oldest first."""
+    table = ContractSample if samples else ContractExpectation
+    return session.exec(
+        select(ContractVersion.id, ContractVersion.application, ContractVersion.version)
+        .where(col(ContractVersion.id).in_(select(table.version_id).where(table.event_type == event_type)))
+        .order_by(col(ContractVersion.id))
+    ).all()  # type: ignore[return-value]  # the id column is never null in a row
 
 
 def event_types_of_subject(session: Session, *, subject: str) -> set[str]:

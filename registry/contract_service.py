@@ -202,9 +202,10 @@ def can_i_deploy(*, session: Session, application: str, version: str, environmen
         for row in store.active_deployments(session, environment=environment)
         if row.application != application
     ]
-    samples = store.event_types_by_version(session, samples=True)
-    expected = store.event_types_by_version(session, samples=False)
-    ids = {(row.application, row.version): row.id for row in store.all_versions(session)}
+    keys = [(application, version), *((row.application, row.version) for row in deployed)]
+    ids = {(row.application, row.version): _id(row) for row in store.versions_by_key(session, keys=keys)}
+    samples = store.event_types_by_version(session, samples=True, version_ids=list(ids.values()))
+    expected = store.event_types_by_version(session, samples=False, version_ids=list(ids.values()))
     related = store.related_applications(session, application=application)
     own_samples = samples.get(own.id, set()) if own and own.id else set()
     own_expected = expected.get(own.id, set()) if own and own.id else set()
@@ -405,12 +406,10 @@ def group_findings(findings: Sequence[FindingPayload]) -> dict[str, list[CheckOu
 
 def list_event_types(*, session: Session) -> list[EventTypeSummary]:
     """Every event type with samples or expectations, with the applications on each side."""
-    names = {_id(row): row.application for row in store.all_versions(session)}
     sides: dict[str, tuple[set[str], set[str]]] = {}
     for samples in (True, False):
-        for version_id, event_types in store.event_types_by_version(session, samples=samples).items():
-            for event_type in event_types:
-                sides.setdefault(event_type, (set(), set()))[0 if samples else 1].add(names[version_id])
+        for event_type, application in store.event_types_by_application(session, samples=samples):
+            sides.setdefault(event_type, (set(), set()))[0 if samples else 1].add(application)
     return [
         EventTypeSummary(event_type, tuple(sorted(producers)), tuple(sorted(consumers)))
         for event_type, (producers, consumers) in sorted(sides.items())
@@ -423,9 +422,9 @@ def get_event_type(*, session: Session, event_type: str, history: bool) -> Event
     expecting = store.versions_with_event_type(session, event_type=event_type, samples=False)
     if not producing and not expecting:
         raise errors.EventTypeNotFoundError(event_type)
-    versions = _application_versions(session)
-    producers = _matrix_axis([versions[key] for key in sorted(producing)], history)
-    consumers = _matrix_axis([versions[key] for key in sorted(expecting)], history)
+    versions = _application_versions(session, [*producing, *expecting])
+    producers = _matrix_axis([versions[key] for key, _, _ in producing], history)
+    consumers = _matrix_axis([versions[key] for key, _, _ in expecting], history)
     ids = {_key(item): key for key, item in versions.items()}
     expectations = [
         ConsumerExpectation(versions[row.version_id], _expectation_payload(row))
@@ -440,7 +439,7 @@ def get_event_type(*, session: Session, event_type: str, history: bool) -> Event
             consumers=[_key(item) for item in consumers],
         )
     }
-    involved = {versions[key].application for key in producing | expecting}
+    involved = {application for _, application, _ in [*producing, *expecting]}
     deployments: dict[str, list[DeploymentRead]] = {}
     for row in store.active_deployments(session, environment=None):
         if row.application in involved:
@@ -462,8 +461,8 @@ def get_event_type(*, session: Session, event_type: str, history: bool) -> Event
         expectations=expectations,
         deployments=dict(sorted(deployments.items())),
         hidden_versions=len(producing) + len(expecting) - len(producers) - len(consumers),
-        producing=frozenset(_key(versions[key]) for key in producing),
-        expecting=frozenset(_key(versions[key]) for key in expecting),
+        producing=frozenset((application, version) for _, application, version in producing),
+        expecting=frozenset((application, version) for _, application, version in expecting),
     )
 
 
@@ -492,7 +491,7 @@ def contracts_of_subject(*, session: Session, subject: str) -> SubjectContracts:
 
 def list_applications(*, session: Session) -> list[str]:
     """Every application that published contracts or was deployed."""
-    published = {row.application for row in store.all_versions(session)}
+    published = set(store.list_applications(session))
     deployed = {row.application for row in store.active_deployments(session, environment=None)}
     return sorted(published | deployed)
 
@@ -657,22 +656,25 @@ def _pair_key(producer: ApplicationVersion, consumer: ApplicationVersion) -> tup
     return producer.application, producer.version, consumer.application, consumer.version
 
 
-def _application_versions(session: Session) -> dict[int, ApplicationVersion]:
-    """Every application version by id, marked latest and with the environments it runs in."""
+def _application_versions(
+    session: Session, rows: Sequence[tuple[int, str, str]]
+) -> dict[int, ApplicationVersion]:
+    """The application versions of `rows` (id, application, version) by id, marked latest and with
+    the environments they run in."""
     latest = {_id(row) for row in store.latest_versions(session)}
-    environments: dict[tuple[str, str], list[str]] = {}
+    environments: dict[tuple[str, str], set[str]] = {}
     for deployment in store.active_deployments(session, environment=None):
-        environments.setdefault((deployment.application, deployment.version), []).append(
+        environments.setdefault((deployment.application, deployment.version), set()).add(
             deployment.environment
         )
     return {
-        _id(row): ApplicationVersion(
-            row.application,
-            row.version,
-            latest=_id(row) in latest,
-            environments=tuple(sorted(set(environments.get((row.application, row.version), ())))),
+        key: ApplicationVersion(
+            application,
+            version,
+            latest=key in latest,
+            environments=tuple(sorted(environments.get((application, version), ()))),
         )
-        for row in store.all_versions(session)
+        for key, application, version in rows
     }
 
 

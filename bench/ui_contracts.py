@@ -33,6 +33,8 @@ from registry.models import (
     ContractResult,
     ContractSample,
     ContractVersion,
+    SchemaRecord,
+    SubjectVersion,
 )
 
 EVENT_TYPES = [f"Event{number:02d}" for number in range(20)]
@@ -132,11 +134,20 @@ def fill(url: str, versions: int) -> None:
         rows[ContractDeployment.__tablename__].append(
             _deployment(application, versions - 1, "staging", "release", True, start)
         )
+    # Two registered subjects: Event00 (its producers' subject, expected by consumers) and one no
+    # contract names.
+    schema = {"id": 1, "fingerprint": "0" * 64, "schema_type": "JSON", "schema_text": READER}
+    rows[SchemaRecord.__tablename__] = [schema]
+    rows[SubjectVersion.__tablename__] = [
+        {"subject": subject, "version": 1, "schema_id": 1, "deleted": False}
+        for subject in ("Event00", "unrelated-value")
+    ]
     engine = create_engine(url)
     with engine.begin() as connection:
         for name, batch in rows.items():
             connection.execute(insert(tables[name]), batch)
-        if engine.dialect.name == "postgresql":  # explicit ids: move the sequence past them
+        if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            connection.execute(text("SELECT setval(pg_get_serial_sequence('schemas', 'id'), 1)"))
             connection.execute(
                 text("SELECT setval(pg_get_serial_sequence('contract_versions', 'id'), :last)"),
                 {"last": version_id},
@@ -178,6 +189,8 @@ def main() -> None:
         "UI event type (versions that count)": "/ui/contracts/event-types/Event00",
         "UI event type with history": "/ui/contracts/event-types/Event00?history=on",
         "UI contracts index": "/ui/contracts",
+        "UI subject page, with contracts": "/ui/subjects/Event00",
+        "UI subject page, without contracts": "/ui/subjects/unrelated-value",
         "UI pair findings": (
             f"/ui/contracts/results?producer=producer-00&producer_version={latest}"
             f"&consumer=consumer-00&consumer_version={latest}"

@@ -146,7 +146,9 @@ def versions_with_event_type(
     table = ContractSample if samples else ContractExpectation
     return session.exec(
         select(ContractVersion.id, ContractVersion.application, ContractVersion.version)
-        .where(col(ContractVersion.id).in_(select(table.version_id).where(table.event_type == event_type)))
+        .join(table, col(table.version_id) == col(ContractVersion.id))
+        .where(table.event_type == event_type)
+        .distinct()
         .order_by(col(ContractVersion.id))
     ).all()  # type: ignore[return-value]  # the id column is never null in a row
 

@@ -422,13 +422,13 @@ def get_event_type(*, session: Session, event_type: str, history: bool) -> Event
     expecting = store.versions_with_event_type(session, event_type=event_type, samples=False)
     if not producing and not expecting:
         raise errors.EventTypeNotFoundError(event_type)
-    versions = _application_versions(session, [*producing, *expecting])
-    producers = _matrix_axis([versions[key] for key, _, _ in producing], history)
-    consumers = _matrix_axis([versions[key] for key, _, _ in expecting], history)
-    ids = {_key(item): key for key, item in versions.items()}
+    latest, environments = _version_marks(session)
+    producer_axis = _matrix_axis(producing, history, latest, environments)
+    consumer_axis = _matrix_axis(expecting, history, latest, environments)
+    producers, consumers = list(producer_axis.values()), list(consumer_axis.values())
     expectations = [
-        ConsumerExpectation(versions[row.version_id], _expectation_payload(row))
-        for row in store.list_expectations(session, version_ids=[ids[_key(item)] for item in consumers])
+        ConsumerExpectation(consumer_axis[row.version_id], _expectation_payload(row))
+        for row in store.list_expectations(session, version_ids=list(consumer_axis))
         if row.event_type == event_type
     ]
     results = {
@@ -656,42 +656,37 @@ def _pair_key(producer: ApplicationVersion, consumer: ApplicationVersion) -> tup
     return producer.application, producer.version, consumer.application, consumer.version
 
 
-def _application_versions(
-    session: Session, rows: Sequence[tuple[int, str, str]]
-) -> dict[int, ApplicationVersion]:
-    """The application versions of `rows` (id, application, version) by id, marked latest and with
-    the environments they run in."""
+def _version_marks(session: Session) -> tuple[set[int], dict[tuple[str, str], tuple[str, ...]]]:
+    """What makes a version count: the ids of each application's latest version, and the
+    environments each (application, version) runs in."""
     latest = {_id(row) for row in store.latest_versions(session)}
     environments: dict[tuple[str, str], set[str]] = {}
     for deployment in store.active_deployments(session, environment=None):
         environments.setdefault((deployment.application, deployment.version), set()).add(
             deployment.environment
         )
-    return {
-        key: ApplicationVersion(
-            application,
-            version,
-            latest=key in latest,
-            environments=tuple(sorted(environments.get((application, version), ()))),
-        )
-        for key, application, version in rows
-    }
+    return latest, {key: tuple(sorted(names)) for key, names in environments.items()}
 
 
-def _matrix_axis(candidates: list[ApplicationVersion], history: bool) -> list[ApplicationVersion]:
-    """The versions that count, by application and newest first; with history, also each
-    application's newest older ones."""
-    by_application: dict[str, list[ApplicationVersion]] = {}
-    for candidate in reversed(candidates):  # candidates come oldest first
-        by_application.setdefault(candidate.application, []).append(candidate)
-    axis = []
+def _matrix_axis(
+    rows: Sequence[tuple[int, str, str]],
+    history: bool,
+    latest: set[int],
+    environments: dict[tuple[str, str], tuple[str, ...]],
+) -> dict[int, ApplicationVersion]:
+    """Of `rows` (id, application, version; oldest first), the versions that count, by application
+    and newest first; with history, also each application's newest older ones."""
+    by_application: dict[str, list[tuple[int, str, str]]] = {}
+    for row in reversed(rows):
+        by_application.setdefault(row[1], []).append(row)
+    axis = {}
     for application in sorted(by_application):
-        newest = by_application[application]
-        axis += [
-            item
-            for position, item in enumerate(newest)
-            if item.counts or (history and position < HISTORY_PER_APPLICATION)
-        ]
+        for position, (key, _, version) in enumerate(by_application[application]):
+            running = environments.get((application, version), ())
+            if key in latest or running or (history and position < HISTORY_PER_APPLICATION):
+                axis[key] = ApplicationVersion(
+                    application, version, latest=key in latest, environments=running
+                )
     return axis
 
 

@@ -126,7 +126,10 @@ class ContractExpectation(SQLModel, table=True):
     """Expectation `position` of a consumer version: its reader schema for one event type's subject."""
 
     __tablename__ = "contract_expectations"
-    __table_args__ = (Index("ix_contract_expectations_subject", "subject"),)
+    __table_args__ = (
+        Index("ix_contract_expectations_subject", "subject"),
+        Index("ix_contract_expectations_event_type_version", "event_type", "version_id"),
+    )
 
     version_id: int = Field(
         sa_column=Column(Integer, ForeignKey("contract_versions.id", ondelete="CASCADE"), primary_key=True)
@@ -147,6 +150,7 @@ class ContractSample(SQLModel, table=True):
     """Sample `position` of a producer version: one envelope, and the schema it was written with."""
 
     __tablename__ = "contract_samples"
+    __table_args__ = (Index("ix_contract_samples_event_type_version", "event_type", "version_id"),)
 
     version_id: int = Field(
         sa_column=Column(Integer, ForeignKey("contract_versions.id", ondelete="CASCADE"), primary_key=True)

@@ -51,19 +51,21 @@ def crawlable(node: Any) -> Any:
 
     `referencing` takes every value of `dependencies` for a subschema when the first one is, and fails
     on a property-dependency array beside schema dependencies (legal in drafts 4 to 7). The arrays hold
-    no subschemas, so they are left out of what it crawls; the document itself is not changed.
+    no subschemas, so they are left out of what it crawls. Any other node is returned as it is, since
+    the engine recognises subschemas by identity.
     """
     if isinstance(node, list):
-        return [crawlable(item) for item in node]
+        items = [crawlable(item) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     if not isinstance(node, dict):
         return node
-    copy = {key: crawlable(value) for key, value in node.items()}
-    dependencies = copy.get("dependencies")
+    values = {key: crawlable(value) for key, value in node.items()}
+    dependencies = values.get("dependencies")
     if isinstance(dependencies, dict) and any(isinstance(value, list) for value in dependencies.values()):
-        copy["dependencies"] = {
+        values["dependencies"] = {
             key: value for key, value in dependencies.items() if not isinstance(value, list)
         }
-    return copy
+    return node if all(values[key] is node[key] for key in node) else values
 
 
 def check_resolves(resolver: Resolver[Any], reference: str, *, path: str) -> None:

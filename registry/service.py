@@ -280,6 +280,14 @@ def _schema_type(value: str | None) -> SchemaType:
         ) from None
 
 
+def _is_json_schema(text: str, references: Sequence[ResolvedReference]) -> bool:
+    try:
+        parse_schema(SchemaType.JSON, text, references)
+    except EngineInvalidSchemaError:
+        return False
+    return True
+
+
 def _json_text(value: dict[str, Any] | None) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -919,7 +927,15 @@ class Registry:
             raise errors.InvalidSchemaError("Empty schema")
         schema_type = _schema_type(submission.schema_type)
         declared, resolved = self._resolve_references(session, submission.references)
-        parsed = self._parse(schema_type, submission.text, resolved)
+        try:
+            parsed = self._parse(schema_type, submission.text, resolved)
+        except errors.InvalidSchemaError as error:
+            if submission.schema_type is None and _is_json_schema(submission.text, resolved):
+                raise errors.InvalidSchemaError(
+                    f"{error.message}. The request has no schemaType, so the schema was read as AVRO; "
+                    'it is a valid JSON Schema: send "schemaType": "JSON"'
+                ) from error
+            raise
         text = parsed.normalized if normalize else parsed.canonical
         metadata = _json_text(submission.metadata)
         rule_set = _json_text(submission.rule_set)

@@ -38,11 +38,11 @@ def build_registry(
     registry = registry.with_resource(base, draft.specification.create_resource(document))
     for name, contents, reference_draft in references:
         resource = reference_draft.specification.create_resource(contents)
-        registry = registry.with_resource(name, resource)
-        # A schema with an absolute `$id` resolves a reference name against it.
-        joined = urljoin(base, name)
-        if joined != name:
-            registry = registry.with_resource(joined, resource)
+        # A schema with an absolute `$id` resolves a reference name against it, and normalization
+        # respells `$ref`s ("./address.json" -> "address.json"): each spelling finds the reference.
+        spellings = {name, normalize_reference(name)}
+        for spelling in spellings | {urljoin(base, spelling) for spelling in spellings}:
+            registry = registry.with_resource(spelling, resource)
     return registry.crawl(), base
 
 

@@ -8,18 +8,25 @@ Formats are annotations (not asserted), as python-jsonschema does by default.
 Where the two differ, the explainer is taught jsonschema-rs's (and the specification's) meaning, and a
 differential test keeps them in step: `multipleOf` is decimal (0.07 is a multiple of 0.01), and
 `pattern`/`patternProperties` are ECMA-262 regular expressions (`\d` is ASCII only).
+
+A schema's `$ref`s may name the schemas of its Confluent `references` (`"$ref": "address.json"` or
+`"address.json#/definitions/zip"`): both validators find them under the reference name, resolved against
+the schema's `$id` as Confluent's serializers do. Nothing is ever fetched from the network.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Context, Decimal, localcontext
 from functools import cache
 from typing import Any
+from urllib.parse import urljoin
 
 import jsonschema
 import jsonschema_rs
 import orjson
+import referencing
+import referencing.jsonschema
 from jsonschema.protocols import Validator
 
 from client.errors import Violation
@@ -89,25 +96,58 @@ _AGREEING_KEYWORDS = {
 }
 
 
+# jsonschema-rs wants absolute URIs: a schema without an `$id` gets this base (its own default).
+_DEFAULT_BASE = "json-schema:///"
+
+
+def _checked(schema: Any, where: str) -> type[Validator]:
+    """The draft's validator class, once `schema` passed its metaschema."""
+    validator_class: type[Validator] = jsonschema.validators.validator_for(
+        schema, default=jsonschema.Draft7Validator
+    )
+    try:
+        validator_class.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        raise JsonSchemaError(f"invalid JSON Schema{where} at {error.json_path}: {error.message}") from error
+    return validator_class
+
+
+def _schema_id(schema: Any) -> str:
+    identifier = schema.get("$id", schema.get("id")) if isinstance(schema, dict) else None
+    return identifier if isinstance(identifier, str) else ""
+
+
 class JsonSchemaValidator:
     """A JSON Schema compiled once: a fast yes/no, and every violation when the answer is no."""
 
-    def __init__(self, schema: Any) -> None:
-        explainer_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-        try:
-            explainer_class.check_schema(schema)
-        except jsonschema.SchemaError as error:
-            raise JsonSchemaError(f"invalid JSON Schema at {error.json_path}: {error.message}") from error
+    def __init__(self, schema: Any, references: Mapping[str, Any] | None = None) -> None:
+        """`references` maps each reference name (what `$ref`s call it) to that schema's document."""
+        references = dict(references or {})
+        explainer_class = _checked(schema, "")
+        for name, referenced in references.items():
+            _checked(referenced, f" (reference {name!r})")
         compiled_class = _COMPILED.get(explainer_class)
         if compiled_class is not None:
             explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
-        self._explainer = explainer_class(schema)
+        self._explainer = explainer_class(schema, registry=_explainer_registry(schema, references))
         self._compiled = None
         if compiled_class is not None:
+            base = urljoin(_DEFAULT_BASE, _schema_id(schema))
             try:
-                self._compiled = compiled_class(schema, validate_formats=False, retriever=_refuse_remote)
+                self._compiled = compiled_class(
+                    schema,
+                    validate_formats=False,
+                    retriever=_refuse_remote,
+                    registry=jsonschema_rs.Registry(
+                        [(urljoin(base, name), referenced) for name, referenced in references.items()],
+                        draft=jsonschema_rs.Draft7,
+                        retriever=_refuse_remote,
+                    ),
+                    base_uri=base,
+                )
             except (ValueError, jsonschema_rs.ReferencingError) as error:
-                raise JsonSchemaError(f"JSON Schema cannot be compiled: {error}") from error
+                reason = str(error).split("\n\n")[0]  # the rest describes an instance there is none of
+                raise JsonSchemaError(f"JSON Schema cannot be compiled: {reason}") from error
 
     def is_valid(self, data: Any) -> bool:
         if self._compiled is None:
@@ -126,6 +166,19 @@ class JsonSchemaValidator:
         if not found and self._compiled is not None:
             found = _compiled_violations(self._compiled, data)
         return sorted(found, key=lambda violation: violation.path)
+
+
+def _explainer_registry(schema: Any, references: Mapping[str, Any]) -> referencing.Registry[Any]:
+    """python-jsonschema's registry of the references, under their names as the schema resolves them."""
+    registry: referencing.Registry[Any] = referencing.Registry()
+    base = _schema_id(schema)
+    for name, referenced in references.items():
+        resource = referencing.Resource.from_contents(
+            referenced, default_specification=referencing.jsonschema.DRAFT7
+        )
+        for uri in {name, urljoin(base, name)}:
+            registry = registry.with_resource(uri, resource)
+    return registry
 
 
 def _compiled_violations(compiled: Any, data: Any) -> list[Violation]:

@@ -10,14 +10,17 @@ import orjson
 from registry.compatibility.jsonschema.comparison import compare_schemas
 from registry.compatibility.jsonschema.differences import is_compatible
 from registry.compatibility.jsonschema.groups import KEYWORD_GROUPS
+from registry.compatibility.jsonschema.locations import data_path
 from registry.compatibility.jsonschema.messages import describe
 from registry.compatibility.jsonschema.normalization import normalized_text
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.result import Incompatibility
-from registry.compatibility.schema import ParsedSchema, Roles, SchemaType
+from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, pointer_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from referencing import Registry
 
     from registry.compatibility.jsonschema.differences import Difference
     from registry.compatibility.jsonschema.drafts import Draft
@@ -52,6 +55,31 @@ class JsonSchema(ParsedSchema):
     @cached_property
     def normalized(self) -> str:
         return normalized_text(self.document)
+
+    @property
+    def registry(self) -> Registry[Any]:
+        """The schema and the schemas it references, as `referencing` resolves their `$ref`s: give it to a
+        python-jsonschema validator of this schema."""
+        return self.root.index.registry
+
+    def data_path(self, pointer: str) -> str:
+        return data_path(pointer)
+
+    def value_at(self, pointer: str) -> Any:
+        """The JSON at a place as compatibility paths give it, following `$ref`s on the way as they do
+        (None where there is nothing)."""
+        node = self.root
+        for token in pointer_tokens(pointer):
+            while type(node.contents) is dict and token not in node.contents and "$ref" in node.contents:
+                node = node.follow(node.contents["$ref"])
+            contents = node.contents
+            if type(contents) is dict and token in contents:
+                node = node.child(contents[token])
+            elif type(contents) is list and token.isdigit() and int(token) < len(contents):
+                node = node.child(contents[int(token)])
+            else:
+                return None
+        return node.contents
 
     def differences(
         self,

@@ -68,6 +68,7 @@ class ExpectationGap:
     expected: Any = None
     found: Any = None
     aligned: bool = False
+    producer: str = "the producer's schema"  # what `found` is read from
 
     def describe(self) -> str:
         """What a person needs: what the consumer expects, what the producer's schema says, and where in
@@ -76,9 +77,7 @@ class ExpectationGap:
         if self.aligned:
             expected = "nothing" if self.expected is None else _short(self.expected)
             found = "nothing (not declared)" if self.found is None else _short(self.found)
-            return (
-                f"{issue.type} at path '{issue.path}': expects {expected}; the producer's schema has {found}"
-            )
+            return f"{issue.type} at path '{issue.path}': expects {expected}; {self.producer} has {found}"
         text = f"{issue.type}: {issue.message}"
         return text if self.expected is None else f"{text} (expects {_short(self.expected)})"
 
@@ -93,8 +92,9 @@ def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[
             f"{producer.schema_type} events, which an Avro decoder cannot read",
         )
         return [ExpectationGap(issue, breaking=True)]
-    writer = producer
+    writer, producer_form = producer, "the producer's schema"
     if expectation.schema_type is SchemaType.JSON and producer.schema_type is SchemaType.AVRO:
+        producer_form = "the producer's Avro schema, decoded,"
         writer = parse_schema(
             SchemaType.JSON, orjson.dumps(decoded_json_schema(producer.text, producer.references)).decode()
         )
@@ -114,6 +114,7 @@ def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[
             expected=_value_at(expectation, issue.path),
             found=_value_at(writer, issue.path),
             aligned=True,
+            producer=producer_form,
         )
         for issue in issues
     ]

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
@@ -37,6 +37,7 @@ _ACCEPT = (
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 _NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
 _NO_SUBJECT_LEVEL = 40408
+_CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +374,27 @@ class RegistryClient(_Client):
         """Set the global level, or the subject's own level."""
         path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
         self._call("PUT", path, {"compatibility": level})
+
+    def get_config(self, subject: str | None = None) -> dict[str, Any] | None:
+        """The compatibility settings configured globally, or for the subject alone (None when it has
+        none): `compatibilityLevel`, and `compatibilityPolicy` and `normalize` where set."""
+        path = "/config" if subject is None else f"/config/{_subject_path(subject)}?defaultToGlobal=false"
+        try:
+            body = self._call("GET", path, None)
+        except RegistryResponseError as error:
+            if subject is not None and error.error_code == _NO_SUBJECT_LEVEL:
+                return None
+            raise
+        return {key: body[key] for key in _CONFIG_KEYS if body.get(key) is not None}
+
+    def update_config(self, config: Mapping[str, Any], subject: str | None = None) -> None:
+        """Set the given settings (`compatibilityLevel`, `compatibilityPolicy`, `normalize`) globally or
+        for the subject; the others stay as they are."""
+        path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
+        body = {key: config[key] for key in _CONFIG_KEYS if key in config}
+        if "compatibilityLevel" in body:
+            body["compatibility"] = body.pop("compatibilityLevel")  # the name PUT takes in Confluent's API
+        self._call("PUT", path, body)
 
     def get_mode(self, subject: str | None = None) -> str:
         """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""

@@ -20,9 +20,11 @@ import orjson
 from registry import contract_service, errors, repository, wire
 from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema, VersionFact
 from registry.compatibility import (
+    Change,
     CompatibilityLevel,
     CompatibilityPolicy,
     CompatibilityResult,
+    JsonSchema,
     ParsedSchema,
     PreviousVersion,
     ResolvedReference,
@@ -207,6 +209,9 @@ class VersionComparison:
     new: VersionView
     policy: CompatibilityPolicy
     results: dict[CompatibilityLevel, CompatibilityResult]
+    # JSON Schema: every change from old to new as the new version reads old data, compatible or not
+    # (Avro's engine reports only what breaks, in `results`).
+    changes: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,7 +846,13 @@ class Registry:
             )
             for level in CompatibilityLevel
         }
-        return VersionComparison(old_view, new_view, policy, results)
+        old_schema = self._parsed_schema(session, old_view.schema.id)
+        changes = (
+            candidate.changes(old_schema, policy=policy)
+            if isinstance(candidate, JsonSchema) and isinstance(old_schema, JsonSchema)
+            else []
+        )
+        return VersionComparison(old_view, new_view, policy, results, tuple(changes))
 
     # -- helpers ----------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from registry.compatibility.jsonschema.locations import data_path
 from registry.compatibility.jsonschema.messages import describe
 from registry.compatibility.jsonschema.normalization import normalized_text
 from registry.compatibility.levels import CompatibilityPolicy
-from registry.compatibility.result import Incompatibility
+from registry.compatibility.result import Change, Incompatibility
 from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, pointer_tokens
 
 if TYPE_CHECKING:
@@ -95,12 +95,32 @@ class JsonSchema(ParsedSchema):
             writer.root, self.root, roles=roles or Roles.backward(), policy=policy, groups=KEYWORD_GROUPS
         )
 
+    def changes(
+        self,
+        writer: JsonSchema,
+        *,
+        roles: Roles | None = None,
+        policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
+    ) -> list[Change]:
+        """Every change from `writer` to this schema as the reader, described, each with whether `policy`
+        accepts it."""
+        roles = roles or Roles.backward()
+        return [
+            Change(
+                difference.type.value,
+                difference.path,
+                describe(difference, roles, policy),
+                is_compatible(difference.type, policy),
+            )
+            for difference in self.differences(writer, roles=roles, policy=policy)
+        ]
+
     def incompatibilities(
         self, writer: ParsedSchema, *, roles: Roles, policy: CompatibilityPolicy
     ) -> list[Incompatibility]:
         assert isinstance(writer, JsonSchema)
         return [
-            Incompatibility(difference.type.value, difference.path, describe(difference, roles, policy))
-            for difference in self.differences(writer, roles=roles, policy=policy)
-            if not is_compatible(difference.type, policy)
+            Incompatibility(change.type, change.path, change.message)
+            for change in self.changes(writer, roles=roles, policy=policy)
+            if not change.compatible
         ]

@@ -36,7 +36,7 @@ _ACCEPT = (
 )
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 _NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
-_NO_SUBJECT_LEVEL = 40408
+_NO_SUBJECT_CONFIG = 40408
 _CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
 
 
@@ -358,23 +358,6 @@ class RegistryClient(_Client):
         versions = self._call("GET", f"/subjects/{_subject_path(subject)}/versions", None)
         return [int(version) for version in versions]
 
-    def get_compatibility_level(self, subject: str | None = None) -> str | None:
-        """The global level, or the subject's own level (None when it has none)."""
-        if subject is None:
-            return str(self._call("GET", "/config", None)["compatibilityLevel"])
-        try:
-            body = self._call("GET", f"/config/{_subject_path(subject)}?defaultToGlobal=false", None)
-        except RegistryResponseError as error:
-            if error.error_code == _NO_SUBJECT_LEVEL:
-                return None
-            raise
-        return str(body["compatibilityLevel"])
-
-    def set_compatibility_level(self, level: str, subject: str | None = None) -> None:
-        """Set the global level, or the subject's own level."""
-        path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
-        self._call("PUT", path, {"compatibility": level})
-
     def get_config(self, subject: str | None = None) -> dict[str, Any] | None:
         """The compatibility settings configured globally, or for the subject alone (None when it has
         none): `compatibilityLevel`, and `compatibilityPolicy` and `normalize` where set."""
@@ -382,7 +365,7 @@ class RegistryClient(_Client):
         try:
             body = self._call("GET", path, None)
         except RegistryResponseError as error:
-            if subject is not None and error.error_code == _NO_SUBJECT_LEVEL:
+            if subject is not None and error.error_code == _NO_SUBJECT_CONFIG:
                 return None
             raise
         return {key: body[key] for key in _CONFIG_KEYS if body.get(key) is not None}

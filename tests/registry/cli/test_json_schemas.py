@@ -267,3 +267,62 @@ def test_export_and_import_keep_json_schemas_and_their_references(run, fresh_reg
     assert contents(target) == contents(source)
     assert httpx.get(f"{target}/schemas/ids/2").json()["schemaType"] == "JSON"
     assert httpx.get(f"{target}/config/customer-value").json()["compatibilityPolicy"] == "LENIENT"
+
+
+ORDER_WITH_TYPED_NOTE = {
+    **ORDER,
+    "properties": {**ORDER["properties"], "note": {"type": "string", "description": "Free text"}},
+}
+
+
+def test_the_configured_policy_judges_json_files_offline_as_the_registry_would(
+    run, json_project: Path, tmp_path: Path
+):
+    schemas = json_project / "schemas"
+    git(json_project, "init", "--quiet", "--initial-branch=main")
+    git(json_project, "config", "user.email", "ci@example.com")
+    git(json_project, "config", "user.name", "CI")
+    write(schemas / "orders.json", ORDER)
+    git(json_project, "add", "-A")
+    git(json_project, "commit", "--quiet", "-m", "first")
+    write(schemas / "orders.json", ORDER_WITH_TYPED_NOTE)
+    write(tmp_path / "old.json", ORDER)
+    write(tmp_path / "new.json", ORDER_WITH_TYPED_NOTE)
+
+    strict = run("schema", "check", "--against", "git:HEAD")
+    config = json_project / "accord.toml"
+    config.write_text('policy = "LENIENT"\n' + config.read_text())
+    lenient = run("schema", "check", "--against", "git:HEAD")
+    diff_strict = run("schema", "diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    diff_lenient = run(
+        "schema", "diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--policy", "LENIENT"
+    )
+
+    assert strict.exit_code == EXIT_VIOLATIONS
+    assert "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL schemas/orders.json" in strict.stdout
+    assert lenient.exit_code == EXIT_CLEAN, lenient.stdout
+    assert (diff_strict.exit_code, diff_lenient.exit_code) == (EXIT_VIOLATIONS, EXIT_CLEAN)
+
+
+def test_register_applies_a_declared_policy(run, json_project: Path, registry_url: str):
+    schemas = json_project / "schemas"
+    write(schemas / "orders.json", ORDER)
+    config = json_project / "accord.toml"
+    config.write_text(config.read_text() + 'policy = "LENIENT"\n')
+    orders = subject_of(json_project, "orders")
+
+    dry = run("schema", "register", "--dry-run", "--registry", registry_url)
+    assert "would set policy to LENIENT, would register a new version" in dry.stdout
+    assert httpx.get(f"{registry_url}/config/{orders}").status_code == 404
+
+    first = run("schema", "register", "--registry", registry_url)
+    write(schemas / "orders.json", ORDER_WITH_TYPED_NOTE)
+    second = run("schema", "register", "--registry", registry_url)
+
+    assert first.exit_code == EXIT_CLEAN, first.stdout
+    assert "policy set to LENIENT, registered as version 1" in first.stdout
+    assert httpx.get(f"{registry_url}/config/{orders}").json()["compatibilityPolicy"] == "LENIENT"
+    # under LENIENT the registry takes the typed optional property STRICT would refuse
+    assert second.exit_code == EXIT_CLEAN, second.stdout
+    assert "registered as version 2" in second.stdout
+    assert "policy set" not in second.stdout

@@ -9,17 +9,18 @@ changed in Confluent's vocabulary. Whatever cannot be decided is reported incomp
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from registry.compatibility.jsonschema.differences import Difference, DifferenceType, is_compatible
-from registry.compatibility.jsonschema.values import ALL_ATOMS, atom_of, freeze, type_atoms
+from registry.compatibility.jsonschema.nodes import unchanged
+from registry.compatibility.jsonschema.values import ALL_ATOMS, atoms_equal_to, freeze, type_atoms
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.schema import Roles
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from registry.compatibility.jsonschema.nodes import Node
 
@@ -31,8 +32,7 @@ MAX_NESTING = 96
 the document)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """One conjunct of a schema, with its place among the conjuncts (to pair it with the other schema's)
     and the path reported for what it contains."""
 
@@ -41,16 +41,24 @@ class Part:
     path: str
 
 
-@dataclass(frozen=True, slots=True)
 class Scope:
     """The writer as a whole, for the keyword groups of one reader conjunct."""
 
-    writer: Node
-    writer_parts: list[Part]
-    reader_parts: list[Part]
-    writer_types: frozenset[str]
-    writer_required: frozenset[str]
-    writer_properties: frozenset[str]
+    def __init__(self, writer: Node, writer_parts: list[Part], reader_parts: list[Part]) -> None:
+        self.writer = writer
+        self.writer_parts = writer_parts
+        self.reader_parts = reader_parts
+        self.writer_types = value_types(writer_parts)
+
+    @cached_property
+    def writer_required(self) -> frozenset[str]:
+        """Property names every writer value carries."""
+        return frozenset(name for part in self.writer_parts for name in required_names(part.node))
+
+    @cached_property
+    def writer_properties(self) -> frozenset[str]:
+        """Property names some writer conjunct declares."""
+        return frozenset(name for part in self.writer_parts for name in (part.node.get("properties") or {}))
 
 
 class _Shared:
@@ -59,16 +67,22 @@ class _Shared:
 
     def __init__(self, groups: tuple[KeywordGroup, ...]) -> None:
         self.groups = groups
+        self.groups_by_keyword: dict[str, list[int]] = {}
+        for index, group in enumerate(groups):
+            for keyword in group.keywords:
+                self.groups_by_keyword.setdefault(keyword, []).append(index)
         self.steps = 0
         self.nesting = 0
         self.in_progress: dict[tuple[int, int], int] = {}
+        self.results: dict[tuple[object, ...], list[tuple[DifferenceType, str, str]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class KeywordGroup:
-    """Keywords judged together. `atoms` are the value types they constrain (None: every type); a group
-    is skipped when the writer admits no value of those types."""
+    """Keywords judged together. A group is skipped when neither schema uses any of its `keywords`, or
+    when the writer admits no value of the types it constrains (`atoms`; None: every type)."""
 
+    keywords: frozenset[str]
     atoms: frozenset[str] | None
     check: Callable[[Comparison, Scope, Node | None, Node, str], None]
 
@@ -76,14 +90,12 @@ class KeywordGroup:
 class Comparison:
     """The differences found so far between a writer and a reader, and the rules that judge them."""
 
-    def __init__(
-        self, *, roles: Roles, policy: CompatibilityPolicy, groups: tuple[KeywordGroup, ...] = ()
-    ) -> None:
+    def __init__(self, *, roles: Roles, policy: CompatibilityPolicy, shared: _Shared, depth: int = 0) -> None:
         self.roles = roles
         self.policy = policy
         self.differences: list[Difference] = []
-        self._shared = _Shared(groups)
-        self.depth = 0  # how many values deep into an instance the comparison has descended
+        self._shared = shared
+        self.depth = depth  # how many values deep into an instance the comparison has descended
 
     @property
     def reader(self) -> str:
@@ -108,11 +120,12 @@ class Comparison:
 
         `strict` judges it by STRICT whatever the policy: LENIENT relaxes how a schema evolves, not what
         proves that one subschema implies an unrelated one."""
-        roles = Roles(reader=self.writer, writer=self.reader) if swap_roles else self.roles
-        trial = Comparison(roles=roles, policy=CompatibilityPolicy.STRICT if strict else self.policy)
-        trial._shared = self._shared
-        trial.depth = self.depth
-        return trial
+        return Comparison(
+            roles=Roles(reader=self.writer, writer=self.reader) if swap_roles else self.roles,
+            policy=CompatibilityPolicy.STRICT if strict else self.policy,
+            shared=self._shared,
+            depth=self.depth,
+        )
 
     def adopt(self, trial: Comparison) -> None:
         self.differences.extend(trial.differences)
@@ -129,18 +142,51 @@ class Comparison:
         """Compare two subschemas; `descend` when they constrain a value nested in the current one."""
         if _identical(writer, reader):
             return
-        if descend:
-            self.depth += 1
-        try:
-            with self._entered(writer, reader, path) as entered:
-                if entered:
-                    self._compare_conjuncts(writer, reader, path)
-        finally:
-            if descend:
-                self.depth -= 1
+        if writer.has_references or reader.has_references:
+            self._compare(writer, reader, path, descend)
+            return
+        # Without `$ref`s a subschema means the same wherever it is written: schemas that repeat a shape
+        # (a money amount, an address) are compared once per shape.
+        key = (
+            writer.fingerprint,
+            writer.draft.name,
+            reader.fingerprint,
+            reader.draft.name,
+            self.policy,
+            self.roles.reader,
+            self.roles.writer,
+        )
+        base = path.rstrip("/")
+        known = self._shared.results.get(key)
+        if known is None:
+            first = len(self.differences)
+            self._compare(writer, reader, path, descend)
+            known = [
+                (d.type, "" if d.path == path else d.path[len(base) :], d.detail)
+                for d in self.differences[first:]
+            ]
+            self._shared.results[key] = known
+            return
+        for kind, suffix, detail in known:
+            self.add(kind, base + suffix if suffix else path, detail)
 
-    @contextmanager
-    def _entered(self, writer: Node, reader: Node, path: str) -> Iterator[bool]:
+    def _compare(self, writer: Node, reader: Node, path: str, descend: bool) -> None:
+        depth = self.depth + descend
+        pair = (id(writer.contents), id(reader.contents))
+        if not self._may_enter(pair, depth, path):
+            return
+        shared = self._shared
+        shared.in_progress[pair] = depth
+        shared.nesting += 1
+        self.depth = depth
+        try:
+            self._compare_conjuncts(writer, reader, path)
+        finally:
+            self.depth -= descend
+            shared.nesting -= 1
+            del shared.in_progress[pair]
+
+    def _may_enter(self, pair: tuple[int, int], depth: int, path: str) -> bool:
         shared = self._shared
         shared.steps += 1
         if shared.steps > MAX_STEPS or shared.nesting >= MAX_NESTING:
@@ -150,36 +196,32 @@ class Comparison:
                 "the schemas are too large or too deeply nested to compare completely, so the change is "
                 "refused; split the schema into smaller referenced schemas",
             )
-            yield False
-            return
-        pair = (id(writer.contents), id(reader.contents))
+            return False
         entered_at = shared.in_progress.get(pair)
-        if entered_at is not None:
-            if self.depth <= entered_at:
-                self.add(
-                    DifferenceType.COMPARISON_UNDECIDED,
-                    path,
-                    "the schema refers back to itself without describing a value nested in the current "
-                    "one, so no validator can finish checking it; make each recursive $ref describe a "
-                    "nested value",
-                )
-            # Deeper inside the value the pair may be assumed compatible: a counterexample would have to
-            # show up at a shallower depth first.
-            yield False
-            return
-        shared.in_progress[pair] = self.depth
-        shared.nesting += 1
-        try:
-            yield True
-        finally:
-            shared.nesting -= 1
-            del shared.in_progress[pair]
+        if entered_at is None:
+            return True
+        if depth <= entered_at:
+            self.add(
+                DifferenceType.COMPARISON_UNDECIDED,
+                path,
+                "the schema refers back to itself without describing a value nested in the current one, "
+                "so no validator can finish checking it; make each recursive $ref describe a nested value",
+            )
+        # Deeper inside the value the pair may be assumed compatible: a counterexample would have to show
+        # up at a shallower depth first.
+        return False
 
     def _compare_conjuncts(self, writer: Node, reader: Node, path: str) -> None:
         writer_parts = conjuncts(writer, path)
         if writer_parts is None:
             return  # the writer admits nothing, so the reader reads all of it
         reader_parts = conjuncts(reader, path)
+        if (
+            reader_parts
+            and len(writer_parts) == len(reader_parts) == 1
+            and _identical(writer_parts[0].node, reader_parts[0].node)
+        ):
+            return  # two `$ref`s to schemas written identically
         if reader_parts is None:
             self.add(
                 DifferenceType.TYPE_NARROWED,
@@ -187,20 +229,14 @@ class Comparison:
                 f"the {self.reader} schema admits no value here (false), the {self.writer} schema does",
             )
             return
-        scope = Scope(
-            writer=writer,
-            writer_parts=writer_parts,
-            reader_parts=reader_parts,
-            writer_types=value_types(writer_parts),
-            writer_required=frozenset(name for part in writer_parts for name in required_names(part.node)),
-            writer_properties=frozenset(
-                name for part in writer_parts for name in (part.node.get("properties") or {})
-            ),
-        )
+        scope = Scope(writer, writer_parts, reader_parts)
+        groups, by_keyword = self._shared.groups, self._shared.groups_by_keyword
         for part in reader_parts:
             aligned = _aligned(part, writer_parts)
-            for group in self._shared.groups:
-                if group.atoms is None or group.atoms & scope.writer_types:
+            used = part.node.contents.keys() | (aligned.node.contents.keys() if aligned else ())
+            for index in sorted({index for keyword in used for index in by_keyword.get(keyword, ())}):
+                group = groups[index]
+                if group.atoms is None or not group.atoms.isdisjoint(scope.writer_types):
                     self._check_group(group, scope, aligned, part)
 
     def _check_group(self, group: KeywordGroup, scope: Scope, aligned: Part | None, part: Part) -> None:
@@ -232,20 +268,13 @@ def compare_schemas(
     groups: tuple[KeywordGroup, ...],
 ) -> list[Difference]:
     """Every difference between `writer` and `reader`, as seen from the reader."""
-    comparison = Comparison(roles=roles, policy=policy, groups=groups)
+    comparison = Comparison(roles=roles, policy=policy, shared=_Shared(groups))
     comparison.compare(writer, reader, "#/")
     return comparison.differences
 
 
 def _identical(writer: Node, reader: Node) -> bool:
-    if writer.contents is reader.contents and writer.index is reader.index:
-        return True
-    return (
-        writer.draft is reader.draft
-        and writer.fingerprint == reader.fingerprint
-        and not writer.has_references
-        and not reader.has_references
-    )
+    return unchanged(writer, writer.contents, reader, reader.contents)
 
 
 def _aligned(part: Part, writer_parts: list[Part]) -> Part | None:
@@ -271,6 +300,9 @@ def _has_substance(node: Node) -> bool:
 
 def conjuncts(node: Node, path: str) -> list[Part] | None:
     """The parts whose constraints all apply to a value of `node`; None when one of them is `false`."""
+    contents = node.contents
+    if type(contents) is dict and "allOf" not in contents and "$ref" not in contents:
+        return [Part(node, (), path)]  # the common case, kept cheap
     parts: list[Part] = []
     seen: set[int] = set()
     pending: list[tuple[Node, tuple[str, ...], str]] = [(node, (), path)]
@@ -319,7 +351,7 @@ def value_types(parts: list[Part]) -> frozenset[str]:
             atoms &= type_atoms(declared, part.node.draft)
         values = allowed_values(part.node)
         if values is not None:
-            atoms &= frozenset(atom_of(value) for value in values)
+            atoms &= frozenset().union(*(atoms_equal_to(value) for value in values))
     return atoms
 
 
@@ -344,5 +376,7 @@ def required_names(node: Node) -> list[str]:
 
 def child_path(path: str, *segments: str) -> str:
     """`path` extended by JSON pointer segments (escaped)."""
-    escaped = "/".join(segment.replace("~", "~0").replace("/", "~1") for segment in segments)
-    return f"{path.rstrip('/')}/{escaped}"
+    joined = "/".join(segments)
+    if "~" in joined or any("/" in segment for segment in segments):
+        joined = "/".join(segment.replace("~", "~0").replace("/", "~1") for segment in segments)
+    return f"{path.rstrip('/')}/{joined}"

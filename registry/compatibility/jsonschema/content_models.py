@@ -8,8 +8,9 @@ for `additionalProperties`/`additionalItems`, or for `unevaluatedProperties`/`un
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from registry.compatibility.jsonschema.comparison import Part
@@ -29,8 +30,7 @@ _CONDITIONAL_APPLICATORS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Governed:
+class Governed(NamedTuple):
     """A schema that applies to a key or an index, and where it is written."""
 
     node: Node
@@ -38,11 +38,33 @@ class Governed:
     name: str  # the property name, pattern or index under that keyword ("" for a single schema)
 
 
+class Subschemas(Mapping[str, "Node"]):
+    """Subschemas by name (`properties`), as nodes made when first asked for: most are never needed
+    because they did not change."""
+
+    def __init__(self, owner: Node | None = None, written: dict[str, Any] | None = None) -> None:
+        self.owner = owner
+        self.written = written or {}
+
+    def __getitem__(self, name: str) -> Node:
+        assert self.owner is not None
+        return self.owner.child(self.written[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.written)
+
+    def __len__(self) -> int:
+        return len(self.written)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.written
+
+
 @dataclass(slots=True)
 class ObjectModel:
     """`properties`, `patternProperties` and the schema for the remaining keys of one conjunct."""
 
-    properties: dict[str, Node] = field(default_factory=dict)
+    properties: Subschemas = field(default_factory=Subschemas)
     patterns: dict[str, Node] = field(default_factory=dict)
     rest: Node | None = None  # None: remaining keys may carry anything
     rest_keyword: str = "additionalProperties"
@@ -83,7 +105,7 @@ def object_model(node: Node | None, parts: list[Part], *, reader: bool) -> Objec
     if node is None:
         return ObjectModel()
     model = ObjectModel(
-        properties={name: node.child(schema) for name, schema in (node.get("properties") or {}).items()},
+        properties=Subschemas(node, node.get("properties")),
         patterns={
             pattern: node.child(schema) for pattern, schema in (node.get("patternProperties") or {}).items()
         },

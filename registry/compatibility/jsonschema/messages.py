@@ -110,56 +110,116 @@ _ADDED_CONSTRAINT_FIX = "Drop the new constraint, or keep it no stricter than th
 
 
 def describe(difference: Difference, roles: Roles, policy: CompatibilityPolicy) -> str:
-    """The full message for one difference, naming the schemas by their roles."""
-    kind, path, reader, writer = difference.type, difference.path, roles.reader, roles.writer
-    text = _headline(kind, path, reader, writer)
+    """The full message for one difference: Confluent's sentence for its type, what exactly changed, and
+    for a refused change who it breaks and the usual fix. Schemas are named by their roles."""
+    kind, reader, writer = difference.type, roles.reader, roles.writer
+    text = _headline(kind, difference.path, reader, writer)
     if difference.detail:
         text += f": {difference.detail}"
     if is_compatible(kind, policy):
         return text + "."
     fix = _FIXES.get(kind, _ADDED_CONSTRAINT_FIX)
     return (
-        f"{text}. The {reader} schema may reject data the {writer} schema accepts, so a "
-        f"{_reader_role(reader)} would fail on it. {fix} {_NEW_EVENT_TYPE}"
+        f"{text}. The {reader} schema may reject data the {writer} schema accepts, so "
+        f"{_who_fails(reader, writer)} would fail on it. {fix} {_NEW_EVENT_TYPE}"
     )
 
 
-def _reader_role(reader: str) -> str:
-    return (
-        "consumer using the new schema on old events"
-        if reader == "new"
-        else "consumer still on the old schema"
-    )
+def _who_fails(reader: str, writer: str) -> str:
+    if (reader, writer) == ("new", "old"):
+        return "a consumer upgraded to the new schema reading events written with the old one"
+    if (reader, writer) == ("old", "new"):
+        return "a consumer still on the old schema reading events written with the new one"
+    return f"a reader using the {reader} schema"
+
+
+def _in(*names: str) -> frozenset[DifferenceType]:
+    return frozenset(DifferenceType(name) for name in names)
+
+
+# Confluent's sentences, by the kind of change ({reader} and {writer} are filled in with the roles).
+_KEYWORD_ADDED = _in(
+    *(f"{name}_ADDED" for name in ("MAX_LENGTH", "MIN_LENGTH", "PATTERN", "FORMAT", "CONTENT_ENCODING")),
+    *(f"{name}_ADDED" for name in ("CONTENT_MEDIA_TYPE", "MAXIMUM", "MINIMUM", "EXCLUSIVE_MAXIMUM")),
+    *(f"{name}_ADDED" for name in ("EXCLUSIVE_MINIMUM", "MULTIPLE_OF", "REQUIRED_ATTRIBUTE")),
+    *(f"{name}_ADDED" for name in ("MAX_PROPERTIES", "MIN_PROPERTIES", "DEPENDENCY_ARRAY")),
+    *(f"{name}_ADDED" for name in ("DEPENDENCY_SCHEMA", "MAX_ITEMS", "MIN_ITEMS", "MAX_CONTAINS")),
+    *(f"{name}_ADDED" for name in ("MIN_CONTAINS", "UNIQUE_ITEMS", "SCHEMA", "CONDITION")),
+    "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED",
+    "ADDITIONAL_ITEMS_REMOVED",
+    "ADDITIONAL_PROPERTIES_REMOVED",
+    "UNEVALUATED_PROPERTIES_REMOVED",
+    "UNEVALUATED_ITEMS_REMOVED",
+)
+_VALUE_INCREASED = _in(
+    "MIN_LENGTH_INCREASED",
+    "MINIMUM_INCREASED",
+    "EXCLUSIVE_MINIMUM_INCREASED",
+    "MIN_PROPERTIES_INCREASED",
+    "MULTIPLE_OF_EXPANDED",
+    "MIN_ITEMS_INCREASED",
+    "MIN_CONTAINS_INCREASED",
+)
+_VALUE_DECREASED = _in(
+    "MAX_LENGTH_DECREASED",
+    "MAXIMUM_DECREASED",
+    "MAX_ITEMS_DECREASED",
+    "MAX_CONTAINS_DECREASED",
+    "EXCLUSIVE_MAXIMUM_DECREASED",
+    "MAX_PROPERTIES_DECREASED",
+)
+_FEWER_ELEMENTS = _in(
+    "ADDITIONAL_ITEMS_NARROWED",
+    "ENUM_ARRAY_NARROWED",
+    "SUM_TYPE_NARROWED",
+    "ADDITIONAL_PROPERTIES_NARROWED",
+    "UNEVALUATED_PROPERTIES_NARROWED",
+    "UNEVALUATED_ITEMS_NARROWED",
+)
+_MORE_ELEMENTS = _in(
+    "DEPENDENCY_ARRAY_EXTENDED", "PRODUCT_TYPE_EXTENDED", "SUM_TYPE_EXTENDED", "NOT_TYPE_EXTENDED"
+)
+_TYPE_CHANGED = _in(
+    "TYPE_CHANGED",
+    "TYPE_NARROWED",
+    "COMBINED_TYPE_CHANGED",
+    "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+    "ENUM_ARRAY_CHANGED",
+)
+
+
+_ADDED_TO_CONTENT = "The {reader} schema adds the {subject} {at}, which the {writer} schema does not declare"
+_REMOVED_FROM_CONTENT = (
+    "The {reader} schema no longer declares the {subject} {at}, which the {writer} schema declares"
+)
+_SENTENCES = (
+    (_KEYWORD_ADDED, "The keyword {at} in the {reader} schema is not present in the {writer} schema"),
+    (_VALUE_INCREASED, "The value {at} in the {reader} schema is more than its value in the {writer} schema"),
+    (_VALUE_DECREASED, "The value {at} in the {reader} schema is less than its value in the {writer} schema"),
+    (
+        _FEWER_ELEMENTS,
+        "An array or combined type {at} has fewer elements in the {reader} schema than the {writer} schema",
+    ),
+    (
+        _MORE_ELEMENTS,
+        "An array or combined type {at} has more elements in the {reader} schema than the {writer} schema",
+    ),
+    (_TYPE_CHANGED, "A type {at} is different between the {reader} schema and the {writer} schema"),
+    (_in("COMPARISON_UNDECIDED"), "The change {at} cannot be shown to be compatible"),
+)
 
 
 def _headline(kind: DifferenceType, path: str, reader: str, writer: str) -> str:
-    name = kind.value
-    if "CONTENT_MODEL" in name:
-        return _content_model_headline(kind, path, reader, writer)
-    if name.startswith(("TYPE_", "COMBINED_TYPE", "ENUM_ARRAY_CHANGED", "COMBINED")):
-        return f"A type at path '{path}' is different between the {reader} schema and the {writer} schema"
-    if name.endswith("_ADDED") and not name.startswith(("ADDITIONAL_", "UNEVALUATED_")):
-        return f"The keyword at path '{path}' in the {reader} schema is not present in the {writer} schema"
-    if name.endswith("_REMOVED") and not name.startswith(("ADDITIONAL_", "UNEVALUATED_")):
-        return f"The keyword at path '{path}' in the {writer} schema is not present in the {reader} schema"
-    if name.endswith(("_NARROWED", "_EXTENDED")):
-        return (
-            f"An array or combined type at path '{path}' has changed between the {writer} schema "
-            f"and the {reader} schema"
+    values = {"at": f"at path '{path}'", "reader": reader, "writer": writer}
+    if "CONTENT_MODEL" in kind.value:
+        subject = "item" if kind.value.startswith("ITEM") else "property"
+        template = _ADDED_TO_CONTENT if "_ADDED_" in kind.value else _REMOVED_FROM_CONTENT
+        return template.format(subject=subject, **values)
+    for kinds, sentence in _SENTENCES:
+        if kind in kinds:
+            return sentence.format(**values)
+    if kind.value.endswith("_REMOVED"):
+        return "The keyword {at} in the {writer} schema is not present in the {reader} schema".format(
+            **values
         )
-    if name == "COMPARISON_UNDECIDED":
-        return f"The change at path '{path}' cannot be shown compatible"
-    return f"The value at path '{path}' is different between the {reader} schema and the {writer} schema"
-
-
-def _content_model_headline(kind: DifferenceType, path: str, reader: str, writer: str) -> str:
-    subject = "item" if kind.value.startswith("ITEM") else "property"
-    if "_ADDED_" in kind.value:
-        return (
-            f"The {reader} schema adds the {subject} at path '{path}', "
-            f"which the {writer} schema does not declare"
-        )
-    return (
-        f"The {reader} schema no longer declares the {subject} at path '{path}', "
-        f"which the {writer} schema declares"
-    )
+    return "The value {at} is different between the {reader} and {writer} schema".format(**values)

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 if TYPE_CHECKING:
-    from referencing import Registry
     from referencing._core import Resolver
 
     from registry.compatibility.jsonschema.drafts import Draft
-
-# Keywords that describe a value without constraining it for the validator. The comparison still judges
-# `format` and the content keywords, because consumers commonly enforce them.
-ANNOTATION_KEYWORDS = frozenset(
-    {
-        "$id",
-        "id",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "format",
-        "contentEncoding",
-        "contentMediaType",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    }
-)
 
 
 class SchemaIndex:
@@ -38,14 +17,33 @@ class SchemaIndex:
     draft of every subschema and a fingerprint of its content. Parsed schemas are immutable, so both
     are computed once and kept."""
 
-    def __init__(self, registry: Registry[Any], drafts: dict[int, Draft], documents: list[Any]) -> None:
-        self.registry = registry
+    def __init__(self, drafts: dict[int, Draft], documents: list[Any]) -> None:
         self._drafts = drafts
         self._documents = documents  # keeps every id() in `_drafts` and `_fingerprints` valid
         self._fingerprints: dict[int, bytes] = {}
+        self._member_fingerprints: dict[int, dict[str, bytes]] = {}
+        self._resolved: dict[tuple[int, str], Node] = {}
 
-    def draft_of(self, contents: Any, default: Draft) -> Draft:
-        return self._drafts.get(id(contents), default)
+    def member_fingerprints(self, members: dict[str, Any]) -> dict[str, bytes]:
+        """The fingerprint of each subschema without `$ref`s in a map such as `properties`."""
+        key = id(members)
+        found = self._member_fingerprints.get(key)
+        if found is None:
+            found = {name: self.fingerprint(member) for name, member in members.items()}
+            found = {name: print_ for name, print_ in found.items() if not _may_refer(print_)}
+            self._member_fingerprints[key] = found
+        return found
+
+    def resolve(self, holder: Node, reference: str) -> Node:
+        """Where a `$ref` in `holder` leads (the holder's place fixes its base URI, so this is kept)."""
+        key = (id(holder.contents), reference)
+        found = self._resolved.get(key)
+        if found is None:
+            resolved = holder.resolver.lookup(reference)
+            draft = self._drafts.get(id(resolved.contents), holder.draft)
+            found = Node(resolved.contents, draft, resolved.resolver, self)
+            self._resolved[key] = found
+        return found
 
     def fingerprint(self, contents: Any) -> bytes:
         """The subschema as compact JSON with sorted keys; equal fingerprints mean equal JSON (1 and
@@ -60,15 +58,18 @@ class SchemaIndex:
         return found
 
 
-@dataclass(frozen=True, slots=True)
 class Node:
     """A subschema (an object or a boolean) with the draft that gives its keywords their meaning and the
-    resolver that knows its base URI."""
+    resolver that knows its base URI. Treated as immutable; a plain slotted class because comparisons
+    create many."""
 
-    contents: Any
-    draft: Draft
-    resolver: Resolver[Any]
-    index: SchemaIndex
+    __slots__ = ("contents", "draft", "index", "resolver")
+
+    def __init__(self, contents: Any, draft: Draft, resolver: Resolver[Any], index: SchemaIndex) -> None:
+        self.contents = contents
+        self.draft = draft
+        self.resolver = resolver
+        self.index = index
 
     def get(self, keyword: str) -> Any:
         """The value of a keyword this node's draft evaluates here, else None. In drafts 4-7 a `$ref`
@@ -92,17 +93,21 @@ class Node:
     def child(self, contents: Any) -> Node:
         """The node for a subschema found inside this one."""
         resolver = self.resolver
-        if type(contents) is dict and (
-            isinstance(contents.get("$id"), str) or isinstance(contents.get("id"), str)
+        if (
+            type(contents) is dict
+            and ("$id" in contents or "id" in contents)
+            and self._declares_base(contents)
         ):
             resolver = resolver.in_subresource(self.draft.specification.create_resource(contents))
         return Node(contents, self.draft, resolver, self.index)
 
+    @staticmethod
+    def _declares_base(contents: dict[str, Any]) -> bool:
+        return isinstance(contents.get("$id"), str) or isinstance(contents.get("id"), str)
+
     def follow(self, reference: str) -> Node:
         """The node a `$ref` here points to (resolution was checked when the schema was parsed)."""
-        resolved = self.resolver.lookup(reference)
-        draft = self.index.draft_of(resolved.contents, self.draft)
-        return Node(resolved.contents, draft, resolved.resolver, self.index)
+        return self.index.resolve(self, reference)
 
     @property
     def fingerprint(self) -> bytes:
@@ -112,5 +117,20 @@ class Node:
     def has_references(self) -> bool:
         """Whether any `$ref` may hide inside (a property merely named "$ref" also counts: that only
         costs a shortcut)."""
-        fingerprint = self.fingerprint
-        return b'$ref"' in fingerprint or b'Ref"' in fingerprint
+        return _may_refer(self.fingerprint)
+
+
+def unchanged(writer: Node, writer_contents: Any, reader: Node, reader_contents: Any) -> bool:
+    """Whether two subschemas, found in `writer` and in `reader`, are written identically and so mean the
+    same (a `$ref` inside may resolve differently in each, so those are never taken as unchanged)."""
+    if writer_contents is reader_contents and writer.index is reader.index:
+        return True
+    if writer.draft is not reader.draft:
+        return False
+    fingerprint = writer.index.fingerprint(writer_contents)
+    return fingerprint == reader.index.fingerprint(reader_contents) and not _may_refer(fingerprint)
+
+
+def _may_refer(fingerprint: bytes) -> bool:
+    """Whether a `$ref` (or `$dynamicRef`, `$recursiveRef`) may hide in a fingerprinted subschema."""
+    return b'$ref"' in fingerprint or b'Ref"' in fingerprint

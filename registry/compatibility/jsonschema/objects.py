@@ -23,16 +23,38 @@ def compare_properties(
     after = object_model(reader, scope.reader_parts, reader=True)
     if before.is_empty and after.is_empty:
         return
+    unchanged_names = _unchanged_properties(writer, before, reader, after)
+    required = set(required_names(reader))
+    plain = not (before.patterns or after.patterns or after.unevaluated_too)
     for name in dict.fromkeys([*before.properties, *after.properties]):
+        if name in unchanged_names:
+            continue
         where = child_path(path, "properties", name)
         if name in before.properties and name in after.properties:
-            _compare_governing(comparison, before.governing(name), after.governing(name), where)
+            if plain:
+                comparison.compare(before.properties[name], after.properties[name], where, descend=True)
+            else:
+                _compare_governing(comparison, before.governing(name), after.governing(name), where)
         elif name in after.properties:
-            _property_added(comparison, scope, before, after, reader, name, where)
+            newly_required = name in required and name not in scope.writer_required
+            _property_added(comparison, before, after, name, where, newly_required=newly_required)
         else:
             _property_removed(comparison, before, after, name, where)
     _compare_patterns(comparison, before, after, path)
     _compare_rest(comparison, before, after, path)
+
+
+def _unchanged_properties(
+    writer: Node | None, before: ObjectModel, reader: Node, after: ObjectModel
+) -> set[str]:
+    """Properties written identically on both sides, and so compatible, unless patterns also apply."""
+    if writer is None or writer.draft is not reader.draft or before.patterns or after.patterns:
+        return set()
+    if after.unevaluated_too is not None or not before.properties or not after.properties:
+        return set()
+    old = writer.index.member_fingerprints(before.properties.written)
+    new = reader.index.member_fingerprints(after.properties.written)
+    return {name for name, _ in new.items() & old.items()}
 
 
 def _compare_governing(
@@ -77,15 +99,14 @@ def reasons(trial: Comparison) -> str:
 
 def _property_added(
     comparison: Comparison,
-    scope: Scope,
     before: ObjectModel,
     after: ObjectModel,
-    reader: Node,
     name: str,
     where: str,
+    *,
+    newly_required: bool,
 ) -> None:
     schema = after.properties[name]
-    newly_required = name in required_names(reader) and name not in scope.writer_required
     with_default = isinstance(schema.contents, dict) and "default" in schema.contents
     governing = before.governing(name)
     if not governing:

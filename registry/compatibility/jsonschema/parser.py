@@ -44,9 +44,7 @@ def parse_json_schema(text: str, references: Sequence[ResolvedReference] = ()) -
     inspection.walk("", document, draft, registry.resolver(base))
     for name, contents, reference_draft in referenced:
         inspection.walk(f"In reference {name!r}: ", contents, reference_draft, registry.resolver(name))
-    index = SchemaIndex(
-        registry, inspection.finish(), [document, *(contents for _, contents, _ in referenced)]
-    )
+    index = SchemaIndex(inspection.finish(), [document, *(contents for _, contents, _ in referenced)])
     root = Node(document, draft, registry.resolver(base), index)
     return JsonSchema(text, references, document=document, draft=draft, root=root)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,31 +71,31 @@ _ATOMS_BY_TYPE = {
 
 def type_atoms(type_keyword: Any, draft: Draft) -> frozenset[str]:
     """The atoms a `type` keyword (a name or a list of names) admits."""
-    names = [type_keyword] if isinstance(type_keyword, str) else list(type_keyword)
-    atoms: set[str] = set()
-    for name in names:
-        if name == "integer" and draft.legacy_numbers:
-            atoms.add("int")
-        else:
-            atoms |= _ATOMS_BY_TYPE.get(name, frozenset())
-    return frozenset(atoms)
+    if isinstance(type_keyword, str):
+        return _atoms_of_name(type_keyword, legacy=draft.legacy_numbers)
+    return frozenset().union(*(_atoms_of_name(name, legacy=draft.legacy_numbers) for name in type_keyword))
 
 
-def atom_of(value: Any) -> str:
-    """The atom of one JSON value."""
+@cache
+def _atoms_of_name(name: str, *, legacy: bool) -> frozenset[str]:
+    if name == "integer" and legacy:
+        return frozenset({"int"})
+    return _ATOMS_BY_TYPE.get(name, frozenset())
+
+
+def atoms_equal_to(value: Any) -> frozenset[str]:
+    """The atoms of the values JSON-equal to `value`, as `enum` and `const` match them: 2 and 2.0 alike."""
     if value is None:
-        return "null"
+        return frozenset({"null"})
     if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "int"
+        return frozenset({"boolean"})
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return INTEGER_ATOMS
     if isinstance(value, float):
-        return "integral-float" if value.is_integer() else "fraction"
+        return frozenset({"fraction"})
     if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+        return STRING_ATOMS
+    return ARRAY_ATOMS if isinstance(value, list) else OBJECT_ATOMS
 
 
 def freeze(value: Any) -> Hashable:

@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 from hypothesis import strategies as st
-from schemathesis.generation.jsonschema.builder import build
+
+from tests.support.json_instances import instances_of
 
 DRAFT_URIS = {
     4: "http://json-schema.org/draft-04/schema#",
@@ -30,23 +31,14 @@ SMALL_VALUES = st.one_of(
 SCALAR_TYPES = ("null", "boolean", "integer", "number", "string")
 
 
-def instances_of(schema: Any, draft: int) -> st.SearchStrategy[Any]:
-    """Values valid under `schema`.
-
-    schemathesis ships this generator; hypothesis-jsonschema, the usual choice, fails with the hypothesis
-    version schemathesis needs.
-    """
-    return build(schema, draft=draft, formats={})
-
-
-def violations_of(old: Any, new: Any, draft: int) -> st.SearchStrategy[Any]:
+def violations_of(old: Any, new: Any, draft: int) -> st.SearchStrategy[Any] | None:
     """Values `old` admits and `new` rejects, as the generator reads them: a directed search for the
     counterexamples that a compatible verdict says do not exist. Only for schemas without `$ref`s, which
     would point elsewhere once both are nested in one document."""
     both = [_without_schema_keyword(old), _without_schema_keyword(new)]
     if "$ref" in repr(both):
         return st.nothing()
-    return instances_of({"$schema": DRAFT_URIS[draft], "allOf": [both[0], {"not": both[1]}]}, draft)
+    return instances_of({"$schema": DRAFT_URIS[draft], "allOf": [both[0], {"not": both[1]}]}, draft=draft)
 
 
 def _without_schema_keyword(document: Any) -> Any:

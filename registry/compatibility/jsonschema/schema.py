@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 
 class JsonSchema(ParsedSchema):
-    """A JSON Schema that parsed and passed its metaschema, with its references resolved."""
+    """A JSON Schema that parsed and passed its metaschema, with its references resolved.
+
+    `registry` holds the schema and the schemas it references, as `referencing` resolves their `$ref`s:
+    give it to a python-jsonschema validator of this schema.
+    """
 
     schema_type = SchemaType.JSON
 
@@ -41,11 +45,13 @@ class JsonSchema(ParsedSchema):
         document: Any,
         draft: Draft,
         root: Node,
+        registry: Registry[Any],
     ) -> None:
         super().__init__(text, references)
         self.document = document
         self.draft = draft
         self.root = root
+        self.registry = registry
         self._canonical = orjson.dumps(document).decode()
 
     @property
@@ -55,12 +61,6 @@ class JsonSchema(ParsedSchema):
     @cached_property
     def normalized(self) -> str:
         return normalized_text(self.document)
-
-    @property
-    def registry(self) -> Registry[Any]:
-        """The schema and the schemas it references, as `referencing` resolves their `$ref`s: give it to a
-        python-jsonschema validator of this schema."""
-        return self.root.index.registry
 
     def data_path(self, pointer: str) -> str:
         return data_path(pointer)

@@ -25,6 +25,7 @@ from tests.contracts.orders import (
     ORDER_CREATED_JSON,
     avro_schema,
 )
+from tests.support.json_references import ADDRESS, CUSTOMER
 
 
 def json_schema(document: dict, version: int = 1, *references: ResolvedReference) -> ProducerSchema:
@@ -185,19 +186,6 @@ def test_check_3_avro_findings_name_the_field_in_the_data_and_the_roles_of_both_
     assert "a consumer reading with the expected schema could not read data written with the published" in (
         finding.message
     )
-
-
-ADDRESS = {
-    "type": "object",
-    "properties": {"city": {"type": "string"}},
-    "required": ["city"],
-    "definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
-}
-CUSTOMER = {
-    "type": "object",
-    "properties": {"home": {"$ref": "address.json"}, "zip": {"$ref": "address.json#/definitions/zip"}},
-    "required": ["home"],
-}
 
 
 def customer_schema(address: dict = ADDRESS) -> ProducerSchema:

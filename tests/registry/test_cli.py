@@ -19,6 +19,7 @@ from registry.cli import app
 from tests.registry.api.samples import USER_BREAKING, USER_V1, USER_V2
 from tests.registry.test_migrations import ALL_TABLES, tables
 from tests.support.databases import postgres_database
+from tests.support.json_references import ADDRESS, CUSTOMER
 from tests.support.servers import running_registry
 
 
@@ -152,20 +153,8 @@ def test_json_serializer_and_deserializer_round_trip(client: SchemaRegistryClien
 def test_json_serializer_follows_references_registered_by_name(
     client: SchemaRegistryClient, registry_url: str
 ) -> None:
-    address = {
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-        "definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
-    }
-    client.register_schema("address", json_schema(address))
-    customer = {
-        "title": "Customer",
-        "type": "object",
-        "properties": {"home": {"$ref": "address.json"}, "zip": {"$ref": "address.json#/definitions/zip"}},
-        "required": ["home"],
-    }
-    schema = json_schema(customer, SchemaReference("address.json", "address", 1))
+    client.register_schema("address", json_schema(ADDRESS))
+    schema = json_schema(CUSTOMER, SchemaReference("address.json", "address", 1))
     serializer = JSONSerializer(schema, client)
     context = SerializationContext("customers", MessageField.VALUE)
     value = {"home": {"city": "London"}, "zip": "12345"}

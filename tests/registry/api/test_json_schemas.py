@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.registry.api.test_subjects import error_of
+from tests.support.json_references import ADDRESS, CUSTOMER
 
 ORDER_V1 = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -20,16 +21,6 @@ ORDER_V1 = {
 ORDER_WITH_NOTE = {**ORDER_V1, "properties": {**ORDER_V1["properties"], "note": {"type": "string"}}}
 ORDER_WITH_ANY_NOTE = {**ORDER_V1, "properties": {**ORDER_V1["properties"], "note": {}}}
 ORDER_TOTAL_AS_STRING = {**ORDER_V1, "properties": {**ORDER_V1["properties"], "total": {"type": "string"}}}
-ADDRESS = {
-    "type": "object",
-    "properties": {"city": {"type": "string"}},
-    "required": ["city"],
-    "definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
-}
-CUSTOMER = {
-    "type": "object",
-    "properties": {"home": {"$ref": "address.json"}, "zip": {"$ref": "address.json#/definitions/zip"}},
-}
 ADDRESS_REFERENCE = {"name": "address.json", "subject": "address", "version": 1}
 
 

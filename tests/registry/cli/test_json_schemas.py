@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
-from tests.registry.cli.conftest import git
+from tests.registry.cli.conftest import commit_all
 from tests.registry.cli.test_transfer import contents, post
 
 ORDER = {
@@ -72,13 +72,9 @@ def subject_of(project: Path, stem: str) -> str:
 
 def test_check_against_git_annotates_json_breaks_on_their_lines(run, json_project: Path):
     schemas = json_project / "schemas"
-    git(json_project, "init", "--quiet", "--initial-branch=main")
-    git(json_project, "config", "user.email", "ci@example.com")
-    git(json_project, "config", "user.name", "CI")
     write(schemas / "orders.json", ORDER)
     write(schemas / "payments.json", {**ORDER, "title": "PaymentReceived"})
-    git(json_project, "add", "-A")
-    git(json_project, "commit", "--quiet", "-m", "first")
+    commit_all(json_project, "first")
     text = write(schemas / "orders.json", ORDER_TOTAL_AS_STRING)
     write(schemas / "payments.json", {**ORDER_WITH_ANY_NOTE, "title": "PaymentReceived"})
 
@@ -208,12 +204,8 @@ subject = "{prefix}address"
 
 def test_lint_json_schemas_against_their_previous_version(run, json_project: Path):
     schemas = json_project / "schemas"
-    git(json_project, "init", "--quiet", "--initial-branch=main")
-    git(json_project, "config", "user.email", "ci@example.com")
-    git(json_project, "config", "user.name", "CI")
     write(schemas / "orders.json", ORDER)
-    git(json_project, "add", "-A")
-    git(json_project, "commit", "--quiet", "-m", "first")
+    commit_all(json_project, "first")
     changed = {
         **ORDER,
         "properties": {
@@ -279,12 +271,8 @@ def test_the_configured_policy_judges_json_files_offline_as_the_registry_would(
     run, json_project: Path, tmp_path: Path
 ):
     schemas = json_project / "schemas"
-    git(json_project, "init", "--quiet", "--initial-branch=main")
-    git(json_project, "config", "user.email", "ci@example.com")
-    git(json_project, "config", "user.name", "CI")
     write(schemas / "orders.json", ORDER)
-    git(json_project, "add", "-A")
-    git(json_project, "commit", "--quiet", "-m", "first")
+    commit_all(json_project, "first")
     write(schemas / "orders.json", ORDER_WITH_TYPED_NOTE)
     write(tmp_path / "old.json", ORDER)
     write(tmp_path / "new.json", ORDER_WITH_TYPED_NOTE)

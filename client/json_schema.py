@@ -9,6 +9,11 @@ Where the two differ, the explainer is taught jsonschema-rs's (and the specifica
 differential test keeps them in step: `multipleOf` is decimal (0.07 is a multiple of 0.01), and
 `pattern`/`patternProperties` are ECMA-262 regular expressions (`\d` is ASCII only).
 
+Every regular expression is matched by client.patterns, in bounded time, never by Python's backtracking
+`re`: a schema's pattern and a message's string together cannot hang a producer or a consumer. The one
+keyword python-jsonschema evaluates with `re` internally, `unevaluatedProperties` next to
+`patternProperties`, is explained by jsonschema-rs itself.
+
 A schema's `$ref`s may name the schemas of its Confluent `references` (`"$ref": "address.json"` or
 `"address.json#/definitions/zip"`): both validators find them under the reference name, resolved against
 the schema's `$id` as Confluent's serializers do. Nothing is ever fetched from the network.
@@ -18,9 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Context, Decimal, localcontext
-from functools import cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 import jsonschema
 import jsonschema_rs
@@ -29,6 +33,7 @@ import referencing
 import referencing.jsonschema
 from jsonschema.protocols import Validator
 
+from client import patterns
 from client.errors import Violation
 from client.paths import child_path
 from client.wire import schema_prefix
@@ -50,6 +55,56 @@ def _refuse_remote(uri: str) -> Any:
     raise ValueError(f"remote $ref {uri!r} is not fetched; register it as a schema reference instead")
 
 
+# python-jsonschema would otherwise fetch http(s) `$ref`s itself; no schema makes the client reach out.
+_LOCAL_ONLY: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+
+
+# jsonschema-rs wants absolute URIs: a schema without an `$id` gets this base (its own default).
+_DEFAULT_BASE = "json-schema:///"
+
+
+def _schema_id(schema: Any) -> str:
+    identifier = schema.get("$id", schema.get("id")) if isinstance(schema, dict) else None
+    return identifier if isinstance(identifier, str) else ""
+
+
+def _refuse_remote_references(schema: Any, references: Mapping[str, Any]) -> None:
+    """Refuse a `$ref` to another document (the schema's own fragments, and its references by name, are
+    fine), in the schema and in its references."""
+    base = urljoin(_DEFAULT_BASE, _schema_id(schema))
+    known = {urljoin(base, name) for name in references}
+    pending = [schema, *references.values()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            reference = value.get("$ref")
+            if (
+                isinstance(reference, str)
+                and not reference.startswith("#")
+                and urljoin(base, urldefrag(reference).url) not in known
+            ):
+                raise JsonSchemaError(
+                    f"remote $ref {reference!r} is not fetched; register it as a schema reference instead"
+                )
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _explainer_registry(schema: Any, references: Mapping[str, Any]) -> referencing.Registry[Any]:
+    """python-jsonschema's registry of the references, under their names as the schema resolves them;
+    nothing else is ever retrieved."""
+    registry = _LOCAL_ONLY
+    base = _schema_id(schema)
+    for name, referenced in references.items():
+        resource = referencing.Resource.from_contents(
+            referenced, default_specification=referencing.jsonschema.DRAFT7
+        )
+        for uri in {name, urljoin(base, name)}:
+            registry = registry.with_resource(uri, resource)
+    return registry
+
+
 # Enough digits for the quotient of any two finite doubles.
 _DECIMAL_CONTEXT = Context(prec=800)
 
@@ -61,43 +116,68 @@ def _is_multiple(instance: int | float, divisor: int | float) -> bool:
         return Decimal(repr(instance)) % Decimal(repr(divisor)) == 0
 
 
-@cache
-def _ecma_pattern(pattern: str) -> Any:
-    return jsonschema_rs.Draft7Validator({"type": "string", "pattern": pattern})
-
-
-def _matches(pattern: str, text: str) -> bool:
-    return bool(_ecma_pattern(pattern).is_valid(text))
-
-
 def _multiple_of(validator: Validator, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
     if validator.is_type(instance, "number") and not _is_multiple(instance, divisor):
         yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
 def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+    if validator.is_type(instance, "string") and not patterns.search(pattern, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _pattern_properties(validator: Validator, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+def _pattern_properties(validator: Validator, by_pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
     if not validator.is_type(instance, "object"):
         return
-    for pattern, subschema in patterns.items():
+    for pattern, subschema in by_pattern.items():
         for name, value in instance.items():
-            if _matches(pattern, name):
+            if patterns.search(pattern, name):
                 yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _additional_properties(
+    validator: Validator, additional: Any, instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    expressions = list(schema.get("patternProperties", {}))
+    extras = [
+        name
+        for name in instance
+        if name not in declared and not any(patterns.search(expression, name) for expression in expressions)
+    ]
+    if validator.is_type(additional, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], additional, path=name)
+    elif not additional and extras:
+        names = ", ".join(repr(name) for name in sorted(extras))
+        yield jsonschema.ValidationError(f"Additional properties are not allowed ({names} unexpected)")
 
 
 _AGREEING_KEYWORDS = {
     "multipleOf": _multiple_of,
     "pattern": _pattern,
     "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
 }
 
 
-# jsonschema-rs wants absolute URIs: a schema without an `$id` gets this base (its own default).
-_DEFAULT_BASE = "json-schema:///"
+def local_explainer(
+    validator_class: type[Validator],
+    schema: Any,
+    *,
+    format_checker: Any = None,
+    references: Mapping[str, Any] | None = None,
+) -> Validator:
+    """python-jsonschema's `validator_class` for `schema`, taught the specification's `multipleOf` and
+    bounded ECMA-262 pattern matching, that never fetches a `$ref` (JsonSchemaError for one to another
+    document that is not among `references`, reference name -> document). For callers that need
+    python-jsonschema's error objects, like the contract harness."""
+    references = references or {}
+    _refuse_remote_references(schema, references)
+    explaining = jsonschema.validators.extend(validator_class, _AGREEING_KEYWORDS)
+    return explaining(schema, format_checker=format_checker, registry=_explainer_registry(schema, references))
 
 
 def _checked(schema: Any, where: str) -> type[Validator]:
@@ -112,11 +192,6 @@ def _checked(schema: Any, where: str) -> type[Validator]:
     return validator_class
 
 
-def _schema_id(schema: Any) -> str:
-    identifier = schema.get("$id", schema.get("id")) if isinstance(schema, dict) else None
-    return identifier if isinstance(identifier, str) else ""
-
-
 class JsonSchemaValidator:
     """A JSON Schema compiled once: a fast yes/no, and every violation when the answer is no."""
 
@@ -127,9 +202,11 @@ class JsonSchemaValidator:
         for name, referenced in references.items():
             _checked(referenced, f" (reference {name!r})")
         compiled_class = _COMPILED.get(explainer_class)
-        if compiled_class is not None:
-            explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
+        if compiled_class is None:
+            _refuse_remote_references(schema, references)  # jsonschema-rs checks them for the other drafts
+        explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
         self._explainer = explainer_class(schema, registry=_explainer_registry(schema, references))
+        self._explains = compiled_class is None or not _evaluates_patterns_with_re(schema)
         self._compiled = None
         if compiled_class is not None:
             base = urljoin(_DEFAULT_BASE, _schema_id(schema))
@@ -159,26 +236,33 @@ class JsonSchemaValidator:
 
     def violations(self, data: Any) -> list[Violation]:
         """Every violation, in document order, each with its keyword, JSON path, message and value."""
-        found = [
-            Violation(str(error.validator), _json_path(error.absolute_path), error.message, error.instance)
-            for error in self._explainer.iter_errors(data)
-        ]
+        found = (
+            [
+                Violation(
+                    str(error.validator), _json_path(error.absolute_path), error.message, error.instance
+                )
+                for error in self._explainer.iter_errors(data)
+            ]
+            if self._explains
+            else []
+        )
         if not found and self._compiled is not None:
             found = _compiled_violations(self._compiled, data)
         return sorted(found, key=lambda violation: violation.path)
 
 
-def _explainer_registry(schema: Any, references: Mapping[str, Any]) -> referencing.Registry[Any]:
-    """python-jsonschema's registry of the references, under their names as the schema resolves them."""
-    registry: referencing.Registry[Any] = referencing.Registry()
-    base = _schema_id(schema)
-    for name, referenced in references.items():
-        resource = referencing.Resource.from_contents(
-            referenced, default_specification=referencing.jsonschema.DRAFT7
-        )
-        for uri in {name, urljoin(base, name)}:
-            registry = registry.with_resource(uri, resource)
-    return registry
+def _evaluates_patterns_with_re(schema: Any) -> bool:
+    """Whether python-jsonschema would match patternProperties with `re` for unevaluatedProperties."""
+    keywords: set[str] = set()
+    pending = [schema]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            keywords.update(key for key in value if isinstance(key, str))
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return {"unevaluatedProperties", "patternProperties"} <= keywords
 
 
 def _compiled_violations(compiled: Any, data: Any) -> list[Violation]:

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import orjson
 
+from client.json_schema import JsonSchemaError, local_explainer
 from contracts.expectations import Expectation
 from contracts.findings import Check, Finding, Severity
 from contracts.formats import format_checker
@@ -73,13 +74,13 @@ def check_sample_expectation(sample: Sample, expectation: Expectation, *, consum
     """
     severity: Severity = "warning" if sample.generated else "error"
     found: list[Finding] = []
-    if expectation.envelope is not None:
-        envelope_validator = jsonschema.Draft7Validator(expectation.envelope, format_checker=format_checker())
-        found += [
-            _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$", consumer=consumer)
-            for error in _errors(envelope_validator, sample.envelope)
-        ]
     try:
+        if expectation.envelope is not None:
+            envelope_validator = _local(jsonschema.Draft7Validator, expectation.envelope, format_checker())
+            found += [
+                _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$", consumer=consumer)
+                for error in _errors(envelope_validator, sample.envelope)
+            ]
         validator = _validator(
             expectation.schema_type, expectation.schema_text, (), asserting_formats=True, reading=True
         )
@@ -149,9 +150,23 @@ def _validator(
         validator_class = jsonschema.validators.validator_for(
             parsed.document, default=jsonschema.Draft7Validator
         )
-        return validator_class(parsed.document, registry=parsed.registry, format_checker=checker)
+        named = {reference.name: orjson.loads(reference.text) for reference in references}
+        return _local(validator_class, parsed.document, checker, named)
     document = decoded_json_schema(text, references, as_reader=reading)
-    return jsonschema.Draft7Validator(document, format_checker=checker)
+    return _local(jsonschema.Draft7Validator, document, checker)
+
+
+def _local(
+    validator_class: type[jsonschema.protocols.Validator],
+    document: Any,
+    checker: Any,
+    references: dict[str, Any] | None = None,
+) -> jsonschema.protocols.Validator:
+    """A validator that fetches no `$ref` and matches patterns in bounded time (client.json_schema)."""
+    try:
+        return local_explainer(validator_class, document, format_checker=checker, references=references)
+    except JsonSchemaError as error:
+        raise InvalidSchemaError(str(error)) from error
 
 
 def _errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[jsonschema.ValidationError]:

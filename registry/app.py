@@ -6,14 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from registry.api import ROUTERS
+from registry.api.access import Gate, authorize
 from registry.api.errors import install_error_handlers
 from registry.api.media import RegistryJSONResponse
 from registry.api.middleware import RequestGuard
+from registry.auth import CredentialStore
 from registry.config import Settings
 from registry.db import Database
+from registry.metrics import Metrics
 from registry.service import Registry
 from registry.ui import install_ui
 
@@ -22,7 +25,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The registry on the database of `settings` (from the environment when not given)."""
     settings = settings or Settings()
     database = Database(
-        settings.database_url, pool_size=settings.db_pool_size, timeout_seconds=settings.db_timeout_seconds
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        timeout_seconds=settings.db_timeout_seconds,
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
     )
 
     @asynccontextmanager
@@ -36,10 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=package_version("accord"),
         lifespan=lifespan,
         default_response_class=RegistryJSONResponse,
+        dependencies=[Depends(authorize)],
     )
     app.state.settings = settings
+    app.state.gate = _gate(settings)
     app.state.database = database
-    app.state.registry = Registry(settings=settings)
+    app.state.metrics = Metrics()
+    app.state.registry = Registry(settings=settings, metrics=app.state.metrics)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -47,5 +56,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the API's before FastAPI's documentation pages.
     documentation = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
     app.router.routes.sort(key=lambda route: getattr(route, "path", None) in documentation)
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, access_log=settings.access_log)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        access_log=settings.access_log,
+        metrics=app.state.metrics,
+    )
     return app
+
+
+def _gate(settings: Settings) -> Gate | None:
+    """The credentials check, or None when authentication is off."""
+    if settings.auth_file is not None:
+        return Gate(CredentialStore(path=settings.auth_file))
+    if settings.auth_credentials is not None:
+        return Gate(CredentialStore(text=settings.auth_credentials))
+    return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -79,9 +79,13 @@ class BoundedCache(Generic[Key, Value]):
 
 
 class RegistryCache:
-    """Schemas by id and versions by subject, valid for one delete epoch."""
+    """Schemas by id and versions by subject, valid for one delete epoch.
 
-    def __init__(self, *, check_seconds: float) -> None:
+    `on_lookup(cache, hit)` is told of every lookup ("schema" or "version"), for the metrics.
+    """
+
+    def __init__(self, *, check_seconds: float, on_lookup: Callable[[str, bool], None] | None = None) -> None:
+        self._on_lookup = on_lookup or _ignore
         self._check_seconds = check_seconds
         self._schemas: dict[int, StoredSchema] = {}
         self._versions: dict[tuple[str, int], VersionFact] = {}
@@ -104,10 +108,14 @@ class RegistryCache:
             return True
 
     def schema(self, schema_id: int) -> StoredSchema | None:
-        return self._schemas.get(schema_id)
+        schema = self._schemas.get(schema_id)
+        self._on_lookup("schema", schema is not None)
+        return schema
 
     def version(self, subject: str, version: int) -> VersionFact | None:
-        return self._versions.get((subject, version))
+        fact = self._versions.get((subject, version))
+        self._on_lookup("version", fact is not None)
+        return fact
 
     def observe_epoch(self, epoch: int) -> None:
         """Record the epoch just read from the database; forget everything if it moved."""
@@ -135,3 +143,7 @@ class RegistryCache:
         with self._lock:
             if epoch == self._epoch:
                 self._versions[(subject, version)] = fact
+
+
+def _ignore(_cache: str, _hit: bool) -> None:
+    pass

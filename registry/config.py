@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.compatibility import CompatibilityLevel
@@ -38,5 +40,37 @@ class Settings(BaseSettings):
     )
     db_timeout_seconds: float = Field(default=10.0, gt=0, description="how long a writer waits for a lock")
     cluster_name: str = Field(default="schema-registry", description="reported by /v1/metadata/id")
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="how long opening a PostgreSQL connection may take before 50002"
+    )
     log_level: str = "INFO"
     access_log: bool = False
+
+    # Authentication is off unless a credentials source is given (docs/security.md).
+    auth_file: Path | None = Field(
+        default=None, description="credentials file (TOML); setting it turns authentication on"
+    )
+    auth_credentials: str | None = Field(
+        default=None,
+        description="the credentials file's content itself (for secrets passed as environment variables)",
+    )
+
+    # Limits on what one request may ask for; each refusal names its setting.
+    max_schema_bytes: int = Field(default=512 * 1024, ge=1024, description="larger schemas get 42201")
+    max_schema_depth: int = Field(default=128, ge=8, description="deeper-nested schemas get 42201")
+    max_references: int = Field(
+        default=256, ge=1, description="references a schema may need, transitively, before 42201"
+    )
+    max_page_size: int = Field(
+        default=100_000, ge=1, description="the most subjects GET /subjects returns at once (else 422)"
+    )
+
+    @model_validator(mode="after")
+    def _one_credentials_source(self) -> Settings:
+        if self.auth_file is not None and self.auth_credentials is not None:
+            raise ValueError("set ACCORD_AUTH_FILE or ACCORD_AUTH_CREDENTIALS, not both")
+        return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.auth_file is not None or self.auth_credentials is not None

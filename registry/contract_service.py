@@ -129,7 +129,9 @@ def _of_versions_that_count(
 
 def record_result(*, session: Session, result: ResultPayload) -> ResultRead:
     now = datetime.now(UTC)
-    findings = orjson.dumps([finding.model_dump(by_alias=True) for finding in result.findings]).decode()
+    findings = _json_text(
+        [finding.model_dump(by_alias=True) for finding in result.findings], where="findings"
+    )
     store.save_result(
         session,
         result=ContractResult(
@@ -326,7 +328,7 @@ def _expectation_row(index: int, expectation: ExpectationPayload) -> ContractExp
         raise errors.InvalidContractError(
             f"{where}: eventVersions maximum {bounds.maximum} is below the minimum"
         )
-    schema_text = orjson.dumps(expectation.schema_).decode()
+    schema_text = _json_text(expectation.schema_, where=f"{where}: the reader schema")
     try:
         parse_schema(SchemaType(expectation.schema_type), schema_text)
     except InvalidSchemaError as error:
@@ -348,9 +350,19 @@ def _expectation_row(index: int, expectation: ExpectationPayload) -> ContractExp
         max_version=bounds.maximum,
         schema_type=expectation.schema_type,
         schema_text=schema_text,
-        envelope_schema=None if expectation.envelope is None else orjson.dumps(expectation.envelope).decode(),
+        envelope_schema=None
+        if expectation.envelope is None
+        else _json_text(expectation.envelope, where=f"{where}: the envelope schema"),
         description=expectation.description,
     )
+
+
+def _json_text(value: object, *, where: str) -> str:
+    """`value` as stored JSON; orjson refuses integers beyond 64 bits, which nothing here can mean."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError as error:
+        raise errors.InvalidContractError(f"{where} cannot be stored: {error}") from None
 
 
 def _expectation_payload(row: ContractExpectation) -> ExpectationPayload:
@@ -378,7 +390,7 @@ def _sample_row(index: int, sample: SamplePayload) -> ContractSample:
         position=index,
         event_type=event_type,
         scenario=sample.scenario,
-        envelope=orjson.dumps(sample.envelope).decode(),
+        envelope=_json_text(sample.envelope, where=f"samples[{index}]: the envelope"),
         schema_type=sample.schema_type,
         schema_text=sample.schema_,
         generated=sample.generated,

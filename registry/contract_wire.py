@@ -17,8 +17,8 @@ class _Payload(BaseModel):
 class EventVersions(_Payload):
     """The subject versions (eventVersion) an expectation applies to, both ends included."""
 
-    minimum: int = Field(default=1, ge=1)
-    maximum: int | None = Field(default=None, ge=1, description="null: no upper bound")
+    minimum: int = Field(default=1, ge=1, le=2**31 - 1)
+    maximum: int | None = Field(default=None, ge=1, le=2**31 - 1, description="null: no upper bound")
 
 
 class ExpectationPayload(_Payload):

@@ -28,7 +28,14 @@ def normalize_database_url(url: str) -> str:
 class Database:
     """The engines of one registry process and the sessions they hand out."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, timeout_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        timeout_seconds: float = 10.0,
+        connect_timeout_seconds: float = 5.0,
+    ) -> None:
         self.url = normalize_database_url(url)
         self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -46,7 +53,11 @@ class Database:
                 max_overflow=pool_size,
                 pool_timeout=timeout_seconds,
                 pool_recycle=1800,
-                connect_args={"options": f"-c lock_timeout={int(timeout_seconds * 1000)}"},
+                # An unreachable server fails a request within the connect timeout (libpq's minimum is 2 s).
+                connect_args={
+                    "options": f"-c lock_timeout={int(timeout_seconds * 1000)}",
+                    "connect_timeout": max(2, round(connect_timeout_seconds)),
+                },
             )
             self.write_engine = self.engine
 

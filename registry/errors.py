@@ -17,6 +17,8 @@ One exception handler (registry.api.errors) renders every one of them as
     │   ├── ModeNotConfiguredError         40409
     │   └── ContractVersionNotFoundError   40410  no contracts published by that application version
     ├── HttpError                          4xx    other HTTP-level refusals
+    ├── UnauthenticatedError               40101  no credentials, or wrong ones (with WWW-Authenticate)
+    ├── ForbiddenError                     40301  the caller may read the subject but not do this to it
     ├── MalformedRequestError              400    body is not JSON
     ├── MethodNotAllowedError              405
     ├── NotAcceptableError                 406
@@ -46,6 +48,7 @@ class RegistryError(Exception):
     """Anything the registry answers with an error body."""
 
     error_code: int = 500
+    headers: dict[str, str] | None = None  # response headers the error needs (WWW-Authenticate)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -172,6 +175,24 @@ class HttpError(RegistryError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.error_code = status
+
+
+class UnauthenticatedError(RegistryError):
+    """The request carries no credentials, or credentials that match no user or API key."""
+
+    error_code = 40101
+
+    def __init__(
+        self, message: str = "Unauthorized: give a user name and password (HTTP Basic) or an API key (Bearer)"
+    ) -> None:
+        super().__init__(message)
+        self.headers = {"WWW-Authenticate": 'Basic realm="accord", charset="UTF-8"'}
+
+
+class ForbiddenError(RegistryError):
+    """The caller is known, and may see what it names, but its role does not allow this operation."""
+
+    error_code = 40301
 
 
 class MalformedRequestError(RegistryError):

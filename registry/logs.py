@@ -30,6 +30,10 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Record attributes that become fields of the line when present (`extra=` of a log call, or the filter).
+_FIELDS = ("request_id", "correlation_id", "method", "path", "status", "duration_ms", "scheme", "audit")
+
+
 class JsonFormatter(logging.Formatter):
     """Render a record as JSON, with the request's ids that RequestIdFilter put on it."""
 
@@ -40,7 +44,16 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("request_id", "correlation_id", "method", "path", "status", "duration_ms"):
+        for key in (
+            "request_id",
+            "correlation_id",
+            "method",
+            "path",
+            "status",
+            "duration_ms",
+            "scheme",
+            "audit",
+        ):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

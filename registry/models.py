@@ -15,13 +15,16 @@ Contract tables (Accord's own, under /contracts in the API):
 - `contract_results`: the verification of one producer version against one consumer version.
 - `contract_deployments`: application versions deployed or released to an environment.
 - `contract_enforcement`: per subject, whether registration checks the expectations (default: on).
+
+The audit log (Accord's own, under /audit): `audit_events`, one row per change, written in the change's
+own transaction.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 GLOBAL_SCOPE = "__GLOBAL"
@@ -204,3 +207,24 @@ class ContractEnforcement(SQLModel, table=True):
 
     subject: str = Field(sa_column=Column(Text, primary_key=True))
     enforce: bool
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change: who made it (`principal`, from `address`), what (`action` on `subject`, with
+    `details` as JSON), when, and the request that made it. Never the schemas or payloads themselves."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_subject_id", "subject", "id"),
+        Index("ix_audit_events_principal_id", "principal", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, Identity(), primary_key=True))
+    occurred_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    principal: str = Field(sa_column=Column(Text, nullable=False))
+    address: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    action: str = Field(sa_column=Column(String(64), nullable=False))
+    subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    details: str = Field(sa_column=Column(Text, nullable=False))  # a JSON object
+    request_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))

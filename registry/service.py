@@ -13,11 +13,12 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from registry import contract_service, errors, repository, wire
+from registry import contract_service, errors, limits, repository, wire
 from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema, VersionFact
 from registry.compatibility import (
     Change,
@@ -37,11 +38,12 @@ from registry.db import after_commit
 from registry.models import GLOBAL_SCOPE, SchemaRecord, SubjectConfig, SubjectVersion
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from sqlmodel import Session
 
     from registry.config import Settings
+    from registry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,7 @@ class VersionView:
 class RegisterResult:
     schema_id: int
     version: int
+    created: bool = False  # a new version was stored (else the schema was already registered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,9 +303,11 @@ def _json_text(value: dict[str, Any] | None) -> str | None:
 class Registry:
     """The registry of one process: its rules, and its caches of immutable facts."""
 
-    def __init__(self, *, settings: Settings) -> None:
+    def __init__(self, *, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
-        self.cache = RegistryCache(check_seconds=settings.cache_check_seconds)
+        self.metrics = metrics
+        on_lookup = None if metrics is None else metrics.count_cache_lookup
+        self.cache = RegistryCache(check_seconds=settings.cache_check_seconds, on_lookup=on_lookup)
         self._parsed = BoundedCache[tuple[Any, ...], ParsedSchema](settings.parsed_schema_cache_size)
 
     # -- schemas by id ----------------------------------------------------------------------------
@@ -349,7 +354,9 @@ class Registry:
         latest_only: bool,
         offset: int,
         limit: int,
+        visible: Callable[[str], bool] | None = None,
     ) -> list[VersionView]:
+        """A page of subject versions; with `visible`, of the subjects it admits only."""
         if not 0 < limit <= self.settings.search_max_limit:
             limit = self.settings.search_default_limit
         epoch = self._observe_epoch(session)
@@ -358,22 +365,42 @@ class Registry:
             prefix=subject_prefix,
             include_deleted=include_deleted,
             latest_only=latest_only,
-            offset=max(offset, 0),
-            limit=limit,
+            offset=0 if visible else max(offset, 0),
+            limit=None if visible else limit,
         )
+        if visible is not None:
+            rows = [row for row in rows if visible(row.subject)][max(offset, 0) : max(offset, 0) + limit]
         return [self._view(session, row, epoch=epoch) for row in rows]
 
     # -- subjects and versions --------------------------------------------------------------------
 
     def list_subjects(
-        self, *, session: Session, subject_prefix: str, subject_filter: SubjectFilter, offset: int, limit: int
+        self,
+        *,
+        session: Session,
+        subject_prefix: str,
+        subject_filter: SubjectFilter,
+        offset: int,
+        limit: int,
+        visible: Callable[[str], bool] | None = None,
     ) -> list[str]:
+        """Subject names by name; with `visible`, the ones it admits only. At most ACCORD_MAX_PAGE_SIZE."""
+        largest = self.settings.max_page_size
+        if limit > largest:
+            raise errors.UnprocessableError(
+                f"limit {limit} is larger than the largest page of {largest} subjects (ACCORD_MAX_PAGE_SIZE)"
+            )
         subjects = [
             subject
             for subject, all_deleted in repository.list_subjects(session, prefix=subject_prefix)
-            if subject_filter.admits(all_deleted)
+            if subject_filter.admits(all_deleted) and (visible is None or visible(subject))
         ]
         subjects = subjects[max(offset, 0) :]
+        if limit <= 0 and len(subjects) > largest:
+            raise errors.UnprocessableError(
+                f"There are {len(subjects)} subjects, more than the largest page of {largest} "
+                "(ACCORD_MAX_PAGE_SIZE): ask for pages with offset and limit"
+            )
         return subjects[:limit] if limit > 0 else subjects
 
     def list_versions(self, *, session: Session, subject: str, version_filter: SubjectFilter) -> list[int]:
@@ -513,7 +540,7 @@ class Registry:
             repository.delete_versions(session, subject=subject, versions=superseded)
             self._after_delete(session)
         repository.insert_version(session, subject=subject, version=version, schema_id=schema_id)
-        return RegisterResult(schema_id, version)
+        return RegisterResult(schema_id, version, created=True)
 
     def _version_to_register(
         self,
@@ -752,8 +779,14 @@ class Registry:
 
     # -- browsing (the web UI) --------------------------------------------------------------------
 
-    def browse_subjects(self, *, session: Session, query: SubjectQuery) -> SubjectPage:
-        """One page of subjects with their newest version, filtered, and how many match in all."""
+    def browse_subjects(
+        self, *, session: Session, query: SubjectQuery, visible: Callable[[str], bool] | None = None
+    ) -> SubjectPage:
+        """One page of subjects with their newest version, filtered, and how many match in all.
+
+        With `visible`, only the subjects it admits count; pages and the total then come from scanning
+        the matching subjects, since a caller's grants are patterns the database cannot apply.
+        """
         global_level = self.get_config(session=session, subject=None, default_to_global=True).level
         search = repository.SubjectSearch(
             prefix=query.prefix,
@@ -766,9 +799,23 @@ class Registry:
                 SubjectFilter.WITH_DELETED: None,
             }[query.subject_filter],
         )
-        rows = repository.search_subjects(
-            session, search=search, after=query.after, before=query.before, limit=query.limit + 1
-        )
+        if visible is None:
+            rows = repository.search_subjects(
+                session, search=search, after=query.after, before=query.before, limit=query.limit + 1
+            )
+            total = repository.count_subjects(session, search=search)
+        else:
+            backwards = query.before is not None and query.after is None
+            scan = _scan_subjects(
+                session,
+                search,
+                after=None if backwards else query.after,
+                before=query.before if backwards else None,
+            )
+            rows = list(islice((row for row in scan if visible(row.subject)), query.limit + 1))
+            rows = rows[::-1] if backwards else rows
+            everything = _scan_subjects(session, search, after=None, before=None)
+            total = sum(1 for row in everything if visible(row.subject))
         more = len(rows) > query.limit
         if query.before is not None and query.after is None:
             rows, has_previous, has_next = rows[-query.limit :], more, True
@@ -787,7 +834,6 @@ class Registry:
             )
             for row in rows
         ]
-        total = repository.count_subjects(session, search=search)
         return SubjectPage(summaries, total, has_previous, has_next)
 
     def list_version_history(self, *, session: Session, subject: str) -> list[VersionRecord]:
@@ -936,6 +982,7 @@ class Registry:
     def _candidate(self, session: Session, submission: SchemaSubmission, *, normalize: bool) -> _Candidate:
         if not (submission.text and submission.text.strip()):
             raise errors.InvalidSchemaError("Empty schema")
+        limits.check_schema_size(submission.text, max_bytes=self.settings.max_schema_bytes)
         schema_type = _schema_type(submission.schema_type)
         declared, resolved = self._resolve_references(session, submission.references)
         try:
@@ -964,6 +1011,7 @@ class Registry:
         self, session: Session, references: Sequence[Reference]
     ) -> tuple[tuple[Reference, ...], tuple[ResolvedReference, ...]]:
         """The declared references with concrete versions, and every schema they need, dependencies first."""
+        limits.check_reference_count(len(references), max_references=self.settings.max_references)
         declared: list[Reference] = []
         resolved: dict[tuple[str, int], ResolvedReference] = {}
 
@@ -978,6 +1026,7 @@ class Registry:
             if key in chain:
                 raise errors.InvalidSchemaError(f"Invalid schema: references form a cycle through {key}")
             if key not in resolved:
+                limits.check_reference_count(len(resolved) + 1, max_references=self.settings.max_references)
                 stored = self._load_schema(session, schema_id=row.schema_id, epoch=None)
                 for nested in stored.references:
                     visit(nested, (*chain, key))
@@ -995,7 +1044,10 @@ class Registry:
     ) -> ParsedSchema:
         key = (schema_type, text, resolved)
         parsed = self._parsed.get(key)
+        if self.metrics is not None:
+            self.metrics.count_cache_lookup("parsed", parsed is not None)
         if parsed is None:
+            limits.check_schema_depth(text, max_depth=self.settings.max_schema_depth)
             try:
                 parsed = parse_schema(schema_type, text, resolved)
             except EngineInvalidSchemaError as error:
@@ -1012,6 +1064,25 @@ class Registry:
         stored = self.cache.schema(schema_id) or self._load_schema(session, schema_id=schema_id, epoch=None)
         _, resolved = self._resolve_references(session, stored.references)
         return self._parse(stored.schema_type, stored.text, resolved)
+
+
+def _scan_subjects(
+    session: Session, search: repository.SubjectSearch, *, after: str | None, before: str | None
+) -> Iterator[repository.SubjectRow]:
+    """Every subject matching `search` after `after` by name, or before `before` nearest first, in chunks."""
+    chunk_size = 500
+    while True:
+        chunk = repository.search_subjects(
+            session, search=search, after=after, before=before, limit=chunk_size
+        )
+        chunk = chunk[::-1] if before is not None else chunk
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+        if before is not None:
+            before = chunk[-1].subject
+        else:
+            after = chunk[-1].subject
 
 
 def _check_register_mode(subject: str, mode: Mode, *, importing: bool) -> None:

@@ -1,6 +1,6 @@
 """The HTTP API: Confluent Schema Registry's paths, as thin routers over registry.service."""
 
-from registry.api import compatibility, config, contracts, mode, schemas, server, subjects
+from registry.api import audit, compatibility, config, contracts, mode, schemas, server, subjects
 
 # /schemas first: GET /schemas/ids/{id} is the hottest route, and routes are matched in order.
 ROUTERS = (
@@ -11,6 +11,7 @@ ROUTERS = (
     mode.router,
     server.router,
     contracts.router,
+    audit.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
+from registry.api.access import AccessDep
+from registry.api.deps import MediaTypeDep, MetricsDep, RegistryDep, SessionDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.api.subjects import Normalize, SchemaBody, submission_of
+from registry.metrics import Metrics
 from registry.service import CompatibilityVerdict
 
 router = APIRouter(tags=["Compatibility"])
@@ -18,7 +20,9 @@ router = APIRouter(tags=["Compatibility"])
 Verbose = Annotated[bool, Query(description="Explain incompatibilities in `messages`")]
 
 
-def _content(verdict: CompatibilityVerdict, *, verbose: bool) -> dict[str, object]:
+def _content(verdict: CompatibilityVerdict, *, verbose: bool, metrics: Metrics) -> dict[str, object]:
+    if not verdict.is_compatible:
+        metrics.compatibility_failures.labels("check").inc()
     content: dict[str, object] = {"is_compatible": verdict.is_compatible}
     if verbose:
         content["messages"] = list(verdict.messages)
@@ -37,6 +41,8 @@ def check_against_version(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
+    metrics: MetricsDep,
     normalize: Normalize = False,
     verbose: Verbose = False,
 ) -> RegistryJSONResponse:
@@ -44,11 +50,11 @@ def check_against_version(
         session=session,
         subject=subject,
         version=version,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         verbose=verbose,
     )
-    return json_response(_content(verdict, verbose=verbose), media_type=media_type)
+    return json_response(_content(verdict, verbose=verbose, metrics=metrics), media_type=media_type)
 
 
 @router.post(
@@ -62,6 +68,8 @@ def check_against_subject(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
+    metrics: MetricsDep,
     normalize: Normalize = False,
     verbose: Verbose = False,
 ) -> RegistryJSONResponse:
@@ -69,8 +77,8 @@ def check_against_subject(
         session=session,
         subject=subject,
         version=None,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         verbose=verbose,
     )
-    return json_response(_content(verdict, verbose=verbose), media_type=media_type)
+    return json_response(_content(verdict, verbose=verbose, metrics=metrics), media_type=media_type)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.service import ConfigView
@@ -30,14 +30,25 @@ def _content(view: ConfigView) -> dict[str, object]:
 
 
 def _update(
-    registry: RegistryDep, writer: WriterDep, subject: str | None, payload: wire.ConfigUpdatePayload
+    registry: RegistryDep,
+    writer: WriterDep,
+    audit: AuditDep,
+    subject: str | None,
+    payload: wire.ConfigUpdatePayload,
 ) -> None:
+    level = payload.compatibility or payload.compatibility_level
     registry.set_config(
         session=writer,
         subject=subject,
-        level=payload.compatibility or payload.compatibility_level,
+        level=level,
         policy=payload.compatibility_policy,
         normalize=payload.normalize,
+    )
+    changes = {"compatibility": level, "policy": payload.compatibility_policy, "normalize": payload.normalize}
+    audit.record(
+        "config.update",
+        subject=subject,
+        **{name: value for name, value in changes.items() if value is not None},
     )
 
 
@@ -51,19 +62,19 @@ def get_global_config(
 
 @router.put("/config", response_model=wire.ConfigUpdatePayload, responses=error_responses(*BODY_ERRORS))
 def update_global_config(
-    payload: ConfigBody, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    payload: ConfigBody, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
-    _update(registry, writer, None, payload)
+    _update(registry, writer, audit, None, payload)
     return json_response(payload.model_dump(exclude_none=True, by_alias=True), media_type=media_type)
 
 
 @router.delete("/config", response_model=wire.ConfigResponse, responses=error_responses())
 def delete_global_config(
-    writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
-    return json_response(
-        _content(registry.delete_config(session=writer, subject=None)), media_type=media_type
-    )
+    view = registry.delete_config(session=writer, subject=None)
+    audit.record("config.delete")
+    return json_response(_content(view), media_type=media_type)
 
 
 @router.get("/config/{subject}", response_model=wire.ConfigResponse, responses=error_responses(404))
@@ -82,16 +93,21 @@ def get_subject_config(
     "/config/{subject}", response_model=wire.ConfigUpdatePayload, responses=error_responses(*BODY_ERRORS)
 )
 def update_subject_config(
-    subject: str, payload: ConfigBody, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    subject: str,
+    payload: ConfigBody,
+    writer: WriterDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    audit: AuditDep,
 ) -> RegistryJSONResponse:
-    _update(registry, writer, subject, payload)
+    _update(registry, writer, audit, subject, payload)
     return json_response(payload.model_dump(exclude_none=True, by_alias=True), media_type=media_type)
 
 
 @router.delete("/config/{subject}", response_model=wire.ConfigResponse, responses=error_responses(404))
 def delete_subject_config(
-    subject: str, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    subject: str, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
-    return json_response(
-        _content(registry.delete_config(session=writer, subject=subject)), media_type=media_type
-    )
+    view = registry.delete_config(session=writer, subject=subject)
+    audit.record("config.delete", subject=subject)
+    return json_response(_content(view), media_type=media_type)

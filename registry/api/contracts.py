@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel
 
 from registry import contract_service
-from registry.api.deps import MediaTypeDep, SessionDep, WriterDep
+from registry.api.access import AccessDep
+from registry.api.deps import AuditDep, MediaTypeDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.auth import Role
 from registry.contract_service import Published
 from registry.contract_wire import (
     CanIDeployRead,
@@ -75,10 +77,16 @@ def publish_expectations(
     payload: Annotated[ExpectationsPayload, Body()],
     writer: WriterDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
+    audit: AuditDep,
 ) -> RegistryJSONResponse:
+    subjects = sorted({expectation.subject or expectation.event_type for expectation in payload.expectations})
+    for subject in subjects:  # an expectation can block registrations: only of subjects its consumer reads
+        access.require(Role.READER, subject)
     count = contract_service.publish_expectations(
         session=writer, consumer=consumer, version=version, expectations=payload.expectations
     )
+    audit.record("contracts.expectations.publish", consumer=consumer, version=version, subjects=subjects)
     return _render(PublishedRead(application=consumer, version=version, count=count), media_type)
 
 
@@ -123,10 +131,12 @@ def publish_samples(
     payload: Annotated[SamplesPayload, Body()],
     writer: WriterDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
 ) -> RegistryJSONResponse:
     count = contract_service.publish_samples(
         session=writer, producer=producer, version=version, samples=payload.samples
     )
+    audit.record("contracts.samples.publish", producer=producer, version=version, count=count)
     return _render(PublishedRead(application=producer, version=version, count=count), media_type)
 
 
@@ -166,9 +176,18 @@ def get_relevant_samples(
     summary="Record the verification of a producer version against a consumer version",
 )
 def record_result(
-    payload: Annotated[ResultPayload, Body()], writer: WriterDep, media_type: MediaTypeDep
+    payload: Annotated[ResultPayload, Body()], writer: WriterDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
-    return _render(contract_service.record_result(session=writer, result=payload), media_type)
+    recorded = contract_service.record_result(session=writer, result=payload)
+    audit.record(
+        "contracts.result.record",
+        producer=payload.producer,
+        producerVersion=payload.producer_version,
+        consumer=payload.consumer,
+        consumerVersion=payload.consumer_version,
+        success=payload.success,
+    )
+    return _render(recorded, media_type)
 
 
 @router.get(
@@ -193,9 +212,20 @@ def get_matrix(
     summary="Record that a version was deployed (replacing the previous one) or released to an environment",
 )
 def record_deployment(
-    payload: Annotated[DeploymentPayload, Body()], writer: WriterDep, media_type: MediaTypeDep
+    payload: Annotated[DeploymentPayload, Body()],
+    writer: WriterDep,
+    media_type: MediaTypeDep,
+    audit: AuditDep,
 ) -> RegistryJSONResponse:
-    return _render(contract_service.record_deployment(session=writer, deployment=payload), media_type)
+    recorded = contract_service.record_deployment(session=writer, deployment=payload)
+    audit.record(
+        "contracts.deployment.record",
+        application=recorded.application,
+        version=recorded.version,
+        environment=recorded.environment,
+        kind=recorded.kind,
+    )
+    return _render(recorded, media_type)
 
 
 @router.get("/deployments", response_model=list[DeploymentRead], responses=error_responses())
@@ -238,8 +268,12 @@ def get_enforcement(subject: str, session: SessionDep, media_type: MediaTypeDep)
     summary="Turn consumer-aware registration on or off for a subject (default: on when it has expectations)",
 )
 def set_enforcement(
-    subject: str, payload: Annotated[EnforcementPayload, Body()], writer: WriterDep, media_type: MediaTypeDep
+    subject: str,
+    payload: Annotated[EnforcementPayload, Body()],
+    writer: WriterDep,
+    media_type: MediaTypeDep,
+    audit: AuditDep,
 ) -> RegistryJSONResponse:
-    return _render(
-        contract_service.set_enforcement(session=writer, subject=subject, enforce=payload.enforce), media_type
-    )
+    enforcement = contract_service.set_enforcement(session=writer, subject=subject, enforce=payload.enforce)
+    audit.record("contracts.enforcement.update", subject=subject, enforce=payload.enforce)
+    return _render(enforcement, media_type)

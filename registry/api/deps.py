@@ -20,8 +20,13 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors
+from registry.api.access import AccessDep
 from registry.api.media import negotiate
+from registry.audit import Actor, AuditTrail
+from registry.auth import Access
 from registry.db import Database
+from registry.logs import current_request
+from registry.metrics import Metrics
 from registry.service import Registry
 
 # Threads that only end transactions (commit or roll back), apart from the route threads.
@@ -112,12 +117,36 @@ async def get_media_type(request: Request) -> str:
     return media_type_of_request(request)
 
 
+async def get_metrics(request: Request) -> Metrics:
+    return metrics_of(request)
+
+
+async def get_audit(request: Request, writer: WriterDep, access: AccessDep) -> AuditTrail:
+    """The audit trail of this request's changes, written in its write transaction."""
+    return AuditTrail(session=writer, actor=actor_of(request, access))
+
+
 # The hot routes call these two directly: each dependency FastAPI resolves costs more than they do.
 
 
 def registry_of(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
     return registry
+
+
+def metrics_of(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+def actor_of(request: Request, access: Access) -> Actor:
+    """Who makes the changes of this request, for the audit log."""
+    ids = current_request.get()
+    return Actor(
+        principal=access.principal.name,
+        address=request.client.host if request.client else None,
+        request_id=ids.request_id if ids else None,
+    )
 
 
 def media_type_of_request(request: Request) -> str:
@@ -132,3 +161,5 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriterDep = Annotated[Session, Depends(get_writer, scope="function")]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 MediaTypeDep = Annotated[str, Depends(get_media_type)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+AuditDep = Annotated[AuditTrail, Depends(get_audit)]

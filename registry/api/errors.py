@@ -33,7 +33,10 @@ def install_error_handlers(app: FastAPI) -> None:
 def render_error(request: Request, error: errors.RegistryError) -> Response:
     media_type = negotiate(request.headers.get("accept")) or SCHEMA_REGISTRY_V1_JSON
     content = {"error_code": error.error_code, "message": error.message}
-    return json_response(content, media_type=media_type, status_code=error.http_status)
+    response = json_response(content, media_type=media_type, status_code=error.http_status)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
 
 
 async def _render_registry_error(request: Request, error: Exception) -> Response:

@@ -1,9 +1,11 @@
-"""The one piece of ASGI middleware: request ids, access log, and the request-body rules.
+"""The one piece of ASGI middleware: request ids, security headers, metrics, access log, and the
+request-body rules.
 
 It is plain ASGI (not Starlette's BaseHTTPMiddleware) because it runs on every request, the hot
 GET /schemas/ids/{id} included, and must cost next to nothing. Bodies are checked before any route
 sees them: at most `max_body_bytes`, and a JSON media type (or application/octet-stream, or none,
-which Confluent reads as JSON too); routes then see them as application/json.
+which Confluent reads as JSON too); routes then see them as application/json. Every response gets
+the security headers a response has not set itself (the UI's pages set their own policy).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from registry import errors, wire
 from registry.api.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
 from registry.logs import RequestIds, current_request
+from registry.metrics import UNMATCHED_ROUTE, Metrics
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,15 +28,23 @@ log = logging.getLogger("registry.access")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 REQUEST_ID = b"x-request-id"
 CORRELATION_ID = b"x-correlation-id"
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+)
 
 
 class RequestGuard:
     """Give each request an id, enforce the body rules, and log the request when asked to."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, access_log: bool) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, access_log: bool, metrics: Metrics) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,7 +60,12 @@ class RequestGuard:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), (REQUEST_ID, request_id.encode("latin-1"))]
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (REQUEST_ID, request_id.encode("latin-1")),
+                    *(header for header in SECURITY_HEADERS if header[0] not in present),
+                ]
             await send(message)
 
         try:
@@ -63,6 +79,13 @@ class RequestGuard:
         else:
             current_request.reset(token)
         finally:
+            route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
+            self.metrics.observe_request(
+                method=scope["method"],
+                route=route,
+                status=status_holder[0],
+                seconds=time.perf_counter() - started,
+            )
             if self.access_log:
                 log.info(
                     "request",
@@ -112,7 +135,7 @@ class RequestGuard:
 
         if media_type_of(content_type or "application/json") != "application/json" or not content_type:
             # Routes parse JSON only when told it is JSON; Confluent's other accepted types are JSON too.
-            scope = dict(scope)
+            # (The scope itself is changed, so that the route the router records in it stays visible.)
             scope["headers"] = [
                 *((name, value) for name, value in scope["headers"] if name != b"content-type"),
                 (b"content-type", b"application/json"),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query
 
 from registry import wire
 from registry.api.config import DefaultToGlobal
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 
@@ -32,17 +32,20 @@ def update_global_mode(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     force: Force = False,
 ) -> RegistryJSONResponse:
     registry.set_mode(session=writer, subject=None, mode=payload.mode, force=force)
+    audit.record("mode.update", mode=payload.mode.upper(), force=force)
     return json_response({"mode": payload.mode}, media_type=media_type)
 
 
 @router.delete("/mode", response_model=wire.ModeResponse, responses=error_responses())
 def delete_global_mode(
-    writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
     mode = registry.delete_mode(session=writer, subject=None)
+    audit.record("mode.delete")
     return json_response({"mode": mode.value}, media_type=media_type)
 
 
@@ -65,15 +68,18 @@ def update_subject_mode(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     force: Force = False,
 ) -> RegistryJSONResponse:
     registry.set_mode(session=writer, subject=subject, mode=payload.mode, force=force)
+    audit.record("mode.update", subject=subject, mode=payload.mode.upper(), force=force)
     return json_response({"mode": payload.mode}, media_type=media_type)
 
 
 @router.delete("/mode/{subject}", response_model=wire.ModeResponse, responses=error_responses(404))
 def delete_subject_mode(
-    subject: str, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep
+    subject: str, writer: WriterDep, registry: RegistryDep, media_type: MediaTypeDep, audit: AuditDep
 ) -> RegistryJSONResponse:
     mode = registry.delete_mode(session=writer, subject=subject)
+    audit.record("mode.delete", subject=subject)
     return json_response({"mode": mode.value}, media_type=media_type)

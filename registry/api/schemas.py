@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from registry import errors, wire
+from registry.api.access import AccessDep, access_of, require_schema
 from registry.api.deps import (
     MediaTypeDep,
     RegistryDep,
@@ -88,6 +90,9 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     fetch_max_id = _flag("fetchMaxId", query.get("fetchMaxId"))
     registry = registry_of(request)
     media_type = media_type_of_request(request)
+    access = access_of(request)
+    if not access.reads_everything:
+        await in_read_session(request, partial(require_schema, access, registry, schema_id=schema_id))
     # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
     schema = registry.cached_schema(schema_id)
     if schema is None:
@@ -125,6 +130,7 @@ def list_schemas(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     latest_only: Annotated[
@@ -140,6 +146,7 @@ def list_schemas(
         latest_only=latest_only,
         offset=offset,
         limit=limit,
+        visible=None if access.reads_everything else access.can_read,
     )
     return json_response([version_content(view) for view in views], media_type=media_type)
 
@@ -159,9 +166,11 @@ def get_schema_text(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     format: Format = None,
 ) -> RegistryJSONResponse:
+    require_schema(access, registry, session, id)
     schema = registry.get_schema(session=session, schema_id=id)
     _check_format(format, schema)
     return RegistryJSONResponse(schema.text.encode(), media_type=media_type)
@@ -173,11 +182,13 @@ def get_schema_subjects(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    require_schema(access, registry, session, id)
     subjects = registry.subjects_of_schema(session=session, schema_id=id, include_deleted=deleted)
-    return json_response(subjects, media_type=media_type)
+    return json_response(access.readable(subjects), media_type=media_type)
 
 
 @router.get(
@@ -188,10 +199,13 @@ def get_schema_versions(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
+    require_schema(access, registry, session, id)
     pairs = registry.versions_of_schema(session=session, schema_id=id, include_deleted=deleted)
     return json_response(
-        [{"subject": name, "version": number} for name, number in pairs], media_type=media_type
+        [{"subject": name, "version": number} for name, number in pairs if access.can_read(name)],
+        media_type=media_type,
     )

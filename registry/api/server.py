@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from importlib.metadata import version as package_version
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
 
 from registry import wire
 from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.metrics import Metrics
 
 router = APIRouter(tags=["Server"])
 
 _LIVE = wire.render({"status": "UP"})
+_DOWN = wire.render({"status": "DOWN"})
+log = logging.getLogger(__name__)
 
 
 @router.get("/", response_model=dict[str, object], responses=error_responses())
@@ -48,8 +55,24 @@ async def live() -> RegistryJSONResponse:
     return RegistryJSONResponse(_LIVE)
 
 
-@router.get("/health/ready", response_model=dict[str, str], tags=["Health"], responses=error_responses())
+@router.get(
+    "/health/ready",
+    response_model=dict[str, str],
+    tags=["Health"],
+    responses={503: {"description": "The database does not answer: {status: DOWN}"}},
+)
 def ready(session: SessionDep, registry: RegistryDep) -> RegistryJSONResponse:
-    """The process answers and its database does too."""
-    registry.cluster_id(session=session)
+    """The process answers and its database does too (503 while it does not)."""
+    try:
+        registry.cluster_id(session=session)
+    except SQLAlchemyError as error:
+        log.warning("not ready: the database does not answer (%s)", type(error).__name__)
+        return RegistryJSONResponse(_DOWN, status_code=503)
     return RegistryJSONResponse(_LIVE)
+
+
+@router.get("/metrics", response_class=Response, tags=["Health"], include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics of this process, in the text exposition format."""
+    collected: Metrics = request.app.state.metrics
+    return Response(collected.render(), media_type=CONTENT_TYPE_LATEST)

@@ -5,22 +5,30 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
+from sqlmodel import Session
 
-from registry import wire
+from registry import errors, wire
+from registry.api.access import AccessDep, can_read_schema
 from registry.api.deps import (
+    AuditDep,
     MediaTypeDep,
     RegistryDep,
     SessionDep,
     WriterDep,
+    actor_of,
     in_read_session,
     in_registration,
     media_type_of_request,
+    metrics_of,
     registry_of,
 )
 from registry.api.documentation import BODY_ERRORS, error_responses
 from registry.api.media import RegistryJSONResponse, json_response
+from registry.audit import AuditTrail
+from registry.auth import Access, Role
 from registry.cache import Reference
-from registry.service import SchemaSubmission, SubjectFilter, VersionView
+from registry.db import after_commit
+from registry.service import RegisterResult, SchemaSubmission, SubjectFilter, VersionView
 
 router = APIRouter(tags=["Subjects"])
 
@@ -36,8 +44,13 @@ Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this 
 Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 
 
-def submission_of(payload: wire.SchemaPayload) -> SchemaSubmission:
-    """The service's view of a request body; negative ids and versions mean "not given", as in Confluent."""
+def submission_of(payload: wire.SchemaPayload, access: Access) -> SchemaSubmission:
+    """The service's view of a request body; negative ids and versions mean "not given", as in Confluent.
+
+    The caller must be able to read every subject the schema references (else: 40401 for that subject).
+    """
+    for reference in payload.references or ():
+        access.require(Role.READER, reference.subject)
     return SchemaSubmission(
         text=payload.schema_text,
         schema_type=payload.schema_type,
@@ -58,6 +71,7 @@ def list_subjects(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
     deleted_only: DeletedOnly = False,
@@ -70,6 +84,7 @@ def list_subjects(
         subject_filter=SubjectFilter.of(deleted=deleted, deleted_only=deleted_only),
         offset=offset,
         limit=limit,
+        visible=None if access.reads_everything else access.can_read,
     )
     return json_response(subjects, media_type=media_type)
 
@@ -83,13 +98,14 @@ def lookup_schema(
     session: SessionDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    access: AccessDep,
     normalize: Normalize = False,
     deleted: Deleted = False,
 ) -> RegistryJSONResponse:
     view = registry.lookup(
         session=session,
         subject=subject,
-        submission=submission_of(payload),
+        submission=submission_of(payload, access),
         normalize=normalize,
         include_deleted=deleted,
     )
@@ -102,9 +118,11 @@ def delete_subject(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     permanent: Permanent = False,
 ) -> RegistryJSONResponse:
     versions = registry.delete_subject(session=writer, subject=subject, permanent=permanent)
+    audit.record("subject.delete", subject=subject, versions=versions, permanent=permanent)
     return json_response(versions, media_type=media_type)
 
 
@@ -131,13 +149,30 @@ def list_versions(
     responses=error_responses(409, *BODY_ERRORS),
 )
 async def register_schema(
-    subject: str, payload: SchemaBody, request: Request, normalize: Normalize = False
+    subject: str, payload: SchemaBody, request: Request, access: AccessDep, normalize: Normalize = False
 ) -> RegistryJSONResponse:
     registry = registry_of(request)
     media_type = media_type_of_request(request)
-    result = await in_registration(
-        request, registry.register, subject=subject, submission=submission_of(payload), normalize=normalize
-    )
+    metrics = metrics_of(request)
+    submission = submission_of(payload, access)
+    actor = actor_of(request, access)
+
+    def register(*, reader: Session, writer: Session) -> RegisterResult:
+        try:
+            result = registry.register(
+                reader=reader, writer=writer, subject=subject, submission=submission, normalize=normalize
+            )
+        except errors.IncompatibleSchemaError:
+            metrics.compatibility_failures.labels("register").inc()
+            raise
+        if result.created:  # recorded in the registration's own transaction
+            AuditTrail(session=writer, actor=actor).record(
+                "schema.register", subject=subject, version=result.version, schemaId=result.schema_id
+            )
+            after_commit(writer, metrics.registrations.inc)
+        return result
+
+    result = await in_registration(request, register)
     return json_response({"id": result.schema_id}, media_type=media_type)
 
 
@@ -187,11 +222,13 @@ def delete_version(
     writer: WriterDep,
     registry: RegistryDep,
     media_type: MediaTypeDep,
+    audit: AuditDep,
     permanent: Permanent = False,
 ) -> RegistryJSONResponse:
     deleted_version = registry.delete_version(
         session=writer, subject=subject, version=version, permanent=permanent
     )
+    audit.record("version.delete", subject=subject, version=deleted_version, permanent=permanent)
     return json_response(deleted_version, media_type=media_type)
 
 
@@ -201,8 +238,13 @@ def delete_version(
     responses=error_responses(404),
 )
 def get_referenced_by(
-    subject: str, version: str, session: SessionDep, registry: RegistryDep, media_type: MediaTypeDep
+    subject: str,
+    version: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    media_type: MediaTypeDep,
+    access: AccessDep,
 ) -> RegistryJSONResponse:
-    return json_response(
-        registry.referenced_by(session=session, subject=subject, version=version), media_type=media_type
-    )
+    ids = registry.referenced_by(session=session, subject=subject, version=version)
+    readable = [schema_id for schema_id in ids if can_read_schema(access, registry, session, schema_id)]
+    return json_response(readable, media_type=media_type)

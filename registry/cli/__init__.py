@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from contracts.cli import app as contracts_app
-from registry.cli import schema, server, transfer
+from registry.cli import schema, server, transfer, users
 
 app = typer.Typer(
     help="Accord: a schema registry that speaks the Confluent Schema Registry API, and its CI tools.",
@@ -22,6 +22,7 @@ app.add_typer(schema.app, name="schema")
 app.command("export")(transfer.export)
 app.command("import")(transfer.import_)
 app.add_typer(contracts_app, name="contracts")
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

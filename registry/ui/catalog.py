@@ -1,7 +1,9 @@
 """Every read the web UI makes, through the registry's service layer (the UI has no SQL of its own).
 
-Pages ask a `Catalog` and nothing else, so the per-subject permission check of authentication
-(issue 7) has exactly one place to go: here, before each subject or schema is read.
+Pages ask a `Catalog` and nothing else, so the caller's permissions are applied here: listings show
+the subjects the caller may read, a schema is shown when one of its subjects is readable, and links to
+other subjects' versions are left out when the caller may not read them. (The subject of a page's path
+was checked before the page ran, by registry.api.access.)
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from registry import errors
+from registry.auth import Access
 from registry.cache import Reference, StoredSchema
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility
 from registry.reporting import locate
@@ -106,12 +110,14 @@ class SchemaPage:
 class Catalog:
     """The reads of one request: the registry's service on the request's session."""
 
-    def __init__(self, *, registry: Registry, session: Session) -> None:
+    def __init__(self, *, registry: Registry, session: Session, access: Access) -> None:
         self._registry = registry
         self._session = session
+        self._access = access
 
     def list_subjects(self, query: SubjectQuery) -> SubjectPage:
-        return self._registry.browse_subjects(session=self._session, query=query)
+        visible = None if self._access.reads_everything else self._access.can_read
+        return self._registry.browse_subjects(session=self._session, query=query, visible=visible)
 
     def get_version_page(self, subject: str, version: str | None) -> VersionPage:
         """A version of the subject (by default its newest live one, or its newest once all are deleted)."""
@@ -168,7 +174,10 @@ class Catalog:
 
     def get_schema_page(self, schema_id: int) -> SchemaPage:
         schema = self._registry.get_schema(session=self._session, schema_id=schema_id)
-        return SchemaPage(schema, SchemaText.of(schema), self._versions_of(schema_id))
+        used_by = self._versions_of(schema_id)
+        if not used_by:
+            raise errors.SchemaNotFoundError(schema_id)  # as if absent: no subject of it is readable
+        return SchemaPage(schema, SchemaText.of(schema), used_by)
 
     def _versions_of(self, schema_id: int) -> list[VersionLink]:
         live = set(
@@ -181,6 +190,7 @@ class Catalog:
             for subject, version in self._registry.versions_of_schema(
                 session=self._session, schema_id=schema_id, include_deleted=True
             )
+            if self._access.can_read(subject)
         ]
 
 

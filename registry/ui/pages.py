@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from registry import errors
+from registry.api.access import AccessDep
 from registry.api.deps import RegistryDep, SessionDep
 from registry.compatibility import CompatibilityLevel, SchemaType
 from registry.service import SubjectFilter, SubjectQuery, parse_compatibility_level
@@ -62,7 +63,9 @@ class PageRoute(APIRoute):
             except errors.RegistryError as error:
                 if error.http_status >= 500:
                     raise
-                return render_error(request, status_code=error.http_status, message=error.message)
+                page = render_error(request, status_code=error.http_status, message=error.message)
+                page.headers.update(error.headers or {})  # a browser asks for a password on 401
+                return page
             except RequestValidationError as error:
                 problems = "; ".join(
                     f"{problem['loc'][-1]}: {problem['msg']}"
@@ -74,8 +77,8 @@ class PageRoute(APIRoute):
         return handle
 
 
-def get_catalog(session: SessionDep, registry: RegistryDep) -> Catalog:
-    return Catalog(registry=registry, session=session)
+def get_catalog(session: SessionDep, registry: RegistryDep, access: AccessDep) -> Catalog:
+    return Catalog(registry=registry, session=session, access=access)
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]

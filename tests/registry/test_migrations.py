@@ -19,7 +19,7 @@ CONTRACT_TABLES = {
     "contract_deployments",
     "contract_enforcement",
 }
-ALL_TABLES = REGISTRY_TABLES | CONTRACT_TABLES
+ALL_TABLES = REGISTRY_TABLES | CONTRACT_TABLES | {"audit_events"}
 
 
 def tables(url: str) -> set[str]:
@@ -33,6 +33,8 @@ def tables(url: str) -> set[str]:
 def upgrade_downgrade_upgrade(url: str) -> None:
     migrations.upgrade(url)
     assert tables(url) == ALL_TABLES
+    migrations.downgrade(url, "0003_ui")
+    assert tables(url) == REGISTRY_TABLES | CONTRACT_TABLES
     migrations.downgrade(url, "0001")
     assert tables(url) == REGISTRY_TABLES
     migrations.downgrade(url)

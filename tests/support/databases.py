@@ -27,6 +27,7 @@ TABLES = (
     "contract_results",
     "contract_deployments",
     "contract_enforcement",
+    "audit_events",
 )
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -28,7 +29,26 @@ def running_registry(
     database_url: str, *, workers: int = 1, migrate: bool = True, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Start `accord serve` on `database_url`; yield its base URL once /health/live answers."""
-    port = free_port()
+    process, base_url = start_registry(database_url, workers=workers, migrate=migrate, env=env)
+    try:
+        yield base_url
+    finally:
+        stop_registry(process)
+
+
+def start_registry(
+    database_url: str,
+    *,
+    workers: int = 1,
+    migrate: bool = True,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    log: IO[bytes] | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `accord serve` and return the process and its base URL once /health/live answers (the
+    caller stops it, with stop_registry or by killing it). Its log goes to `log` when given (a server
+    that logs much must not write into a pipe nobody reads)."""
+    port = port or free_port()
     command = [
         str(ACCORD),
         "serve",
@@ -47,19 +67,24 @@ def running_registry(
         command,
         env={**os.environ, "ACCORD_LOG_LEVEL": "WARNING", **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_live(base_url, process)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    except BaseException:
+        stop_registry(process)
+        raise
+    return process, base_url
+
+
+def stop_registry(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from client import patterns
+
 if TYPE_CHECKING:
     from registry.compatibility.jsonschema.comparison import Part
     from registry.compatibility.jsonschema.nodes import Node
@@ -85,7 +87,7 @@ class ObjectModel:
         found.extend(
             Governed(node, "patternProperties", pattern)
             for pattern, node in self.patterns.items()
-            if re.search(pattern, key)
+            if patterns.search(pattern, key)  # bounded: a schema's pattern cannot stall the registry
         )
         if not found and self.rest is not None and key not in self.rest_exempt:
             found.append(Governed(self.rest, self.rest_keyword, ""))

@@ -3,11 +3,11 @@ a regular expression that does not compile, a subschema no metaschema looked at,
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from jsonschema.exceptions import best_match
 
+from client import patterns
 from registry.compatibility.jsonschema.references import check_resolves
 from registry.compatibility.jsonschema.subschemas import child_schemas, pointer
 from registry.compatibility.schema import InvalidSchemaError
@@ -136,10 +136,6 @@ def _check_patterns(contents: dict[str, Any], *, context: str, segments: tuple[s
         expressions.extend((key, (*segments, "patternProperties")) for key in contents["patternProperties"])
     for expression, where in expressions:
         try:
-            re.compile(expression)
-        except re.error as error:
-            raise InvalidSchemaError(
-                f"{context}Invalid JSON Schema: {expression!r} is not a regular expression this registry "
-                f"can evaluate: {error}",
-                path=pointer(where),
-            ) from None
+            patterns.check(expression)
+        except patterns.InvalidPatternError as error:
+            raise InvalidSchemaError(f"{context}Invalid JSON Schema: {error}", path=pointer(where)) from None

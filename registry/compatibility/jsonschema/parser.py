@@ -46,7 +46,7 @@ def parse_json_schema(text: str, references: Sequence[ResolvedReference] = ()) -
         inspection.walk(f"In reference {name!r}: ", contents, reference_draft, registry.resolver(name))
     index = SchemaIndex(inspection.finish(), [document, *(contents for _, contents, _ in referenced)])
     root = Node(document, draft, registry.resolver(base), index)
-    return JsonSchema(text, references, document=document, draft=draft, root=root, registry=registry)
+    return JsonSchema(text, references, document=document, draft=draft, root=root)
 
 
 def _load(text: str, *, context: str) -> Any:

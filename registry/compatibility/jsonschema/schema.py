@@ -20,8 +20,6 @@ from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, point
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from referencing import Registry
-
     from registry.compatibility.jsonschema.differences import Difference
     from registry.compatibility.jsonschema.drafts import Draft
     from registry.compatibility.jsonschema.nodes import Node
@@ -29,11 +27,7 @@ if TYPE_CHECKING:
 
 
 class JsonSchema(ParsedSchema):
-    """A JSON Schema that parsed and passed its metaschema, with its references resolved.
-
-    `registry` holds the schema and the schemas it references, as `referencing` resolves their `$ref`s:
-    give it to a python-jsonschema validator of this schema.
-    """
+    """A JSON Schema that parsed and passed its metaschema, with its references resolved."""
 
     schema_type = SchemaType.JSON
 
@@ -45,13 +39,11 @@ class JsonSchema(ParsedSchema):
         document: Any,
         draft: Draft,
         root: Node,
-        registry: Registry[Any],
     ) -> None:
         super().__init__(text, references)
         self.document = document
         self.draft = draft
         self.root = root
-        self.registry = registry
         self._canonical = orjson.dumps(document).decode()
 
     @property

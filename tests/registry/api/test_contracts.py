@@ -94,6 +94,15 @@ def test_published_expectations_read_back(client: TestClient) -> None:
         ),
         ({"expectations": [{"eventType": "OrderCreated"}]}, 422, 422, "body field 'expectations.0.schema'"),
         ({"expectations": [expectation(schemaType="PROTOBUF")]}, 422, 422, "schemaType"),
+        # found by fuzzing, each once a 500: an Avro schema without "type", numbers beyond 64 bits
+        ({"expectations": [expectation(schema={})]}, 422, 42210, 'needs a "type" attribute'),
+        ({"expectations": [expectation(envelope={"maximum": 2**64})]}, 422, 42210, "cannot be stored"),
+        (
+            {"expectations": [expectation(eventVersions={"maximum": 2**63})]},
+            422,
+            422,
+            "eventVersions.maximum",
+        ),
     ],
 )
 def test_bad_expectations_are_refused_precisely_and_store_nothing(

@@ -1,0 +1,192 @@
+"""Authentication and authorization of every route, in one place.
+
+`RULES` names what each route needs; `authorize` runs before every route of the application (it is
+the application's own dependency), authenticates the caller and applies the route's rule. Routes
+whose answer depends on more than their path (listings, schemas by id, references, contracts naming
+subjects) take the caller's `Access` (AccessDep) and ask it. A route missing from `RULES` is refused,
+and a test checks that every route has a rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from registry import errors
+from registry.auth import Access, CredentialStore, Role
+from registry.auth.permissions import UNRESTRICTED
+from registry.service import Registry
+
+log = logging.getLogger("registry.auth")
+
+
+class Scope(Enum):
+    PUBLIC = "public"  # no credentials needed
+    CALLER = "caller"  # any authenticated caller; the route filters what it shows
+    SUBJECT = "subject"  # the role on the subject in the path
+    REGISTRY = "registry"  # the role on every subject (a grant on '*')
+    SOMEWHERE = "somewhere"  # the role on any subject (contracts, which belong to no one subject)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    scope: Scope
+    role: Role = Role.READER
+
+
+PUBLIC = Rule(Scope.PUBLIC)
+CALLER = Rule(Scope.CALLER)
+READ_SUBJECT = Rule(Scope.SUBJECT, Role.READER)
+WRITE_SUBJECT = Rule(Scope.SUBJECT, Role.WRITER)
+ADMINISTER_SUBJECT = Rule(Scope.SUBJECT, Role.ADMIN)
+ADMINISTER_REGISTRY = Rule(Scope.REGISTRY, Role.ADMIN)
+WRITE_CONTRACTS = Rule(Scope.SOMEWHERE, Role.WRITER)
+ADMINISTER_SOMEWHERE = Rule(Scope.SOMEWHERE, Role.ADMIN)
+
+RULES: dict[tuple[str, str], Rule] = {
+    # server
+    ("GET", "/"): CALLER,
+    ("GET", "/contexts"): CALLER,
+    ("GET", "/v1/metadata/id"): CALLER,
+    ("GET", "/v1/metadata/version"): CALLER,
+    ("GET", "/health/live"): PUBLIC,
+    ("GET", "/health/ready"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
+    # subjects
+    ("GET", "/subjects"): CALLER,
+    ("POST", "/subjects/{subject}"): READ_SUBJECT,
+    ("DELETE", "/subjects/{subject}"): ADMINISTER_SUBJECT,
+    ("GET", "/subjects/{subject}/versions"): READ_SUBJECT,
+    ("POST", "/subjects/{subject}/versions"): WRITE_SUBJECT,
+    ("GET", "/subjects/{subject}/versions/{version}"): READ_SUBJECT,
+    ("GET", "/subjects/{subject}/versions/{version}/schema"): READ_SUBJECT,
+    ("DELETE", "/subjects/{subject}/versions/{version}"): ADMINISTER_SUBJECT,
+    ("GET", "/subjects/{subject}/versions/{version}/referencedby"): READ_SUBJECT,
+    # schemas (by id: readable when one of the subjects using the schema is)
+    ("GET", "/schemas"): CALLER,
+    ("GET", "/schemas/types"): CALLER,
+    ("GET", "/schemas/ids/{id}"): CALLER,
+    ("GET", "/schemas/ids/{id}/schema"): CALLER,
+    ("GET", "/schemas/ids/{id}/subjects"): CALLER,
+    ("GET", "/schemas/ids/{id}/versions"): CALLER,
+    # compatibility
+    ("POST", "/compatibility/subjects/{subject}/versions/{version}"): READ_SUBJECT,
+    ("POST", "/compatibility/subjects/{subject}/versions"): READ_SUBJECT,
+    # config and mode
+    ("GET", "/config"): CALLER,
+    ("PUT", "/config"): ADMINISTER_REGISTRY,
+    ("DELETE", "/config"): ADMINISTER_REGISTRY,
+    ("GET", "/config/{subject}"): READ_SUBJECT,
+    ("PUT", "/config/{subject}"): ADMINISTER_SUBJECT,
+    ("DELETE", "/config/{subject}"): ADMINISTER_SUBJECT,
+    ("GET", "/mode"): CALLER,
+    ("PUT", "/mode"): ADMINISTER_REGISTRY,
+    ("DELETE", "/mode"): ADMINISTER_REGISTRY,
+    ("GET", "/mode/{subject}"): READ_SUBJECT,
+    ("PUT", "/mode/{subject}"): ADMINISTER_SUBJECT,
+    ("DELETE", "/mode/{subject}"): ADMINISTER_SUBJECT,
+    # contracts: publishing needs the writer role somewhere (and reading the subjects expected);
+    # turning enforcement off for a subject is administering it
+    ("PUT", "/contracts/consumers/{consumer}/versions/{version}/expectations"): WRITE_CONTRACTS,
+    ("GET", "/contracts/consumers/{consumer}/versions/{version}/expectations"): CALLER,
+    ("GET", "/contracts/expectations"): CALLER,
+    ("PUT", "/contracts/producers/{producer}/versions/{version}/samples"): WRITE_CONTRACTS,
+    ("GET", "/contracts/producers/{producer}/versions/{version}/samples"): CALLER,
+    ("GET", "/contracts/samples"): CALLER,
+    ("POST", "/contracts/results"): WRITE_CONTRACTS,
+    ("GET", "/contracts/matrix"): CALLER,
+    ("POST", "/contracts/deployments"): WRITE_CONTRACTS,
+    ("GET", "/contracts/deployments"): CALLER,
+    ("GET", "/contracts/can-i-deploy"): CALLER,
+    ("GET", "/contracts/subjects/{subject}/enforcement"): READ_SUBJECT,
+    ("PUT", "/contracts/subjects/{subject}/enforcement"): ADMINISTER_SUBJECT,
+    # the audit log: administrators see the entries of what they administer
+    ("GET", "/audit"): ADMINISTER_SOMEWHERE,
+    # the web UI: pages check each subject they show through the catalog
+    ("GET", "/ui"): CALLER,
+    ("GET", "/ui/"): CALLER,
+    ("GET", "/ui/subjects"): CALLER,
+    ("GET", "/ui/subjects/{subject:path}/versions/{version}"): READ_SUBJECT,
+    ("GET", "/ui/subjects/{subject:path}/diff"): READ_SUBJECT,
+    ("GET", "/ui/subjects/{subject:path}"): READ_SUBJECT,
+    ("GET", "/ui/schemas"): CALLER,
+    ("GET", "/ui/schemas/{schema_id}"): CALLER,
+    ("GET", "/ui/{unknown:path}"): CALLER,
+}
+
+
+class Gate:
+    """Turns a request's Authorization header into the caller's `Access`."""
+
+    def __init__(self, store: CredentialStore) -> None:
+        self.store = store
+
+    async def access_for(self, request: Request) -> Access:
+        authorization = request.headers.get("authorization")
+        if not authorization:
+            raise errors.UnauthenticatedError()
+        principal = self.store.cached(authorization)
+        if principal is None:
+            principal = await run_in_threadpool(self.store.authenticate, authorization)
+        if principal is None:
+            scheme = authorization.split(" ", 1)[0][:16]
+            log.warning("authentication failed", extra={"scheme": scheme, "path": request.url.path})
+            raise errors.UnauthenticatedError("Unauthorized: the credentials match no user or API key")
+        return Access(principal)
+
+
+def rule_of(request: Request) -> Rule | None:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    method = "GET" if request.method == "HEAD" else request.method
+    return RULES.get((method, path)) if path is not None else None
+
+
+async def authorize(request: Request) -> Access:
+    """The caller's Access, once it passed the rule of the route (401, 403 or 404 otherwise)."""
+    gate: Gate | None = request.app.state.gate
+    rule = rule_of(request)
+    if rule is None:
+        log.error("route without an authorization rule refused", extra={"path": request.url.path})
+        raise errors.ForbiddenError("This route has no authorization rule; it is refused to everyone")
+    if gate is None or rule.scope is Scope.PUBLIC:
+        request.state.access = UNRESTRICTED
+        return UNRESTRICTED
+    access = await gate.access_for(request)
+    if rule.scope is Scope.SUBJECT:
+        access.require(rule.role, request.path_params["subject"])
+    elif rule.scope is Scope.REGISTRY:
+        access.require_registry(rule.role)
+    elif rule.scope is Scope.SOMEWHERE:
+        access.require_somewhere(rule.role)
+    request.state.access = access
+    return access
+
+
+AccessDep = Annotated[Access, Depends(authorize)]
+
+
+def access_of(request: Request) -> Access:
+    """The caller's Access that `authorize` (which runs before every route) left on the request."""
+    access: Access = request.state.access
+    return access
+
+
+def can_read_schema(access: Access, registry: Registry, session: Session, schema_id: int) -> bool:
+    """Whether the caller reads a subject that uses the schema (raises 40403 when none does)."""
+    if access.reads_everything:
+        return True
+    subjects = registry.subjects_of_schema(session=session, schema_id=schema_id, include_deleted=True)
+    return bool(access.readable(subjects))
+
+
+def require_schema(access: Access, registry: Registry, session: Session, schema_id: int) -> None:
+    """40403, as if the schema did not exist, unless the caller reads a subject that uses it."""
+    if not can_read_schema(access, registry, session, schema_id):
+        raise errors.SchemaNotFoundError(schema_id)

@@ -1,0 +1,123 @@
+"""The audit log: every change to the registry or the contract store, who made it, from where, when.
+
+Each entry is a row written in the same transaction as the change (so a change that rolls back leaves
+no entry, and a committed change always has one), and a structured log line (logger `registry.audit`)
+once the transaction commits. Entries carry names, versions, ids and settings, never schemas,
+samples or credentials.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+import orjson
+from sqlmodel import Session
+
+from registry import audit_repository
+from registry.audit_repository import AuditFilter
+from registry.db import after_commit
+from registry.models import AuditEvent
+
+log = logging.getLogger("registry.audit")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes the changes of one request."""
+
+    principal: str
+    address: str | None
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    occurred_at: datetime
+    principal: str
+    address: str | None
+    action: str
+    subject: str | None
+    details: dict[str, Any]
+    request_id: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "time": self.occurred_at.isoformat(),
+            "principal": self.principal,
+            "address": self.address,
+            "action": self.action,
+            "subject": self.subject,
+            "details": self.details,
+            "requestId": self.request_id,
+        }
+
+
+class AuditTrail:
+    """Records the changes of one request in its write transaction."""
+
+    def __init__(self, *, session: Session, actor: Actor) -> None:
+        self._session = session
+        self._actor = actor
+
+    def record(self, action: str, *, subject: str | None = None, **details: Any) -> None:
+        event = AuditEvent(
+            occurred_at=datetime.now(UTC),
+            principal=self._actor.principal,
+            address=self._actor.address,
+            action=action,
+            subject=subject,
+            details=orjson.dumps(details).decode(),
+            request_id=self._actor.request_id,
+        )
+        audit_repository.insert_event(self._session, event=event)
+        entry = _entry(event)
+        after_commit(self._session, lambda: log.info("audit", extra={"audit": entry.as_json()}))
+
+
+def list_entries(
+    *,
+    session: Session,
+    audit_filter: AuditFilter,
+    before: int | None,
+    limit: int,
+    visible: Callable[[str | None], bool] | None = None,
+) -> list[AuditEntry]:
+    """The newest `limit` entries matching the filter (older than entry `before`), of the subjects
+    `visible` admits (None: every entry)."""
+    entries = (_entry(event) for event in _scan(session, audit_filter, before))
+    if visible is not None:
+        entries = (entry for entry in entries if visible(entry.subject))
+    return list(islice(entries, limit))
+
+
+def _scan(session: Session, audit_filter: AuditFilter, before: int | None) -> Iterator[AuditEvent]:
+    chunk_size = 500
+    while True:
+        chunk = audit_repository.list_events(
+            session, audit_filter=audit_filter, before=before, limit=chunk_size
+        )
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+        before = chunk[-1].id
+
+
+def _entry(event: AuditEvent) -> AuditEntry:
+    assert event.id is not None
+    return AuditEntry(
+        id=event.id,
+        occurred_at=event.occurred_at if event.occurred_at.tzinfo else event.occurred_at.replace(tzinfo=UTC),
+        principal=event.principal,
+        address=event.address,
+        action=event.action,
+        subject=event.subject,
+        details=orjson.loads(event.details),
+        request_id=event.request_id,
+    )

@@ -1,0 +1,23 @@
+"""Authentication (users with passwords, API keys) and authorization (roles on subject patterns).
+
+Off unless a credentials source is configured (ACCORD_AUTH_FILE or ACCORD_AUTH_CREDENTIALS); see
+docs/security.md for the model. The HTTP side (which route needs what) is registry.api.access.
+"""
+
+from registry.auth.credentials import Credentials, CredentialsError, CredentialStore, new_api_key
+from registry.auth.hashing import hash_secret, verify_secret
+from registry.auth.permissions import ANONYMOUS, Access, Grant, Principal, Role
+
+__all__ = [
+    "ANONYMOUS",
+    "Access",
+    "CredentialStore",
+    "Credentials",
+    "CredentialsError",
+    "Grant",
+    "Principal",
+    "Role",
+    "hash_secret",
+    "new_api_key",
+    "verify_secret",
+]

@@ -1,0 +1,58 @@
+"""Roles on subject patterns, and the decisions `Access` makes from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry import errors
+from registry.auth import Access, Grant, Principal, Role
+
+
+def access(*grants: Grant) -> Access:
+    return Access(Principal("someone", grants))
+
+
+def test_the_highest_role_whose_pattern_covers_the_subject_counts() -> None:
+    caller = access(Grant(Role.READER, ("*",)), Grant(Role.WRITER, ("orders-*", "payments-value")))
+    assert caller.role_for("orders-value") is Role.WRITER
+    assert caller.role_for("payments-value") is Role.WRITER
+    assert caller.role_for("payments-key") is Role.READER
+    assert caller.reads_everything
+
+
+def test_patterns_are_case_sensitive_globs() -> None:
+    caller = access(Grant(Role.READER, ("orders-?",)))
+    assert caller.can_read("orders-1")
+    assert not caller.can_read("orders-12")
+    assert not caller.can_read("ORDERS-1")
+    assert caller.readable(["orders-1", "users", "orders-2"]) == ["orders-1", "orders-2"]
+
+
+def test_no_read_looks_like_absence_and_read_without_the_role_is_forbidden() -> None:
+    caller = access(Grant(Role.READER, ("orders-*",)))
+    with pytest.raises(errors.SubjectNotFoundError) as absent:
+        caller.require(Role.READER, "payments")
+    assert absent.value.error_code == 40401
+    with pytest.raises(errors.ForbiddenError) as forbidden:
+        caller.require(Role.WRITER, "orders-value")
+    assert forbidden.value.error_code == 40301
+    assert "writer role on subject 'orders-value'" in forbidden.value.message
+    caller.require(Role.READER, "orders-value")
+
+
+def test_registry_wide_operations_need_a_grant_on_every_subject() -> None:
+    subject_admin = access(Grant(Role.ADMIN, ("orders-*",)), Grant(Role.READER, ("*",)))
+    with pytest.raises(errors.ForbiddenError, match=r"admin role on the whole registry"):
+        subject_admin.require_registry(Role.ADMIN)
+    subject_admin.require_somewhere(Role.ADMIN)
+    assert subject_admin.can_administer("orders-x")
+    assert not subject_admin.can_administer(None)
+    access(Grant(Role.ADMIN)).require_registry(Role.ADMIN)
+
+
+def test_a_principal_without_grants_may_do_nothing() -> None:
+    caller = access()
+    assert not caller.reads_everything
+    assert not caller.can_read("anything")
+    with pytest.raises(errors.ForbiddenError):
+        caller.require_somewhere(Role.READER)

@@ -51,10 +51,13 @@ def crawlable(node: Any) -> Any:
 
     `referencing` takes every value of `dependencies` for a subschema when the first one is, and fails
     on a property-dependency array beside schema dependencies (legal in drafts 4 to 7). The arrays hold
-    no subschemas, so they are left out of what it crawls; the document itself is not changed.
+    no subschemas, so they are left out of what it crawls; the document itself is not changed. Every
+    part that needs no change is the document's own object, so what a `$ref` resolves to is the very
+    subschema the parser inspected (its checks know subschemas by identity).
     """
     if isinstance(node, list):
-        return [crawlable(item) for item in node]
+        items = [crawlable(item) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     if not isinstance(node, dict):
         return node
     copy = {key: crawlable(value) for key, value in node.items()}
@@ -63,7 +66,7 @@ def crawlable(node: Any) -> Any:
         copy["dependencies"] = {
             key: value for key, value in dependencies.items() if not isinstance(value, list)
         }
-    return copy
+    return node if all(copy[key] is value for key, value in node.items()) else copy
 
 
 def check_resolves(resolver: Resolver[Any], reference: str, *, path: str) -> None:

@@ -13,18 +13,24 @@ Every regular expression is matched by client.patterns, in bounded time, never b
 `re`: a schema's pattern and a message's string together cannot hang a producer or a consumer. The one
 keyword python-jsonschema evaluates with `re` internally, `unevaluatedProperties` next to
 `patternProperties`, is explained by jsonschema-rs itself.
+
+A schema's `$ref`s may name the schemas of its Confluent `references` (`"$ref": "address.json"` or
+`"address.json#/definitions/zip"`): both validators find them under the reference name, resolved against
+the schema's `$id` as Confluent's serializers do. Nothing is ever fetched from the network.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Context, Decimal, localcontext
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 import jsonschema
 import jsonschema_rs
 import orjson
 import referencing
+import referencing.jsonschema
 from jsonschema.protocols import Validator
 
 from client import patterns
@@ -53,20 +59,50 @@ def _refuse_remote(uri: str) -> Any:
 _LOCAL_ONLY: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
 
 
-def _refuse_remote_references(schema: Any) -> None:
-    """Refuse a `$ref` to another document (the schema's own fragments are fine)."""
-    pending = [schema]
+# jsonschema-rs wants absolute URIs: a schema without an `$id` gets this base (its own default).
+_DEFAULT_BASE = "json-schema:///"
+
+
+def _schema_id(schema: Any) -> str:
+    identifier = schema.get("$id", schema.get("id")) if isinstance(schema, dict) else None
+    return identifier if isinstance(identifier, str) else ""
+
+
+def _refuse_remote_references(schema: Any, references: Mapping[str, Any]) -> None:
+    """Refuse a `$ref` to another document (the schema's own fragments, and its references by name, are
+    fine), in the schema and in its references."""
+    base = urljoin(_DEFAULT_BASE, _schema_id(schema))
+    known = {urljoin(base, name) for name in references}
+    pending = [schema, *references.values()]
     while pending:
         value = pending.pop()
         if isinstance(value, dict):
             reference = value.get("$ref")
-            if isinstance(reference, str) and not reference.startswith("#"):
+            if (
+                isinstance(reference, str)
+                and not reference.startswith("#")
+                and urljoin(base, urldefrag(reference).url) not in known
+            ):
                 raise JsonSchemaError(
                     f"remote $ref {reference!r} is not fetched; register it as a schema reference instead"
                 )
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
+
+
+def _explainer_registry(schema: Any, references: Mapping[str, Any]) -> referencing.Registry[Any]:
+    """python-jsonschema's registry of the references, under their names as the schema resolves them;
+    nothing else is ever retrieved."""
+    registry = _LOCAL_ONLY
+    base = _schema_id(schema)
+    for name, referenced in references.items():
+        resource = referencing.Resource.from_contents(
+            referenced, default_specification=referencing.jsonschema.DRAFT7
+        )
+        for uri in {name, urljoin(base, name)}:
+            registry = registry.with_resource(uri, resource)
+    return registry
 
 
 # Enough digits for the quotient of any two finite doubles.
@@ -128,37 +164,67 @@ _AGREEING_KEYWORDS = {
 
 
 def local_explainer(
-    validator_class: type[Validator], schema: Any, *, format_checker: Any = None
+    validator_class: type[Validator],
+    schema: Any,
+    *,
+    format_checker: Any = None,
+    references: Mapping[str, Any] | None = None,
 ) -> Validator:
     """python-jsonschema's `validator_class` for `schema`, taught the specification's `multipleOf` and
     bounded ECMA-262 pattern matching, that never fetches a `$ref` (JsonSchemaError for one to another
-    document). For callers that need python-jsonschema's error objects, like the contract harness."""
-    _refuse_remote_references(schema)
+    document that is not among `references`, reference name -> document). For callers that need
+    python-jsonschema's error objects, like the contract harness."""
+    references = references or {}
+    _refuse_remote_references(schema, references)
     explaining = jsonschema.validators.extend(validator_class, _AGREEING_KEYWORDS)
-    return explaining(schema, format_checker=format_checker, registry=_LOCAL_ONLY)
+    return explaining(schema, format_checker=format_checker, registry=_explainer_registry(schema, references))
+
+
+def _checked(schema: Any, where: str) -> type[Validator]:
+    """The draft's validator class, once `schema` passed its metaschema."""
+    validator_class: type[Validator] = jsonschema.validators.validator_for(
+        schema, default=jsonschema.Draft7Validator
+    )
+    try:
+        validator_class.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        raise JsonSchemaError(f"invalid JSON Schema{where} at {error.json_path}: {error.message}") from error
+    return validator_class
 
 
 class JsonSchemaValidator:
     """A JSON Schema compiled once: a fast yes/no, and every violation when the answer is no."""
 
-    def __init__(self, schema: Any) -> None:
-        explainer_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-        try:
-            explainer_class.check_schema(schema)
-        except jsonschema.SchemaError as error:
-            raise JsonSchemaError(f"invalid JSON Schema at {error.json_path}: {error.message}") from error
+    def __init__(self, schema: Any, references: Mapping[str, Any] | None = None) -> None:
+        """`references` maps each reference name (what `$ref`s call it) to that schema's document."""
+        references = dict(references or {})
+        explainer_class = _checked(schema, "")
+        for name, referenced in references.items():
+            _checked(referenced, f" (reference {name!r})")
         compiled_class = _COMPILED.get(explainer_class)
         if compiled_class is None:
-            _refuse_remote_references(schema)  # jsonschema-rs checks them below for the other drafts
+            _refuse_remote_references(schema, references)  # jsonschema-rs checks them for the other drafts
         explainer_class = jsonschema.validators.extend(explainer_class, _AGREEING_KEYWORDS)
-        self._explainer = explainer_class(schema, registry=_LOCAL_ONLY)
+        self._explainer = explainer_class(schema, registry=_explainer_registry(schema, references))
         self._explains = compiled_class is None or not _evaluates_patterns_with_re(schema)
         self._compiled = None
         if compiled_class is not None:
+            base = urljoin(_DEFAULT_BASE, _schema_id(schema))
             try:
-                self._compiled = compiled_class(schema, validate_formats=False, retriever=_refuse_remote)
+                self._compiled = compiled_class(
+                    schema,
+                    validate_formats=False,
+                    retriever=_refuse_remote,
+                    registry=jsonschema_rs.Registry(
+                        [(urljoin(base, name), referenced) for name, referenced in references.items()],
+                        draft=jsonschema_rs.Draft7,
+                        retriever=_refuse_remote,
+                    ),
+                    base_uri=base,
+                )
             except (ValueError, jsonschema_rs.ReferencingError) as error:
-                raise JsonSchemaError(f"JSON Schema cannot be compiled: {error}") from error
+                reason = str(error).split("\n\n")[0]  # the rest describes an instance there is none of
+                raise JsonSchemaError(f"JSON Schema cannot be compiled: {reason}") from error
 
     def is_valid(self, data: Any) -> bool:
         if self._compiled is None:

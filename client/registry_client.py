@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
@@ -36,7 +36,8 @@ _ACCEPT = (
 )
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 _NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
-_NO_SUBJECT_LEVEL = 40408
+_NO_SUBJECT_CONFIG = 40408
+_CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,22 +358,26 @@ class RegistryClient(_Client):
         versions = self._call("GET", f"/subjects/{_subject_path(subject)}/versions", None)
         return [int(version) for version in versions]
 
-    def get_compatibility_level(self, subject: str | None = None) -> str | None:
-        """The global level, or the subject's own level (None when it has none)."""
-        if subject is None:
-            return str(self._call("GET", "/config", None)["compatibilityLevel"])
+    def get_config(self, subject: str | None = None) -> dict[str, Any] | None:
+        """The compatibility settings configured globally, or for the subject alone (None when it has
+        none): `compatibilityLevel`, and `compatibilityPolicy` and `normalize` where set."""
+        path = "/config" if subject is None else f"/config/{_subject_path(subject)}?defaultToGlobal=false"
         try:
-            body = self._call("GET", f"/config/{_subject_path(subject)}?defaultToGlobal=false", None)
+            body = self._call("GET", path, None)
         except RegistryResponseError as error:
-            if error.error_code == _NO_SUBJECT_LEVEL:
+            if subject is not None and error.error_code == _NO_SUBJECT_CONFIG:
                 return None
             raise
-        return str(body["compatibilityLevel"])
+        return {key: body[key] for key in _CONFIG_KEYS if body.get(key) is not None}
 
-    def set_compatibility_level(self, level: str, subject: str | None = None) -> None:
-        """Set the global level, or the subject's own level."""
+    def update_config(self, config: Mapping[str, Any], subject: str | None = None) -> None:
+        """Set the given settings (`compatibilityLevel`, `compatibilityPolicy`, `normalize`) globally or
+        for the subject; the others stay as they are."""
         path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
-        self._call("PUT", path, {"compatibility": level})
+        body = {key: config[key] for key in _CONFIG_KEYS if key in config}
+        if "compatibilityLevel" in body:
+            body["compatibility"] = body.pop("compatibilityLevel")  # the name PUT takes in Confluent's API
+        self._call("PUT", path, body)
 
     def get_mode(self, subject: str | None = None) -> str:
         """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""

@@ -79,14 +79,27 @@ class _CodecCache:
                 named = self._named_avro_types(schema.references)
                 return AvroCodec(parse_avro(schema.schema_str, named), schema_id)
             if schema.schema_type == "JSON":
-                if schema.references:
-                    raise JsonSchemaError("JSON Schema references are not supported by the client yet")
-                return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str)), schema_id)
+                references = self._json_references(schema.references)
+                return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str), references), schema_id)
         except (AvroSchemaError, JsonSchemaError, orjson.JSONDecodeError) as error:
             raise UnusableSchemaError(schema_id, str(error)) from error
         raise UnusableSchemaError(
             schema_id, f"schema type {schema.schema_type} is not supported by the client"
         )
+
+    def _json_references(self, references: Sequence[SchemaReference]) -> dict[str, Any]:
+        """Reference name -> JSON Schema document, for the references and theirs in turn."""
+        documents: dict[str, Any] = {}
+        for reference in references:
+            referenced = self.registry.get_version(reference.subject, reference.version).schema
+            if referenced.schema_type != "JSON":
+                raise JsonSchemaError(
+                    f"reference {reference.name!r} ({reference.subject} version {reference.version}) is "
+                    f"{referenced.schema_type}; a JSON Schema can only reference JSON schemas"
+                )
+            documents.update(self._json_references(referenced.references))
+            documents[reference.name] = orjson.loads(referenced.schema_str)
+        return documents
 
     def _named_avro_types(self, references: Sequence[SchemaReference]) -> dict[str, Any]:
         named: dict[str, Any] = {}

@@ -21,6 +21,7 @@ from contracts.formats import format_checker
 from contracts.samples import Sample
 from registry.compatibility import (
     InvalidSchemaError,
+    JsonSchema,
     ParsedSchema,
     ResolvedReference,
     SchemaType,
@@ -109,7 +110,6 @@ def check_schema_expectation(
         ]
     findings = []
     for gap in expectation_gaps(expected, producer):
-        issue = gap.incompatibility
         message = gap.describe()
         if not gap.breaking:
             message += " (the schema does not promise this rule; it is checked on the producer's samples)"
@@ -118,7 +118,7 @@ def check_schema_expectation(
                 check=Check.SCHEMA_EXPECTATION,
                 severity="error" if gap.breaking else "warning",
                 event_type=schema.event_type,
-                path=issue.path,
+                path=gap.data_path,
                 message=message,
                 expected=None if gap.expected is None else _json(gap.expected),
                 found=None if gap.found is None else _json(gap.found),
@@ -144,26 +144,27 @@ def _validator(
     reading: bool = False,
 ) -> jsonschema.protocols.Validator:
     """A python-jsonschema validator for the JSON form of data of this schema (Avro: its decoded form)."""
-    if schema_type == SchemaType.AVRO:
-        _parsed(schema_type, text, references)  # a precise error for an invalid Avro schema
-        document = decoded_json_schema(text, references, as_reader=reading)
-    else:
-        try:
-            document = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            raise InvalidSchemaError(f"not JSON: {error}") from error
-    validator_class = jsonschema.validators.validator_for(document, default=jsonschema.Draft7Validator)
-    validator_class.check_schema(document)
+    parsed = _parsed(schema_type, text, references)  # a precise error for an invalid schema
     checker = format_checker() if asserting_formats else None
-    return _local(validator_class, document, checker)
+    if isinstance(parsed, JsonSchema):
+        validator_class = jsonschema.validators.validator_for(
+            parsed.document, default=jsonschema.Draft7Validator
+        )
+        named = {reference.name: orjson.loads(reference.text) for reference in references}
+        return _local(validator_class, parsed.document, checker, named)
+    document = decoded_json_schema(text, references, as_reader=reading)
+    return _local(jsonschema.Draft7Validator, document, checker)
 
 
 def _local(
-    validator_class: type[jsonschema.protocols.Validator], document: Any, checker: Any
+    validator_class: type[jsonschema.protocols.Validator],
+    document: Any,
+    checker: Any,
+    references: dict[str, Any] | None = None,
 ) -> jsonschema.protocols.Validator:
     """A validator that fetches no `$ref` and matches patterns in bounded time (client.json_schema)."""
     try:
-        return local_explainer(validator_class, document, format_checker=checker)
+        return local_explainer(validator_class, document, format_checker=checker, references=references)
     except JsonSchemaError as error:
         raise InvalidSchemaError(str(error)) from error
 

@@ -22,7 +22,6 @@ from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
 from contracts.findings import Check, Finding, Verification
-from contracts.generation import generate_samples
 from contracts.pact import import_pact
 from contracts.remote import ContractRegistry
 from contracts.samples import ProducerSamples, read_samples
@@ -232,6 +231,10 @@ def _side_of(sample_set: ProducerSamples, remote: ContractRegistry | None) -> Pr
 
 def _with_generated(side: ProducerSide) -> ProducerSide:
     """Samples generated from the newest schema of each event type the producer has no sample of."""
+    # Imported here: hypothesis and schemathesis take a third of a second to import, and only
+    # producers without recorded samples need them; every other `accord` command starts without.
+    from contracts.generation import generate_samples
+
     recorded = {sample.event_type for sample in side.samples}
     newest: dict[str, ProducerSchema] = {}
     for schema in side.schemas:

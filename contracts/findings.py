@@ -26,7 +26,8 @@ class Finding:
     check: Check
     severity: Severity
     event_type: str
-    path: str  # a JSON path into the sample ($.data.total) or a JSON pointer into a schema (#/...)
+    # where in the event, as a JSON path ($.data.total; check 3: $.data.items[*].sku); "#": a whole schema
+    path: str
     message: str
     expected: str | None = None
     found: str | None = None

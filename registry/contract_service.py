@@ -282,7 +282,8 @@ def check_registration(*, session: Session, subject: str, version: int, schema: 
             continue  # it parsed when published; a stricter engine must not block registering
         owner = versions[row.version_id]
         broken += [
-            f"{owner.application} version {owner.version} ({row.event_type}) {gap.describe()}"
+            f"{owner.application} version {owner.version} ({row.event_type}) reads {gap.data_path}: "
+            f"{gap.describe()}"
             for gap in expectation_gaps(expectation, schema)
             if gap.breaking
         ]

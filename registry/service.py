@@ -21,9 +21,11 @@ import orjson
 from registry import contract_service, errors, limits, repository, wire
 from registry.cache import BoundedCache, Reference, RegistryCache, StoredSchema, VersionFact
 from registry.compatibility import (
+    Change,
     CompatibilityLevel,
     CompatibilityPolicy,
     CompatibilityResult,
+    JsonSchema,
     ParsedSchema,
     PreviousVersion,
     ResolvedReference,
@@ -210,6 +212,9 @@ class VersionComparison:
     new: VersionView
     policy: CompatibilityPolicy
     results: dict[CompatibilityLevel, CompatibilityResult]
+    # JSON Schema: every change from old to new as the new version reads old data, compatible or not
+    # (Avro's engine reports only what breaks, in `results`).
+    changes: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +286,14 @@ def _schema_type(value: str | None) -> SchemaType:
         raise errors.InvalidSchemaError(
             f"Invalid schema type '{value}'; the known types are {known}"
         ) from None
+
+
+def _is_json_schema(text: str, references: Sequence[ResolvedReference]) -> bool:
+    try:
+        parse_schema(SchemaType.JSON, text, references)
+    except EngineInvalidSchemaError:
+        return False
+    return True
 
 
 def _json_text(value: dict[str, Any] | None) -> str | None:
@@ -879,7 +892,13 @@ class Registry:
             )
             for level in CompatibilityLevel
         }
-        return VersionComparison(old_view, new_view, policy, results)
+        old_schema = self._parsed_schema(session, old_view.schema.id)
+        changes = (
+            candidate.changes(old_schema, policy=policy)
+            if isinstance(candidate, JsonSchema) and isinstance(old_schema, JsonSchema)
+            else []
+        )
+        return VersionComparison(old_view, new_view, policy, results, tuple(changes))
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -966,7 +985,15 @@ class Registry:
         limits.check_schema_size(submission.text, max_bytes=self.settings.max_schema_bytes)
         schema_type = _schema_type(submission.schema_type)
         declared, resolved = self._resolve_references(session, submission.references)
-        parsed = self._parse(schema_type, submission.text, resolved)
+        try:
+            parsed = self._parse(schema_type, submission.text, resolved)
+        except errors.InvalidSchemaError as error:
+            if submission.schema_type is None and _is_json_schema(submission.text, resolved):
+                raise errors.InvalidSchemaError(
+                    f"{error.message}. The request has no schemaType, so the schema was read as AVRO; "
+                    'it is a valid JSON Schema: send "schemaType": "JSON"'
+                ) from error
+            raise
         text = parsed.normalized if normalize else parsed.canonical
         metadata = _json_text(submission.metadata)
         rule_set = _json_text(submission.rule_set)

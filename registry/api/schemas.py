@@ -20,6 +20,7 @@ from registry.api.deps import (
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
+from registry.cache import StoredSchema
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
 
 router = APIRouter(tags=["Schemas"])
@@ -31,9 +32,13 @@ SubjectScope = Annotated[
 Format = Annotated[str | None, Query(description="Output format; only 'default' (the registered text)")]
 
 
-def _check_format(format: str | None) -> None:
+def _check_format(format: str | None, schema: StoredSchema) -> None:
+    """Confluent's formats depend on the schema type; this registry serves each type's default form."""
     if format not in (None, "", "default"):
-        raise errors.UnprocessableError(f"Format '{format}' is not supported; the only format is 'default'")
+        raise errors.UnprocessableError(
+            f"Format '{format}' is not supported for {schema.schema_type.value} schemas; "
+            "the only format is 'default'"
+        )
 
 
 # GET /schemas/ids/{id} is the hottest route. It reads its parameters itself instead of declaring them,
@@ -82,7 +87,6 @@ _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 async def get_schema(request: Request) -> RegistryJSONResponse:
     schema_id = _schema_id(request.path_params["id"])
     query = request.query_params
-    _check_format(query.get("format"))
     fetch_max_id = _flag("fetchMaxId", query.get("fetchMaxId"))
     registry = registry_of(request)
     media_type = media_type_of_request(request)
@@ -93,6 +97,7 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     schema = registry.cached_schema(schema_id)
     if schema is None:
         schema = await in_read_session(request, registry.get_schema, schema_id=schema_id)
+    _check_format(query.get("format"), schema)
     if not fetch_max_id:
         return RegistryJSONResponse(schema.body, media_type=media_type)
     max_id = await in_read_session(request, registry.max_schema_id)
@@ -165,9 +170,9 @@ def get_schema_text(
     subject: SubjectScope = None,
     format: Format = None,
 ) -> RegistryJSONResponse:
-    _check_format(format)
     require_schema(access, registry, session, id)
     schema = registry.get_schema(session=session, schema_id=id)
+    _check_format(format, schema)
     return RegistryJSONResponse(schema.text.encode(), media_type=media_type)
 
 

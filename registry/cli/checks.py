@@ -15,6 +15,7 @@ from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
 from registry.compatibility import (
     CompatibilityLevel,
+    CompatibilityPolicy,
     CompatibilityResult,
     InvalidSchemaError,
     ParsedSchema,
@@ -56,7 +57,9 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
             findings.append(old_schema)
             cases.append(Case(file.subject, f"{file.display}: cannot be compared with {ref}"))
             continue
-        result = check_compatibility(new_schema, [PreviousVersion(1, old_schema)], level=file.compatibility)
+        result = check_compatibility(
+            new_schema, [PreviousVersion(1, old_schema)], level=file.compatibility, policy=file.policy
+        )
         findings += result_findings(
             result, file.display, file.text, case=file.subject, old=f"the file at {ref}"
         )
@@ -99,9 +102,14 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
 
 
 def diff_files(
-    old_path: Path, new_path: Path, *, level: CompatibilityLevel, schema_type: SchemaType
+    old_path: Path,
+    new_path: Path,
+    *,
+    level: CompatibilityLevel,
+    schema_type: SchemaType,
+    policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
 ) -> Report:
-    """Whether `new_path` may follow `old_path` at `level`."""
+    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`)."""
     case = f"{display_path(old_path)} -> {display_path(new_path)}"
     new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
     findings: list[Finding] = []
@@ -113,7 +121,7 @@ def diff_files(
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
-    result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level)
+    result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
     old = display_path(old_path)
     findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
     return Report(

@@ -2,12 +2,14 @@
 
 registry = "http://localhost:8081"       # optional; --registry and ACCORD_REGISTRY_URL win
 compatibility = "BACKWARD"               # level of subjects without their own
+policy = "STRICT"                        # JSON Schema policy of subjects without their own (or LENIENT)
 
 [[schemas]]
 path = "schemas/*.avsc"                  # a file or a glob, relative to this file
 subject = "{stem}-value"                 # {stem}: the file name without its extension
 type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON
 compatibility = "FULL"                   # optional, per subject
+policy = "LENIENT"                       # optional, per subject
 references = [{ name = "com.acme.Money", path = "schemas/money.avsc" }]
 
 [lint]
@@ -28,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registry.cli.errors import CliError
-from registry.compatibility import CompatibilityLevel, ResolvedReference, SchemaType
+from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
 SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON}
@@ -62,6 +64,7 @@ class SchemaEntry(BaseModel):
     subject: str
     type: SchemaType | None = None
     compatibility: CompatibilityLevel | None = None
+    policy: CompatibilityPolicy | None = None
     references: tuple[ReferenceConfig, ...] = ()
 
 
@@ -81,6 +84,7 @@ class ProjectConfig(BaseModel):
 
     registry: str | None = None
     compatibility: CompatibilityLevel = CompatibilityLevel.BACKWARD
+    policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
     schemas: tuple[SchemaEntry, ...] = ()
     lint: LintConfig = LintConfig()
 
@@ -96,6 +100,8 @@ class SchemaFile:
     declares_compatibility: bool  # its own level in the config, which `register` applies
     references: tuple[ReferenceConfig, ...]
     text: str
+    policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
+    declares_policy: bool = False  # its own policy in the config, which `register` applies
 
     @property
     def display(self) -> str:
@@ -256,6 +262,8 @@ class Project:
             declares_compatibility=entry.compatibility is not None,
             references=entry.references,
             text=text,
+            policy=entry.policy or self.config.policy,
+            declares_policy=entry.policy is not None,
         )
 
 

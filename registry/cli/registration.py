@@ -19,19 +19,23 @@ REGISTER_TOOL = "accord schema register"
 _INCOMPATIBLE = 409
 
 
+# The settings a file may declare, by their API names, and as messages call them.
+_SETTING_NAMES = {"compatibilityLevel": "compatibility", "compatibilityPolicy": "policy"}
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     file: SchemaFile
     register: bool
-    set_level: bool
+    settings: dict[str, str]  # declared settings the subject does not have yet
     detail: str
 
 
 def register_files(
     project: Project, files: Sequence[SchemaFile], client: RegistryClient, *, dry_run: bool
 ) -> Report:
-    """Register every file that is not registered yet (and apply declared levels), or with `dry_run`
-    only say what would be done."""
+    """Register every file that is not registered yet (and apply declared levels and policies), or with
+    `dry_run` only say what would be done."""
     all_files = project.schema_files()
     ordered = dependency_order(project, files, all_files)
     plans, findings = _plan(project, ordered, all_files, client)
@@ -89,9 +93,7 @@ def _plan(
     findings: list[Finding] = []
     new_paths = set()
     for file in files:
-        set_level = (
-            file.declares_compatibility and client.get_compatibility_level(file.subject) != file.compatibility
-        )
+        settings = _settings_to_apply(file, client)
         waits_for = [
             target
             for reference in file.references
@@ -104,7 +106,7 @@ def _plan(
                 _Plan(
                     file,
                     True,
-                    set_level,
+                    settings,
                     f"{file.display}: checked once {waits_for[0].display} is registered",
                 )
             )
@@ -113,7 +115,7 @@ def _plan(
         references, problems = registry_references(project, file, all_files, client)
         if problems:
             findings += problems
-            plans.append(_Plan(file, False, False, f"{file.display}: a referenced schema is not registered"))
+            plans.append(_Plan(file, False, {}, f"{file.display}: a referenced schema is not registered"))
             continue
         schema = schema_of(file, references)
         try:
@@ -125,24 +127,24 @@ def _plan(
                 f"{file.display}: already registered as version {registered.version} "
                 f"(id {registered.schema_id})"
             )
-            plans.append(_Plan(file, False, set_level, detail))
+            plans.append(_Plan(file, False, settings, detail))
             continue
         verdict = client.test_compatibility(file.subject, schema, version=None)
         if not verdict.is_compatible:
             findings += [reason_finding(message, file) for message in reasons(verdict.messages)]
-            plans.append(_Plan(file, False, False, f"{file.display}: not compatible with the registry"))
+            plans.append(_Plan(file, False, {}, f"{file.display}: not compatible with the registry"))
             continue
         new_paths.add(file.path)
-        plans.append(_Plan(file, True, set_level, f"{file.display}: compatible, new version"))
+        plans.append(_Plan(file, True, settings, f"{file.display}: compatible, new version"))
     return plans, findings
 
 
 def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], client: RegistryClient) -> str:
     file = plan.file
     done = []
-    if plan.set_level:
-        client.set_compatibility_level(file.compatibility.value, file.subject)
-        done.append(f"compatibility set to {file.compatibility.value}")
+    if plan.settings:
+        client.update_config(plan.settings, file.subject)
+        done += [f"{_SETTING_NAMES[key]} set to {value}" for key, value in plan.settings.items()]
     if plan.register:
         references, problems = registry_references(project, file, all_files, client)
         if problems:
@@ -155,12 +157,22 @@ def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], clien
 
 
 def _dry(plan: _Plan) -> str:
-    actions = []
-    if plan.set_level:
-        actions.append(f"would set compatibility to {plan.file.compatibility.value}")
+    actions = [f"would set {_SETTING_NAMES[key]} to {value}" for key, value in plan.settings.items()]
     if plan.register:
         actions.append("would register a new version")
     return f"{plan.detail}; {', '.join(actions)}" if actions else plan.detail
+
+
+def _settings_to_apply(file: SchemaFile, client: RegistryClient) -> dict[str, str]:
+    declared = {}
+    if file.declares_compatibility:
+        declared["compatibilityLevel"] = file.compatibility.value
+    if file.declares_policy:
+        declared["compatibilityPolicy"] = file.policy.value
+    if not declared:
+        return {}
+    configured = client.get_config(file.subject) or {}
+    return {key: value for key, value in declared.items() if configured.get(key) != value}
 
 
 def latest_versions(files: Sequence[SchemaFile], client: RegistryClient) -> dict[str, SchemaFile]:

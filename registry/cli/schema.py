@@ -11,7 +11,7 @@ from registry.cli import checks, conventions, git, registration
 from registry.cli.errors import CliError, exits_cleanly
 from registry.cli.options import ConfigOption, FormatOption, OutputOption, RegistryOption, connect, finish
 from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, Project
-from registry.compatibility import CompatibilityLevel, SchemaType
+from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, SchemaType
 from registry.reporting import OutputFormat
 
 app = typer.Typer(
@@ -64,6 +64,9 @@ def diff(
     level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
         CompatibilityLevel.BACKWARD
     ),
+    policy: Annotated[
+        CompatibilityPolicy, typer.Option(help="JSON Schema compatibility policy to judge by")
+    ] = CompatibilityPolicy.STRICT,
     schema_type: Annotated[
         SchemaType | None, typer.Option("--type", help="Schema type (default: from the file names)")
     ] = None,
@@ -77,7 +80,8 @@ def diff(
     kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
     if kind is None:
         raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
-    finish(checks.diff_files(old, new, level=level, schema_type=kind), output_format, output)
+    report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy)
+    finish(report, output_format, output)
 
 
 @app.command()

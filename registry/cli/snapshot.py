@@ -4,7 +4,8 @@ to a directory or an archive; imported into a registry in IMPORT mode, keeping i
 
 An export is a directory (or a .tar.gz/.tgz/.zip of one):
 
-    accord-export.json      levels, subjects and their versions -> schema ids, schema types, references
+    accord-export.json      compatibility settings (level, policy, normalize) globally and per subject,
+                            subjects and their versions -> schema ids, schema types, references
     schemas/<id>.avsc       each schema's text (.json for JSON Schema, .proto for Protobuf)
 """
 
@@ -48,12 +49,20 @@ class Version:
     schema_id: int
 
 
+Config = dict[str, Any]  # configured compatibility settings, by their API names (compatibilityLevel, ...)
+CONFIG_KEYS = {
+    "compatibilityLevel": "compatibility",
+    "compatibilityPolicy": "compatibilityPolicy",
+    "normalize": "normalize",
+}
+
+
 @dataclass(slots=True)
 class Snapshot:
     """Everything an export carries."""
 
-    compatibility: str | None = None
-    subject_levels: dict[str, str] = field(default_factory=dict)
+    config: Config = field(default_factory=dict)
+    subject_configs: dict[str, Config] = field(default_factory=dict)
     schemas: dict[int, Schema] = field(default_factory=dict)
     versions: list[Version] = field(default_factory=list)
 
@@ -126,7 +135,7 @@ class Snapshot:
 def read_registry(client: RegistryClient, *, on_subject: Callable[[int], Advance]) -> Snapshot:
     """Every live version of every subject, and the levels. `on_subject(n)` is told each subject's
     version count and returns what to call per version read (for a progress bar)."""
-    snapshot = Snapshot(compatibility=client.get_compatibility_level())
+    snapshot = Snapshot(config=client.get_config() or {})
     for subject in client.list_subjects():
         numbers = client.list_versions(subject)
         advance = on_subject(len(numbers))
@@ -135,9 +144,9 @@ def read_registry(client: RegistryClient, *, on_subject: Callable[[int], Advance
             snapshot.schemas.setdefault(registered.schema_id, registered.schema)
             snapshot.versions.append(Version(subject, number, registered.schema_id))
             advance()
-        level = client.get_compatibility_level(subject)
-        if level is not None:
-            snapshot.subject_levels[subject] = level
+        config = client.get_config(subject)
+        if config:
+            snapshot.subject_configs[subject] = config
     return snapshot
 
 
@@ -187,11 +196,11 @@ def read(directory: Path) -> Snapshot:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             raise CliError(f"{manifest_path} is not an Accord export ({FORMAT})")
-        snapshot = Snapshot(compatibility=manifest.get("compatibility"))
+        snapshot = Snapshot(config=_config_of(manifest))
         for subject in manifest["subjects"]:
             name = subject["name"]
-            if subject.get("compatibility"):
-                snapshot.subject_levels[name] = subject["compatibility"]
+            if config := _config_of(subject):
+                snapshot.subject_configs[name] = config
             for version in subject["versions"]:
                 snapshot.versions.append(Version(name, int(version["version"]), int(version["id"])))
         for schema_id, entry in manifest["schemas"].items():
@@ -219,9 +228,13 @@ def _write_tree(snapshot: Snapshot, tree: Path) -> None:
         )
     manifest: dict[str, Any] = {
         "format": FORMAT,
-        "compatibility": snapshot.compatibility,
+        **_manifest_config(snapshot.config),
         "subjects": [
-            {"name": subject, "compatibility": snapshot.subject_levels.get(subject), "versions": versions}
+            {
+                "name": subject,
+                **_manifest_config(snapshot.subject_configs.get(subject, {})),
+                "versions": versions,
+            }
             for subject, versions in versions_of.items()
         ],
         "schemas": {
@@ -239,6 +252,16 @@ def _write_tree(snapshot: Snapshot, tree: Path) -> None:
         path = tree / "schemas" / f"{schema_id}{EXTENSIONS[schema.schema_type]}"
         path.write_text(schema.schema_str, encoding="utf-8")
     (tree / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _manifest_config(config: Config) -> dict[str, Any]:
+    """Settings as the manifest spells them: `compatibility` (null when unset), and the others when set."""
+    entries = {CONFIG_KEYS[key]: value for key, value in config.items()}
+    return {"compatibility": entries.pop("compatibility", None), **entries}
+
+
+def _config_of(entry: dict[str, Any]) -> Config:
+    return {key: entry[name] for key, name in CONFIG_KEYS.items() if entry.get(name) is not None}
 
 
 def _archive_format(path: Path) -> str | None:

@@ -36,7 +36,7 @@ def export(
     destination: Annotated[Path, typer.Argument(help="A new directory, or a .tar.gz, .tgz or .zip archive")],
     registry: RegistryOption = None,
 ) -> None:
-    """Export every live subject version, schema and compatibility level of the registry."""
+    """Export every live subject version, schema and compatibility setting of the registry."""
     with connect(registry) as client, _reading("exporting") as on_subject:
         content = snapshot.read_registry(client, on_subject=on_subject)
     snapshot.write(content, destination)
@@ -112,6 +112,10 @@ def plan_import(client: RegistryClient, content: Snapshot) -> tuple[list[Version
     return missing, mode
 
 
+def _differs(wanted: snapshot.Config, configured: snapshot.Config) -> bool:
+    return any(configured.get(key) != value for key, value in wanted.items())
+
+
 def _same_text(exported: str, registered: str) -> bool:
     """Whether two schema texts say the same, whitespace aside (a registry may store them compacted)."""
     try:
@@ -121,7 +125,8 @@ def _same_text(exported: str, registered: str) -> bool:
 
 
 def restore(client: RegistryClient, content: Snapshot, missing: list[Version], *, mode: str) -> int:
-    """Add the missing versions in IMPORT mode, then the levels, then return to READWRITE."""
+    """Add the missing versions in IMPORT mode, then the compatibility settings, then return to
+    READWRITE."""
     done = 0
     try:
         if missing and mode != IMPORT:
@@ -135,11 +140,9 @@ def restore(client: RegistryClient, content: Snapshot, missing: list[Version], *
                 )
                 done += 1
                 progress.advance(task)
-        if content.compatibility and client.get_compatibility_level() != content.compatibility:
-            client.set_compatibility_level(content.compatibility)
-        for subject, level in content.subject_levels.items():
-            if client.get_compatibility_level(subject) != level:
-                client.set_compatibility_level(level, subject)
+        for subject, config in [(None, content.config), *content.subject_configs.items()]:
+            if _differs(config, client.get_config(subject) or {}):
+                client.update_config(config, subject)
         if missing or mode == IMPORT:
             client.set_mode(READWRITE)
     except AccordError as error:

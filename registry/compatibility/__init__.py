@@ -16,7 +16,7 @@ from registry.compatibility.levels import (
     PreviousVersion,
     check_compatibility,
 )
-from registry.compatibility.result import CompatibilityResult, Incompatibility, VersionFailure
+from registry.compatibility.result import Change, CompatibilityResult, Incompatibility, VersionFailure
 from registry.compatibility.schema import (
     InvalidSchemaError,
     ParsedSchema,
@@ -27,6 +27,7 @@ from registry.compatibility.schema import (
 
 __all__ = [
     "SUPPORTED_SCHEMA_TYPES",
+    "Change",
     "CompatibilityLevel",
     "CompatibilityPolicy",
     "CompatibilityResult",

@@ -23,9 +23,10 @@ import orjson
 
 from registry.compatibility.decoded import decoded_json_schema
 from registry.compatibility.formats import parse_schema
+from registry.compatibility.jsonschema import JsonSchema
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.result import Incompatibility
-from registry.compatibility.schema import ParsedSchema, Roles, SchemaType
+from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, pointer_tokens
 
 ROLES = Roles(reader="expected", writer="published")
 
@@ -55,25 +56,29 @@ _VALUE_CONSTRAINTS = (
 class ExpectationGap:
     """One way the producer's schema does not promise what the expectation reads.
 
-    `expected` is the expectation's JSON at the path; `found` the producer schema's, when both schemas
-    are JSON Schema and the path means the same place in both (`aligned`).
+    `data_path` is where in the event's data ("$.data.items[*].sku"), as check 2 names places in samples;
+    the incompatibility's path is the place in the expectation's schema. `expected` is the expectation's
+    JSON there; `found` the producer schema's, when both schemas are JSON Schema and the path means the
+    same place in both (`aligned`).
     """
 
     incompatibility: Incompatibility
     breaking: bool
+    data_path: str = "$.data"
     expected: Any = None
     found: Any = None
     aligned: bool = False
+    producer: str = "the producer's schema"  # what `found` is read from
 
     def describe(self) -> str:
-        """What a person needs: where, what the consumer expects, what the producer's schema says."""
+        """What a person needs: what the consumer expects, what the producer's schema says, and where in
+        the expectation's schema (the data path is the finding's own)."""
         issue = self.incompatibility
-        text = f"{issue.type} at {issue.path}: "
         if self.aligned:
             expected = "nothing" if self.expected is None else _short(self.expected)
             found = "nothing (not declared)" if self.found is None else _short(self.found)
-            return text + f"expects {expected}; the producer's schema has {found}"
-        text += issue.message
+            return f"{issue.type} at path '{issue.path}': expects {expected}; {self.producer} has {found}"
+        text = f"{issue.type}: {issue.message}"
         return text if self.expected is None else f"{text} (expects {_short(self.expected)})"
 
 
@@ -87,33 +92,52 @@ def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[
             f"{producer.schema_type} events, which an Avro decoder cannot read",
         )
         return [ExpectationGap(issue, breaking=True)]
-    writer = producer
+    writer, producer_form = producer, "the producer's schema"
     if expectation.schema_type is SchemaType.JSON and producer.schema_type is SchemaType.AVRO:
+        producer_form = "the producer's Avro schema, decoded,"
         writer = parse_schema(
             SchemaType.JSON, orjson.dumps(decoded_json_schema(producer.text, producer.references)).decode()
         )
     issues = expectation.incompatibilities(writer, roles=ROLES, policy=CompatibilityPolicy.LENIENT)
-    reader_document = orjson.loads(expectation.text)
-    if expectation.schema_type is not SchemaType.JSON:  # Avro paths point into the reader schema only
-        return [ExpectationGap(issue, True, _at(reader_document, issue.path)) for issue in issues]
-    writer_document = orjson.loads(writer.text)
+    if not isinstance(expectation, JsonSchema):  # Avro paths point into the reader schema only
+        reader_document = orjson.loads(expectation.text)
+        return [
+            ExpectationGap(issue, True, _in_data(expectation, issue), _at(reader_document, issue.path))
+            for issue in issues
+        ]
+    assert isinstance(writer, JsonSchema)
     return [
         ExpectationGap(
             issue,
             breaking=not issue.type.startswith(_VALUE_CONSTRAINTS),
-            expected=_at(reader_document, issue.path),
-            found=_at(writer_document, issue.path),
+            data_path=_in_data(expectation, issue),
+            expected=_value_at(expectation, issue.path),
+            found=_value_at(writer, issue.path),
             aligned=True,
+            producer=producer_form,
         )
         for issue in issues
     ]
 
 
+def _value_at(schema: JsonSchema, pointer: str) -> Any:
+    """What `schema` says at `pointer`; for a property in `required` ("#/required/email"), whether it is."""
+    listing, _, name = pointer.rpartition("/")
+    if listing.endswith("/required"):
+        listed = schema.value_at(listing)
+        [property_name] = pointer_tokens(f"#/{name}")
+        return "required" if isinstance(listed, list) and property_name in listed else "optional"
+    return schema.value_at(pointer)
+
+
+def _in_data(expectation: ParsedSchema, issue: Incompatibility) -> str:
+    return "$.data" + expectation.data_path(issue.path).removeprefix("$")
+
+
 def _at(document: Any, pointer: str) -> Any:
     """The part of `document` at a JSON pointer like "#/properties/total" (None when absent)."""
     node = document
-    for raw in pointer.lstrip("#").split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_tokens(pointer):
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -29,6 +29,18 @@ class Incompatibility:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between two schemas, compatible or not, as a person reads it: Confluent's type,
+    the JSON pointer, what changed (and, when it breaks, why and the usual fix), and whether the
+    compatibility policy accepts it."""
+
+    type: str
+    path: str
+    message: str
+    compatible: bool
+
+
+@dataclass(frozen=True, slots=True)
 class VersionFailure:
     """The incompatibilities found against one earlier version, in one direction."""
 

@@ -88,6 +88,11 @@ class ParsedSchema(ABC):
         """The form compared when `normalize=true`: equal for schemas that mean the same thing."""
 
     @abstractmethod
+    def data_path(self, pointer: str) -> str:
+        """The JSON path (`$.items[*].sku`) of the data constrained at `pointer`, a place in this schema as
+        compatibility reports give it: as far as the pointer leads into the data."""
+
+    @abstractmethod
     def incompatibilities(
         self, writer: ParsedSchema, *, roles: Roles, policy: CompatibilityPolicy
     ) -> list[Incompatibility]:
@@ -95,3 +100,8 @@ class ParsedSchema(ABC):
 
         Called only with a writer of the same schema type.
         """
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    """The unescaped steps of a JSON pointer fragment: "#/properties/a~1b" -> ["properties", "a/b"]."""
+    return [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.removeprefix("#").split("/")[1:]]

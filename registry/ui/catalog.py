@@ -18,7 +18,7 @@ from registry.audit import AuditEntry
 from registry.audit_repository import AuditFilter
 from registry.auth import Access
 from registry.cache import Reference, StoredSchema
-from registry.compatibility import CompatibilityLevel, Incompatibility, SchemaType
+from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
 from registry.contract_service import (
     CheckOutcome,
     ConsumerExpectation,
@@ -28,6 +28,7 @@ from registry.contract_service import (
     group_findings,
 )
 from registry.contract_wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
+from registry.reporting import locate
 from registry.service import (
     Registry,
     SubjectPage,
@@ -95,6 +96,15 @@ class Difference:
 
     direction: str  # BACKWARD: the new version reads old data; FORWARD: the old version reads new data
     issue: Incompatibility
+    anchor: str  # the line of the side-by-side view its path points at ("new-L12")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    """One change the JSON Schema engine found from the old version to the new one."""
+
+    change: Change
+    anchor: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +115,7 @@ class DiffPage:
     settings: SubjectSettings
     rows: list[DiffRow]
     differences: list[Difference]
+    changes: list[ChangeLine]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +238,8 @@ class Catalog:
         comparison = self._registry.compare_versions(session=self._session, subject=subject, old=old, new=new)
         old_text = SchemaText.of(comparison.old.schema)
         new_text = SchemaText.of(comparison.new.schema)
+        # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
+        readers = {"BACKWARD": ("new", new_text.text), "FORWARD": ("old", old_text.text)}
         return DiffPage(
             subject=subject,
             history=history,
@@ -234,9 +247,13 @@ class Catalog:
             settings=self._registry.get_subject_settings(session=self._session, subject=subject),
             rows=side_by_side(old_text.lines, new_text.lines),
             differences=[
-                Difference(failure.direction, issue)
+                Difference(failure.direction, issue, _anchor(*readers[failure.direction], issue.path))
                 for failure in comparison.results[CompatibilityLevel.FULL].failures
                 for issue in failure.incompatibilities
+            ],
+            changes=[
+                ChangeLine(change, _anchor("new", new_text.text, change.path))
+                for change in comparison.changes
             ],
         )
 
@@ -342,6 +359,12 @@ class Catalog:
             )
             if self._access.can_read(subject)
         ]
+
+
+def _anchor(side: str, text: str, pointer: str) -> str:
+    """The id of the side-by-side line that `pointer` names in `text` (or the nearest part of it)."""
+    position = locate(text, pointer)
+    return f"{side}-L{position[0] if position else 1}"
 
 
 def _default_version(history: list[VersionRecord]) -> int:

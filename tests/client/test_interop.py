@@ -1,7 +1,6 @@
 """Accord's client and confluent-kafka's serializers against a real `accord serve`: each reads what
-the other writes, and the client keeps working from its cache when the registry goes away.
-
-JSON Schema interop joins these tests once the registry accepts JSON schemas."""
+the other writes, in Avro and in JSON Schema (with references by name), and the client keeps working
+from its cache when the registry goes away."""
 
 from __future__ import annotations
 
@@ -16,24 +15,47 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from confluent_kafka.schema_registry import Schema as ConfluentSchema
+from confluent_kafka.schema_registry import SchemaReference as ConfluentReference
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from bench.order_created import ORDER_CREATED_AVRO
+from bench.order_created import ORDER_CREATED_AVRO, ORDER_CREATED_JSON
 from client import (
     Envelope,
     EventDeserializer,
     EventSerializer,
+    InvalidMessageError,
     RegistryClient,
     RegistryResponseError,
     RegistryUnavailableError,
     RetryPolicy,
     Schema,
     SchemaNotFoundError,
+    SchemaReference,
 )
 
 AVRO_TEXT = orjson.dumps(ORDER_CREATED_AVRO).decode()
+JSON_TEXT = orjson.dumps(ORDER_CREATED_JSON).decode()
+ADDRESS = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "zip": {"$ref": "#/definitions/zip"}},
+    "required": ["city"],
+    "definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
+}
+CUSTOMER = {
+    "title": "CustomerRegistered",
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "home": {"$ref": "address.json"},
+        "billingZip": {"$ref": "address.json#/definitions/zip"},
+    },
+    "required": ["name", "home"],
+}
+CUSTOMER_DATA = {"name": "Ada", "home": {"city": "London", "zip": "10115"}, "billingZip": "10117"}
 ACCORD = Path(sys.executable).with_name("accord")
 
 
@@ -120,6 +142,65 @@ def test_confluents_avro_deserializer_reads_what_accord_writes(server, confluent
     registered = confluent.get_latest_version("OrderCreated")
     assert message.value[1:5] == registered.schema_id.to_bytes(4, "big")
     assert message.headers["ce_dataschema"] == f"{server.url}/schemas/ids/{registered.schema_id}"
+
+
+def test_accord_reads_what_confluents_json_serializer_writes(server, confluent, order):
+    serializer = JSONSerializer(
+        JSON_TEXT, confluent, conf={"auto.register.schemas": True, "subject.name.strategy": subject_of}
+    )
+    written = serializer(order, SerializationContext("OrderPlacedByConfluent", MessageField.VALUE))
+    with RegistryClient(server.url) as registry:
+        payload = EventDeserializer(registry).decode(written)
+        assert payload.schema_id == registry.get_latest_version("OrderPlacedByConfluent").schema_id
+        assert registry.get_schema(payload.schema_id).schema_type == "JSON"
+    assert payload.data == order
+
+
+def test_confluents_json_deserializer_reads_what_accord_writes(server, confluent, order):
+    with RegistryClient(server.url) as registry:
+        serializer = EventSerializer(
+            registry, schemas={"OrderPlaced": Schema(JSON_TEXT, "JSON")}, auto_register=True
+        )
+        message = serializer.serialize(Envelope.new("OrderPlaced", order, source="orders"))
+        bare = serializer.encode("OrderPlaced", order)
+    deserializer = JSONDeserializer(None, schema_registry_client=confluent)
+    context = SerializationContext("orders", MessageField.VALUE)
+    assert deserializer(message.value, context) == order
+    assert deserializer(bare, context) == order
+    registered = confluent.get_latest_version("OrderPlaced")
+    assert registered.schema.schema_type == "JSON"
+    assert message.value[1:5] == registered.schema_id.to_bytes(4, "big")
+    assert message.headers["content-type"] == "application/json"
+
+
+def test_json_references_by_name_both_ways(server, confluent):
+    confluent.register_schema("address-json", ConfluentSchema(orjson.dumps(ADDRESS).decode(), "JSON"))
+    customer_text = orjson.dumps(CUSTOMER).decode()
+    context = SerializationContext("customers", MessageField.VALUE)
+    by_confluent = JSONSerializer(
+        ConfluentSchema(customer_text, "JSON", [ConfluentReference("address.json", "address-json", 1)]),
+        confluent,
+    )(CUSTOMER_DATA, context)
+    with RegistryClient(server.url) as registry:
+        reading = EventDeserializer(registry)
+        assert reading.decode(by_confluent).data == CUSTOMER_DATA
+        serializer = EventSerializer(
+            registry,
+            subject_name_strategy="topic",
+            schemas={
+                "customers-value": Schema(
+                    customer_text, "JSON", (SchemaReference("address.json", "address-json", 1),)
+                )
+            },
+        )
+        by_accord = serializer.encode("CustomerRegistered", CUSTOMER_DATA, topic="customers")
+        # what a referenced schema forbids, the consumer refuses too
+        invalid = by_confluent[:5] + orjson.dumps({**CUSTOMER_DATA, "billingZip": "E1 6AN"})
+        with pytest.raises(InvalidMessageError) as refused:
+            reading.decode(invalid)
+    assert by_accord[1:5] == by_confluent[1:5]
+    assert JSONDeserializer(None, schema_registry_client=confluent)(by_accord, context) == CUSTOMER_DATA
+    assert [(v.path, v.rule) for v in refused.value.violations] == [("$.billingZip", "pattern")]
 
 
 def test_registry_client_against_the_real_registry(server):

@@ -392,6 +392,75 @@ def test_avro_schema_references_are_resolved_through_the_registry(order):
         EventSerializer(registry).serialize(event("OrderShipped", {"to": {"city": 7}}))
 
 
+COUNTRY = {"type": "string", "enum": ["IE", "GB"]}
+ADDRESS = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "country": {"$ref": "country.json"}},
+    "required": ["city", "country"],
+    "definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
+}
+CUSTOMER = {
+    "type": "object",
+    "properties": {"home": {"$ref": "address.json"}, "zip": {"$ref": "address.json#/definitions/zip"}},
+    "required": ["home"],
+}
+
+
+def registry_with_json_references(customer: dict = CUSTOMER) -> InMemoryRegistry:
+    """country <- address <- CustomerRegistered: references by name, nested one level deeper."""
+    registry = InMemoryRegistry()
+    registry.register_schema("country", json_schema(COUNTRY))
+    country = (SchemaReference("country.json", "country", 1),)
+    registry.register_schema("address", Schema(orjson.dumps(ADDRESS).decode(), "JSON", country))
+    address = (SchemaReference("address.json", "address", 1),)
+    registry.register_schema("CustomerRegistered", Schema(orjson.dumps(customer).decode(), "JSON", address))
+    return registry
+
+
+def test_json_schema_references_are_resolved_through_the_registry():
+    registry = registry_with_json_references()
+    customer = {"home": {"city": "Cork", "country": "IE"}, "zip": "12345"}
+
+    message = EventSerializer(registry).serialize(event("CustomerRegistered", customer))
+
+    assert EventDeserializer(registry).deserialize(message.value, message.headers).data == customer
+    with pytest.raises(EventValidationError) as refused:
+        EventSerializer(registry).serialize(
+            event("CustomerRegistered", {"home": {"city": "Cork"}, "zip": "1"})
+        )
+    assert [(v.path, v.rule) for v in refused.value.violations] == [
+        ("$.home", "required"),
+        ("$.zip", "pattern"),
+    ]
+    wrong_country = {"home": {"city": "Cork", "country": "FR"}}
+    with pytest.raises(EventValidationError, match=r"\$\.home\.country.*\[enum\]"):
+        EventSerializer(registry).serialize(event("CustomerRegistered", wrong_country))
+
+
+def test_json_references_resolve_against_the_schemas_id():
+    customer = {**CUSTOMER, "$id": "https://schemas.example.com/customer.json"}
+    registry = registry_with_json_references(customer)
+
+    serializer = EventSerializer(registry)
+
+    serializer.serialize(event("CustomerRegistered", {"home": {"city": "Cork", "country": "GB"}}))
+    with pytest.raises(EventValidationError, match=r"\$\.home\.country"):
+        serializer.serialize(event("CustomerRegistered", {"home": {"city": "Cork", "country": "XX"}}))
+
+
+def test_a_json_schema_referencing_avro_or_nothing_is_unusable():
+    registry = InMemoryRegistry()
+    registry.register_schema("money", avro_schema({"type": "fixed", "name": "Money", "size": 8}))
+    money = (SchemaReference("Money", "money", 1),)
+    registry.register_schema("PricePaid", Schema('{"$ref": "Money"}', "JSON", money))
+    registry.register_schema("PriceSeen", json_schema({"$ref": "unregistered.json"}))
+
+    with pytest.raises(UnusableSchemaError, match="a JSON Schema can only reference JSON schemas"):
+        EventSerializer(registry).serialize(event("PricePaid", "x"))
+    with pytest.raises(UnusableSchemaError, match=r"unregistered\.json"):
+        EventSerializer(registry).serialize(event("PriceSeen", "x"))
+
+
 def test_one_schema_under_two_subjects_keeps_each_subjects_version(order):
     registry = InMemoryRegistry()
     v1 = avro_schema({"type": "record", "name": "Tick", "fields": [{"name": "n", "type": "long"}]})

@@ -81,8 +81,11 @@ def test_check_3_avro_reader_needs_a_default_for_a_field_the_producer_lacks():
         "OrderCreated v3",
         "billing@7",
     )
-    assert finding.path == "#/fields/1"
-    assert finding.message.startswith("READER_FIELD_MISSING_DEFAULT_VALUE at #/fields/1")
+    assert finding.path == "$.data.coupon"
+    assert finding.message.startswith(
+        "READER_FIELD_MISSING_DEFAULT_VALUE: Field 'coupon' at path '#/fields/1' of the expected schema has "
+        "no default and the published schema does not have it"
+    )
     assert '"name":"coupon"' in finding.message
 
 

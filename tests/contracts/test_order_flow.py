@@ -1,13 +1,16 @@
 """End to end, against a real `accord serve`: the seed guide's order flow in examples/order-flow.
 
 order-service publishes OrderCreated, OrderPaid and OrderShipped; inventory-service and
-notification-service consume. A compatible change passes; a breaking change (OrderCreated without
-customerEmail, which notification-service reads) is caught by verify, by can-i-deploy and by the
-registry itself; the fix passes.
+notification-service consume. inventory-service declares what it reads with the matcher DSL in its own
+tests (a JSON Schema expectation); notification-service gives an Avro reader schema. A compatible
+change passes; a breaking change (OrderCreated without customerEmail, which notification-service
+reads) is caught by verify, by can-i-deploy and by the registry itself; a change that only
+inventory-service's JSON expectation notices (OrderCreated without items) is caught too; the fix passes.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -87,14 +90,44 @@ def verify_order_service(url: str, version: str, candidate: Path | None, *extra:
     )
 
 
-def test_the_order_flow(registry_url: str) -> None:
+def consumer_tests(service: str, contracts_dir: Path) -> Path:
+    """Run a consumer's own tests (in its directory, with its pytest.ini) so the contract plugin writes
+    its expectations file into `contracts_dir`; the console script, as the team's CI would run it."""
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pytest")),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--contracts-dir={contracts_dir}",
+        ],
+        cwd=EXAMPLE / service,
+        # A relative PYTHONPATH would put the service's contracts/ directory before accord's `contracts`.
+        env={name: value for name, value in os.environ.items() if name != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return contracts_dir / f"{service}.expectations.json"
+
+
+def test_the_order_flow(registry_url: str, tmp_path: Path) -> None:
     url = registry_url
     for event_type in EVENT_TYPES:
         assert register(url, event_type, ORDER_SERVICE / "schemas" / f"{event_type}.avsc").status_code == 200
 
+    # inventory-service's tests compile its matcher-DSL expectations to the file in its repository
+    inventory_contract = consumer_tests("inventory-service", tmp_path)
+    committed = EXAMPLE / "inventory-service" / "contracts" / "inventory-service.expectations.json"
+    assert inventory_contract.read_text() == committed.read_text()
+    assert '"schemaType": "JSON"' in committed.read_text()
+
     # consumers publish what they read and are deployed
     for consumer, version in (("inventory-service", "inv-1"), ("notification-service", "notif-1")):
         contract = EXAMPLE / consumer / "contracts" / f"{consumer}.expectations.json"
+        if consumer == "inventory-service":
+            contract = inventory_contract
         code, output = accord(
             "publish", "--expectations", str(contract), "--version", version, "--registry", url
         )
@@ -139,6 +172,19 @@ def test_the_order_flow(registry_url: str) -> None:
     assert refused.status_code == 409
     assert refused.json()["error_code"] == 40910
     assert "notification-service version notif-1" in refused.json()["message"]
+
+    # a change only inventory-service's JSON Schema expectation notices: OrderCreated without items
+    without_items = EXAMPLE / "changes" / "without-items" / "OrderCreated.avsc"
+    code, output = verify_order_service(url, "p3b", without_items, "--format", "github")
+    assert code == 1, output
+    [annotation] = [line for line in output.splitlines() if line.startswith("::error")]
+    assert "inventory-service@inv-1" in annotation
+    assert "at $.data.items (expectation of inventory-service@inv-1)" in annotation
+    assert "expects" in annotation
+    refused = register(url, "OrderCreated", without_items)
+    assert refused.status_code == 409
+    assert refused.json()["error_code"] == 40910
+    assert "inventory-service version inv-1 (OrderCreated) reads $.data.items" in refused.json()["message"]
 
     # dry run: the same answer, but exit 0 for an emergency
     code, output = accord(

@@ -1,6 +1,8 @@
 """Findings turned into messages a person can act on: what changed, where, which side it breaks, and
-the usual fix. `Roles` says whether the reader is the new or the old schema, so messages speak of
-"the new schema" and "the old schema" rather than of readers and writers."""
+the usual fix. `Roles` names the two schemas, so messages speak of "the new schema" and "the old schema"
+(or the contract harness's "expected" and "published") rather than of readers and writers. Every message
+gives its place as Confluent's do, "at path '#/fields/1/type'", so tools find it the same way in Avro
+and JSON Schema messages."""
 
 from __future__ import annotations
 
@@ -52,12 +54,17 @@ class _Context:
         self.reader_side = roles.reader
         self.writer_side = roles.writer
         self.reader_is_new = roles.reader == "new"
+        # The side that comes later, and the one consumers read with before it: new and old when
+        # versions evolve; published and expected in a contract check.
+        self.new = roles.reader if self.reader_is_new else roles.writer
+        self.old = roles.writer if self.reader_is_new else roles.reader
         self.roles = roles
         field_names = [step.name for step in finding.path if isinstance(step, FieldStep)]
         self.field_name = ".".join(field_names)
-        self.subject = f"field '{self.field_name}'" if field_names else "the schema"
-        self.at_place = f" at field '{self.field_name}'" if field_names else ""
         self.pointer = pointer(finding.path)
+        self.at_path = f"at path '{self.pointer}'"
+        self.subject = f"field '{self.field_name}'" if field_names else "the schema"
+        self.of_field = f" of field '{self.field_name}'" if field_names else ""
 
     @property
     def reader(self) -> AvroType:
@@ -71,7 +78,12 @@ class _Context:
     def consequence(self) -> str:
         if self.reader_is_new:
             return "consumers that move to the new schema could not read data written with the old schema"
-        return "consumers still on the old schema could not read data written with the new schema"
+        if self.reader_side == "old":
+            return "consumers still on the old schema could not read data written with the new schema"
+        return (
+            f"a consumer reading with the {self.reader_side} schema could not read data written with the "
+            f"{self.writer_side} schema"
+        )
 
     @property
     def writer_type(self) -> str:
@@ -84,7 +96,7 @@ class _Context:
 def _type_mismatch(context: _Context) -> str:
     reader_kind, writer_kind = context.reader.kind, context.writer.kind
     message = (
-        f"The type of {context.subject} ({context.pointer}) differs: the {context.reader_side} schema has "
+        f"The type of {context.subject} {context.at_path} differs: the {context.reader_side} schema has "
         f"{describe_type(context.reader)} where the {context.writer_side} schema has {context.writer_type}, "
         f"and Avro cannot read {writer_kind} data as {reader_kind}, so {context.consequence}. "
     )
@@ -92,8 +104,8 @@ def _type_mismatch(context: _Context) -> str:
         if context.reader_is_new:
             return message + f"Keep the field a union that includes {writer_kind}."
         return message + (
-            f"Do not widen the field into a union with {writer_kind}, which the old schema cannot read; "
-            "publish a new event type for that."
+            f"Do not widen the field into a union with {writer_kind}, which the {context.old} schema cannot "
+            "read; publish a new event type for that."
         )
     if context.reader_is_new:
         wider = [kind for kind, sources in PROMOTIONS.items() if writer_kind in sources]
@@ -113,15 +125,16 @@ def _missing_default(context: _Context) -> str:
     aliases = f" (nor under its aliases {', '.join(field.aliases)})" if field.aliases else ""
     if context.reader_is_new:
         message = (
-            f"Field '{context.field_name}' ({context.pointer}) is new in the new schema{aliases} and has no "
+            f"Field '{context.field_name}' {context.at_path} is new in the new schema{aliases} and has no "
             f"default, so {context.consequence}, which lacks the field. Add a default to the field, e.g. "
             '"default": null with "type": ["null", ...] for an optional field.'
         )
     else:
         message = (
-            f"Field '{context.field_name}' ({context.pointer}) of the old schema has no default and the new "
-            f"schema no longer has it{aliases}, so {context.consequence}. Keep the field in the new schema; "
-            "a field can only be dropped once every schema consumers read with gives it a default."
+            f"Field '{context.field_name}' {context.at_path} of the {context.old} schema has no default "
+            f"and the {context.new} schema does not have it{aliases}, so {context.consequence}. Keep the "
+            f"field in the {context.new} schema; a field can only be dropped once every schema consumers "
+            "read with gives it a default."
         )
     if isinstance(field.type, Enum) and field.type.default is not None:
         message += (
@@ -134,7 +147,7 @@ def _missing_default(context: _Context) -> str:
 def _name_mismatch(context: _Context) -> str:
     reader, writer = _as_named(context.reader), _as_named(context.writer)
     message = (
-        f"The {reader.kind}{context.at_place} ({context.pointer}) is named {reader.full_name} in the "
+        f"The {reader.kind}{context.of_field} {context.at_path} is named {reader.full_name} in the "
         f"{context.reader_side} schema but {writer.full_name} in the {context.writer_side} schema; Avro "
         f"matches {reader.kind}s by name, so {context.consequence}. "
     )
@@ -144,8 +157,8 @@ def _name_mismatch(context: _Context) -> str:
             f'"aliases": ["{writer.full_name}"].'
         )
     return message + (
-        f"Keep the name {reader.name}: an alias in the new schema does not help consumers of the old one. "
-        "To rename, publish a new event type."
+        f"Keep the name {reader.name}: an alias in the {context.new} schema does not help consumers of the "
+        f"{context.old} one. To rename, publish a new event type."
     )
 
 
@@ -155,7 +168,7 @@ def _fixed_size_mismatch(context: _Context) -> str:
     assert isinstance(writer, Fixed)
     old_size = writer.size if context.reader_is_new else reader.size
     return (
-        f"The fixed type {reader.full_name}{context.at_place} ({context.pointer}) holds {reader.size} "
+        f"The fixed type {reader.full_name}{context.of_field} {context.at_path} holds {reader.size} "
         f"bytes in the {context.reader_side} schema but {writer.size} bytes in the {context.writer_side} "
         f"schema; a fixed value is read with exactly the writer's size, so {context.consequence}. "
         f"Keep {old_size} bytes; for values of another size, add a new field with its own fixed type "
@@ -171,14 +184,15 @@ def _missing_enum_symbols(context: _Context) -> str:
     them = "it" if len(missing) == 1 else "them"
     if context.reader_is_new:
         return (
-            f"The enum {reader.full_name}{context.at_place} ({context.pointer}) no longer has the {symbols}, "
+            f"The enum {reader.full_name}{context.of_field} {context.at_path} no longer has the {symbols}, "
             f"which the old schema can write, and the new enum has no default, so {context.consequence} "
             f"that uses {them}. Keep the {symbols}, or give the new enum a default symbol that unknown "
             'symbols are read as ("default": "...").'
         )
     return (
-        f"The enum {reader.full_name}{context.at_place} ({context.pointer}) gains the {symbols} in the new "
-        f"schema, and the old enum has no default, so {context.consequence} that uses {them}. Add symbols "
+        f"The enum {reader.full_name}{context.of_field} {context.at_path} gains the {symbols} in the "
+        f"{context.new} schema, and the {context.old} enum has no default, so {context.consequence} that "
+        f"uses {them}. Add symbols "
         "only once the enum that consumers read with has a default (add the default first), or publish "
         "a new event type."
     )
@@ -189,17 +203,17 @@ def _missing_union_branch(context: _Context) -> str:
     assert isinstance(union, Union)
     if context.reader_is_new:
         message = (
-            f"The old schema can write {context.writer_type} at {context.subject} ({context.pointer}), but "
+            f"The old schema can write {context.writer_type} in {context.subject} {context.at_path}, but "
             f"the new schema's {describe_type(union)} has no branch that reads it, so "
             f"{context.consequence} when they hold such a value. Keep a branch for "
             f"{describe_type(context.writer)} in the union."
         )
     else:
         message = (
-            f"The new schema can write {context.writer_type} at {context.subject} ({context.pointer}), but "
-            f"the old schema's {describe_type(union)} has no branch that reads it, so "
-            f"{context.consequence} when they hold such a value. Write only types the old union reads, "
-            "or publish a new event type."
+            f"The {context.new} schema can write {context.writer_type} in {context.subject} "
+            f"{context.at_path}, but the {context.old} schema's {describe_type(union)} has no branch that "
+            f"reads it, so {context.consequence} when they hold such a value. Write only types the "
+            f"{context.old} union reads, or publish a new event type."
         )
     reason = context.finding.detail
     if isinstance(reason, Finding):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from registry.compatibility.avro.explanations import explain
+from registry.compatibility.avro.locations import data_path
 from registry.compatibility.avro.model import Named
 from registry.compatibility.avro.normalization import normalize
 from registry.compatibility.avro.parsing import load_document, parse_document
@@ -54,6 +55,9 @@ class AvroSchema(ParsedSchema):
     def full_name(self) -> str | None:
         """The full name of the top-level record, enum or fixed (Confluent's schema `name`), else None."""
         return self.root.full_name if isinstance(self.root, Named) else None
+
+    def data_path(self, pointer: str) -> str:
+        return data_path(self.root, pointer)
 
     def incompatibilities(
         self, writer: ParsedSchema, *, roles: Roles, policy: CompatibilityPolicy

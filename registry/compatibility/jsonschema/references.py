@@ -35,15 +35,38 @@ def build_registry(
     document, draft = root
     base = (draft.specification.id_of(document) if isinstance(document, dict) else None) or ""
     registry: Registry[Any] = Registry(retrieve=refuse_to_retrieve)  # type: ignore[call-arg]
-    registry = registry.with_resource(base, draft.specification.create_resource(document))
+    registry = registry.with_resource(base, draft.specification.create_resource(crawlable(document)))
     for name, contents, reference_draft in references:
-        resource = reference_draft.specification.create_resource(contents)
-        registry = registry.with_resource(name, resource)
-        # A schema with an absolute `$id` resolves a reference name against it.
-        joined = urljoin(base, name)
-        if joined != name:
-            registry = registry.with_resource(joined, resource)
+        resource = reference_draft.specification.create_resource(crawlable(contents))
+        # A schema with an absolute `$id` resolves a reference name against it, and normalization
+        # respells `$ref`s ("./address.json" -> "address.json"): each spelling finds the reference.
+        spellings = {name, normalize_reference(name)}
+        for spelling in spellings | {urljoin(base, spelling) for spelling in spellings}:
+            registry = registry.with_resource(spelling, resource)
     return registry.crawl(), base
+
+
+def crawlable(node: Any) -> Any:
+    """The document as `referencing` can crawl it.
+
+    `referencing` takes every value of `dependencies` for a subschema when the first one is, and fails
+    on a property-dependency array beside schema dependencies (legal in drafts 4 to 7). The arrays hold
+    no subschemas, so they are left out of what it crawls; the document itself is not changed. Every
+    part that needs no change is the document's own object, so what a `$ref` resolves to is the very
+    subschema the parser inspected (its checks know subschemas by identity).
+    """
+    if isinstance(node, list):
+        items = [crawlable(item) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict):
+        return node
+    copy = {key: crawlable(value) for key, value in node.items()}
+    dependencies = copy.get("dependencies")
+    if isinstance(dependencies, dict) and any(isinstance(value, list) for value in dependencies.values()):
+        copy["dependencies"] = {
+            key: value for key, value in dependencies.items() if not isinstance(value, list)
+        }
+    return node if all(copy[key] is value for key, value in node.items()) else copy
 
 
 def check_resolves(resolver: Resolver[Any], reference: str, *, path: str) -> None:

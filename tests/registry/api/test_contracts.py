@@ -3,6 +3,8 @@ consumer-aware registration, with precise 4xx answers to bad input."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -199,6 +201,94 @@ def test_only_expectations_that_count_can_refuse(client: TestClient) -> None:
     )
     assert refused.status_code == 409
     assert "billing version old" in refused.json()["message"]
+
+
+READS_EMAIL_JSON = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "properties": {"orderId": {"type": "string"}, "customerEmail": {"type": "string", "format": "email"}},
+    "required": ["orderId", "customerEmail"],
+}
+ORDER_JSON = {
+    "type": "object",
+    "properties": {"orderId": {"type": "string"}, "customerEmail": {"type": "string"}},
+    "required": ["orderId", "customerEmail"],
+}
+ORDER_JSON_WITHOUT_EMAIL = {
+    "type": "object",
+    "properties": {"orderId": {"type": "string"}, "customerEmail": {}},
+    "required": ["orderId"],
+}
+
+
+def register_json(client: TestClient, subject: str, schema: dict):
+    return client.post(
+        f"/subjects/{subject}/versions", json={"schema": json.dumps(schema), "schemaType": "JSON"}
+    )
+
+
+def test_json_expectations_are_stored_and_read_back(client: TestClient) -> None:
+    publish(client, "mailer", "1", expectation(READS_EMAIL_JSON, schemaType="JSON"))
+
+    [stored] = client.get("/contracts/consumers/mailer/versions/1/expectations").json()["expectations"]
+
+    assert (stored["schemaType"], stored["schema"]) == ("JSON", READS_EMAIL_JSON)
+    invalid = client.put(
+        "/contracts/consumers/mailer/versions/2/expectations",
+        json={"expectations": [expectation({"type": "object", "required": "orderId"}, schemaType="JSON")]},
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["error_code"] == 42210
+    assert invalid.json()["message"] == (
+        "expectations[0] (OrderCreated): the reader schema is invalid: Invalid JSON Schema: it breaks the "
+        "draft-07 metaschema: 'orderId' is not of type 'array' (metaschema keyword 'type') (at #/required)"
+    )
+
+
+def test_a_json_schema_version_that_breaks_a_json_expectation_is_refused(client: TestClient) -> None:
+    assert register_json(client, "OrderCreated", ORDER_JSON).status_code == 200
+    publish(client, "mailer", "m1", expectation(READS_EMAIL_JSON, schemaType="JSON"))
+
+    refused = register_json(client, "OrderCreated", ORDER_JSON_WITHOUT_EMAIL)
+
+    assert refused.status_code == 409
+    assert refused.json()["error_code"] == 40910
+    message = refused.json()["message"]
+    assert (
+        "mailer version m1 (OrderCreated) reads $.data.customerEmail: REQUIRED_ATTRIBUTE_ADDED at path "
+        '\'#/required/customerEmail\': expects "required"; the producer\'s schema has "optional"' in message
+    )
+    assert (
+        "mailer version m1 (OrderCreated) reads $.data.customerEmail: TYPE_NARROWED at path "
+        '\'#/properties/customerEmail\': expects {"format":"email","type":"string"}; the producer\'s '
+        "schema has {}" in message
+    )
+    assert "FORMAT_" not in message  # a value rule the schema never promised does not refuse
+    assert client.get("/subjects/OrderCreated/versions").json() == [1]
+    # BACKWARD alone would allow it (a new reader may ignore the email): the expectation is what refuses
+    client.put("/contracts/subjects/OrderCreated/enforcement", json={"enforce": False})
+    assert register_json(client, "OrderCreated", ORDER_JSON_WITHOUT_EMAIL).status_code == 200
+
+
+def test_a_json_expectation_guards_an_avro_subject_through_its_decoded_form(client: TestClient) -> None:
+    assert register(client, "OrderCreated", ORDER_V1).status_code == 200
+    publish(client, "mailer", "m1", expectation(READS_EMAIL_JSON, schemaType="JSON"))
+
+    refused = register(client, "OrderCreated", ORDER_WITHOUT_EMAIL)
+    allowed = register(client, "OrderCreated", ORDER_WITH_COUPON)
+
+    assert refused.status_code == 409
+    assert "mailer version m1 (OrderCreated) reads $.data.customerEmail: " in refused.json()["message"]
+    assert allowed.status_code == 200
+
+
+def test_an_avro_expectation_cannot_read_a_json_subject(client: TestClient) -> None:
+    publish(client, "notification-service", "n1", expectation())
+
+    refused = register_json(client, "OrderCreated", ORDER_JSON)
+
+    assert refused.status_code == 409
+    assert "SCHEMA_TYPE_MISMATCH: the expectation is an Avro reader schema" in refused.json()["message"]
 
 
 def result(producer_version: str, consumer_version: str, success: bool) -> dict:

@@ -105,6 +105,16 @@ def git(root: Path, *arguments: str) -> str:
     return completed.stdout
 
 
+def commit_all(root: Path, message: str) -> None:
+    """Commit everything in `root`, making it a git repository first if it is not one yet."""
+    if not (root / ".git").exists():
+        git(root, "init", "--quiet", "--initial-branch=main")
+        git(root, "config", "user.email", "ci@example.com")
+        git(root, "config", "user.name", "CI")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", message)
+
+
 @pytest.fixture
 def repository(project: Path) -> Path:
     """The project as a git repository with two commits.
@@ -113,19 +123,14 @@ def repository(project: Path) -> Path:
     string (breaks BACKWARD), payments gained a field with a default (compatible), refunds was deleted,
     and shipments is new.
     """
-    git(project, "init", "--quiet", "--initial-branch=main")
-    git(project, "config", "user.email", "ci@example.com")
-    git(project, "config", "user.name", "CI")
     schemas = project / "schemas"
     (schemas / "orders.avsc").write_text(avro_record("OrderCreated", ID, TOTAL))
     (schemas / "payments.avsc").write_text(avro_record("PaymentReceived", ID))
     (schemas / "refunds.avsc").write_text(avro_record("RefundIssued", ID))
-    git(project, "add", "-A")
-    git(project, "commit", "--quiet", "-m", "first")
+    commit_all(project, "first")
     (schemas / "orders.avsc").write_text(avro_record("OrderCreated", ID, TOTAL_AS_STRING))
     (schemas / "payments.avsc").write_text(avro_record("PaymentReceived", ID, NOTE_WITH_DEFAULT))
     (schemas / "refunds.avsc").unlink()
     (schemas / "shipments.avsc").write_text(avro_record("ShipmentDispatched", ID))
-    git(project, "add", "-A")
-    git(project, "commit", "--quiet", "-m", "second")
+    commit_all(project, "second")
     return project

@@ -44,11 +44,11 @@ def test_nothing_is_registered_unless_every_file_is_compatible(run, project, reg
     result = run("schema", "register", "--registry", registry_url, "--format", "github")
 
     assert result.exit_code == EXIT_VIOLATIONS
-    # The registry's Avro reasons give their pointer in parentheses, not as "path '...'", so the
-    # annotation is on the file.
+    # The registry's reason names its place "at path '#/fields/1/type'": the annotation is on that line.
     assert (
-        "::error file=schemas/orders.avsc,title=TYPE_MISMATCH::The type of field 'total' (#/fields/1/type) "
-        "differs: the new schema has string where the old schema has int" in result.stdout
+        "::error file=schemas/orders.avsc,line=7,col=23,title=TYPE_MISMATCH::The type of field 'total' at "
+        "path '#/fields/1/type' differs: the new schema has string where the old schema has int"
+        in result.stdout
     )
     assert versions(registry_url, subject(project, "payments")) == []
     assert versions(registry_url, subject(project, "orders")) == [1]

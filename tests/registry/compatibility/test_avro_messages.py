@@ -24,7 +24,7 @@ CASES = {
         record({"name": "total", "type": "string"}),
         "backward",
         [
-            "The type of field 'total' (#/fields/0/type) differs",
+            "The type of field 'total' at path '#/fields/0/type' differs",
             "the new schema has string where the old schema has int",
             BREAKS_NEW,
             "Keep int or widen it to long, float or double",
@@ -61,7 +61,7 @@ CASES = {
         record({"name": "loyaltyPoints", "type": "int"}),
         "backward",
         [
-            "Field 'loyaltyPoints' (#/fields/0) is new in the new schema and has no default",
+            "Field 'loyaltyPoints' at path '#/fields/0' is new in the new schema and has no default",
             BREAKS_NEW,
             'Add a default to the field, e.g. "default": null',
         ],
@@ -70,14 +70,15 @@ CASES = {
         record({"name": "a", "type": "int"}),
         record({"name": "b", "type": "int", "aliases": ["c"]}),
         "backward",
-        ["Field 'b' (#/fields/0) is new in the new schema (nor under its aliases c)"],
+        ["Field 'b' at path '#/fields/0' is new in the new schema (nor under its aliases c)"],
     ),
     "required field removed, forward": (
         record({"name": "note", "type": "string"}),
         record(),
         "forward",
         [
-            "Field 'note' (#/fields/0) of the old schema has no default and the new schema no longer has it",
+            "Field 'note' at path '#/fields/0' of the old schema has no default and the new schema does not "
+            "have it",
             BREAKS_OLD,
             "Keep the field",
         ],
@@ -93,7 +94,8 @@ CASES = {
         record(name="Purchase"),
         "backward",
         [
-            "The record (#/name) is named com.acme.Purchase in the new schema but com.acme.Order in the old",
+            "The record at path '#/name' is named com.acme.Purchase in the new schema but com.acme.Order in "
+            "the old",
             'list the old name in the new record: "aliases": ["com.acme.Order"]',
         ],
     ),
@@ -108,7 +110,8 @@ CASES = {
         record({"name": "hash", "type": {"type": "fixed", "name": "Hash", "size": 32}}),
         "backward",
         [
-            "The fixed type com.acme.Hash at field 'hash' (#/fields/0/type/size) holds 32 bytes in the new",
+            "The fixed type com.acme.Hash of field 'hash' at path '#/fields/0/type/size' holds 32 bytes in "
+            "the new",
             "Keep 16 bytes",
         ],
     ),
@@ -117,7 +120,8 @@ CASES = {
         record({"name": "status", "type": {**STATUS, "symbols": ["NEW"]}}),
         "backward",
         [
-            "The enum com.acme.Status at field 'status' (#/fields/0/type/symbols) no longer has the symbol",
+            "The enum com.acme.Status of field 'status' at path '#/fields/0/type/symbols' no longer has the "
+            "symbol",
             "give the new enum a default symbol",
         ],
     ),
@@ -135,7 +139,7 @@ CASES = {
         record({"name": "id", "type": ["null", "string"]}),
         "backward",
         [
-            "The old schema can write long (branch 2 of its union) at field 'id' (#/fields/0/type)",
+            "The old schema can write long (branch 2 of its union) in field 'id' at path '#/fields/0/type'",
             "the new schema's union [null, string] has no branch that reads it",
             "Keep a branch for long in the union",
         ],
@@ -151,16 +155,16 @@ CASES = {
         record({"name": "shipTo", "type": ["null", ADDRESS_WITH_CITY]}),
         "backward",
         [
-            "The old schema can write record com.acme.Address (branch 1 of its union) at field 'shipTo'",
-            "The closest branch does not fit: Field 'shipTo.city' (#/fields/0/type/1/fields/1) is new in "
-            "the new schema and has no default",
+            "The old schema can write record com.acme.Address (branch 1 of its union) in field 'shipTo'",
+            "The closest branch does not fit: Field 'shipTo.city' at path '#/fields/0/type/1/fields/1' is "
+            "new in the new schema and has no default",
         ],
     ),
     "top-level type changed": (
         "string",
         "int",
         "backward",
-        ["The type of the schema (#/) differs"],
+        ["The type of the schema at path '#/' differs"],
     ),
 }
 
@@ -180,4 +184,4 @@ def test_message_says_what_where_who_and_how(old, new, direction, phrases):
     [issue] = found
     for phrase in phrases:
         assert phrase in issue.message
-    assert issue.path in issue.message
+    assert f"at path '{issue.path}'" in issue.message

@@ -374,7 +374,7 @@ def test_a_failing_level_names_the_version_and_renders_confluents_shape():
     assert [failure.direction for failure in result.failures] == ["BACKWARD", "FORWARD"]
     messages = result.messages()
     assert messages[0].startswith(
-        "{errorType:'TYPE_MISMATCH', description:'The type of field 'f' (#/fields/0/type)"
+        "{errorType:'TYPE_MISMATCH', description:'The type of field 'f' at path '#/fields/0/type'"
     )
     assert messages[-3:] == [
         "{oldSchemaVersion: 2}",

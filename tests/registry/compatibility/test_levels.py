@@ -34,6 +34,9 @@ class ValueSet(ParsedSchema):
     def normalized(self) -> str:
         return self.canonical
 
+    def data_path(self, pointer: str) -> str:
+        return "$"
+
     def incompatibilities(self, writer, *, roles, policy):
         missing = sorted(writer.values - self.values)
         return [

@@ -31,6 +31,18 @@ USER_V3 = record(
     namespace="com.acme",
 )
 ORDER = record("Order", {"name": "buyer", "type": "com.acme.User"}, {"name": "total", "type": "double"})
+SHIPMENT_V1 = {
+    "title": "ShipmentDispatched",
+    "type": "object",
+    "properties": {"orderId": {"type": "string"}, "weight": {"type": "number"}},
+    "required": ["orderId"],
+}
+SHIPMENT_V2 = {
+    "title": "ShipmentDispatched",
+    "type": "object",
+    "properties": {"orderId": {"type": "string"}, "weight": {"type": "string"}, "carrier": {}},
+    "required": ["orderId"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +57,19 @@ def registry_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         api.post(
             "/subjects/orders-value/versions", json={"schema": ORDER, "references": [reference]}
         ).raise_for_status()
+        api.put("/config/shipments-json", json={"compatibility": "NONE"}).raise_for_status()
+        for shipment in (SHIPMENT_V1, SHIPMENT_V2):
+            api.post(
+                "/subjects/shipments-json/versions",
+                json={"schema": json.dumps(shipment), "schemaType": "JSON"},
+            ).raise_for_status()
         yield base_url
 
 
 def test_subject_to_version_to_diff(page: Page) -> None:
     page.goto("/ui")
     expect(page).to_have_url(f"{page.url.split('/ui')[0]}/ui/subjects")
-    expect(page.get_by_text("2 subjects match.")).to_be_visible()
+    expect(page.get_by_text("3 subjects match.")).to_be_visible()
     shoot(page, "01-subjects")
 
     page.get_by_role("link", name="users-value", exact=True).click()
@@ -85,6 +103,32 @@ def test_subject_to_version_to_diff(page: Page) -> None:
     expect(page.locator("table.differences")).to_contain_text("TYPE_MISMATCH")
     expect(page.locator("table.diff tr.row-changed").first).to_contain_text('"string"')
     shoot(page, "04-diff")
+
+
+def test_a_json_schema_subject_to_its_diff_and_a_change_to_its_line(page: Page) -> None:
+    page.goto("/ui/subjects?type=JSON")
+    expect(page.get_by_text("1 subject match.")).to_be_visible()
+    page.get_by_role("link", name="shipments-json", exact=True).click()
+    expect(page.locator(".version .facts")).to_contain_text("JSON")
+    expect(page.locator("#schema-text .tok-nt").first).to_have_text('"title"')  # highlighted keys
+    expect(page.locator("#schema-text")).to_contain_text('"carrier": {}')
+
+    page.get_by_role("link", name="Compare with version 1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("v1 → v2")
+    changes = page.locator("table.changes tbody tr")
+    expect(changes).to_have_count(2)
+    retyped = page.locator("table.changes tr", has_text="TYPE_CHANGED")
+    expect(retyped).to_contain_text("Breaks readers")
+    expect(page.locator("table.changes tr", has_text="PROPERTY_WITH_EMPTY_SCHEMA_ADDED")).to_contain_text(
+        "Compatible"
+    )
+    retyped.get_by_role("link", name="Show #/properties/weight in the schema").click()
+    target = page.locator("table.diff td:target")
+    expect(target).to_have_count(1)
+    targeted_row = page.locator("table.diff tr", has=page.locator("td:target"))
+    expect(targeted_row).to_contain_text('"weight": {')
+    assert page.url.split("#")[1] == target.get_attribute("id")
+    shoot(page, "07-json-diff")
 
 
 def test_schema_by_id_from_the_header_and_back_to_its_subject(page: Page) -> None:

@@ -33,7 +33,7 @@ from client.errors import (
     UnusableSchemaError,
     Violation,
 )
-from client.registry_client import AsyncRegistryClient, RegistryClient, RetryPolicy
+from client.registry_client import AsyncRegistryClient, RegistryClient, RetryPolicy, credentials_from_text
 from client.schemas import (
     CompatibilityResult,
     RegisteredSchema,
@@ -91,6 +91,7 @@ __all__ = [
     "Violation",
     "check_event_type",
     "correlated",
+    "credentials_from_text",
     "current_correlation",
     "dead_letter_message",
     "deliver",

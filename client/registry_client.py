@@ -40,6 +40,22 @@ _NO_SUBJECT_CONFIG = 40408
 _CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
 
 
+AUTH_VARIABLE = "ACCORD_REGISTRY_AUTH"  # where Accord's command-line tools read credentials from
+
+
+def credentials_from_text(text: str) -> tuple[tuple[str, str] | None, str | None]:
+    """Basic-auth credentials or a bearer token, from "user:password" or "Bearer TOKEN" (the form of
+    ACCORD_REGISTRY_AUTH), ready for the clients' `auth=` and `token=`; neither for an empty text."""
+    if not text:
+        return None, None
+    if text[:7].lower() == "bearer ":
+        return None, text[7:].strip()
+    user, separator, password = text.partition(":")
+    if not separator:
+        raise ValueError("registry credentials must be user:password or 'Bearer TOKEN'")
+    return (user, password), None
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How often and how patiently to retry connection errors, timeouts and 5xx answers."""

@@ -75,7 +75,7 @@ def publish(
         sample_sets = [read_samples(path).with_version(version) for path in samples or []]
         if not contracts and not sample_sets:
             raise UsageError("nothing to publish: give --expectations, --pact or --samples files")
-        with ContractRegistry(url) as remote:
+        with ContractRegistry.from_environment(url) as remote:
             for contract in contracts:
                 count = remote.publish_expectations(contract)
                 typer.echo(f"published {count} expectations of {contract.consumer} {contract.version}")
@@ -105,7 +105,7 @@ def verify_command(
         if (producer is None) == (consumer is None):
             raise UsageError("give exactly one of --producer NAME or --consumer NAME")
         own_version = _required(version, "--version")
-        remote = ContractRegistry(registry) if registry else None
+        remote = ContractRegistry.from_environment(registry) if registry else None
         try:
             if producer is not None:
                 side = _producer(producer, own_version, samples or [], schema or [], remote)
@@ -154,7 +154,9 @@ def can_i_deploy(
         name, _, version = application.rpartition("@")
         if not name or not version:
             raise UsageError(f"write the application as NAME@VERSION, not {application!r}")
-        with ContractRegistry(_required(registry, "--registry (or ACCORD_REGISTRY_URL)")) as remote:
+        with ContractRegistry.from_environment(
+            _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        ) as remote:
             answer = remote.can_i_deploy(name, version, to)
             for _ in range(retry_while_unknown):
                 if answer["deployable"] is not None:
@@ -180,7 +182,12 @@ def record_deployment(
     registry: RegistryOption = None,
 ) -> None:
     """Record that VERSION of APPLICATION now runs in an environment."""
-    with _exits(), ContractRegistry(_required(registry, "--registry (or ACCORD_REGISTRY_URL)")) as remote:
+    with (
+        _exits(),
+        ContractRegistry.from_environment(
+            _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        ) as remote,
+    ):
         kind = "release" if release else "deployment"
         remote.record_deployment(application, version, env, kind=kind)
     typer.echo(f"recorded {kind} of {application} {version} to {env}")

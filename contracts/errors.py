@@ -39,14 +39,20 @@ class PactImportError(ContractError):
 
 
 class ContractRegistryError(ContractError):
-    """The registry answered a contract request with an error, or did not answer at all.
+    """The registry answered a contract request with an error, did not answer at all, or the request
+    could not be made (`url` None: bad credentials, no version to publish under).
 
     `status` is the HTTP status (None when no answer came), `error_code` Confluent-style.
     """
 
-    def __init__(self, url: str, message: str, *, status: int | None = None, error_code: int | None = None):
-        where = f"{url} answered {status}" if status is not None else f"{url} is unreachable"
-        super().__init__(f"{where}: {message}")
+    def __init__(
+        self, url: str | None, message: str, *, status: int | None = None, error_code: int | None = None
+    ):
+        if url is None:
+            super().__init__(message)
+        else:
+            where = f"{url} answered {status}" if status is not None else f"{url} is unreachable"
+            super().__init__(f"{where}: {message}")
         self.url = url
         self.status = status
         self.error_code = error_code

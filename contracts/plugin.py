@@ -121,7 +121,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _publish(url: str, written: list[Any]) -> None:
     from contracts.remote import ContractRegistry  # the server extra: only when asked to publish
 
-    with ContractRegistry(url) as remote:
+    with ContractRegistry.from_environment(url) as remote:
         for item in written:
             if isinstance(item, ConsumerContract):
                 remote.publish_expectations(item)

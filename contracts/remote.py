@@ -6,12 +6,15 @@ no HTTP error escapes as a traceback.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import orjson
 
+from client import credentials_from_text
+from client.registry_client import AUTH_VARIABLE
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractRegistryError
 from contracts.expectations import ConsumerContract, Expectation
@@ -25,10 +28,32 @@ class ContractRegistry:
     """A registry's contract store and schemas, for publishing, verifying and asking can-i-deploy."""
 
     def __init__(
-        self, url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
+        self,
+        url: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        token: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
-        self._http = httpx.Client(base_url=self.url, timeout=timeout, transport=transport)
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        self._http = httpx.Client(
+            base_url=self.url,
+            auth=httpx.BasicAuth(*auth) if auth is not None else None,
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_environment(cls, url: str) -> ContractRegistry:
+        """A connection to `url` with the credentials of ACCORD_REGISTRY_AUTH, as the CLI uses it."""
+        try:
+            auth, token = credentials_from_text(os.environ.get(AUTH_VARIABLE, ""))
+        except ValueError as error:
+            raise ContractRegistryError(None, f"{AUTH_VARIABLE}: {error}") from error
+        return cls(url, auth=auth, token=token)
 
     def close(self) -> None:
         self._http.close()
@@ -173,9 +198,7 @@ def _segment(value: str) -> str:
 
 def _version(version: str | None) -> str:
     if not version:
-        raise ContractRegistryError(
-            "(not sent)", "an application version is needed to publish (e.g. the git sha)"
-        )
+        raise ContractRegistryError(None, "an application version is needed to publish (e.g. the git sha)")
     return version
 
 

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 
 import typer
 
-from client import RegistryClient, RetryPolicy
+from client import RegistryClient, RetryPolicy, credentials_from_text
+from client.registry_client import AUTH_VARIABLE
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError
 from registry.reporting import OutputFormat, Report, render, render_text
-
-AUTH_VARIABLE = "ACCORD_REGISTRY_AUTH"
 
 ConfigOption = Annotated[
     Path | None,
@@ -37,9 +36,11 @@ OutputOption = Annotated[
 ]
 
 
-def connect(url: str | None, *, configured: str | None = None, auth: str | None = None) -> RegistryClient:
+def connect(
+    url: str | None, *, configured: str | None = None, auth_variable: str = AUTH_VARIABLE
+) -> RegistryClient:
     """A registry client for `--registry` (or ACCORD_REGISTRY_URL, or the config's `registry`), with
-    the credentials of `auth` (default: ACCORD_REGISTRY_AUTH)."""
+    the credentials in the environment variable `auth_variable`."""
     url = url or configured
     if not url:
         raise CliError(
@@ -49,21 +50,13 @@ def connect(url: str | None, *, configured: str | None = None, auth: str | None 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CliError(f"registry URL {url!r} is not an http:// or https:// URL")
-    basic, token = _credentials(os.environ.get(AUTH_VARIABLE, "") if auth is None else auth)
+    try:
+        basic, token = credentials_from_text(os.environ.get(auth_variable, ""))
+    except ValueError as error:
+        raise CliError(f"{auth_variable}: {error}") from error
     return RegistryClient(
         url, auth=basic, token=token, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
     )
-
-
-def _credentials(value: str) -> tuple[tuple[str, str] | None, str | None]:
-    if not value:
-        return None, None
-    if value.lower().startswith("bearer "):
-        return None, value[len("bearer ") :].strip()
-    user, separator, password = value.partition(":")
-    if not separator:
-        raise CliError(f"{AUTH_VARIABLE} must be user:password or 'Bearer TOKEN'")
-    return (user, password), None
 
 
 def finish(report: Report, output_format: OutputFormat, output: Path | None) -> None:

@@ -11,7 +11,6 @@ into a half-imported registry, and running the same command again resumes where 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,8 +65,10 @@ def import_(
     if (source is None) == (from_url is None):
         raise CliError("give either an export (a directory or archive) or --from URL, not both or neither")
     if from_url is not None:
-        source_auth = os.environ.get(SOURCE_AUTH_VARIABLE, "")
-        with connect(from_url, auth=source_auth) as origin, _reading(f"reading {from_url}") as on_subject:
+        with (
+            connect(from_url, auth_variable=SOURCE_AUTH_VARIABLE) as origin,
+            _reading(f"reading {from_url}") as on_subject,
+        ):
             content = snapshot.read_registry(origin, on_subject=on_subject)
     else:
         assert source is not None

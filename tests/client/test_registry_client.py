@@ -20,6 +20,7 @@ from client import (
     RetryPolicy,
     Schema,
     SchemaNotFoundError,
+    credentials_from_text,
 )
 
 NO_WAIT = RetryPolicy(retries=2, backoff=0)
@@ -245,3 +246,21 @@ def test_async_client_shares_the_behaviour(fake, monkeypatch):
 
     asyncio.run(scenario())
     assert fake.paths()[:3] == ["/schemas/ids/7"] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "credentials"),
+    [
+        ("", (None, None)),
+        ("ci:secret:with:colons", (("ci", "secret:with:colons"), None)),
+        ("Bearer abc.def", (None, "abc.def")),
+        ("bearer   abc ", (None, "abc")),
+    ],
+)
+def test_credentials_from_text(text: str, credentials: tuple[object, object]):
+    assert credentials_from_text(text) == credentials
+
+
+def test_credentials_without_a_colon_are_refused():
+    with pytest.raises(ValueError, match="user:password or 'Bearer TOKEN'"):
+        credentials_from_text("just-a-name")

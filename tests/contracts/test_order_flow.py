@@ -11,10 +11,8 @@ inventory-service's JSON expectation notices (OrderCreated without items) is cau
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,44 +21,18 @@ import pytest
 from typer.testing import CliRunner
 
 from registry.cli import app
+from tests.support.servers import running_registry
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "order-flow"
 ORDER_SERVICE = EXAMPLE / "order-service"
 EVENT_TYPES = ("OrderCreated", "OrderPaid", "OrderShipped")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def registry_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
     database = tmp_path_factory.mktemp("order-flow") / "registry.db"
-    accord = Path(sys.executable).parent / "accord"
-    server = subprocess.Popen(
-        [str(accord), "serve", "--port", str(port), "--database-url", f"sqlite:///{database}", "--migrate"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/subjects", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server exited"
-            assert time.monotonic() < deadline, "accord serve did not answer within 30 s"
-            time.sleep(0.1)
+    with running_registry(f"sqlite:///{database}") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def accord(*arguments: str) -> tuple[int, str]:

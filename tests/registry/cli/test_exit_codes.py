@@ -159,7 +159,10 @@ def test_malformed_credentials_and_urls_are_usage_errors(project: Path):
     bad_url = accord("schema", "check", "--registry", "localhost:8081", cwd=project)
 
     assert (no_colon.returncode, bad_url.returncode) == (EXIT_ERROR, EXIT_ERROR)
-    assert "ACCORD_REGISTRY_AUTH must be user:password or 'Bearer TOKEN'" in no_colon.stderr
+    assert (
+        "ACCORD_REGISTRY_AUTH: registry credentials must be user:password or 'Bearer TOKEN'"
+        in no_colon.stderr
+    )
     assert "is not an http:// or https:// URL" in bad_url.stderr
 
 

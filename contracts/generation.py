@@ -4,6 +4,9 @@ JSON Schema instances come from the generator schemathesis ships: hypothesis-jso
 choice, fails with the hypothesis version schemathesis needs. Avro data comes from fastavro's
 generator, written and read back so logical types arrive decoded (datetimes, decimals, UUIDs), as a
 consumer sees them. Generation is derandomized: the same schema gives the same samples every run.
+A schema with references is generated from as one document: Avro's named types from the referenced
+schemas are known to the generator, and a JSON Schema's `$ref`s are replaced by what they point to
+(the generator resolves none by name).
 """
 
 from __future__ import annotations
@@ -15,15 +18,21 @@ from datetime import UTC
 from typing import Any
 
 import fastavro
+import jsonschema_rs
 import orjson
-from fastavro.utils import generate_many
+from fastavro.utils import gen_data
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from referencing.exceptions import Unresolvable
 from schemathesis.generation.jsonschema.builder import build
 
+from client.avro import parse_avro
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.samples import Sample, envelope_for, json_value
+from registry.compatibility import ResolvedReference
+from registry.compatibility.jsonschema.drafts import DRAFT4, DRAFT6, DRAFT7, DRAFT2019, DRAFT2020, draft_of
+from registry.compatibility.jsonschema.references import build_registry
 
 _FORMATS = {
     "uuid": st.uuids().map(str),
@@ -37,9 +46,12 @@ _FORMATS = {
 def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> list[Sample]:
     """`count` samples of data valid under `schema`, in complete envelopes, marked as generated."""
     if schema.schema_type == "AVRO":
-        values = _avro_values(schema.text, count)
+        values = _avro_values(schema.text, schema.references, count)
     else:
-        values = _json_values(orjson.loads(schema.text), count)
+        document = orjson.loads(schema.text)
+        if schema.references:
+            document = _inlined(document, schema.references)
+        values = _json_values(document, count)
     return [
         Sample(
             scenario=f"generated from {schema.name} #{index + 1}",
@@ -54,14 +66,17 @@ def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> 
     ]
 
 
-def _avro_values(text: str, count: int) -> list[Any]:
-    parsed = fastavro.parse_schema(orjson.loads(text))
+def _avro_values(text: str, references: tuple[ResolvedReference, ...], count: int) -> list[Any]:
+    named: dict[str, Any] = {}
+    for reference in references:
+        parse_avro(reference.text, named)
+    parsed = parse_avro(text, named)
     values = []
     # fastavro draws from the global random generator: seed it from the schema, then restore it
     state = random.getstate()
     random.seed(hashlib.sha256(text.encode()).digest())
     try:
-        raws = list(generate_many(parsed, count))
+        raws = [gen_data(parsed, named) for _ in range(count)]
     finally:
         random.setstate(state)
     for raw in raws:
@@ -74,8 +89,8 @@ def _avro_values(text: str, count: int) -> list[Any]:
 
 def _json_values(schema: Any, count: int) -> list[Any]:
     try:
-        strategy = build(schema, draft=_draft_of(schema), formats=_FORMATS)
-    except Exception as error:  # the builder raises assorted errors on schemas it does not model
+        strategy = build(schema, draft=_GENERATOR_DRAFTS[draft_of(schema)], formats=_FORMATS)
+    except Exception as error:  # draft_of, and the builder on schemas it does not model
         raise ContractError(f"cannot generate samples from this JSON Schema: {error}") from error
     found: list[Any] = []
 
@@ -96,9 +111,55 @@ def _json_values(schema: Any, count: int) -> list[Any]:
     return found[:count]
 
 
-def _draft_of(schema: Any) -> int:
-    uri = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
-    for marker, draft in (("draft-04", 4), ("draft-06", 6), ("2019-09", 201909), ("2020-12", 202012)):
-        if marker in uri:
-            return draft
-    return 7
+_GENERATOR_DRAFTS = {
+    DRAFT4: jsonschema_rs.Draft4,
+    DRAFT6: jsonschema_rs.Draft6,
+    DRAFT7: jsonschema_rs.Draft7,
+    DRAFT2019: jsonschema_rs.Draft201909,
+    DRAFT2020: jsonschema_rs.Draft202012,
+}
+_PLACES_OF_DEFINITIONS = frozenset({"$defs", "definitions"})
+
+
+def _inlined(document: Any, references: tuple[ResolvedReference, ...]) -> Any:
+    """`document` with each `$ref` replaced by the subschema it leads to, in the schema itself or in
+    a referenced one; recursive references cannot be inlined and are refused."""
+    draft = draft_of(document)
+    referenced = []
+    for reference in references:
+        contents = orjson.loads(reference.text)
+        referenced.append((reference.name, contents, draft_of(contents)))
+    registry, base = build_registry((document, draft), referenced)
+
+    def inline(node: Any, resolver: Any, following: tuple[int, ...]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, resolver, following) for item in node]
+        if not isinstance(node, dict):
+            return node
+        resolver = resolver.in_subresource(draft.specification.create_resource(node))
+        rest = {
+            key: inline(value, resolver, following)
+            for key, value in node.items()
+            if key not in _PLACES_OF_DEFINITIONS and key not in ("$ref", "$id")
+        }
+        target = node.get("$ref")
+        if not isinstance(target, str):
+            return rest
+        try:
+            resolved = resolver.lookup(target)
+        except Unresolvable as error:
+            raise ContractError(f"cannot generate samples: $ref {target!r} leads nowhere") from error
+        if id(resolved.contents) in following:
+            raise ContractError(f"cannot generate samples from a recursive reference ({target})")
+        inlined = inline(resolved.contents, resolved.resolver, (*following, id(resolved.contents)))
+        if isinstance(inlined, dict):
+            inlined.pop("$schema", None)
+        rest.pop("$schema", None)
+        if draft.ref_overrides_siblings or not rest:
+            return inlined
+        return {"allOf": [inlined, rest]}
+
+    top = inline(document, registry.resolver(base), (id(document),))
+    if isinstance(document, dict) and "$schema" in document:
+        top = {"$schema": document["$schema"], **top} if isinstance(top, dict) else top
+    return top

@@ -12,14 +12,14 @@ environment with accord installed loads this module, so it imports only what the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from client import Envelope, InMemoryBus, InMemoryRegistry, Schema
+from client import Envelope, InMemoryBus, InMemoryRegistry, Schema, SchemaReference
 from contracts.expectations import ConsumerContract, Expectation, write_contract
 from contracts.samples import ProducerSamples, Sample, record_bus, write_samples
 
@@ -72,9 +72,17 @@ class ProducerSampleRecorder:
         self.registry = InMemoryRegistry()
         self.bus = InMemoryBus(self.registry)
 
-    def register(self, event_type: str, schema: str, schema_type: str = "AVRO") -> int:
-        """Register the schema the producer publishes `event_type` with (subject = eventType)."""
-        return self.registry.register_schema(event_type, Schema(schema, schema_type))  # type: ignore[arg-type]
+    def register(
+        self,
+        event_type: str,
+        schema: str,
+        schema_type: str = "AVRO",
+        references: Sequence[SchemaReference] = (),
+    ) -> int:
+        """Register the schema the producer publishes `event_type` with (subject = eventType); a
+        referenced schema is registered the same way, under the subject its reference names."""
+        registered = Schema(schema, schema_type, tuple(references))  # type: ignore[arg-type]
+        return self.registry.register_schema(event_type, registered)
 
     def samples(self) -> list[Sample]:
         return record_bus(self.bus, self.registry, scenario=self.scenario)

@@ -1,9 +1,9 @@
 """Producer samples: concrete envelopes a producer version emits, per event type and scenario.
 
-A sample keeps the schema it was serialized with (when known), so it can be checked against that
-schema even before the schema is registered. Values decoded from Avro become their JSON form here:
-timestamps and dates as RFC 3339 text, UUIDs as text, decimals as numbers, bytes as ISO-8859-1 text
-(Avro's own JSON encoding of bytes).
+A sample keeps the schema it was serialized with (when known), and the schemas that one refers to,
+so it can be checked against that schema even before the schema is registered, and offline. Values
+decoded from Avro become their JSON form here: timestamps and dates as RFC 3339 text, UUIDs as text,
+decimals as numbers, bytes as ISO-8859-1 text (Avro's own JSON encoding of bytes).
 """
 
 from __future__ import annotations
@@ -17,9 +17,50 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
 
-from client import Envelope, InMemoryBus, SchemaSource, SubjectNameStrategy, subject_name
+from client import (
+    Envelope,
+    InMemoryBus,
+    SchemaReference,
+    SchemaSource,
+    SubjectNameStrategy,
+    subject_name,
+)
 from contracts.errors import ContractError, ContractFileError
 from contracts.expectations import read_json
+
+
+@dataclass(frozen=True)
+class SampleReference:
+    """A schema the sample's schema refers to (Confluent's reference), with its text."""
+
+    name: str
+    subject: str
+    version: int
+    schema_type: str
+    schema: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "subject": self.subject,
+            "version": self.version,
+            "schemaType": self.schema_type,
+            "schema": self.schema,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> SampleReference:
+        if not isinstance(raw, dict):
+            raise ContractError(f"a reference is a JSON object, not {type(raw).__name__}")
+        texts = [raw.get(key) for key in ("name", "subject", "schema")]
+        version, schema_type = raw.get("version"), raw.get("schemaType", "AVRO")
+        if not all(isinstance(text, str) and text for text in texts):
+            raise ContractError("a reference needs name, subject and schema (the referenced schema's text)")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ContractError(f"a reference's version is a positive integer, not {version!r}")
+        if schema_type not in ("JSON", "AVRO"):
+            raise ContractError(f"a reference's schemaType must be JSON or AVRO, not {schema_type!r}")
+        return cls(raw["name"], raw["subject"], version, schema_type, raw["schema"])
 
 
 @dataclass(frozen=True)
@@ -31,6 +72,7 @@ class Sample:
     schema_type: str | None = None
     schema: str | None = None  # the text of the schema the data was written with
     generated: bool = False  # made from the schema because the producer had no sample
+    references: tuple[SampleReference, ...] = ()  # what `schema` refers to, dependencies first
 
     @property
     def event_type(self) -> str:
@@ -46,13 +88,16 @@ class Sample:
         return self.envelope.get("data")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        written: dict[str, Any] = {
             "scenario": self.scenario,
             "envelope": self.envelope,
             "schemaType": self.schema_type,
             "schema": self.schema,
             "generated": self.generated,
         }
+        if self.references:
+            written["references"] = [reference.to_dict() for reference in self.references]
+        return written
 
     @classmethod
     def from_dict(cls, raw: Any) -> Sample:
@@ -66,12 +111,16 @@ class Sample:
             raise ContractError(f"schemaType must be JSON, AVRO or null, not {schema_type!r}")
         if schema is not None and not isinstance(schema, str):
             raise ContractError("schema must be the schema's text (a string) or null")
+        references = raw.get("references") or []
+        if not isinstance(references, list):
+            raise ContractError("references must be a list")
         return cls(
             scenario=str(raw.get("scenario") or "sample"),
             envelope=envelope,
             schema_type=schema_type if schema is not None else None,
             schema=schema,
             generated=bool(raw.get("generated", False)),
+            references=tuple(SampleReference.from_dict(reference) for reference in references),
         )
 
 
@@ -128,8 +177,15 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def sample_of(envelope: Envelope, *, scenario: str, schema_type: str | None, schema: str | None) -> Sample:
-    return Sample(scenario, json_value(envelope.to_dict()), schema_type, schema)
+def sample_of(
+    envelope: Envelope,
+    *,
+    scenario: str,
+    schema_type: str | None,
+    schema: str | None,
+    references: tuple[SampleReference, ...] = (),
+) -> Sample:
+    return Sample(scenario, json_value(envelope.to_dict()), schema_type, schema, references=references)
 
 
 def record_bus(
@@ -144,18 +200,34 @@ def record_bus(
     strategy = subject_name_strategy
     for (topic, _message), envelope in zip(bus.messages, bus.published, strict=True):
         subject = subject_name(strategy, event_type=envelope.event_type, topic=topic)
-        schema = None
-        if envelope.event_version is not None:
-            schema = registry.get_version(subject, envelope.event_version).schema
+        if envelope.event_version is None:
+            samples.append(sample_of(envelope, scenario=scenario, schema_type=None, schema=None))
+            continue
+        schema = registry.get_version(subject, envelope.event_version).schema
         samples.append(
             sample_of(
                 envelope,
                 scenario=scenario,
-                schema_type=schema.schema_type if schema else None,
-                schema=schema.schema_str if schema else None,
+                schema_type=schema.schema_type,
+                schema=schema.schema_str,
+                references=_resolved(registry, schema.references),
             )
         )
     return samples
+
+
+def _resolved(registry: SchemaSource, references: tuple[SchemaReference, ...]) -> tuple[SampleReference, ...]:
+    """The referenced schemas, dependencies first, so the sample file stands alone."""
+    resolved: list[SampleReference] = []
+    for reference in references:
+        schema = registry.get_version(reference.subject, reference.version).schema
+        resolved.extend(_resolved(registry, schema.references))
+        resolved.append(
+            SampleReference(
+                reference.name, reference.subject, reference.version, schema.schema_type, schema.schema_str
+            )
+        )
+    return tuple(dict.fromkeys(resolved))
 
 
 def write_samples(samples: ProducerSamples, path: Path) -> Path:

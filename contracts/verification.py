@@ -21,6 +21,7 @@ from contracts.checks import (
 from contracts.expectations import ConsumerContract, Expectation
 from contracts.findings import Finding, PairResult, Verification
 from contracts.samples import Sample
+from registry.compatibility import ResolvedReference, SchemaType
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,15 @@ def producer_side(
             continue
         if not any(_same_schema(schema, sample) for schema in known):
             label = f"{sample.event_type} (schema of sample '{sample.scenario}')"
-            known.append(ProducerSchema(sample.event_type, sample.schema_type, sample.schema, label=label))
+            references = tuple(
+                ResolvedReference(r.name, r.subject, r.version, SchemaType(r.schema_type), r.schema)
+                for r in sample.references
+            )
+            known.append(
+                ProducerSchema(
+                    sample.event_type, sample.schema_type, sample.schema, label=label, references=references
+                )
+            )
     return ProducerSide(producer, version, tuple(samples), tuple(known))
 
 

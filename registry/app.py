@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from registry.api import ROUTERS
 from registry.api.access import Gate, authorize
@@ -19,6 +20,8 @@ from registry.db import Database
 from registry.metrics import Metrics
 from registry.service import Registry
 from registry.ui import install_ui
+
+DOCUMENTATION_ASSETS = "/docs/assets"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,7 +39,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         database.dispose()
 
-    app = FastAPI(
+    # The documentation page serves Swagger UI from the package, not a CDN: it works on networks
+    # without internet access. (ReDoc would fetch its logo from its CDN.)
+    app = FastAPIOffline(
+        static_url=DOCUMENTATION_ASSETS,
+        redoc_url=None,
         title="Accord schema registry",
         description="The Confluent Schema Registry REST API, on SQLite or PostgreSQL.",
         version=package_version("accord"),
@@ -54,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     install_ui(app)
     # Routes are matched in order: the API's before FastAPI's documentation pages.
-    documentation = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    documentation = {app.openapi_url, "/docs", app.swagger_ui_oauth2_redirect_url, DOCUMENTATION_ASSETS}
     app.router.routes.sort(key=lambda route: getattr(route, "path", None) in documentation)
     app.add_middleware(
         RequestGuard,

@@ -108,6 +108,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/contracts/subjects/{subject}/enforcement"): ADMINISTER_SUBJECT,
     # the audit log: administrators see the entries of what they administer
     ("GET", "/audit"): ADMINISTER_SOMEWHERE,
+    # the API's documentation page, as the OpenAPI document it shows
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
     # the web UI: pages check each subject they show through the catalog
     ("GET", "/ui"): CALLER,
     ("GET", "/ui/"): CALLER,

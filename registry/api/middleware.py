@@ -5,7 +5,8 @@ It is plain ASGI (not Starlette's BaseHTTPMiddleware) because it runs on every r
 GET /schemas/ids/{id} included, and must cost next to nothing. Bodies are checked before any route
 sees them: at most `max_body_bytes`, and a JSON media type (or application/octet-stream, or none,
 which Confluent reads as JSON too); routes then see them as application/json. Every response gets
-the security headers a response has not set itself (the UI's pages set their own policy).
+the security headers a response has not set itself (the UI's pages set their own policy); the API's
+documentation page gets a policy that lets Swagger UI run from the registry's own assets.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ SECURITY_HEADERS = (
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"cache-control", b"no-store"),
 )
+# Swagger UI starts from an inline script of FastAPI's page (no user content in it) and uses inline
+# styles; nothing may come from elsewhere.
+DOCUMENTATION_PAGE = "/docs"
+DOCUMENTATION_POLICY = (
+    b"content-security-policy",
+    b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; frame-ancestors 'none'",
+)
 
 
 class RequestGuard:
@@ -61,6 +70,9 @@ class RequestGuard:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 present = {name.lower() for name, _ in message.get("headers", [])}
+                if scope["path"] == DOCUMENTATION_PAGE:
+                    present.add(DOCUMENTATION_POLICY[0])
+                    message["headers"] = [*message.get("headers", []), DOCUMENTATION_POLICY]
                 message["headers"] = [
                     *message.get("headers", []),
                     (REQUEST_ID, request_id.encode("latin-1")),

@@ -186,3 +186,9 @@ def test_narrow_screens_get_one_column(browser: Browser, registry_url: str) -> N
     assert verdicts is not None
     assert differences is not None
     assert differences["y"] > verdicts["y"] + verdicts["height"]
+
+
+def test_the_api_documentation_renders_without_leaving_the_registry(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .title")).to_contain_text("Accord schema registry")
+    expect(page.get_by_text("/schemas/ids/{id}", exact=True).first).to_be_visible()

@@ -7,7 +7,8 @@ For SQLite and PostgreSQL, against one uvicorn worker on loopback with the load 
 2. re-registering an existing schema (POST /subjects/{s}/versions with a registered schema);
 3. registering new versions of a 20-field Avro record, each BACKWARD-checked against the last;
 4. startup time, memory and GET /schemas/ids/{id} throughput with 1,000 and with --large schemas
-   registered (seeded by SQL; every id is read once to warm the cache before measuring).
+   registered (seeded by SQL; every id is read once to warm the cache before measuring);
+5. startup alone (process start until /health/live answers), five starts on an empty database.
 """
 
 from __future__ import annotations
@@ -139,6 +140,19 @@ def measure_population(database_url: str, count: int, seconds: float) -> dict[st
     }
 
 
+def measure_startup(database_url: str, starts: int = 5) -> dict[str, Any]:
+    seconds = []
+    for _ in range(starts):
+        with server(database_url) as (_, startup, _):
+            seconds.append(startup)
+    return {
+        "starts": starts,
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": round(min(seconds), 3),
+        "max_s": round(max(seconds), 3),
+    }
+
+
 def seed(database_url: str, count: int) -> None:
     """Registered schemas up to `count`, written straight to the tables (setup, not measured)."""
     engine = create_engine(database_url)
@@ -210,7 +224,10 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
-        "--measure", nargs="+", default=["by_id", "registrations", "populations"], help="which measurements"
+        "--measure",
+        nargs="+",
+        default=["by_id", "registrations", "populations"],
+        help="which measurements (also: startup)",
     )
     options = parser.parse_args()
     global WORKERS
@@ -224,6 +241,9 @@ def main() -> None:
                     report[backend]["by_id_vs_bare"] = measure_by_id_against_bare(url, options.seconds)
                 if "registrations" in options.measure:
                     report[backend].update(measure_registrations(url, options.seconds))
+        if "startup" in options.measure:
+            with database(backend) as url:
+                report[backend]["startup"] = measure_startup(url)
         if "populations" in options.measure:
             with database(backend) as url:
                 report[backend]["small_population"] = measure_population(url, 1000, options.seconds)

@@ -13,6 +13,7 @@ one subject are numbered by one writer at a time, while writers of different sub
     checks          compatibility checks
     registration    registering schemas
     deletion        deleting versions and subjects
+    formats         schemas by id in Confluent's output formats
     browsing        what the web UI shows
 """
 
@@ -28,6 +29,7 @@ from registry.service.arguments import (
 )
 from registry.service.browsing import Browsing
 from registry.service.deletion import Deletion
+from registry.service.formats import SchemaFormats, is_default_format
 from registry.service.registration import Registration
 from registry.service.views import (
     CompatibilityVerdict,
@@ -63,6 +65,7 @@ __all__ = [
     "VersionComparison",
     "VersionRecord",
     "VersionView",
+    "is_default_format",
     "parse_compatibility_level",
     "parse_compatibility_policy",
     "parse_mode",
@@ -71,5 +74,5 @@ __all__ = [
 ]
 
 
-class Registry(Registration, Deletion, Browsing):
+class Registry(Registration, Deletion, Browsing, SchemaFormats):
     """The registry of one process: its rules, and its caches of immutable facts."""

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from registry import errors, limits
-from registry.cache import Reference
+from registry.cache import Reference, StoredSchema
 from registry.compatibility import InvalidSchemaError as EngineInvalidSchemaError
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaType, parse_schema
-from registry.service.core import RegistryCore
+from registry.service.core import RegistryCore, with_body
 from registry.service.views import SchemaSubmission
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class Candidate:
     schema_type: SchemaType
     text: str
     references: tuple[Reference, ...]
+    resolved: tuple[ResolvedReference, ...]
     metadata: str | None
     rule_set: str | None
     fingerprint: str
@@ -91,7 +92,7 @@ class SchemaReading(RegistryCore):
             rule_set,
         ]
         fingerprint = hashlib.sha256(orjson.dumps(identity)).hexdigest()
-        return Candidate(parsed, schema_type, text, declared, metadata, rule_set, fingerprint)
+        return Candidate(parsed, schema_type, text, declared, resolved, metadata, rule_set, fingerprint)
 
     def _resolve_references(
         self, session: Session, references: Sequence[Reference]
@@ -145,6 +146,22 @@ class SchemaReading(RegistryCore):
                 raise errors.InvalidSchemaError(f"Invalid {schema_type.value} schema: {error}") from error
             self._parsed.put(key, parsed)
         return parsed
+
+    def _remember_registered(self, candidate: Candidate, *, schema_id: int, epoch: int) -> None:
+        """Cache a schema this process has just stored, parsed too: the next version of its subject is
+        checked against it."""
+        stored = StoredSchema(
+            schema_id,
+            candidate.schema_type,
+            candidate.text,
+            candidate.references,
+            candidate.metadata,
+            candidate.rule_set,
+            body=b"",
+        )
+        self.cache.put_schema(with_body(stored), epoch=epoch)
+        if candidate.text == candidate.parsed.canonical:  # the stored text reads as the submitted one
+            self._parsed.put((candidate.schema_type, candidate.text, candidate.resolved), candidate.parsed)
 
     def _parsed_schema(self, session: Session, schema_id: int) -> ParsedSchema:
         stored = self.cache.schema(schema_id) or self._load_schema(session, schema_id=schema_id, epoch=None)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from registry import errors, repository
 from registry.compatibility import CompatibilityLevel, PreviousVersion, check_compatibility
 from registry.models import SubjectVersion
+from registry.repository import VersionRow
 from registry.service.arguments import LATEST, parse_version
 from registry.service.candidates import Candidate, SchemaReading
 from registry.service.config_mode import ConfigAndMode
@@ -34,7 +35,8 @@ class CompatibilityChecks(SchemaReading, ConfigAndMode):
         """Check the schema against one version, or (version None) as registering it would."""
         config = self._config(session, subject)
         if version is None:
-            previous = [row for row in repository.list_versions(session, subject=subject) if not row.deleted]
+            rows = repository.list_version_rows(session, subject=subject)
+            previous: list[SubjectVersion | VersionRow] = [row for row in rows if not row.deleted]
         else:
             number = parse_version(version)
             row = self._find_version(session, subject=subject, version=number)
@@ -54,7 +56,11 @@ class CompatibilityChecks(SchemaReading, ConfigAndMode):
         return self._check(session, candidate, previous, config)
 
     def _check(
-        self, session: Session, candidate: Candidate, live: Sequence[SubjectVersion], config: EffectiveConfig
+        self,
+        session: Session,
+        candidate: Candidate,
+        live: Sequence[SubjectVersion | VersionRow],
+        config: EffectiveConfig,
     ) -> CompatibilityVerdict:
         if config.level is CompatibilityLevel.NONE or not live:
             return CompatibilityVerdict(True)

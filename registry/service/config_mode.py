@@ -127,7 +127,21 @@ class ConfigAndMode(RegistryCore):
         return repository.read_cluster_id(session)
 
     def _config(self, session: Session, subject: str) -> EffectiveConfig:
-        rows = repository.get_configs(session, subjects=[subject, GLOBAL_SCOPE])
+        return self._effective_config(
+            repository.get_configs(session, subjects=[subject, GLOBAL_SCOPE]), subject
+        )
+
+    def _settings_for_write(self, session: Session, subject: str) -> tuple[EffectiveConfig, Mode]:
+        """The effective config and mode of the subject, read in one query that also brings the
+        caches up to date with deletes."""
+        rows = repository.get_settings(session, subjects=[subject, GLOBAL_SCOPE])
+        self.cache.observe_epoch(rows.delete_epoch)
+        global_mode = Mode(rows.modes.get(GLOBAL_SCOPE) or Mode.READWRITE)
+        own_mode = rows.modes.get(subject)
+        mode = Mode(own_mode) if own_mode and global_mode is not Mode.READONLY_OVERRIDE else global_mode
+        return self._effective_config(rows.configs, subject), mode
+
+    def _effective_config(self, rows: dict[str, SubjectConfig], subject: str) -> EffectiveConfig:
         configured = [rows[scope] for scope in (subject, GLOBAL_SCOPE) if scope in rows]
         level = next((row.compatibility_level for row in configured if row.compatibility_level), None)
         policy = next((row.compatibility_policy for row in configured if row.compatibility_policy), None)

@@ -72,13 +72,19 @@ class RegistryCore:
 
 def stored_schema(record: SchemaRecord, references: Sequence[Any]) -> StoredSchema:
     assert record.id is not None
-    partial = StoredSchema(
-        id=record.id,
-        schema_type=SchemaType(record.schema_type),
-        text=record.schema_text,
-        references=tuple(Reference(ref.name, ref.subject, ref.version) for ref in references),
-        metadata=record.schema_metadata,
-        rule_set=record.rule_set,
-        body=b"",
+    return with_body(
+        StoredSchema(
+            id=record.id,
+            schema_type=SchemaType(record.schema_type),
+            text=record.schema_text,
+            references=tuple(Reference(ref.name, ref.subject, ref.version) for ref in references),
+            metadata=record.schema_metadata,
+            rule_set=record.rule_set,
+            body=b"",
+        )
     )
-    return replace(partial, body=wire.render(wire.schema_string(partial)))
+
+
+def with_body(schema: StoredSchema) -> StoredSchema:
+    """The schema with its /schemas/ids/{id} response body serialized."""
+    return replace(schema, body=wire.render(wire.schema_string(schema)))

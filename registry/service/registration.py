@@ -6,8 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from registry import contract_service, errors, repository
-from registry.models import SubjectVersion
+from registry.db import after_commit
+from registry.repository import VersionRow
 from registry.service.arguments import Mode, validate_subject
+from registry.service.candidates import Candidate
 from registry.service.checks import CompatibilityChecks
 from registry.service.lookup import Lookup
 from registry.service.views import RegisterResult, SchemaSubmission
@@ -31,6 +33,7 @@ class Registration(Lookup, CompatibilityChecks):
         """
         validate_subject(subject)
         normalize = normalize or self._config(reader, subject).normalize
+        candidate = None
         if submission.version is None and submission.text and submission.text.strip():
             candidate = self._candidate(reader, submission, normalize=normalize)
             found = self._find_in_subject(reader, subject, candidate, include_deleted=False)
@@ -39,20 +42,32 @@ class Registration(Lookup, CompatibilityChecks):
         # Give the reader's connection back before queueing for the subject's lock: holding both
         # would let waiting writers exhaust the pool.
         reader.close()
-        return self._register_new(writer, subject=subject, submission=submission, normalize=normalize)
+        return self._register_new(
+            writer, subject=subject, submission=submission, normalize=normalize, candidate=candidate
+        )
 
     def _register_new(
-        self, session: Session, *, subject: str, submission: SchemaSubmission, normalize: bool
+        self,
+        session: Session,
+        *,
+        subject: str,
+        submission: SchemaSubmission,
+        normalize: bool,
+        candidate: Candidate | None,
     ) -> RegisterResult:
+        """Register a new version under the subject's lock; `candidate` is the submission as already
+        read (the schemas it references are immutable, so it need not be read again)."""
         repository.lock_subject(session, subject=subject)
-        mode = self._mode(session, subject)
+        config, mode = self._settings_for_write(session, subject)
+        epoch = self.cache.epoch
         _check_register_mode(subject, mode, importing=submission.schema_id is not None)
-        versions = repository.list_versions(session, subject=subject)
+        versions = repository.list_version_rows(session, subject=subject)
         live = [row for row in versions if not row.deleted]
         next_version = versions[-1].version + 1 if versions else 1
         if not (submission.text and submission.text.strip()):
             submission = self._with_previous_schema(session, submission, live)
-        candidate = self._candidate(session, submission, normalize=normalize)
+        if candidate is None:
+            candidate = self._candidate(session, submission, normalize=normalize)
         existing_id = repository.find_schema_id(session, fingerprint=candidate.fingerprint)
         requested_id = submission.schema_id
         if existing_id is not None and requested_id is not None and requested_id != existing_id:
@@ -64,7 +79,6 @@ class Registration(Lookup, CompatibilityChecks):
             if registered is not None:
                 return RegisterResult(existing_id, registered)
         if mode is not Mode.IMPORT:
-            config = self._config(session, subject)
             verdict = self._check(session, candidate, live, config)
             if not verdict.is_compatible:
                 raise errors.IncompatibleSchemaError(subject, list(verdict.messages))
@@ -98,6 +112,9 @@ class Registration(Lookup, CompatibilityChecks):
             repository.delete_versions(session, subject=subject, versions=superseded)
             self._after_delete(session)
         repository.insert_version(session, subject=subject, version=version, schema_id=schema_id)
+        if existing_id is None and epoch is not None:
+            stored = candidate
+            after_commit(session, lambda: self._remember_registered(stored, schema_id=schema_id, epoch=epoch))
         return RegisterResult(schema_id, version, created=True)
 
     def _version_to_register(
@@ -121,7 +138,7 @@ class Registration(Lookup, CompatibilityChecks):
         return submission.version
 
     def _with_previous_schema(
-        self, session: Session, submission: SchemaSubmission, live: Sequence[SubjectVersion]
+        self, session: Session, submission: SchemaSubmission, live: Sequence[VersionRow]
     ) -> SchemaSubmission:
         """A submission without schema text reuses the latest version's schema (new metadata only)."""
         if not live:

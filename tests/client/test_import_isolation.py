@@ -94,7 +94,8 @@ LAZY_SCRIPT = textwrap.dedent(
 
     from client import patterns, paths  # what the registry server uses
 
-    eager = sorted(name for name in ("httpx", "client.serde", "client.registry_client") if name in sys.modules)
+    heavy = ("httpx", "client.serde", "client.registry_client")
+    eager = sorted(name for name in heavy if name in sys.modules)
     import client
 
     missing = [name for name in client.__all__ if getattr(client, name, None) is None]

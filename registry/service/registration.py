@@ -36,9 +36,9 @@ class Registration(Lookup, CompatibilityChecks):
         candidate = None
         if submission.version is None and submission.text and submission.text.strip():
             candidate = self._candidate(reader, submission, normalize=normalize)
-            found = self._find_in_subject(reader, subject, candidate, include_deleted=False)
-            if found is not None and submission.schema_id in (None, found.schema_id):
-                return RegisterResult(found.schema_id, found.version)
+            found = repository.find_registered(reader, subject=subject, fingerprint=candidate.fingerprint)
+            if found is not None and submission.schema_id in (None, found[0]):
+                return RegisterResult(*found)
         # Give the reader's connection back before queueing for the subject's lock: holding both
         # would let waiting writers exhaust the pool.
         reader.close()

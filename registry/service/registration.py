@@ -113,8 +113,10 @@ class Registration(Lookup, CompatibilityChecks):
             self._after_delete(session)
         repository.insert_version(session, subject=subject, version=version, schema_id=schema_id)
         if existing_id is None and epoch is not None:
-            stored = candidate
-            after_commit(session, lambda: self._remember_registered(stored, schema_id=schema_id, epoch=epoch))
+            new_schema = candidate  # bound for the callback: `candidate` is Optional to the type checker
+            after_commit(
+                session, lambda: self._remember_registered(new_schema, schema_id=schema_id, epoch=epoch)
+            )
         return RegisterResult(schema_id, version, created=True)
 
     def _version_to_register(

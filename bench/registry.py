@@ -7,7 +7,8 @@ For SQLite and PostgreSQL, against one uvicorn worker on loopback with the load 
 2. re-registering an existing schema (POST /subjects/{s}/versions with a registered schema);
 3. registering new versions of a 20-field Avro record, each BACKWARD-checked against the last;
 4. startup time, memory and GET /schemas/ids/{id} throughput with 1,000 and with --large schemas
-   registered (seeded by SQL; every id is read once to warm the cache before measuring).
+   registered (seeded by SQL; every id is read once to warm the cache before measuring);
+5. startup alone (process start until /health/live answers), five starts on an empty database.
 """
 
 from __future__ import annotations
@@ -120,9 +121,22 @@ def measure_registrations(database_url: str, seconds: float) -> dict[str, Any]:
     with server(database_url) as (base_url, _, _):
         body = json.dumps({"schema": BENCH_SCHEMA})
         httpx.post(f"{base_url}/subjects/reading/versions", content=body).raise_for_status()
-        existing = load(base_url, seconds, workload="post", path="/subjects/reading/versions", body=body)
-        new_versions = load(base_url, seconds, workload="new_versions", subject="measured")
+        existing = load_with_cpu(
+            base_url, seconds, workload="post", path="/subjects/reading/versions", body=body
+        )
+        new_versions = load_with_cpu(base_url, seconds, workload="new_versions", subject="measured")
     return {"re_register": existing, "new_versions": new_versions}
+
+
+def load_with_cpu(base_url: str, seconds: float, **workload: Any) -> dict[str, Any]:
+    """`load`, plus the CPU time the server processes spent per request: unlike the rate, it hardly
+    moves when other jobs compete for the cores."""
+    port = int(base_url.rsplit(":", 1)[1])
+    before = _server_cpu_seconds(port)
+    result = load(base_url, seconds, **workload)
+    spent = _server_cpu_seconds(port) - before
+    result["server_cpu_ms_per_request"] = round(spent * 1000 / max(result["requests"], 1), 3)
+    return result
 
 
 def measure_population(database_url: str, count: int, seconds: float) -> dict[str, Any]:
@@ -136,6 +150,19 @@ def measure_population(database_url: str, count: int, seconds: float) -> dict[st
         "rss_kib": rss_kib,
         "warm_up": warm,
         "lookups": lookups,
+    }
+
+
+def measure_startup(database_url: str, starts: int = 5) -> dict[str, Any]:
+    seconds = []
+    for _ in range(starts):
+        with server(database_url) as (_, startup, _):
+            seconds.append(startup)
+    return {
+        "starts": starts,
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": round(min(seconds), 3),
+        "max_s": round(max(seconds), 3),
     }
 
 
@@ -181,6 +208,31 @@ def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return min(rounds, key=lambda entry: abs(entry["requests_per_second"] - rate))
 
 
+def _server_cpu_seconds(port: int) -> float:
+    """User and system CPU seconds of the uvicorn processes serving `port` (the workers included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"uvicorn" in command and str(port).encode() in command:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        elif b"multiprocessing" in b" ".join(command) and _parent_serves(int(fields[1]), port):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _parent_serves(pid: int, port: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"uvicorn" in command and str(port).encode() in command
+
+
 def _rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -210,7 +262,10 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
-        "--measure", nargs="+", default=["by_id", "registrations", "populations"], help="which measurements"
+        "--measure",
+        nargs="+",
+        default=["by_id", "registrations", "populations"],
+        help="which measurements (also: startup)",
     )
     options = parser.parse_args()
     global WORKERS
@@ -224,6 +279,9 @@ def main() -> None:
                     report[backend]["by_id_vs_bare"] = measure_by_id_against_bare(url, options.seconds)
                 if "registrations" in options.measure:
                     report[backend].update(measure_registrations(url, options.seconds))
+        if "startup" in options.measure:
+            with database(backend) as url:
+                report[backend]["startup"] = measure_startup(url)
         if "populations" in options.measure:
             with database(backend) as url:
                 report[backend]["small_population"] = measure_population(url, 1000, options.seconds)

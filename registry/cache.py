@@ -134,6 +134,11 @@ class RegistryCache:
             self._epoch = None
             self._next_check = 0.0
 
+    @property
+    def epoch(self) -> int | None:
+        """The delete epoch the cached entries belong to (None until one is read)."""
+        return self._epoch
+
     def put_schema(self, schema: StoredSchema, *, epoch: int) -> None:
         with self._lock:
             if epoch == self._epoch:

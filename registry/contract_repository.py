@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from registry.models import (
@@ -86,11 +86,15 @@ def expectations_of_subject(
     ).all()
 
 
+_SUBJECT_EXPECTATION = (
+    select(ContractExpectation.position)
+    .where(col(ContractExpectation.subject) == bindparam("subject"))
+    .limit(1)
+)
+
+
 def subject_has_expectations(session: Session, *, subject: str) -> bool:
-    found = session.exec(
-        select(ContractExpectation.position).where(ContractExpectation.subject == subject)
-    ).first()
-    return found is not None
+    return session.exec(_SUBJECT_EXPECTATION, params={"subject": subject}).first() is not None
 
 
 def replace_samples(session: Session, *, version_id: int, samples: Sequence[ContractSample]) -> None:

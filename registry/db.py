@@ -60,10 +60,19 @@ class Database:
                 },
             )
             self.write_engine = self.engine
+        # Lookups need no transaction: under READ COMMITTED every statement reads its own snapshot
+        # anyway, and without one PostgreSQL is spared a BEGIN and a ROLLBACK round trip each.
+        self.lookup_engine = (
+            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     def read_session(self) -> Session:
         """A session for reads; it connects only when first used."""
         return Session(self.engine, expire_on_commit=False, autoflush=False)
+
+    def lookup_session(self) -> Session:
+        """A session for requests that only read; on PostgreSQL each statement commits by itself."""
+        return Session(self.lookup_engine, expire_on_commit=False, autoflush=False)
 
     def write_session(self) -> Session:
         """A session for a write transaction (on SQLite the one writer's connection)."""

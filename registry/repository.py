@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Integer, Subquery, and_, bindparam, case, cast, delete, func, or_, text, update
@@ -182,6 +183,27 @@ def list_versions(session: Session, *, subject: str) -> Sequence[SubjectVersion]
     return session.exec(_VERSIONS, params={"subject": subject}).all()
 
 
+class VersionRow(NamedTuple):
+    """A subject version as the write paths need it: plain values, not a tracked ORM object."""
+
+    version: int
+    schema_id: int
+    deleted: bool
+
+
+_VERSION_ROWS = (
+    select(SubjectVersion.version, SubjectVersion.schema_id, SubjectVersion.deleted)
+    .where(col(SubjectVersion.subject) == bindparam("subject"))
+    .order_by(col(SubjectVersion.version))
+)
+
+
+def list_version_rows(session: Session, *, subject: str) -> list[VersionRow]:
+    """Every version of the subject, soft-deleted ones included, oldest first, as plain rows."""
+    rows = session.execute(_VERSION_ROWS, {"subject": subject}).all()
+    return [VersionRow(version, schema_id, deleted) for version, schema_id, deleted in rows]
+
+
 def subject_exists(session: Session, *, subject: str, include_deleted: bool) -> bool:
     statement = select(SubjectVersion.id).where(SubjectVersion.subject == subject)
     if not include_deleted:
@@ -234,9 +256,20 @@ def find_version_of_schema(session: Session, *, subject: str, schema_id: int) ->
     ).first()
 
 
+_INSERT_VERSION = sa.insert(SubjectVersion).values(
+    subject=bindparam("subject"),
+    version=bindparam("version"),
+    schema_id=bindparam("schema_id"),
+    deleted=False,
+    registered_at=bindparam("registered_at"),
+)
+
+
 def insert_version(session: Session, *, subject: str, version: int, schema_id: int) -> None:
-    session.add(SubjectVersion(subject=subject, version=version, schema_id=schema_id))
-    session.flush()
+    session.execute(
+        _INSERT_VERSION,
+        {"subject": subject, "version": version, "schema_id": schema_id, "registered_at": datetime.now(UTC)},
+    )
 
 
 def mark_versions_deleted(session: Session, *, subject: str, versions: Sequence[int]) -> None:
@@ -352,6 +385,63 @@ def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, Subje
         )
         for subject, level, policy, normalize in rows
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRows:
+    """The config and mode rows that exist for some subjects (or `__GLOBAL`), and the delete epoch."""
+
+    configs: dict[str, SubjectConfig]
+    modes: dict[str, str]
+    delete_epoch: int
+
+
+_SETTINGS: sa.CompoundSelect[Any] = sa.union_all(
+    sa.select(
+        col(SubjectConfig.subject),
+        sa.literal("config").label("kind"),
+        col(SubjectConfig.compatibility_level),
+        col(SubjectConfig.compatibility_policy),
+        col(SubjectConfig.normalize),
+    ).where(col(SubjectConfig.subject).in_(bindparam("subjects", expanding=True))),
+    sa.select(
+        col(SubjectMode.subject),
+        sa.literal("mode").label("kind"),
+        col(SubjectMode.mode),
+        sa.null(),
+        cast(sa.null(), sa.Boolean),
+    ).where(col(SubjectMode.subject).in_(bindparam("subjects", expanding=True))),
+    sa.select(
+        sa.literal(""),
+        sa.literal("epoch"),
+        cast(col(RegistryState.delete_epoch), sa.Text),
+        sa.null(),
+        cast(sa.null(), sa.Boolean),
+    ).where(col(RegistryState.id) == 1),
+)
+
+
+def get_settings(session: Session, *, subjects: Sequence[str]) -> SettingRows:
+    """The configs and modes of these subjects (or `__GLOBAL`) that exist, and the delete epoch, in
+    one round trip."""
+    configs: dict[str, SubjectConfig] = {}
+    modes: dict[str, str] = {}
+    delete_epoch = 0
+    for subject, kind, level_or_mode, policy, normalize in session.execute(
+        _SETTINGS, {"subjects": list(subjects)}
+    ):
+        if kind == "epoch":
+            delete_epoch = int(level_or_mode)
+        elif kind == "mode":
+            modes[subject] = level_or_mode
+        else:
+            configs[subject] = SubjectConfig(
+                subject=subject,
+                compatibility_level=level_or_mode,
+                compatibility_policy=policy,
+                normalize=normalize,
+            )
+    return SettingRows(configs, modes, delete_epoch)
 
 
 def save_config(session: Session, *, config: SubjectConfig) -> None:

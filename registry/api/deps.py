@@ -78,7 +78,7 @@ async def in_read_session(request: Request, function: Callable[..., Result], /, 
     database: Database = request.app.state.database
 
     def call() -> Result:
-        with database.read_session() as session:
+        with database.lookup_session() as session:
             return function(session=session, **arguments)
 
     return await run_in_threadpool(call)
@@ -93,7 +93,7 @@ async def in_registration(request: Request, function: Callable[..., Result], /, 
     database: Database = request.app.state.database
 
     def call() -> Result:
-        with database.read_session() as reader, database.write_session() as writer:
+        with database.lookup_session() as reader, database.write_session() as writer:
             try:
                 result = function(reader=reader, writer=writer, **arguments)
             except BaseException:

@@ -20,8 +20,8 @@ from registry.api.deps import (
 from registry.api.documentation import error_responses
 from registry.api.media import RegistryJSONResponse, json_response
 from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
-from registry.cache import StoredSchema
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
+from registry.service import is_default_format
 
 router = APIRouter(tags=["Schemas"])
 
@@ -29,16 +29,11 @@ SchemaId = Annotated[int, Path(ge=-(2**31), le=2**31 - 1, description="Global sc
 SubjectScope = Annotated[
     str | None, Query(description="Selects the context of the id; this registry has one context, '.'")
 ]
-Format = Annotated[str | None, Query(description="Output format; only 'default' (the registered text)")]
-
-
-def _check_format(format: str | None, schema: StoredSchema) -> None:
-    """Confluent's formats depend on the schema type; this registry serves each type's default form."""
-    if format not in (None, "", "default"):
-        raise errors.UnprocessableError(
-            f"Format '{format}' is not supported for {schema.schema_type.value} schemas; "
-            "the only format is 'default'"
-        )
+FORMAT_DESCRIPTION = (
+    "Output format: 'default' (the registered text) or, for Avro, 'resolved' (the schema with the "
+    "named types of its references inlined)"
+)
+Format = Annotated[str | None, Query(description=FORMAT_DESCRIPTION)]
 
 
 # GET /schemas/ids/{id} is the hottest route. It reads its parameters itself instead of declaring them,
@@ -63,7 +58,7 @@ BY_ID_PARAMETERS = [
         "name": "format",
         "in": "query",
         "required": False,
-        "description": "Output format; only 'default' (the registered text)",
+        "description": FORMAT_DESCRIPTION,
         "schema": {"type": "string"},
     },
     {
@@ -94,10 +89,12 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     if not access.reads_everything:
         await in_read_session(request, partial(require_schema, access, registry, schema_id=schema_id))
     # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
-    schema = registry.cached_schema(schema_id)
+    format = query.get("format")
+    schema = registry.cached_schema(schema_id) if is_default_format(format) else None
     if schema is None:
-        schema = await in_read_session(request, registry.get_schema, schema_id=schema_id)
-    _check_format(query.get("format"), schema)
+        schema = await in_read_session(
+            request, registry.get_schema_in_format, schema_id=schema_id, format=format
+        )
     if not fetch_max_id:
         return RegistryJSONResponse(schema.body, media_type=media_type)
     max_id = await in_read_session(request, registry.max_schema_id)
@@ -171,8 +168,7 @@ def get_schema_text(
     format: Format = None,
 ) -> RegistryJSONResponse:
     require_schema(access, registry, session, id)
-    schema = registry.get_schema(session=session, schema_id=id)
-    _check_format(format, schema)
+    schema = registry.get_schema_in_format(session=session, schema_id=id, format=format)
     return RegistryJSONResponse(schema.text.encode(), media_type=media_type)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import logging
@@ -39,8 +40,13 @@ log = logging.getLogger("registry.auth")
 
 TOKEN_PREFIX = "accord"
 RELOAD_CHECK_SECONDS = 1.0
-# Checked against when the user or key does not exist, so that a miss takes as long as a wrong secret.
-_DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the user or key does not exist, so that a miss takes as long as a wrong
+    secret. Made by the first credential store, not at import: hashing is slow on purpose."""
+    return hash_secret(secrets.token_urlsafe(16))
 
 
 class CredentialsError(ValueError):
@@ -150,7 +156,7 @@ class Credentials:
         else:
             return None
         if entry is None or secret is None:
-            verify_secret("", _DUMMY_HASH)
+            verify_secret("", _dummy_hash())
             return None
         return entry.principal if verify_secret(secret, entry.hashed) else None
 
@@ -190,6 +196,7 @@ class CredentialStore:
     def __init__(self, *, path: Path | None = None, text: str | None = None) -> None:
         if (path is None) == (text is None):
             raise ValueError("give the credentials file or its text, not both")
+        _dummy_hash()
         self._path = path
         self._lock = threading.Lock()
         self._cache_key = secrets.token_bytes(32)

@@ -86,3 +86,27 @@ def test_every_error_class_is_drawn_in_the_tree_and_documented():
         doc = error_class.__doc__ or ""
         assert doc, error_class
         assert "\n" not in doc.strip(), error_class
+
+
+LAZY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    from client import patterns, paths  # what the registry server uses
+
+    heavy = ("httpx", "client.serde", "client.registry_client")
+    eager = sorted(name for name in heavy if name in sys.modules)
+    import client
+
+    missing = [name for name in client.__all__ if getattr(client, name, None) is None]
+    print("eager", eager, "missing", missing, "dir", set(client.__all__) <= set(dir(client)))
+    """
+)
+
+
+def test_public_names_load_on_first_use_and_all_resolve():
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "eager [] missing [] dir True"

@@ -51,6 +51,12 @@ class AvroSchema(ParsedSchema):
     def normalized(self) -> str:
         return normalize(self.root, self.reference_names)
 
+    @cached_property
+    def resolved(self) -> str:
+        """The schema on its own: the named types of its references spelled out where first used and
+        by full name after (Confluent's `format=resolved`), in the normalized form."""
+        return normalize(self.root, frozenset())
+
     @property
     def full_name(self) -> str | None:
         """The full name of the top-level record, enum or fixed (Confluent's schema `name`), else None."""

@@ -363,7 +363,7 @@ def test_a_subject_keeps_its_schema_type(client: TestClient) -> None:
     assert "The new schema is AVRO but version 1 is JSON" in avro.json()["message"]
 
 
-def test_the_format_parameter_serves_the_default_form_only(client: TestClient) -> None:
+def test_the_format_parameter_serves_the_default_form_of_json_schemas_only(client: TestClient) -> None:
     schema_id = register(client, "orders", ORDER_V1).json()["id"]
 
     for query in ("", "?format=", "?format=default"):
@@ -371,6 +371,7 @@ def test_the_format_parameter_serves_the_default_form_only(client: TestClient) -
     refused = client.get(f"/schemas/ids/{schema_id}?format=resolved")
     assert error_of(refused) == (422, 422)
     assert refused.json()["message"] == (
-        "Format 'resolved' is not supported for JSON schemas; the only format is 'default'"
+        "Format 'resolved' is not supported for JSON schemas; "
+        "the only format is 'default' ('resolved' is for AVRO schemas)"
     )
     assert error_of(client.get(f"/schemas/ids/{schema_id}/schema?format=serialized")) == (422, 422)

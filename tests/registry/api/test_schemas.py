@@ -49,7 +49,71 @@ def test_unsupported_format_is_422(client: TestClient) -> None:
     schema_id = register(client, "users", USER_V1)
 
     assert client.get(f"/schemas/ids/{schema_id}?format=default").status_code == 200
-    assert error_of(client.get(f"/schemas/ids/{schema_id}?format=serialized")) == (422, 422)
+    refused = client.get(f"/schemas/ids/{schema_id}?format=serialized")
+    assert error_of(refused) == (422, 422)
+    assert refused.json()["message"] == (
+        "Format 'serialized' is not supported for AVRO schemas; the formats are 'default' and 'resolved'"
+    )
+    assert error_of(client.get(f"/schemas/ids/{schema_id}/schema?format=serialized")) == (422, 422)
+
+
+def _record(name: str, fields: list[tuple[str, object]], namespace: str | None = None) -> dict[str, object]:
+    record: dict[str, object] = {"type": "record", "name": name}
+    if namespace is not None:
+        record["namespace"] = namespace
+    record["fields"] = [{"name": field, "type": type_} for field, type_ in fields]
+    return record
+
+
+def _register_chain(client: TestClient) -> tuple[int, list[dict[str, object]]]:
+    """Country <- Address (references Country) <- Customer (references Address, uses it twice)."""
+    register(client, "country", json.dumps(_record("Country", [("code", "string")], "geo")))
+    address = _record("Address", [("street", "string"), ("country", "geo.Country")], "com.example")
+    country_reference = [{"name": "geo.Country", "subject": "country", "version": 1}]
+    register(client, "address", json.dumps(address), references=country_reference)
+    customer = _record(
+        "Customer",
+        [("home", "Address"), ("work", ["null", "com.example.Address"]), ("born", "geo.Country")],
+        "com.example",
+    )
+    references = [{"name": "com.example.Address", "subject": "address", "version": 1}]
+    return register(client, "customer", json.dumps(customer), references=references), references
+
+
+def test_resolved_format_inlines_referenced_types_once_at_first_use(client: TestClient) -> None:
+    customer_id, references = _register_chain(client)
+
+    body = client.get(f"/schemas/ids/{customer_id}?format=resolved").json()
+
+    country = {"name": "geo.Country", "type": "record", "fields": [{"name": "code", "type": "string"}]}
+    address = {
+        "name": "com.example.Address",
+        "type": "record",
+        "fields": [{"name": "street", "type": "string"}, {"name": "country", "type": country}],
+    }
+    assert json.loads(body["schema"]) == {
+        "name": "com.example.Customer",
+        "type": "record",
+        "fields": [
+            {"name": "home", "type": address},
+            {"name": "work", "type": ["null", "com.example.Address"]},
+            {"name": "born", "type": "geo.Country"},
+        ],
+    }
+    assert body["references"] == references  # as Confluent: the references stay listed
+    text = client.get(f"/schemas/ids/{customer_id}/schema?format=resolved").text
+    assert json.loads(text) == json.loads(body["schema"])
+
+
+def test_resolved_format_of_a_schema_without_references_is_the_schema(client: TestClient) -> None:
+    schema_id = register(client, "users", USER_V1)
+
+    resolved = client.get(f"/schemas/ids/{schema_id}?format=resolved&fetchMaxId=true").json()
+
+    assert json.loads(resolved["schema"])["fields"] == json.loads(USER_V1)["fields"]
+    assert resolved["maxId"] == schema_id
+    # the cached default form is untouched by the resolved one
+    assert json.loads(client.get(f"/schemas/ids/{schema_id}").json()["schema"]) == json.loads(USER_V1)
 
 
 def test_subjects_and_versions_of_an_id_follow_soft_deletes(client: TestClient) -> None:

@@ -1,0 +1,47 @@
+"""The output formats of GET /schemas/ids/{id}: the registered text, or Avro's self-contained form."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from registry import errors
+from registry.compatibility import SchemaType
+from registry.compatibility.avro import AvroSchema
+from registry.service.core import with_body
+from registry.service.lookup import Lookup
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from registry.cache import StoredSchema
+
+RESOLVED = "resolved"
+
+
+def is_default_format(format: str | None) -> bool:
+    """No format, or `default`: the schema as registered (the cached fast path)."""
+    return format in (None, "", "default")
+
+
+class SchemaFormats(Lookup):
+    """Schemas by id in one of Confluent's output formats."""
+
+    def get_schema_in_format(self, *, session: Session, schema_id: int, format: str | None) -> StoredSchema:
+        """The schema with this id as registered (`default`) or, for Avro, `resolved`: one self-contained
+        schema with the named types of its references (nested ones too) inlined at their first use."""
+        schema = self.get_schema(session=session, schema_id=schema_id)
+        if is_default_format(format):
+            return schema
+        if format == RESOLVED and schema.schema_type is SchemaType.AVRO:
+            parsed = self._parsed_schema(session, schema_id)
+            assert isinstance(parsed, AvroSchema)
+            return with_body(replace(schema, text=parsed.resolved))
+        formats = (
+            "the formats are 'default' and 'resolved'"
+            if schema.schema_type is SchemaType.AVRO
+            else "the only format is 'default' ('resolved' is for AVRO schemas)"
+        )
+        raise errors.UnprocessableError(
+            f"Format '{format}' is not supported for {schema.schema_type.value} schemas; {formats}"
+        )

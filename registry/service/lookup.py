@@ -1,0 +1,184 @@
+"""Reading schemas by id, subjects and their versions, and finding a submitted schema in a subject."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from registry import errors, repository
+from registry.cache import StoredSchema
+from registry.models import SubjectVersion
+from registry.service.arguments import LATEST, SubjectFilter, parse_version
+from registry.service.candidates import Candidate, SchemaReading
+from registry.service.config_mode import ConfigAndMode
+from registry.service.views import SchemaSubmission, VersionView
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from sqlmodel import Session
+
+
+class Lookup(SchemaReading, ConfigAndMode):
+    """Schemas by id, subject listings and versions, and POST /subjects/{subject}."""
+
+    def cached_schema(self, schema_id: int) -> StoredSchema | None:
+        """The schema if the cache can answer without the database (not when a check is due)."""
+        return None if self.cache.claim_check() else self.cache.schema(schema_id)
+
+    def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
+        """The schema with this id, while any subject version (soft-deleted or not) uses it."""
+        epoch = self._observe_epoch(session)
+        cached = self.cache.schema(schema_id)
+        if cached is not None:
+            return cached
+        if not repository.schema_is_registered(session, schema_id=schema_id):
+            raise errors.SchemaNotFoundError(schema_id)
+        return self._load_schema(session, schema_id=schema_id, epoch=epoch)
+
+    def max_schema_id(self, *, session: Session) -> int:
+        return repository.max_schema_id(session) or 0
+
+    def subjects_of_schema(self, *, session: Session, schema_id: int, include_deleted: bool) -> list[str]:
+        rows = self._versions_of_schema(session, schema_id=schema_id)
+        return list(dict.fromkeys(row.subject for row in rows if include_deleted or not row.deleted))
+
+    def versions_of_schema(
+        self, *, session: Session, schema_id: int, include_deleted: bool
+    ) -> list[tuple[str, int]]:
+        rows = self._versions_of_schema(session, schema_id=schema_id)
+        return [(row.subject, row.version) for row in rows if include_deleted or not row.deleted]
+
+    def _versions_of_schema(self, session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
+        rows = repository.versions_of_schema(session, schema_id=schema_id)
+        if not rows:
+            raise errors.SchemaNotFoundError()
+        return rows
+
+    def list_schemas(
+        self,
+        *,
+        session: Session,
+        subject_prefix: str,
+        include_deleted: bool,
+        latest_only: bool,
+        offset: int,
+        limit: int,
+        visible: Callable[[str], bool] | None = None,
+    ) -> list[VersionView]:
+        """A page of subject versions; with `visible`, of the subjects it admits only."""
+        if not 0 < limit <= self.settings.search_max_limit:
+            limit = self.settings.search_default_limit
+        epoch = self._observe_epoch(session)
+        rows = repository.list_subject_versions(
+            session,
+            prefix=subject_prefix,
+            include_deleted=include_deleted,
+            latest_only=latest_only,
+            offset=0 if visible else max(offset, 0),
+            limit=None if visible else limit,
+        )
+        if visible is not None:
+            rows = [row for row in rows if visible(row.subject)][max(offset, 0) : max(offset, 0) + limit]
+        return [self._view(session, row, epoch=epoch) for row in rows]
+
+    def list_subjects(
+        self,
+        *,
+        session: Session,
+        subject_prefix: str,
+        subject_filter: SubjectFilter,
+        offset: int,
+        limit: int,
+        visible: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        """Subject names by name; with `visible`, the ones it admits only. At most ACCORD_MAX_PAGE_SIZE."""
+        largest = self.settings.max_page_size
+        if limit > largest:
+            raise errors.UnprocessableError(
+                f"limit {limit} is larger than the largest page of {largest} subjects (ACCORD_MAX_PAGE_SIZE)"
+            )
+        subjects = [
+            subject
+            for subject, all_deleted in repository.list_subjects(session, prefix=subject_prefix)
+            if subject_filter.admits(all_deleted) and (visible is None or visible(subject))
+        ]
+        subjects = subjects[max(offset, 0) :]
+        if limit <= 0 and len(subjects) > largest:
+            raise errors.UnprocessableError(
+                f"There are {len(subjects)} subjects, more than the largest page of {largest} "
+                "(ACCORD_MAX_PAGE_SIZE): ask for pages with offset and limit"
+            )
+        return subjects[:limit] if limit > 0 else subjects
+
+    def list_versions(self, *, session: Session, subject: str, version_filter: SubjectFilter) -> list[int]:
+        rows = repository.list_versions(session, subject=subject)
+        if not any(version_filter is not SubjectFilter.LIVE or not row.deleted for row in rows):
+            raise errors.SubjectNotFoundError(subject)
+        return [row.version for row in rows if version_filter.admits(row.deleted)]
+
+    def cached_version(self, *, subject: str, version: str, include_deleted: bool) -> VersionView | None:
+        """The subject version if the cache can answer without the database (never for "latest")."""
+        number = parse_version(version)
+        if number == LATEST or self.cache.claim_check():
+            return None
+        fact = self.cache.version(subject, number)
+        if fact is None or (fact.deleted and not include_deleted):
+            return None
+        schema = self.cache.schema(fact.schema_id)
+        return None if schema is None else VersionView(subject, number, schema, fact.deleted)
+
+    def get_version(
+        self, *, session: Session, subject: str, version: str, include_deleted: bool
+    ) -> VersionView:
+        number = parse_version(version)
+        epoch = self._observe_epoch(session)
+        cached = self.cached_version(subject=subject, version=version, include_deleted=include_deleted)
+        if cached is not None:
+            return cached
+        row = self._find_version(session, subject=subject, version=number)
+        if row is None or (row.deleted and not include_deleted):
+            self._raise_version_not_found(
+                session, subject=subject, version=number, include_deleted=include_deleted
+            )
+        assert row is not None
+        return self._view(session, row, epoch=epoch)
+
+    def referenced_by(self, *, session: Session, subject: str, version: str) -> list[int]:
+        view = self.get_version(session=session, subject=subject, version=version, include_deleted=True)
+        return repository.referenced_by(session, subject=subject, version=view.version)
+
+    def lookup(
+        self,
+        *,
+        session: Session,
+        subject: str,
+        submission: SchemaSubmission,
+        normalize: bool,
+        include_deleted: bool,
+    ) -> VersionView:
+        """The version of `subject` that is this schema (POST /subjects/{subject})."""
+        epoch = self._observe_epoch(session)
+        normalize = normalize or self._config(session, subject).normalize
+        candidate = self._candidate(session, submission, normalize=normalize)
+        found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
+        if found is None and not normalize:
+            candidate = self._candidate(session, submission, normalize=True)
+            found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
+        if found is None:
+            if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
+                raise errors.SchemaNotFoundError()
+            raise errors.SubjectNotFoundError(subject)
+        return self._view(session, found, epoch=epoch)
+
+    def _find_in_subject(
+        self, session: Session, subject: str, candidate: Candidate, *, include_deleted: bool
+    ) -> SubjectVersion | None:
+        live = repository.find_registered(session, subject=subject, fingerprint=candidate.fingerprint)
+        if live is not None:
+            return SubjectVersion(subject=subject, version=live[1], schema_id=live[0])
+        if not include_deleted:
+            return None
+        schema_id = repository.find_schema_id(session, fingerprint=candidate.fingerprint)
+        if schema_id is None:
+            return None
+        return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)

@@ -113,6 +113,54 @@ class Envelope:
         }
 
 
+# The dataclass __init__ of a frozen class sets each field through object.__setattr__; the slots'
+# own setters do the same three times faster, which counts on the consume path.
+_allocate = object.__new__
+
+
+def _slot_setter(name: str) -> Any:
+    return Envelope.__dict__[name].__set__
+
+
+_set_event_id = _slot_setter("event_id")
+_set_source = _slot_setter("source")
+_set_event_type = _slot_setter("event_type")
+_set_timestamp = _slot_setter("timestamp")
+_set_correlation_id = _slot_setter("correlation_id")
+_set_data = _slot_setter("data")
+_set_event_version = _slot_setter("event_version")
+_set_causation_id = _slot_setter("causation_id")
+_set_partition_key = _slot_setter("partition_key")
+_set_sequence_number = _slot_setter("sequence_number")
+
+
+def assemble_envelope(
+    event_id: str,
+    source: str,
+    event_type: str,
+    timestamp: datetime,
+    correlation_id: str,
+    data: Mapping[str, Any],
+    event_version: int | None,
+    causation_id: str | None,
+    partition_key: str | None,
+    sequence_number: int | None,
+) -> Envelope:
+    """The same Envelope as `Envelope(...)` with these fields, built faster (for deserializers)."""
+    envelope: Envelope = _allocate(Envelope)
+    _set_event_id(envelope, event_id)
+    _set_source(envelope, source)
+    _set_event_type(envelope, event_type)
+    _set_timestamp(envelope, timestamp)
+    _set_correlation_id(envelope, correlation_id)
+    _set_data(envelope, data)
+    _set_event_version(envelope, event_version)
+    _set_causation_id(envelope, causation_id)
+    _set_partition_key(envelope, partition_key)
+    _set_sequence_number(envelope, sequence_number)
+    return envelope
+
+
 def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, as CloudEvents' `time` wants it."""
     if moment.tzinfo is not UTC:

@@ -166,7 +166,11 @@ def format_timestamp(moment: datetime) -> str:
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     # orjson writes RFC 3339 several times faster than datetime.isoformat.
-    return orjson.dumps(moment, option=orjson.OPT_UTC_Z)[1:-1].decode()
+    return _dumps(moment, option=_UTC_Z)[1:-1].decode()
+
+
+_dumps = orjson.dumps
+_UTC_Z = orjson.OPT_UTC_Z
 
 
 @contextmanager

@@ -230,7 +230,7 @@ class JsonSchemaValidator:
         if self._compiled is None:
             return bool(self._explainer.is_valid(data))
         try:
-            return bool(self._compiled.is_valid(data))
+            return self._compiled.is_valid(data)  # type: ignore[no-any-return]
         except (ValueError, TypeError):
             return False  # a Python value with no JSON counterpart; `violations` names it
 

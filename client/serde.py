@@ -114,11 +114,18 @@ class _CodecCache:
 class _Target:
     """Where an event type's data goes: subject, version, schema id, the codec that writes it, its headers."""
 
-    subject: str
-    version: int
+    registered: RegisteredSchema
     codec: Codec
     dataschema: str
     headers: cloudevents.BinaryHeaders
+
+    @property
+    def subject(self) -> str:
+        return self.registered.subject
+
+    @property
+    def version(self) -> int:
+        return self.registered.version
 
 
 def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
@@ -222,9 +229,15 @@ class EventSerializer:
             return target
         latest = self._registry.get_latest_version(subject)
         target = self._latest_targets.get(subject)
-        if target is None or target.version != latest.version or target.codec.schema_id != latest.schema_id:
-            target = self._latest_targets[subject] = self._new_target(latest)
+        if target is None or target.registered is not latest:
+            target = self._latest_targets[subject] = self._latest_target(target, latest)
         return target
+
+    def _latest_target(self, known: _Target | None, latest: RegisteredSchema) -> _Target:
+        """The target of the subject's latest version: the known one if only the registry's record is new."""
+        if known is not None and (known.version, known.codec.schema_id) == (latest.version, latest.schema_id):
+            return replace(known, registered=latest)
+        return self._new_target(latest)
 
     def _resolve_fixed(self, subject: str) -> RegisteredSchema:
         if subject in self._versions:
@@ -238,8 +251,7 @@ class EventSerializer:
         codec = self._codecs.get(registered.schema_id, registered.schema)
         dataschema = f"{self._registry.base_url}/schemas/ids/{registered.schema_id}"
         return _Target(
-            subject=registered.subject,
-            version=registered.version,
+            registered=registered,
             codec=codec,
             dataschema=dataschema,
             headers=cloudevents.BinaryHeaders(

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import orjson
 
@@ -113,25 +113,10 @@ class Envelope:
         }
 
 
-# The dataclass __init__ of a frozen class sets each field through object.__setattr__; the slots'
-# own setters do the same three times faster, which counts on the consume path.
-_allocate = object.__new__
+class _Assembly:
+    """An Envelope's slots without its frozenness: filled by plain assignment, then made an Envelope."""
 
-
-def _slot_setter(name: str) -> Any:
-    return Envelope.__dict__[name].__set__
-
-
-_set_event_id = _slot_setter("event_id")
-_set_source = _slot_setter("source")
-_set_event_type = _slot_setter("event_type")
-_set_timestamp = _slot_setter("timestamp")
-_set_correlation_id = _slot_setter("correlation_id")
-_set_data = _slot_setter("data")
-_set_event_version = _slot_setter("event_version")
-_set_causation_id = _slot_setter("causation_id")
-_set_partition_key = _slot_setter("partition_key")
-_set_sequence_number = _slot_setter("sequence_number")
+    __slots__ = Envelope.__slots__
 
 
 def assemble_envelope(
@@ -146,19 +131,25 @@ def assemble_envelope(
     partition_key: str | None,
     sequence_number: int | None,
 ) -> Envelope:
-    """The same Envelope as `Envelope(...)` with these fields, built faster (for deserializers)."""
-    envelope: Envelope = _allocate(Envelope)
-    _set_event_id(envelope, event_id)
-    _set_source(envelope, source)
-    _set_event_type(envelope, event_type)
-    _set_timestamp(envelope, timestamp)
-    _set_correlation_id(envelope, correlation_id)
-    _set_data(envelope, data)
-    _set_event_version(envelope, event_version)
-    _set_causation_id(envelope, causation_id)
-    _set_partition_key(envelope, partition_key)
-    _set_sequence_number(envelope, sequence_number)
-    return envelope
+    """The same Envelope as `Envelope(...)` with these fields, built several times faster.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__, which cost the consume
+    path about 2 µs per message. The same slots filled on a twin class that then becomes an Envelope
+    (the layouts are identical, so Python allows the class change) give the identical object.
+    """
+    envelope: Any = _Assembly()
+    envelope.event_id = event_id
+    envelope.source = source
+    envelope.event_type = event_type
+    envelope.timestamp = timestamp
+    envelope.correlation_id = correlation_id
+    envelope.data = data
+    envelope.event_version = event_version
+    envelope.causation_id = causation_id
+    envelope.partition_key = partition_key
+    envelope.sequence_number = sequence_number
+    envelope.__class__ = Envelope
+    return cast(Envelope, envelope)
 
 
 def format_timestamp(moment: datetime) -> str:

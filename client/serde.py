@@ -311,7 +311,7 @@ class EventDeserializer:
                 f"schema id {schema_id} is not JSON: Avro data belongs in data_base64"
             )
         data = document.get("data")
-        if not codec.validator.is_valid(data):
+        if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
         return cloudevents.envelope_from(document, data, binary=False)
 
@@ -344,6 +344,6 @@ class EventDeserializer:
             raise ReaderSchemaError(schema_id, str(error), raw=raw, headers=headers) from error
         except ValueError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
-        if not codec.validator.is_valid(data):
+        if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=raw, headers=headers)
         return data

@@ -221,11 +221,10 @@ class EventSerializer:
             if self._strategy == "event_type"
             else subject_name(self._strategy, event_type=event_type, topic=topic)
         )
-        target = self._fixed_targets.get(subject)
-        if target is not None:
-            return target
         if subject in self._fixed_subjects:
-            target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
+            target = self._fixed_targets.get(subject)
+            if target is None:
+                target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
             return target
         latest = self._registry.get_latest_version(subject)
         target = self._latest_targets.get(subject)

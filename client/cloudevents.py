@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from client.envelope import Envelope, assemble_envelope, format_timestamp
+
+_dumps = orjson.dumps
+_UTC_Z = orjson.OPT_UTC_Z
 
 STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
 SPEC_VERSION = "1.0"
@@ -39,12 +42,18 @@ class BinaryHeaders:
         self._content_type = content_type
 
     def of(self, envelope: Envelope) -> dict[str, str]:
+        moment = envelope.timestamp
         headers = {
             "ce_specversion": SPEC_VERSION,
             "ce_id": envelope.event_id,
             "ce_source": envelope.source,
             "ce_type": envelope.event_type,
-            "ce_time": format_timestamp(envelope.timestamp),
+            # format_timestamp written out for UTC (every Envelope.new): one Python call less per message.
+            "ce_time": (
+                _dumps(moment, option=_UTC_Z)[1:-1].decode()
+                if moment.tzinfo is UTC
+                else format_timestamp(moment)
+            ),
             "ce_dataschema": self._dataschema,
             "ce_eventversion": self._event_version,
             "ce_correlationid": envelope.correlation_id,

@@ -177,7 +177,8 @@ class EventSerializer:
         framed = target.codec.encode(envelope.data) or _encode_doubted(
             target.codec, envelope.data, target.subject
         )
-        key = envelope.partition_key.encode() if envelope.partition_key is not None else None
+        partition_key = envelope.partition_key
+        key = None if partition_key is None else partition_key.encode()
         if self._mode == "binary":
             # _make skips the keyword handling of the generated __new__: a third of its time.
             return Message._make((framed, target.headers.of(envelope), key))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import orjson
 import pytest
@@ -212,6 +212,17 @@ class _FreshRecords(InMemoryRegistry):
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
         return dataclasses.replace(super().get_latest_version(subject))
+
+
+def test_binary_mode_writes_any_time_zone_as_utc(registry, order):
+    sent = dataclasses.replace(
+        event("OrderCreated", order),
+        timestamp=datetime(2026, 3, 1, 1, 30, 5, 250000, tzinfo=timezone(timedelta(hours=2))),
+    )
+    message = EventSerializer(registry).serialize(sent)
+    assert message.headers["ce_time"] == "2026-02-28T23:30:05.250000Z"
+    received = EventDeserializer(registry).deserialize(message.value, message.headers)
+    assert received.timestamp == sent.timestamp
 
 
 def test_publishing_follows_the_latest_version_whether_or_not_its_record_is_new():

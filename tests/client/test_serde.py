@@ -18,6 +18,7 @@ from client import (
     InMemoryRegistry,
     InvalidMessageError,
     MalformedMessageError,
+    Message,
     ReaderSchemaError,
     RegisteredSchema,
     Schema,
@@ -220,6 +221,7 @@ def test_binary_mode_writes_any_time_zone_as_utc(registry, order):
         timestamp=datetime(2026, 3, 1, 1, 30, 5, 250000, tzinfo=timezone(timedelta(hours=2))),
     )
     message = EventSerializer(registry).serialize(sent)
+    assert type(message) is Message
     assert message.headers["ce_time"] == "2026-02-28T23:30:05.250000Z"
     received = EventDeserializer(registry).deserialize(message.value, message.headers)
     assert received.timestamp == sent.timestamp

@@ -289,7 +289,9 @@ class EventDeserializer:
         try:
             if cloudevents.is_structured(table):
                 return self._structured(value, table)
-            data = self._decode_framed(value, table, cloudevents.event_type_of(table, binary=True))
+            # The type picks the reader schema; without reader schemas only the envelope reads it.
+            event_type = cloudevents.event_type_of(table, binary=True) if self._readers else None
+            data = self._decode_framed(value, table, event_type)
             return cloudevents.envelope_from(table, data, binary=True)
         except cloudevents.CloudEventError as error:
             raise MalformedMessageError(str(error), raw=value, headers=table) from error

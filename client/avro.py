@@ -9,6 +9,7 @@ walks the whole datum and explains every problem with its JSON path.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -48,9 +49,24 @@ class AvroSchemaError(ValueError):
 def parse_avro(schema_str: str, named_schemas: dict[str, Any] | None = None) -> Any:
     """fastavro's parsed form of the schema text (named types from references go in `named_schemas`)."""
     try:
-        return fastavro.parse_schema(orjson.loads(schema_str), named_schemas=named_schemas)
+        return fastavro.parse_schema(_interned(orjson.loads(schema_str)), named_schemas=named_schemas)
     except (orjson.JSONDecodeError, fastavro.schema.SchemaParseException, ValueError, TypeError) as error:
         raise AvroSchemaError(f"invalid Avro schema: {error}") from error
+
+
+def _interned(node: Any) -> Any:
+    """The JSON document with its strings interned, as a Python literal's are.
+
+    fastavro matches type and field names with string comparisons, which are instant for the same
+    object; with the fresh strings of parsed text, writing a message took about 5% longer.
+    """
+    if type(node) is str:
+        return sys.intern(node)
+    if type(node) is list:
+        return [_interned(item) for item in node]
+    if type(node) is dict:
+        return {sys.intern(key): _interned(value) for key, value in node.items()}
+    return node
 
 
 class AvroCodec:

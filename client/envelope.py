@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import orjson
 
@@ -113,12 +113,55 @@ class Envelope:
         }
 
 
+class _Assembly:
+    """An Envelope's slots without its frozenness: filled by plain assignment, then made an Envelope."""
+
+    __slots__ = Envelope.__slots__
+
+
+def assemble_envelope(
+    event_id: str,
+    source: str,
+    event_type: str,
+    timestamp: datetime,
+    correlation_id: str,
+    data: Mapping[str, Any],
+    event_version: int | None,
+    causation_id: str | None,
+    partition_key: str | None,
+    sequence_number: int | None,
+) -> Envelope:
+    """The same Envelope as `Envelope(...)` with these fields, built several times faster.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__, which cost the consume
+    path about 2 µs per message. The same slots filled on a twin class that then becomes an Envelope
+    (the layouts are identical, so Python allows the class change) give the identical object.
+    """
+    envelope: Any = _Assembly()
+    envelope.event_id = event_id
+    envelope.source = source
+    envelope.event_type = event_type
+    envelope.timestamp = timestamp
+    envelope.correlation_id = correlation_id
+    envelope.data = data
+    envelope.event_version = event_version
+    envelope.causation_id = causation_id
+    envelope.partition_key = partition_key
+    envelope.sequence_number = sequence_number
+    envelope.__class__ = Envelope
+    return cast(Envelope, envelope)
+
+
 def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, as CloudEvents' `time` wants it."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     # orjson writes RFC 3339 several times faster than datetime.isoformat.
-    return orjson.dumps(moment, option=orjson.OPT_UTC_Z)[1:-1].decode()
+    return _dumps(moment, option=_UTC_Z)[1:-1].decode()
+
+
+_dumps = orjson.dumps
+_UTC_Z = orjson.OPT_UTC_Z
 
 
 @contextmanager

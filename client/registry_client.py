@@ -342,7 +342,10 @@ class RegistryClient(_Client):
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
         """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        return self._fresh_latest(subject) or self._run(self._operations.get_latest_version(subject))
+        entry = self._cache.latest.get(subject)  # _fresh_latest, written out: publishing asks per message
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        return self._run(self._operations.get_latest_version(subject))
 
     def get_version(self, subject: str, version: int) -> RegisteredSchema:
         """One version of a subject (cached forever)."""

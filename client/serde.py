@@ -32,7 +32,7 @@ from client.errors import (
 )
 from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
-from client.wire import read_schema_id
+from client.wire import PREFIX_SIZE, read_schema_id
 
 HeaderTable = Mapping[str, str | bytes | None]
 
@@ -112,12 +112,20 @@ class _CodecCache:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """Where an event type's data goes: subject, version, schema id and the codec that writes it."""
+    """Where an event type's data goes: subject, version, schema id, the codec that writes it, its headers."""
 
-    subject: str
-    version: int
+    registered: RegisteredSchema
     codec: Codec
     dataschema: str
+    headers: cloudevents.BinaryHeaders
+
+    @property
+    def subject(self) -> str:
+        return self.registered.subject
+
+    @property
+    def version(self) -> int:
+        return self.registered.version
 
 
 def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
@@ -155,6 +163,7 @@ class EventSerializer:
         self._strategy = subject_name_strategy
         self._versions = dict(versions or {})
         self._schemas = dict(schemas or {})
+        self._fixed_subjects = frozenset((*self._versions, *self._schemas))
         self._auto_register = auto_register
         self._mode = mode
         self._naming = naming
@@ -168,21 +177,16 @@ class EventSerializer:
         framed = target.codec.encode(envelope.data) or _encode_doubted(
             target.codec, envelope.data, target.subject
         )
-        key = envelope.partition_key.encode() if envelope.partition_key is not None else None
-        content_type = target.codec.content_type
+        partition_key = envelope.partition_key
+        key = None if partition_key is None else partition_key.encode()
         if self._mode == "binary":
-            headers = cloudevents.binary_headers(
-                envelope,
-                event_version=target.version,
-                dataschema=target.dataschema,
-                content_type=content_type,
-            )
-            return Message(framed, headers, key)
+            # tuple.__new__ itself: NamedTuple's generated __new__ (and _make) add a Python call per message.
+            return tuple.__new__(Message, (framed, target.headers.of(envelope), key))
         value = cloudevents.structured_value(
             envelope,
             event_version=target.version,
             dataschema=target.dataschema,
-            content_type=content_type,
+            content_type=target.codec.content_type,
             framed=framed,
         )
         return Message(value, {"content-type": cloudevents.STRUCTURED_CONTENT_TYPE}, key)
@@ -218,17 +222,22 @@ class EventSerializer:
             if self._strategy == "event_type"
             else subject_name(self._strategy, event_type=event_type, topic=topic)
         )
-        target = self._fixed_targets.get(subject)
-        if target is not None:
-            return target
-        if subject in self._versions or subject in self._schemas:
-            target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
+        if subject in self._fixed_subjects:
+            target = self._fixed_targets.get(subject)
+            if target is None:
+                target = self._fixed_targets[subject] = self._new_target(self._resolve_fixed(subject))
             return target
         latest = self._registry.get_latest_version(subject)
         target = self._latest_targets.get(subject)
-        if target is None or target.version != latest.version or target.codec.schema_id != latest.schema_id:
-            target = self._latest_targets[subject] = self._new_target(latest)
+        if target is None or target.registered is not latest:
+            target = self._latest_targets[subject] = self._latest_target(target, latest)
         return target
+
+    def _latest_target(self, known: _Target | None, latest: RegisteredSchema) -> _Target:
+        """The target of the subject's latest version: the known one if only the registry's record is new."""
+        if known is not None and (known.version, known.codec.schema_id) == (latest.version, latest.schema_id):
+            return replace(known, registered=latest)
+        return self._new_target(latest)
 
     def _resolve_fixed(self, subject: str) -> RegisteredSchema:
         if subject in self._versions:
@@ -239,11 +248,15 @@ class EventSerializer:
         return self._registry.lookup_schema(subject, schema)
 
     def _new_target(self, registered: RegisteredSchema) -> _Target:
+        codec = self._codecs.get(registered.schema_id, registered.schema)
+        dataschema = f"{self._registry.base_url}/schemas/ids/{registered.schema_id}"
         return _Target(
-            subject=registered.subject,
-            version=registered.version,
-            codec=self._codecs.get(registered.schema_id, registered.schema),
-            dataschema=f"{self._registry.base_url}/schemas/ids/{registered.schema_id}",
+            registered=registered,
+            codec=codec,
+            dataschema=dataschema,
+            headers=cloudevents.BinaryHeaders(
+                event_version=registered.version, dataschema=dataschema, content_type=codec.content_type
+            ),
         )
 
 
@@ -263,6 +276,8 @@ class EventDeserializer:
     ) -> None:
         """`reader_schemas` maps an eventType to the Avro schema this consumer reads it with (evolution)."""
         self._codecs = _CodecCache(registry)
+        # A well-framed message's first 5 bytes name its codec: one lookup instead of parsing the frame.
+        self._codecs_by_prefix: dict[bytes, Codec] = {}
         self._readers = {
             event_type: parse_avro(schema if isinstance(schema, str) else orjson.dumps(schema).decode())
             for event_type, schema in (reader_schemas or {}).items()
@@ -274,7 +289,9 @@ class EventDeserializer:
         try:
             if cloudevents.is_structured(table):
                 return self._structured(value, table)
-            data = self._decode_framed(value, table, cloudevents.event_type_of(table, binary=True))
+            # The type picks the reader schema; without reader schemas only the envelope reads it.
+            event_type = cloudevents.event_type_of(table, binary=True) if self._readers else None
+            data = self._decode_framed(value, table, event_type)
             return cloudevents.envelope_from(table, data, binary=True)
         except cloudevents.CloudEventError as error:
             raise MalformedMessageError(str(error), raw=value, headers=table) from error
@@ -296,7 +313,7 @@ class EventDeserializer:
                 f"schema id {schema_id} is not JSON: Avro data belongs in data_base64"
             )
         data = document.get("data")
-        if not codec.validator.is_valid(data):
+        if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=value, headers=headers)
         return cloudevents.envelope_from(document, data, binary=False)
 
@@ -315,8 +332,12 @@ class EventDeserializer:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
     def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> Any:
-        schema_id = self._schema_id(raw, headers)
-        codec = self._codec(schema_id, raw, headers)
+        prefix = raw[:PREFIX_SIZE]
+        codec = self._codecs_by_prefix.get(prefix) if type(prefix) is bytes else None
+        if codec is None:
+            codec = self._codec(self._schema_id(raw, headers), raw, headers)
+            self._codecs_by_prefix[codec.prefix] = codec
+        schema_id = codec.schema_id
         try:
             if isinstance(codec, AvroCodec):
                 return codec.decode(raw, self._readers.get(event_type) if event_type else None)
@@ -325,6 +346,6 @@ class EventDeserializer:
             raise ReaderSchemaError(schema_id, str(error), raw=raw, headers=headers) from error
         except ValueError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
-        if not codec.validator.is_valid(data):
+        if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=raw, headers=headers)
         return data

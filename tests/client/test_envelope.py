@@ -18,6 +18,7 @@ from client import (
     event_type_problem,
     handling,
 )
+from client.envelope import assemble_envelope
 
 
 def test_new_fills_identity_time_and_starts_a_flow():
@@ -41,6 +42,28 @@ def test_envelope_is_frozen():
     event = Envelope.new("OrderCreated", {}, source="orders")
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.source = "other"  # type: ignore[misc]
+
+
+def test_assemble_envelope_builds_the_same_frozen_envelope_as_the_constructor():
+    fields = {
+        "event_id": "e-1",
+        "source": "orders",
+        "event_type": "OrderCreated",
+        "timestamp": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "correlation_id": "c-1",
+        "data": {"orderId": "o-1"},
+        "event_version": 3,
+        "causation_id": "e-0",
+        "partition_key": "o-1",
+        "sequence_number": 7,
+    }
+    assert [field.name for field in dataclasses.fields(Envelope)] == list(fields)
+    assembled = assemble_envelope(**fields)  # type: ignore[arg-type]
+    assert type(assembled) is Envelope
+    assert assembled == Envelope(**fields)  # type: ignore[arg-type]
+    assert dataclasses.asdict(assembled) == fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        assembled.source = "other"  # type: ignore[misc]
 
 
 def test_derive_keeps_the_correlation_and_points_to_its_cause():

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+import dataclasses
+from datetime import datetime, timedelta, timezone
 
 import orjson
 import pytest
@@ -17,7 +18,9 @@ from client import (
     InMemoryRegistry,
     InvalidMessageError,
     MalformedMessageError,
+    Message,
     ReaderSchemaError,
+    RegisteredSchema,
     Schema,
     SchemaNotFoundError,
     SchemaReference,
@@ -203,6 +206,40 @@ def test_latest_version_by_default_and_pinned_versions_on_request():
     assert (latest.headers["ce_eventversion"], latest.value[:5]) == ("2", schema_prefix(2))
     assert (pinned.headers["ce_eventversion"], pinned.value[:5]) == ("1", schema_prefix(1))
     assert EventDeserializer(registry).deserialize(pinned.value, pinned.headers).data == {"sku": "a"}
+
+
+class _FreshRecords(InMemoryRegistry):
+    """Answers every latest-version call with a new, equal record, as a registry client does after its TTL."""
+
+    def get_latest_version(self, subject: str) -> RegisteredSchema:
+        return dataclasses.replace(super().get_latest_version(subject))
+
+
+def test_binary_mode_writes_any_time_zone_as_utc(registry, order):
+    sent = dataclasses.replace(
+        event("OrderCreated", order),
+        timestamp=datetime(2026, 3, 1, 1, 30, 5, 250000, tzinfo=timezone(timedelta(hours=2))),
+    )
+    message = EventSerializer(registry).serialize(sent)
+    assert type(message) is Message
+    assert message.headers["ce_time"] == "2026-02-28T23:30:05.250000Z"
+    received = EventDeserializer(registry).deserialize(message.value, message.headers)
+    assert received.timestamp == sent.timestamp
+
+
+def test_publishing_follows_the_latest_version_whether_or_not_its_record_is_new():
+    registry = _FreshRecords()
+    v1 = {"type": "record", "name": "PriceChanged", "fields": [{"name": "sku", "type": "string"}]}
+    registry.register_schema("PriceChanged", avro_schema(v1))
+    serializer = EventSerializer(registry)
+    sent = event("PriceChanged", {"sku": "a"})
+    first, again = serializer.serialize(sent), serializer.serialize(sent)
+    assert first == again
+    assert (again.headers["ce_eventversion"], again.value[:5]) == ("1", schema_prefix(1))
+    v2 = {**v1, "fields": [*v1["fields"], {"name": "cents", "type": "long", "default": 0}]}
+    registry.register_schema("PriceChanged", avro_schema(v2))
+    newer = serializer.serialize(sent)
+    assert (newer.headers["ce_eventversion"], newer.value[:5]) == ("2", schema_prefix(2))
 
 
 def test_local_schema_is_looked_up_or_auto_registered():

@@ -118,7 +118,11 @@ _GENERATOR_DRAFTS = {
     DRAFT2019: jsonschema_rs.Draft201909,
     DRAFT2020: jsonschema_rs.Draft202012,
 }
-_PLACES_OF_DEFINITIONS = frozenset({"$defs", "definitions"})
+# Keywords whose value maps names to subschemas (the names are not keywords), keywords whose value is
+# data (copied as it is), and the keywords that have no use once every `$ref` is inlined.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "dependencies"})
+_DATA = frozenset({"enum", "const", "default", "examples"})
+_DROPPED = frozenset({"$ref", "$id", "$schema", "$defs", "definitions"})
 
 
 def _inlined(document: Any, references: tuple[ResolvedReference, ...]) -> Any:
@@ -137,11 +141,16 @@ def _inlined(document: Any, references: tuple[ResolvedReference, ...]) -> Any:
         if not isinstance(node, dict):
             return node
         resolver = resolver.in_subresource(draft.specification.create_resource(node))
-        rest = {
-            key: inline(value, resolver, following)
-            for key, value in node.items()
-            if key not in _PLACES_OF_DEFINITIONS and key not in ("$ref", "$id")
-        }
+        rest = {}
+        for key, value in node.items():
+            if key in _DROPPED:
+                continue
+            if key in _DATA:
+                rest[key] = value
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                rest[key] = {name: inline(schema, resolver, following) for name, schema in value.items()}
+            else:
+                rest[key] = inline(value, resolver, following)
         target = node.get("$ref")
         if not isinstance(target, str):
             return rest
@@ -152,14 +161,11 @@ def _inlined(document: Any, references: tuple[ResolvedReference, ...]) -> Any:
         if id(resolved.contents) in following:
             raise ContractError(f"cannot generate samples from a recursive reference ({target})")
         inlined = inline(resolved.contents, resolved.resolver, (*following, id(resolved.contents)))
-        if isinstance(inlined, dict):
-            inlined.pop("$schema", None)
-        rest.pop("$schema", None)
         if draft.ref_overrides_siblings or not rest:
             return inlined
         return {"allOf": [inlined, rest]}
 
     top = inline(document, registry.resolver(base), (id(document),))
-    if isinstance(document, dict) and "$schema" in document:
-        top = {"$schema": document["$schema"], **top} if isinstance(top, dict) else top
+    if isinstance(document, dict) and isinstance(top, dict) and "$schema" in document:
+        return {"$schema": document["$schema"], **top}
     return top

@@ -151,3 +151,27 @@ def test_recursive_and_dangling_references_are_refused_with_the_reference() -> N
         generate_samples(recursive, source="s")
     with pytest.raises(ContractError, match="'#/\\$defs/missing' leads nowhere"):
         generate_samples(dangling, source="s")
+
+
+def test_inlining_keeps_properties_named_like_keywords_and_data_as_it_is() -> None:
+    document = {
+        "type": "object",
+        "properties": {
+            "definitions": {"$ref": "zip.json"},
+            "$id": {"const": {"$ref": "not a reference"}},
+        },
+        "required": ["definitions", "$id"],
+    }
+    schema = ProducerSchema(
+        "Odd",
+        "JSON",
+        orjson.dumps(document).decode(),
+        references=(resolved("zip.json", "Zip", SchemaType.JSON, ZIP_JSON),),
+    )
+
+    samples = generate_samples(schema, source="s", count=3)
+
+    assert samples
+    for sample in samples:
+        assert re.fullmatch("[0-9]{5}", sample.data["definitions"])
+        assert sample.data["$id"] == {"$ref": "not a reference"}

@@ -67,17 +67,21 @@ class AuditTrail:
         self._actor = actor
 
     def record(self, action: str, *, subject: str | None = None, **details: Any) -> None:
-        event = AuditEvent(
-            occurred_at=datetime.now(UTC),
-            principal=self._actor.principal,
-            address=self._actor.address,
+        occurred_at = datetime.now(UTC)
+        actor = self._actor
+        event_id = audit_repository.insert_event(
+            self._session,
+            occurred_at=occurred_at,
+            principal=actor.principal,
+            address=actor.address,
             action=action,
             subject=subject,
             details=orjson.dumps(details).decode(),
-            request_id=self._actor.request_id,
+            request_id=actor.request_id,
         )
-        audit_repository.insert_event(self._session, event=event)
-        entry = _entry(event)
+        entry = AuditEntry(
+            event_id, occurred_at, actor.principal, actor.address, action, subject, details, actor.request_id
+        )
         after_commit(self._session, lambda: log.info("audit", extra={"audit": entry.as_json()}))
 
 

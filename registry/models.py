@@ -24,7 +24,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Identity, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 GLOBAL_SCOPE = "__GLOBAL"
@@ -232,3 +243,8 @@ class AuditEvent(SQLModel, table=True):
     subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     details: str = Field(sa_column=Column(Text, nullable=False))  # a JSON object
     request_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+
+
+def core_table(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for hot statements that need none of the ORM's bookkeeping."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]

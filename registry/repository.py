@@ -23,6 +23,7 @@ from registry.models import (
     SubjectConfig,
     SubjectMode,
     SubjectVersion,
+    core_table,
 )
 
 
@@ -118,22 +119,34 @@ def insert_schema(
     }
     if schema_id is not None:
         values["id"] = schema_id
+    # Core statements on the tables: the ORM's bulk-insert machinery costs more CPU than the round trip.
     dialect_insert = postgresql.insert if _is_postgresql(session) else sqlite.insert
+    schemas = core_table(SchemaRecord)
     statement = (
-        dialect_insert(SchemaRecord)
+        dialect_insert(schemas)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["fingerprint"])
-        .returning(col(SchemaRecord.id))
+        .returning(schemas.c.id)
     )
     inserted: int | None = session.execute(statement).scalar()
     if inserted is None:
         existing = find_schema_id(session, fingerprint=fingerprint)
         assert existing is not None, "a conflicting fingerprint row must exist"
         return existing
-    session.add_all(
-        SchemaReference(schema_id=inserted, position=position, name=name, subject=subject, version=version)
-        for position, (name, subject, version) in enumerate(references)
-    )
+    if references:
+        session.execute(
+            sa.insert(core_table(SchemaReference)),
+            [
+                {
+                    "schema_id": inserted,
+                    "position": position,
+                    "name": name,
+                    "subject": ref_subject,
+                    "version": version,
+                }
+                for position, (name, ref_subject, version) in enumerate(references)
+            ],
+        )
     if schema_id is not None and _is_postgresql(session):
         # Explicit ids bypass the identity sequence; move it past them so later ids stay unique.
         session.execute(
@@ -142,7 +155,6 @@ def insert_schema(
                 "GREATEST((SELECT max(id) FROM schemas), 1))"
             )
         )
-    session.flush()
     return inserted
 
 

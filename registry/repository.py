@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from registry.models import (
+    GLOBAL_SCOPE,
     RegistryState,
     SchemaRecord,
     SchemaReference,
@@ -256,6 +257,47 @@ def find_registered(session: Session, *, subject: str, fingerprint: str) -> tupl
     """(schema id, newest live version) of the schema with `fingerprint` under `subject`, in one query."""
     row = session.execute(_REGISTERED, {"fingerprint": fingerprint, "subject": subject}).first()
     return None if row is None else (row[0], row[1])
+
+
+def _normalize_of(scope: Any) -> sa.ScalarSelect[Any]:
+    return select(SubjectConfig.normalize).where(col(SubjectConfig.subject) == scope).scalar_subquery()
+
+
+# One row of scalar subqueries, so a re-registration costs one round trip: the subject's and the
+# global `normalize` (NULL where unset), the id of the schema with this fingerprint, and its newest
+# live version under the subject (NULL where it has none).
+_REGISTRATION_LOOKUP = sa.select(
+    _normalize_of(bindparam("subject")),
+    _normalize_of(GLOBAL_SCOPE),
+    _SCHEMA_ID.scalar_subquery(),
+    select(func.max(SubjectVersion.version))
+    .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
+    .where(
+        col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
+        col(SubjectVersion.subject) == bindparam("subject"),
+        col(SubjectVersion.deleted).is_(False),
+    )
+    .scalar_subquery(),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationLookup:
+    """What registering needs to know before taking a lock: the `normalize` settings of the subject
+    and of `__GLOBAL` (None where unset), and (schema id, newest live version) if the schema with the
+    looked-up fingerprint is already registered under the subject."""
+
+    subject_normalize: bool | None
+    global_normalize: bool | None
+    registered: tuple[int, int] | None
+
+
+def lookup_for_registration(session: Session, *, subject: str, fingerprint: str) -> RegistrationLookup:
+    subject_normalize, global_normalize, schema_id, version = session.execute(
+        _REGISTRATION_LOOKUP, {"subject": subject, "fingerprint": fingerprint}
+    ).one()
+    registered = None if version is None else (schema_id, version)
+    return RegistrationLookup(subject_normalize, global_normalize, registered)
 
 
 def find_version_of_schema(session: Session, *, subject: str, schema_id: int) -> SubjectVersion | None:

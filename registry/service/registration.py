@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from registry import contract_service, errors, repository
 from registry.db import after_commit
-from registry.repository import VersionRow
+from registry.repository import RegistrationLookup, VersionRow
 from registry.service.arguments import Mode, validate_subject
 from registry.service.candidates import Candidate
 from registry.service.checks import CompatibilityChecks
@@ -32,13 +32,23 @@ class Registration(Lookup, CompatibilityChecks):
         only a new version takes `writer`'s lock, and is then checked again under it.
         """
         validate_subject(subject)
-        normalize = normalize or self._config(reader, subject).normalize
         candidate = None
         if submission.version is None and submission.text and submission.text.strip():
+            # Fingerprint as asked, and read the configured `normalize` in the same round trip;
+            # only a config that normalizes when the request did not costs a second lookup.
             candidate = self._candidate(reader, submission, normalize=normalize)
-            found = repository.find_registered(reader, subject=subject, fingerprint=candidate.fingerprint)
+            looked_up = repository.lookup_for_registration(
+                reader, subject=subject, fingerprint=candidate.fingerprint
+            )
+            found = looked_up.registered
+            if not normalize and _normalize_configured(looked_up):
+                normalize = True
+                candidate = self._candidate(reader, submission, normalize=True)
+                found = repository.find_registered(reader, subject=subject, fingerprint=candidate.fingerprint)
             if found is not None and submission.schema_id in (None, found[0]):
                 return RegisterResult(*found)
+        else:
+            normalize = normalize or self._config(reader, subject).normalize
         # Give the reader's connection back before queueing for the subject's lock: holding both
         # would let waiting writers exhaust the pool.
         reader.close()
@@ -152,6 +162,13 @@ class Registration(Lookup, CompatibilityChecks):
             schema_type=previous.schema_type.value,
             references=previous.references,
         )
+
+
+def _normalize_configured(looked_up: RegistrationLookup) -> bool:
+    """The subject's `normalize` where set, else the global one (as ConfigAndMode resolves it)."""
+    if looked_up.subject_normalize is not None:
+        return looked_up.subject_normalize
+    return bool(looked_up.global_normalize)
 
 
 def _check_register_mode(subject: str, mode: Mode, *, importing: bool) -> None:

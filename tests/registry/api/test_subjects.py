@@ -279,6 +279,24 @@ def test_reserved_and_control_character_subjects_are_42208(client: TestClient) -
     assert error_of(client.post("/subjects/bad%07name/versions", json={"schema": USER_V1})) == (422, 42208)
 
 
+def test_normalize_comes_from_the_subject_config_else_the_global_one(client: TestClient) -> None:
+    written = {"type": "record", "name": "Reading", "fields": [{"name": "value", "type": "double"}]}
+    reordered = json.dumps({"fields": written["fields"], "name": "Reading", "type": "record"})
+    client.put("/config", json={"normalize": True})
+    first = client.post("/subjects/global/versions", json={"schema": json.dumps(written)}).json()
+
+    # The global config normalizes, so the reordered text is the schema already registered.
+    assert client.post("/subjects/global/versions", json={"schema": reordered}).json() == {"id": first["id"]}
+    assert client.get("/subjects/global/versions").json() == [1]
+
+    # A subject's own `normalize: false` wins over the global `true`: the reordered text is new.
+    client.put("/config/own", json={"normalize": False})
+    own_first = client.post("/subjects/own/versions", json={"schema": json.dumps(written)}).json()["id"]
+    own_again = client.post("/subjects/own/versions", json={"schema": reordered}).json()["id"]
+    assert own_again != own_first
+    assert client.get("/subjects/own/versions").json() == [1, 2]
+
+
 def test_normalize_stores_the_normalized_form(client: TestClient) -> None:
     first = client.post("/subjects/users/versions?normalize=true", json={"schema": USER_V1})
 

@@ -72,12 +72,12 @@ class Workload:
             return request_bytes("GET", f"/schemas/ids/{schema_id}") if schema_id <= spec["last"] else None
         if self.kind == "new_versions":
             return request_bytes(
-                "POST", f"/subjects/{spec['subject']}-{connection}/versions", _version(count)
+                "POST", f"/subjects/{spec['subject']}-{connection}/versions", registration_body(count)
             )
         raise ValueError(f"unknown workload {self.kind}")
 
 
-def _version(revision: int) -> bytes:
+def registration_body(revision: int) -> bytes:
     """A 20-field record whose `revision` default changes: BACKWARD compatible with the last one."""
     fields: list[dict[str, Any]] = [
         {"name": f"field{index}", "type": ["null", "string"], "default": None} for index in range(19)

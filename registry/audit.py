@@ -80,7 +80,14 @@ class AuditTrail:
             request_id=actor.request_id,
         )
         entry = AuditEntry(
-            event_id, occurred_at, actor.principal, actor.address, action, subject, details, actor.request_id
+            id=event_id,
+            occurred_at=occurred_at,
+            principal=actor.principal,
+            address=actor.address,
+            action=action,
+            subject=subject,
+            details=details,
+            request_id=actor.request_id,
         )
         after_commit(self._session, lambda: log.info("audit", extra={"audit": entry.as_json()}))
 

@@ -241,14 +241,16 @@ def find_live_version_of_schema(session: Session, *, subject: str, schema_id: in
     ).one()
 
 
+# The live versions under :subject of the schema with :fingerprint.
+_LIVE_VERSIONS_OF_FINGERPRINT = (
+    col(SchemaRecord.id) == col(SubjectVersion.schema_id),
+    col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
+    col(SubjectVersion.subject) == bindparam("subject"),
+    col(SubjectVersion.deleted).is_(False),
+)
 _REGISTERED = (
     select(SubjectVersion.schema_id, func.max(SubjectVersion.version))
-    .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
-    .where(
-        col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
-        col(SubjectVersion.subject) == bindparam("subject"),
-        col(SubjectVersion.deleted).is_(False),
-    )
+    .where(*_LIVE_VERSIONS_OF_FINGERPRINT)
     .group_by(col(SubjectVersion.schema_id))
 )
 
@@ -270,14 +272,7 @@ _REGISTRATION_LOOKUP = sa.select(
     _normalize_of(bindparam("subject")),
     _normalize_of(GLOBAL_SCOPE),
     _SCHEMA_ID.scalar_subquery(),
-    select(func.max(SubjectVersion.version))
-    .join(SchemaRecord, col(SchemaRecord.id) == col(SubjectVersion.schema_id))
-    .where(
-        col(SchemaRecord.fingerprint) == bindparam("fingerprint"),
-        col(SubjectVersion.subject) == bindparam("subject"),
-        col(SubjectVersion.deleted).is_(False),
-    )
-    .scalar_subquery(),
+    select(func.max(SubjectVersion.version)).where(*_LIVE_VERSIONS_OF_FINGERPRINT).scalar_subquery(),
 )
 
 

@@ -145,7 +145,7 @@ class ConfigAndMode(RegistryCore):
         configured = [rows[scope] for scope in (subject, GLOBAL_SCOPE) if scope in rows]
         level = next((row.compatibility_level for row in configured if row.compatibility_level), None)
         policy = next((row.compatibility_policy for row in configured if row.compatibility_policy), None)
-        normalize = next((row.normalize for row in configured if row.normalize is not None), False)
+        normalize = resolve_normalize(*(row.normalize for row in configured))
         return EffectiveConfig(
             level=CompatibilityLevel(level) if level else self.settings.default_compatibility,
             policy=CompatibilityPolicy(policy) if policy else CompatibilityPolicy.STRICT,
@@ -166,3 +166,8 @@ class ConfigAndMode(RegistryCore):
         if self._mode(session, subject) in (Mode.READONLY, Mode.READONLY_OVERRIDE):
             who = "The registry" if subject is None else f"Subject {subject}"
             raise errors.OperationNotPermittedError(f"{who} is in read-only mode")
+
+
+def resolve_normalize(*settings: bool | None) -> bool:
+    """The first `normalize` that is set, from the most specific scope (subject, then global) on."""
+    return next((setting for setting in settings if setting is not None), False)

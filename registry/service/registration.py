@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from registry import contract_service, errors, repository
 from registry.db import after_commit
-from registry.repository import RegistrationLookup, VersionRow
+from registry.repository import VersionRow
 from registry.service.arguments import Mode, validate_subject
 from registry.service.candidates import Candidate
 from registry.service.checks import CompatibilityChecks
+from registry.service.config_mode import resolve_normalize
 from registry.service.lookup import Lookup
 from registry.service.views import RegisterResult, SchemaSubmission
 
@@ -41,7 +42,7 @@ class Registration(Lookup, CompatibilityChecks):
                 reader, subject=subject, fingerprint=candidate.fingerprint
             )
             found = looked_up.registered
-            if not normalize and _normalize_configured(looked_up):
+            if not normalize and resolve_normalize(looked_up.subject_normalize, looked_up.global_normalize):
                 normalize = True
                 candidate = self._candidate(reader, submission, normalize=True)
                 found = repository.find_registered(reader, subject=subject, fingerprint=candidate.fingerprint)
@@ -162,13 +163,6 @@ class Registration(Lookup, CompatibilityChecks):
             schema_type=previous.schema_type.value,
             references=previous.references,
         )
-
-
-def _normalize_configured(looked_up: RegistrationLookup) -> bool:
-    """The subject's `normalize` where set, else the global one (as ConfigAndMode resolves it)."""
-    if looked_up.subject_normalize is not None:
-        return looked_up.subject_normalize
-    return bool(looked_up.global_normalize)
 
 
 def _check_register_mode(subject: str, mode: Mode, *, importing: bool) -> None:

@@ -12,8 +12,8 @@ import os
 from fastapi import FastAPI
 
 from registry.api.access import RULES
-from registry.api.media import RegistryJSONResponse
 from registry.app import create_app
+from registry.web.media import RegistryJSONResponse
 
 
 def create_bench_app() -> FastAPI:

@@ -11,15 +11,15 @@ from fastapi_offline import FastAPIOffline
 
 from registry.api import ROUTERS
 from registry.api.access import Gate, authorize
-from registry.api.errors import install_error_handlers
-from registry.api.media import RegistryJSONResponse
-from registry.api.middleware import RequestGuard
 from registry.auth import CredentialStore
 from registry.config import Settings
 from registry.db import Database
 from registry.metrics import Metrics
 from registry.service import Registry
 from registry.ui import install_ui
+from registry.web.error_handlers import install_error_handlers
+from registry.web.media import RegistryJSONResponse
+from registry.web.middleware import RequestGuard
 
 DOCUMENTATION_ASSETS = "/docs/assets"
 

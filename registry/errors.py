@@ -1,6 +1,6 @@
 """The registry's errors. Each knows its Confluent `error_code`; the HTTP status is its first three digits.
 
-One exception handler (registry.api.errors) renders every one of them as
+One exception handler (registry.web.error_handlers) renders every one of them as
 `{"error_code": N, "message": "..."}`.
 
     RegistryError

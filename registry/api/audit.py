@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from registry import audit
 from registry.api.access import AccessDep
-from registry.api.deps import MediaTypeDep, SessionDep
-from registry.api.documentation import error_responses
-from registry.api.media import RegistryJSONResponse, json_response
 from registry.audit_repository import AuditFilter
+from registry.web.dependencies import MediaTypeDep, SessionDep
+from registry.web.documentation import error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Audit"])
 

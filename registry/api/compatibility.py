@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 
 from registry import wire
 from registry.api.access import AccessDep
-from registry.api.deps import MediaTypeDep, MetricsDep, RegistryDep, SessionDep
-from registry.api.documentation import BODY_ERRORS, error_responses
-from registry.api.media import RegistryJSONResponse, json_response
 from registry.api.subjects import Normalize, SchemaBody, submission_of
 from registry.metrics import Metrics
 from registry.service import CompatibilityVerdict
+from registry.web.dependencies import MediaTypeDep, MetricsDep, RegistryDep, SessionDep
+from registry.web.documentation import BODY_ERRORS, error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Compatibility"])
 

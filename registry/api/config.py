@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from registry import wire
-from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
-from registry.api.documentation import BODY_ERRORS, error_responses
-from registry.api.media import RegistryJSONResponse, json_response
 from registry.service import ConfigView
+from registry.web.dependencies import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.web.documentation import BODY_ERRORS, error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Config"])
 

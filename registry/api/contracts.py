@@ -10,9 +10,6 @@ from pydantic import BaseModel
 
 from registry import contract_service
 from registry.api.access import AccessDep
-from registry.api.deps import AuditDep, MediaTypeDep, SessionDep, WriterDep
-from registry.api.documentation import BODY_ERRORS, error_responses
-from registry.api.media import RegistryJSONResponse, json_response
 from registry.auth import Role
 from registry.contract_service import Published
 from registry.contract_wire import (
@@ -27,6 +24,9 @@ from registry.contract_wire import (
     ResultRead,
     SamplesPayload,
 )
+from registry.web.dependencies import AuditDep, MediaTypeDep, SessionDep, WriterDep
+from registry.web.documentation import BODY_ERRORS, error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(prefix="/contracts", tags=["Contracts"])
 

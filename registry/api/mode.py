@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Query
 
 from registry import wire
 from registry.api.config import DefaultToGlobal
-from registry.api.deps import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
-from registry.api.documentation import BODY_ERRORS, error_responses
-from registry.api.media import RegistryJSONResponse, json_response
+from registry.web.dependencies import AuditDep, MediaTypeDep, RegistryDep, SessionDep, WriterDep
+from registry.web.documentation import BODY_ERRORS, error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Modes"])
 

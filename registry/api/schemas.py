@@ -9,7 +9,10 @@ from fastapi import APIRouter, Path, Query, Request
 
 from registry import errors, wire
 from registry.api.access import AccessDep, access_of, require_schema
-from registry.api.deps import (
+from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
+from registry.compatibility import SUPPORTED_SCHEMA_TYPES
+from registry.service import is_default_format
+from registry.web.dependencies import (
     MediaTypeDep,
     RegistryDep,
     SessionDep,
@@ -17,11 +20,8 @@ from registry.api.deps import (
     media_type_of_request,
     registry_of,
 )
-from registry.api.documentation import error_responses
-from registry.api.media import RegistryJSONResponse, json_response
-from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
-from registry.compatibility import SUPPORTED_SCHEMA_TYPES
-from registry.service import is_default_format
+from registry.web.documentation import error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Schemas"])
 

@@ -11,10 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from registry import wire
-from registry.api.deps import MediaTypeDep, RegistryDep, SessionDep
-from registry.api.documentation import error_responses
-from registry.api.media import RegistryJSONResponse, json_response
 from registry.metrics import Metrics
+from registry.web.dependencies import MediaTypeDep, RegistryDep, SessionDep
+from registry.web.documentation import error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Server"])
 

@@ -9,7 +9,12 @@ from sqlmodel import Session
 
 from registry import errors, wire
 from registry.api.access import AccessDep, can_read_schema
-from registry.api.deps import (
+from registry.audit import AuditTrail
+from registry.auth import Access, Role
+from registry.cache import Reference
+from registry.db import after_commit
+from registry.service import RegisterResult, SchemaSubmission, SubjectFilter, VersionView
+from registry.web.dependencies import (
     AuditDep,
     MediaTypeDep,
     RegistryDep,
@@ -22,13 +27,8 @@ from registry.api.deps import (
     metrics_of,
     registry_of,
 )
-from registry.api.documentation import BODY_ERRORS, error_responses
-from registry.api.media import RegistryJSONResponse, json_response
-from registry.audit import AuditTrail
-from registry.auth import Access, Role
-from registry.cache import Reference
-from registry.db import after_commit
-from registry.service import RegisterResult, SchemaSubmission, SubjectFilter, VersionView
+from registry.web.documentation import BODY_ERRORS, error_responses
+from registry.web.media import RegistryJSONResponse, json_response
 
 router = APIRouter(tags=["Subjects"])
 

@@ -18,10 +18,10 @@ from starlette.templating import Jinja2Templates
 
 from registry import errors
 from registry.api.access import AccessDep
-from registry.api.deps import RegistryDep, SessionDep
 from registry.compatibility import CompatibilityLevel, SchemaType
 from registry.service import SubjectFilter, SubjectQuery, parse_compatibility_level
 from registry.ui.catalog import Catalog
+from registry.web.dependencies import RegistryDep, SessionDep
 
 PAGE_SIZE = 50
 STATES = {

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from registry import errors
-from registry.api.media import SCHEMA_REGISTRY_V1_JSON, json_response, negotiate
+from registry.web.media import SCHEMA_REGISTRY_V1_JSON, json_response, negotiate
 
 log = logging.getLogger("registry.errors")
 

@@ -17,9 +17,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from registry import errors, wire
-from registry.api.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
 from registry.logs import RequestIds, current_request
 from registry.metrics import UNMATCHED_ROUTE, Metrics
+from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send

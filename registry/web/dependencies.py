@@ -21,13 +21,13 @@ from starlette.concurrency import run_in_threadpool
 
 from registry import errors
 from registry.api.access import AccessDep
-from registry.api.media import negotiate
 from registry.audit import Actor, AuditTrail
 from registry.auth import Access
 from registry.db import Database
 from registry.logs import current_request
 from registry.metrics import Metrics
 from registry.service import Registry
+from registry.web.media import negotiate
 
 # Threads that only end transactions (commit or roll back), apart from the route threads.
 TRANSACTION_THREADS = 32

@@ -20,7 +20,7 @@ CONSUMED = frozenset({SCHEMA_REGISTRY_V1_JSON, SCHEMA_REGISTRY_JSON, JSON, OCTET
 
 
 class RegistryJSONResponse(JSONResponse):
-    """A response whose body is already JSON bytes, in Confluent's default media type.
+    """JSON in Confluent's default media type; content that is already JSON bytes is sent as it is.
 
     It is a JSONResponse so that the OpenAPI document shows each route's response model.
     """
@@ -28,8 +28,7 @@ class RegistryJSONResponse(JSONResponse):
     media_type = SCHEMA_REGISTRY_V1_JSON
 
     def render(self, content: Any) -> bytes:
-        assert isinstance(content, bytes), "routes hand over pre-serialized JSON"
-        return content
+        return content if isinstance(content, bytes) else wire.render(content)
 
 
 @lru_cache(maxsize=512)

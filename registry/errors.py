@@ -21,7 +21,9 @@ One exception handler (registry.web.error_handlers) renders every one of them as
     ├── HttpError                          4xx    other HTTP-level refusals
     ├── UnauthenticatedError               40101  no credentials, or wrong ones (with WWW-Authenticate)
     ├── ForbiddenError                     40301  the caller may read the subject but not do this to it
+    ├── CrossSiteRequestError              403    a browser sent a change from another site's page
     ├── MalformedRequestError              400    body is not JSON
+    │   └── UnstorableCharacterError       400    a NUL or lone surrogate in the path, query or body
     ├── MethodNotAllowedError              405
     ├── NotAcceptableError                 406
     ├── IncompatibleSchemaError            409    (Confluent 7.x's code; 8.x says 40901)
@@ -217,10 +219,20 @@ class ForbiddenError(RegistryError):
     error_code = 40301
 
 
+class CrossSiteRequestError(RegistryError):
+    """A browser sent a state-changing request from a page of another site or origin."""
+
+    error_code = 403
+
+
 class MalformedRequestError(RegistryError):
     """The request body is not valid JSON."""
 
     error_code = 400
+
+
+class UnstorableCharacterError(MalformedRequestError):
+    """The request holds a character no database can store: NUL, or half of a surrogate pair."""
 
 
 class MethodNotAllowedError(RegistryError):

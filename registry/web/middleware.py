@@ -1,5 +1,5 @@
-"""The one piece of ASGI middleware: request ids, security headers, metrics, access log, and the
-request-body rules.
+"""The one piece of ASGI middleware: request ids, security headers, metrics, access log, the rules
+every request meets before routing (registry.web.edge), and the request-body rules.
 
 It is plain ASGI (not Starlette's BaseHTTPMiddleware) because it runs on every request, the hot
 GET /schemas/ids/{id} included, and must cost next to nothing. Bodies are checked before any route
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from registry import errors, wire
 from registry.logs import RequestIds, current_request
+from registry.web.edge import check_body, check_path_and_query, check_same_site
 from registry.metrics import UNMATCHED_ROUTE, Metrics
 from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
 
@@ -81,10 +82,16 @@ class RequestGuard:
             await send(message)
 
         try:
-            if scope["method"] in BODY_METHODS:
-                await self._call_with_body(scope, receive, send_with_id, headers)
+            try:
+                check_same_site(scope["method"], headers)
+                check_path_and_query(scope["path"], scope["query_string"])
+            except errors.RegistryError as error:
+                await _send_error(send_with_id, error, headers)
             else:
-                await self.app(scope, receive, send_with_id)
+                if scope["method"] in BODY_METHODS:
+                    await self._call_with_body(scope, receive, send_with_id, headers)
+                else:
+                    await self.app(scope, receive, send_with_id)
         except BaseException:
             # The ids stay set: the server-error handler outside this middleware logs the failure with them.
             raise
@@ -136,6 +143,11 @@ class RequestGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        try:
+            check_body(body)
+        except errors.RegistryError as error:
+            await _send_error(send, error, headers)
+            return
         replayed = False
 
         async def replay() -> Message:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from registry import errors, wire
 from registry.logs import RequestIds, current_request
-from registry.web.edge import check_body, check_path_and_query, check_same_site
 from registry.metrics import UNMATCHED_ROUTE, Metrics
+from registry.web.edge import check_body, check_path_and_query, check_same_site
 from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
 
 if TYPE_CHECKING:

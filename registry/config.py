@@ -46,6 +46,25 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     access_log: bool = False
 
+    # Connections (docs/security.md): the HTTP server refuses what goes over these.
+    max_header_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="request line and headers larger than this get 431"
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a request's headers must arrive within this, else 408 and close"
+    )
+    max_connections: int | None = Field(
+        default=None,
+        ge=1,
+        description="open connections per process before new ones get 503 (default: what the file "
+        "descriptor limit leaves room for, at most 4096)",
+    )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="proxies (comma-separated addresses, or *) whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; by default nobody's",
+    )
+
     # Authentication is off unless a credentials source is given (docs/security.md).
     auth_file: Path | None = Field(
         default=None, description="credentials file (TOML); setting it turns authentication on"

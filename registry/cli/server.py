@@ -21,11 +21,16 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Upgrade the database schema before serving")] = False,
 ) -> None:
     """Serve the registry's HTTP API."""
+    import asyncio
+    from functools import partial
+    from typing import cast
+
     import uvicorn
 
     from registry import migrations
     from registry.config import Settings
     from registry.logs import logging_config
+    from registry.web.connections import ConnectionLimits, GuardedHttpProtocol, default_max_connections
 
     options = {"host": host, "port": port, "database_url": database_url, "workers": workers}
     given = {name: value for name, value in options.items() if value is not None}
@@ -37,6 +42,11 @@ def serve(
     logging.config.dictConfig(log_config)
     if migrate:
         migrations.upgrade(settings.database_url)
+    limits = ConnectionLimits(
+        max_header_bytes=settings.max_header_bytes,
+        header_timeout_seconds=settings.header_timeout_seconds,
+        max_connections=settings.max_connections or default_max_connections(),
+    )
     uvicorn.run(
         "registry.app:create_app",
         factory=True,
@@ -46,6 +56,12 @@ def serve(
         log_config=log_config,
         access_log=False,
         server_header=False,
+        # uvicorn calls its `http` with the connection's arguments: a partial with the limits bound works
+        # as the class would, and pickles for worker processes.
+        http=cast("type[asyncio.Protocol]", partial(GuardedHttpProtocol, limits=limits)),
+        # Proxy headers are believed only from the proxies named (uvicorn's default trusts 127.0.0.1).
+        proxy_headers=settings.forwarded_allow_ips is not None,
+        forwarded_allow_ips=settings.forwarded_allow_ips or "",
     )
 
 

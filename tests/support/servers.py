@@ -87,7 +87,7 @@ def stop_registry(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

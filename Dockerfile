@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ACCORD_DATABASE_URL=sqlite:////data/accord.db
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml setup.py README.md ./
 COPY registry ./registry
 COPY client ./client
 COPY contracts ./contracts

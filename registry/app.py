@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
@@ -11,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from registry.api import ROUTERS
 from registry.api.access import Gate, authorize
-from registry.auth import CredentialStore
+from registry.auth import CredentialStore, LoginThrottle
 from registry.config import Settings
 from registry.db import Database
 from registry.metrics import Metrics
@@ -20,6 +21,7 @@ from registry.ui import install_ui
 from registry.web.error_handlers import install_error_handlers
 from registry.web.media import RegistryJSONResponse
 from registry.web.middleware import RequestGuard
+from registry.web.rate_limit import RateLimiter
 
 DOCUMENTATION_ASSETS = "/docs/assets"
 
@@ -68,14 +70,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         access_log=settings.access_log,
         metrics=app.state.metrics,
+        rate_limiter=_rate_limiter(settings),
     )
     return app
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter | None:
+    """Requests per client address, or None when ACCORD_RATE_LIMIT is not set."""
+    if settings.rate_limit is None:
+        return None
+    burst = settings.rate_limit_burst or max(math.ceil(settings.rate_limit), 1)
+    return RateLimiter(rate=settings.rate_limit, burst=burst)
 
 
 def _gate(settings: Settings) -> Gate | None:
     """The credentials check, or None when authentication is off."""
     if settings.auth_file is not None:
-        return Gate(CredentialStore(path=settings.auth_file))
-    if settings.auth_credentials is not None:
-        return Gate(CredentialStore(text=settings.auth_credentials))
-    return None
+        store = CredentialStore(path=settings.auth_file)
+    elif settings.auth_credentials is not None:
+        store = CredentialStore(text=settings.auth_credentials)
+    else:
+        return None
+    throttle = LoginThrottle(
+        allowed_failures=settings.login_failures_allowed,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return Gate(store, throttle=throttle, checks_at_once=settings.login_checks_at_once)

@@ -59,6 +59,23 @@ class Settings(BaseSettings):
         description="open connections per process before new ones get 503 (default: what the file "
         "descriptor limit leaves room for, at most 4096)",
     )
+    rate_limit: float | None = Field(
+        default=None,
+        gt=0,
+        description="requests per second each client address may make, per process (off when unset)",
+    )
+    rate_limit_burst: int | None = Field(
+        default=None, ge=1, description="requests an address may make at once (default: a second's worth)"
+    )
+    login_failures_allowed: int = Field(
+        default=10, ge=1, description="failed logins per address or user name before 429"
+    )
+    login_failure_window_seconds: float = Field(
+        default=60.0, gt=0, description="how long failed logins count, and how long the 429 lasts"
+    )
+    login_checks_at_once: int = Field(
+        default=1, ge=1, description="secrets checked at the same time (each is one scrypt, one core)"
+    )
     forwarded_allow_ips: str | None = Field(
         default=None,
         description="proxies (comma-separated addresses, or *) whose X-Forwarded-For and "

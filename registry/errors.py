@@ -30,6 +30,7 @@ One exception handler (registry.web.error_handlers) renders every one of them as
     ├── ExpectationBrokenError             40910  the schema breaks a consumer's published expectation
     ├── RequestTooLargeError               413
     ├── UnsupportedMediaTypeError          415
+    ├── TooManyRequestsError               429    over the rate limit, or too many failed logins (Retry-After)
     ├── UnprocessableError (422)                  a request field has the wrong shape
     │   ├── InvalidSchemaError             42201
     │   ├── InvalidVersionError            42202
@@ -294,6 +295,17 @@ class UnsupportedMediaTypeError(RegistryError):
     """The request body's Content-Type is not one the registry reads."""
 
     error_code = 415
+
+
+class TooManyRequestsError(RegistryError):
+    """Over the rate limit, or too many failed logins: try again after `retry_after` seconds."""
+
+    error_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class UnprocessableError(RegistryError):

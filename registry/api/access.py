@@ -9,6 +9,7 @@ and a test checks that every route has a rule.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from enum import Enum
@@ -19,11 +20,12 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors
-from registry.auth import Access, CredentialStore, Role
+from registry.auth import Access, CredentialStore, LoginThrottle, Principal, Role, login_name
 from registry.auth.permissions import UNRESTRICTED
 from registry.service import Registry
 
 log = logging.getLogger("registry.auth")
+LOGGED_SCHEMES = frozenset({"basic", "bearer"})
 
 
 class Scope(Enum):
@@ -132,23 +134,53 @@ RULES: dict[tuple[str, str], Rule] = {
 
 
 class Gate:
-    """Turns a request's Authorization header into the caller's `Access`."""
+    """Turns a request's Authorization header into the caller's `Access`.
 
-    def __init__(self, store: CredentialStore) -> None:
+    A header verified before is answered from the credential store's cache. Any other costs one scrypt:
+    at most `checks_at_once` run together, so wrong passwords cannot take every thread and core, and
+    failures are throttled per client address and user name (429 with Retry-After).
+    """
+
+    def __init__(self, store: CredentialStore, *, throttle: LoginThrottle, checks_at_once: int) -> None:
         self.store = store
+        self.throttle = throttle
+        self.checks_at_once = checks_at_once
+        self._checks: asyncio.Semaphore | None = None  # made on the serving event loop, on first use
 
     async def access_for(self, request: Request) -> Access:
         authorization = request.headers.get("authorization")
         if not authorization:
             raise errors.UnauthenticatedError()
-        principal = self.store.cached(authorization)
-        if principal is None:
+        principal = self.store.cached(authorization) or await self._check(request, authorization)
+        return Access(principal)
+
+    async def _check(self, request: Request, authorization: str) -> Principal:
+        address = request.client.host if request.client else None
+        name = login_name(authorization)
+        if self._checks is None:
+            self._checks = asyncio.Semaphore(self.checks_at_once)
+        self._refuse_if_throttled(address, name)
+        async with self._checks:
+            self._refuse_if_throttled(address, name)  # failures may have been counted while waiting
             principal = await run_in_threadpool(self.store.authenticate, authorization)
         if principal is None:
-            scheme = authorization.split(" ", 1)[0][:16]
-            log.warning("authentication failed", extra={"scheme": scheme, "path": request.url.path})
+            self.throttle.record_failure(address=address, name=name)
+            # Only a known scheme's name is logged: no part of a credential ever is.
+            scheme = authorization.split(" ", 1)[0].lower()
+            log.warning(
+                "authentication failed",
+                extra={"scheme": scheme if scheme in LOGGED_SCHEMES else "other", "path": request.url.path},
+            )
             raise errors.UnauthenticatedError("Unauthorized: the credentials match no user or API key")
-        return Access(principal)
+        return principal
+
+    def _refuse_if_throttled(self, address: str | None, name: str | None) -> None:
+        wait = self.throttle.retry_after(address=address, name=name)
+        if wait is not None:
+            raise errors.TooManyRequestsError(
+                f"Too many failed logins from this address or for this user: try again in {wait} s",
+                retry_after=wait,
+            )
 
 
 def rule_of(request: Request) -> Rule | None:

@@ -4,9 +4,16 @@ Off unless a credentials source is configured (ACCORD_AUTH_FILE or ACCORD_AUTH_C
 docs/security.md for the model. The HTTP side (which route needs what) is registry.api.access.
 """
 
-from registry.auth.credentials import Credentials, CredentialsError, CredentialStore, new_api_key
+from registry.auth.credentials import (
+    Credentials,
+    CredentialsError,
+    CredentialStore,
+    login_name,
+    new_api_key,
+)
 from registry.auth.hashing import hash_secret, verify_secret
 from registry.auth.permissions import ANONYMOUS, Access, Grant, Principal, Role
+from registry.auth.throttle import LoginThrottle
 
 __all__ = [
     "ANONYMOUS",
@@ -15,9 +22,11 @@ __all__ = [
     "Credentials",
     "CredentialsError",
     "Grant",
+    "LoginThrottle",
     "Principal",
     "Role",
     "hash_secret",
+    "login_name",
     "new_api_key",
     "verify_secret",
 ]

@@ -161,6 +161,16 @@ class Credentials:
         return entry.principal if verify_secret(secret, entry.hashed) else None
 
 
+def login_name(authorization: str) -> str | None:
+    """The user name of Basic credentials or the key id of a Bearer token (not secret), if any."""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() == "basic":
+        return _basic_credentials(value.strip())[0]
+    if scheme.lower() == "bearer":
+        return _token_parts(value.strip())[0]
+    return None
+
+
 def new_api_key() -> tuple[str, str, str]:
     """A fresh API key: its id, its secret's hash to store, and the token to hand out once."""
     key_id = secrets.token_hex(6)

@@ -21,6 +21,7 @@ from registry.logs import RequestIds, current_request
 from registry.metrics import UNMATCHED_ROUTE, Metrics
 from registry.web.edge import check_body, check_path_and_query, check_same_site
 from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
+from registry.web.rate_limit import RateLimiter
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("registry.access")
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+UNLIMITED_PATHS = ("/health/", "/metrics")  # probes and scrapes share an address with nothing else
 REQUEST_ID = b"x-request-id"
 CORRELATION_ID = b"x-correlation-id"
 SECURITY_HEADERS = (
@@ -50,11 +52,20 @@ DOCUMENTATION_POLICY = (
 class RequestGuard:
     """Give each request an id, enforce the body rules, and log the request when asked to."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, access_log: bool, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        access_log: bool,
+        metrics: Metrics,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
         self.metrics = metrics
+        self.rate_limiter = rate_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,6 +94,7 @@ class RequestGuard:
 
         try:
             try:
+                self._check_rate(scope)
                 check_same_site(scope["method"], headers)
                 check_path_and_query(scope["path"], scope["query_string"])
             except errors.RegistryError as error:
@@ -115,6 +127,17 @@ class RequestGuard:
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     },
                 )
+
+    def _check_rate(self, scope: Scope) -> None:
+        if self.rate_limiter is None or scope["path"].startswith(UNLIMITED_PATHS):
+            return
+        client = scope.get("client")
+        wait = self.rate_limiter.retry_after(client[0] if client else "")
+        if wait is not None:
+            raise errors.TooManyRequestsError(
+                f"Too many requests from this address: try again in {wait} s (ACCORD_RATE_LIMIT)",
+                retry_after=wait,
+            )
 
     async def _call_with_body(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
@@ -175,7 +198,11 @@ async def _send_error(send: Send, error: errors.RegistryError, headers: dict[byt
         {
             "type": "http.response.start",
             "status": error.http_status,
-            "headers": [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", media_type.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *((name.lower().encode(), value.encode()) for name, value in (error.headers or {}).items()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

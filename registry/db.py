@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 
@@ -77,6 +78,16 @@ class Database:
     def write_session(self) -> Session:
         """A session for a write transaction (on SQLite the one writer's connection)."""
         return Session(self.write_engine, expire_on_commit=False, autoflush=False)
+
+    def answers(self, query: Executable) -> bool:
+        """Whether the database answers `query` now. A pooled connection that died fails here and is
+        discarded, so the next check connects afresh."""
+        try:
+            with self.lookup_engine.connect() as connection:
+                connection.execute(query)
+        except SQLAlchemyError:
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,11 +7,13 @@ from importlib.metadata import version as package_version
 
 from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 from starlette.responses import Response
 
 from registry import wire
+from registry.db import Database
 from registry.metrics import Metrics
+from registry.models import RegistryState
 from registry.web.dependencies import MediaTypeDep, RegistryDep, SessionDep
 from registry.web.documentation import error_responses
 from registry.web.media import RegistryJSONResponse, json_response
@@ -21,6 +23,7 @@ router = APIRouter(tags=["Server"])
 _LIVE = wire.render({"status": "UP"})
 _DOWN = wire.render({"status": "DOWN"})
 log = logging.getLogger(__name__)
+READINESS_QUERY = select(RegistryState.cluster_id)  # the database answers, with the registry's tables
 
 
 @router.get("/", response_model=dict[str, object], responses=error_responses())
@@ -61,12 +64,11 @@ async def live() -> RegistryJSONResponse:
     tags=["Health"],
     responses={503: {"description": "The database does not answer: {status: DOWN}"}},
 )
-def ready(session: SessionDep, registry: RegistryDep) -> RegistryJSONResponse:
+def ready(request: Request) -> RegistryJSONResponse:
     """The process answers and its database does too (503 while it does not)."""
-    try:
-        registry.cluster_id(session=session)
-    except SQLAlchemyError as error:
-        log.warning("not ready: the database does not answer (%s)", type(error).__name__)
+    database: Database = request.app.state.database
+    if not database.answers(READINESS_QUERY):
+        log.warning("not ready: the database does not answer")
         return RegistryJSONResponse(_DOWN, status_code=503)
     return RegistryJSONResponse(_LIVE)
 

@@ -6,6 +6,7 @@ subject or a bad parameter answers with an HTML page carrying the registry's mes
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
@@ -23,6 +25,7 @@ from registry.service import SubjectFilter, SubjectQuery, parse_compatibility_le
 from registry.ui.catalog import Catalog
 from registry.web.dependencies import RegistryDep, SessionDep
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 STATES = {
     "live": SubjectFilter.LIVE,
@@ -33,7 +36,7 @@ SECURITY_HEADERS = {
     # Pages load only their own stylesheet and script: no inline code, no other origin.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
+    "Referrer-Policy": "no-referrer",
 }
 
 
@@ -62,10 +65,17 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except errors.RegistryError as error:
                 if error.http_status >= 500:
-                    raise
+                    log.error("page failed", exc_info=error)
                 page = render_error(request, status_code=error.http_status, message=error.message)
                 page.headers.update(error.headers or {})  # a browser asks for a password on 401
                 return page
+            except SQLAlchemyError as error:
+                log.warning("page not shown: the database does not answer (%s)", type(error).__name__)
+                return render_error(
+                    request,
+                    status_code=503,
+                    message="The database does not answer; try again soon",
+                )
             except RequestValidationError as error:
                 problems = "; ".join(
                     f"{problem['loc'][-1]}: {problem['msg']}"

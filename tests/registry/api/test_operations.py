@@ -72,6 +72,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
     page = client.get("/ui/subjects")
     assert page.headers["content-security-policy"].startswith("default-src 'self'")  # the UI's own policy
     assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["referrer-policy"] == "no-referrer"  # as on every response (docs/security.md)
 
 
 def test_readiness_follows_the_database_and_liveness_does_not(sqlite_template: str, tmp_path: Path) -> None:

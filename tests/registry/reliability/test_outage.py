@@ -19,6 +19,16 @@ from tests.support.servers import start_registry, stop_registry
 FAIL_FAST_SECONDS = 15  # a request may take at most this long (httpx gives up after it): no hanging
 
 
+def assert_down_from_the_first_request(client: httpx.Client) -> None:
+    """Right after the pooled connections died: readiness is 503 from the first check on (never 500),
+    and the web UI answers an HTML page, not the API's JSON."""
+    assert [client.get("/health/ready").status_code for _ in range(3)] == [503, 503, 503]
+    page = client.get("/ui/subjects")
+    assert page.status_code == 503
+    assert page.headers["content-type"].startswith("text/html")
+    assert "database does not answer" in page.text
+
+
 def assert_fails_fast(client: httpx.Client) -> None:
     answers = [
         client.get("/subjects"),
@@ -56,8 +66,10 @@ def test_the_registry_fails_fast_during_an_outage_and_recovers_by_itself(tmp_pat
                     )
                     assert before.status_code == 200
                     assert client.get("/health/ready").status_code == 200
+                    assert client.get("/ui/subjects").status_code == 200  # the pool holds connections
 
                     proxy.cut()  # connections dropped, port closed
+                    assert_down_from_the_first_request(client)
                     assert_fails_fast(client)
                     proxy.stall()  # connections accepted, never answered
                     assert_fails_fast(client)

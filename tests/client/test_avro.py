@@ -78,7 +78,8 @@ def test_fast_path_and_explainer_agree_on_near_misses(data):
         CODEC.encode_checked(datum)
     if _bytes_for_an_array(datum, path):
         assert fast is None
-        assert [violation.rule for violation in violations] == ["type"], (path, violations)
+        # The bytes are a type violation; a key dropped as well adds its own.
+        assert "type" in [violation.rule for violation in violations], (path, violations)
     else:
         assert (violations == []) == validate(datum, PARSED, raise_errors=False), (path, violations)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from client import RegistryClient, Schema, SchemaNotFoundError, SchemaReference
+from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
@@ -26,6 +27,9 @@ from registry.compatibility import (
     parse_schema,
 )
 from registry.compatibility.reports import Case, Report, ReportFinding, Severity, finding_at
+
+if TYPE_CHECKING:
+    from client import RegistryClient  # httpx: loaded by the commands that connect, not by diff
 
 CHECK_TOOL = "accord schema check"
 DIFF_TOOL = "accord schema diff"

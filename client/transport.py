@@ -98,17 +98,18 @@ def _request_options(body: Any, params: Params | None) -> dict[str, Any]:
 
 
 def _answer(response: httpx.Response) -> Any:
-    """The decoded body of a successful answer (None when empty), or the error it carries, raised as a
-    typed exception. Not for 5xx answers: those are retried."""
+    """The decoded JSON body of a successful answer, or the error it carries (or its lack of a JSON
+    body: every answer of both APIs has one) as a typed exception. Not for 5xx answers: those are
+    retried."""
     try:
         body = orjson.loads(response.content) if response.content else None
     except orjson.JSONDecodeError:
         body = None
-    if response.is_success and (body is not None or not response.content):
+    if response.is_success and body is not None:
         return body
     url = str(response.request.url)
-    if isinstance(body, dict) and "error_code" in body:
-        error_code, message = int(body["error_code"]), str(body.get("message", ""))
+    if isinstance(body, dict) and isinstance(body.get("error_code"), int):
+        error_code, message = body["error_code"], str(body.get("message", ""))
     else:
         error_code, message = response.status_code, response.text[:200] or response.reason_phrase
     error_class = SchemaNotFoundError if error_code in _NOT_FOUND_CODES else RegistryResponseError

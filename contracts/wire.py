@@ -1,8 +1,8 @@
 """The JSON of the registry's contract API (/contracts/...) as the harness writes and reads it.
 
 Every body the harness sends is built here, and every answer it reads is parsed here, in the shapes
-of the server's wire models (registry/contract_wire.py; tests/contracts/test_wire_round_trip.py holds
-the two sides together). The harness cannot import the registry, so the shapes are written out.
+of the contract store's pydantic wire models on the server; tests/contracts/test_wire_round_trip.py
+holds the two sides together. The harness cannot import the registry, so the shapes are written out.
 """
 
 from __future__ import annotations

@@ -65,8 +65,10 @@ def test_json_goes_out_and_comes_back_with_query_parameters():
     assert "application/vnd.schemaregistry.v1+json" in request.headers["accept"]
 
 
-def test_an_empty_successful_answer_is_none():
-    assert transport_for(Script(None)).request("POST", "/contracts/results", body={}) is None
+def test_a_successful_answer_without_a_json_body_is_an_error():
+    with pytest.raises(RegistryResponseError, match="HTTP 200") as raised:
+        transport_for(Script(None)).request("POST", "/contracts/results", body={})
+    assert raised.value.status == 200
 
 
 def test_connection_errors_timeouts_and_5xx_are_retried_then_answered():

@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.cli [--runs 20] [--files 200]
 
-1. Start-up: `accord schema diff` on two small files (a whole command) against the floor of
-   starting the interpreter (`python -c pass`) and importing typer and rich.
+1. Start-up: `accord --help` (every command group declared, none run) and `accord schema diff` on
+   two small files (a whole command) against the floor of starting the interpreter
+   (`python -c pass`) and importing typer and rich.
 2. `accord schema check --against git:HEAD` over a repository of N Avro files against the floor of
    the same parse and compatibility check in-process (no git, no process start, no report).
 Cases alternate run by run, so that load on the shared machine hits them alike.
@@ -93,6 +94,7 @@ def main() -> None:
         cases = {
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
             "python -c 'import typer, rich' (floor)": [sys.executable, "-c", "import typer, rich.console"],
+            "accord --help": [ACCORD, "--help"],
             "accord schema diff a.avsc b.avsc": [ACCORD, "schema", "diff", "a.avsc", "b.avsc"],
         }
         samples: dict[str, list[float]] = {name: [] for name in cases}

@@ -24,8 +24,8 @@ import orjson
 from bench.order_created import ORDER_CREATED_DATA, ORDER_CREATED_JSON
 from contracts import each_like, enum_of, expect, integer, string
 from contracts.checks import ProducerSchema, check_sample_expectation, check_sample_schema
-from contracts.formats import format_checker
 from contracts.samples import Sample, envelope_for
+from contracts.string_formats import format_checker
 
 BATCH = 200
 

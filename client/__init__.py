@@ -39,12 +39,7 @@ if _TYPE_CHECKING:
         UnusableSchemaError,
         Violation,
     )
-    from client.registry_client import (
-        AsyncRegistryClient,
-        RegistryClient,
-        RetryPolicy,
-        credentials_from_text,
-    )
+    from client.registry_client import AsyncRegistryClient, RegistryClient
     from client.schemas import (
         CompatibilityResult,
         RegisteredSchema,
@@ -61,6 +56,13 @@ if _TYPE_CHECKING:
         Payload,
         SubjectNameStrategy,
         subject_name,
+    )
+    from client.transport import (
+        AsyncRegistryTransport,
+        RegistryTransport,
+        RetryPolicy,
+        credentials_from_environment,
+        credentials_from_text,
     )
 
 _MODULE_OF = {
@@ -94,8 +96,6 @@ _MODULE_OF = {
     "Violation": "client.errors",
     "AsyncRegistryClient": "client.registry_client",
     "RegistryClient": "client.registry_client",
-    "RetryPolicy": "client.registry_client",
-    "credentials_from_text": "client.registry_client",
     "CompatibilityResult": "client.schemas",
     "RegisteredSchema": "client.schemas",
     "Schema": "client.schemas",
@@ -109,11 +109,17 @@ _MODULE_OF = {
     "Payload": "client.serde",
     "SubjectNameStrategy": "client.serde",
     "subject_name": "client.serde",
+    "AsyncRegistryTransport": "client.transport",
+    "RegistryTransport": "client.transport",
+    "RetryPolicy": "client.transport",
+    "credentials_from_environment": "client.transport",
+    "credentials_from_text": "client.transport",
 }
 
 __all__ = [
     "AccordError",
     "AsyncRegistryClient",
+    "AsyncRegistryTransport",
     "BatchValidationError",
     "CompatibilityResult",
     "Correlation",
@@ -137,6 +143,7 @@ __all__ = [
     "RegistryClient",
     "RegistryError",
     "RegistryResponseError",
+    "RegistryTransport",
     "RegistryUnavailableError",
     "RetryPolicy",
     "Schema",
@@ -150,6 +157,7 @@ __all__ = [
     "Violation",
     "check_event_type",
     "correlated",
+    "credentials_from_environment",
     "credentials_from_text",
     "current_correlation",
     "dead_letter_message",

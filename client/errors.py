@@ -11,7 +11,8 @@ AccordError
 │   ├── InvalidMessageError     the payload decodes but violates the writer's schema
 │   └── ReaderSchemaError       the writer's schema cannot be resolved to the consumer's reader schema
 └── RegistryError               the schema registry could not answer the question
-    ├── RegistryUnavailableError    no answer after every retry, and nothing cached to fall back on
+    ├── RegistryUnavailableError    no answer after every retry (connection error, timeout or 5xx), and
+    │                               nothing cached to fall back on
     └── RegistryResponseError       the registry answered with an error (Confluent error_code + message)
         └── SchemaNotFoundError     40401/40402/40403: no such subject, version or schema id
 """
@@ -147,7 +148,12 @@ class RegistryError(AccordError):
 
 
 class RegistryUnavailableError(RegistryError):
-    """No answer after every retry (connection error, timeout or 5xx) and nothing cached; carries the URL."""
+    """No answer after every retry and nothing cached; carries the URL, the last reason and 5xx status."""
+
+    def __init__(self, message: str, *, url: str, reason: str = "", status: int | None = None) -> None:
+        super().__init__(message, url=url)
+        self.reason = reason or message
+        self.status = status
 
 
 class RegistryResponseError(RegistryError):

@@ -2,14 +2,13 @@
 
 Both share one cache: schema id -> schema forever (ids are immutable), subject -> latest version for
 `latest_ttl` seconds. When the registry cannot be reached, an expired latest entry keeps being served,
-so publishing and consuming go on with every schema already seen.
+so publishing and consuming go on with every schema already seen. HTTP, credentials, retries and
+error answers are client.transport's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
@@ -17,57 +16,16 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
-import orjson
 
-from client.errors import (
-    RegistryError,
-    RegistryResponseError,
-    RegistryUnavailableError,
-    SchemaNotFoundError,
-)
+from client.errors import RegistryError, RegistryResponseError, RegistryUnavailableError
 from client.schemas import CompatibilityResult, RegisteredSchema, Schema, SchemaReference
+from client.transport import AsyncRegistryTransport, RegistryTransport, RetryPolicy
 
 logger = logging.getLogger("accord.client")
 T = TypeVar("T")
 
-_ACCEPT = (
-    "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, "
-    "application/json; qs=0.5"
-)
-_CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
-_NOT_FOUND_CODES = frozenset({40401, 40402, 40403})
 _NO_SUBJECT_CONFIG = 40408
 _CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
-
-
-AUTH_VARIABLE = "ACCORD_REGISTRY_AUTH"  # where Accord's command-line tools read credentials from
-
-
-def credentials_from_text(text: str) -> tuple[tuple[str, str] | None, str | None]:
-    """Basic-auth credentials or a bearer token, from "user:password" or "Bearer TOKEN" (the form of
-    ACCORD_REGISTRY_AUTH), ready for the clients' `auth=` and `token=`; neither for an empty text."""
-    if not text:
-        return None, None
-    if text[:7].lower() == "bearer ":
-        return None, text[7:].strip()
-    user, separator, password = text.partition(":")
-    if not separator:
-        raise ValueError("registry credentials must be user:password or 'Bearer TOKEN'")
-    return (user, password), None
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently to retry connection errors, timeouts and 5xx answers."""
-
-    retries: int = 3
-    backoff: float = 0.1
-    max_backoff: float = 2.0
-
-    def delay(self, attempt: int) -> float:
-        """Exponential backoff with jitter, so many clients do not retry in lockstep."""
-        ceiling = min(self.backoff * 2**attempt, self.max_backoff)
-        return float(ceiling * random.uniform(0.5, 1.0))
 
 
 @dataclass(slots=True)
@@ -125,74 +83,6 @@ def _parse_compatibility(body: dict[str, Any]) -> CompatibilityResult:
     return CompatibilityResult(
         is_compatible=bool(body["is_compatible"]), messages=tuple(body.get("messages") or ())
     )
-
-
-def _is_retryable(response: httpx.Response) -> bool:
-    return response.status_code >= 500
-
-
-def _unavailable(url: str, cause: Exception | httpx.Response) -> RegistryUnavailableError:
-    if isinstance(cause, httpx.Response):
-        reason = f"HTTP {cause.status_code}"
-    else:
-        reason = f"{type(cause).__name__}: {cause}"
-    return RegistryUnavailableError(f"schema registry at {url} unavailable ({reason})", url=url)
-
-
-def _json_or_error(response: httpx.Response) -> Any:
-    """The decoded body of a successful answer, or the Confluent error it carries, as a typed exception."""
-    url = str(response.request.url)
-    try:
-        body = orjson.loads(response.content) if response.content else None
-    except orjson.JSONDecodeError:
-        body = None
-    if response.is_success and body is not None:
-        return body
-    if isinstance(body, dict) and "error_code" in body:
-        error_code, message = int(body["error_code"]), str(body.get("message", ""))
-    else:
-        error_code, message = response.status_code, response.text[:200] or response.reason_phrase
-    error_class = SchemaNotFoundError if error_code in _NOT_FOUND_CODES else RegistryResponseError
-    raise error_class(url=url, status=response.status_code, error_code=error_code, message=message)
-
-
-class _Settings:
-    """Connection settings shared by the sync and async clients."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        auth: tuple[str, str] | None,
-        token: str | None,
-        timeout: float,
-        retry: RetryPolicy,
-        latest_ttl: float,
-    ) -> None:
-        if auth is not None and token is not None:
-            raise ValueError("give either basic auth or a bearer token, not both")
-        self.base_url = url.rstrip("/")
-        self.retry = retry
-        self.cache = SchemaCache(latest_ttl=latest_ttl)
-        self.headers = {"Accept": _ACCEPT}
-        if token is not None:
-            self.headers["Authorization"] = f"Bearer {token}"
-        self.auth = httpx.BasicAuth(*auth) if auth is not None else None
-        self.timeout = httpx.Timeout(timeout)
-
-    def client_options(self) -> dict[str, Any]:
-        return {
-            "base_url": self.base_url,
-            "auth": self.auth,
-            "headers": self.headers,
-            "timeout": self.timeout,
-        }
-
-
-def _body(payload: dict[str, Any] | None) -> dict[str, Any]:
-    if payload is None:
-        return {}
-    return {"content": orjson.dumps(payload), "headers": {"Content-Type": _CONTENT_TYPE}}
 
 
 Call = tuple[str, str, dict[str, Any] | None]  # HTTP method, path, JSON body
@@ -253,27 +143,12 @@ class _Operations:
 
 
 class _Client:
-    """Settings, cache and operations shared by RegistryClient and AsyncRegistryClient."""
+    """The cache and operations shared by RegistryClient and AsyncRegistryClient."""
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        auth: tuple[str, str] | None,
-        token: str | None,
-        timeout: float,
-        retry: RetryPolicy | None,
-        latest_ttl: float,
-    ) -> None:
-        self._settings = _Settings(
-            url, auth=auth, token=token, timeout=timeout, retry=retry or RetryPolicy(), latest_ttl=latest_ttl
-        )
-        self._cache = self._settings.cache
+    def __init__(self, *, base_url: str, latest_ttl: float) -> None:
+        self.base_url = base_url
+        self._cache = SchemaCache(latest_ttl=latest_ttl)
         self._operations = _Operations(self._cache)
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
 
     def _fresh_latest(self, subject: str) -> RegisteredSchema | None:
         entry = self._cache.latest.get(subject)
@@ -296,11 +171,22 @@ class RegistryClient(_Client):
         latest_ttl: float = 60.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
-        self._http = httpx.Client(transport=transport, **self._settings.client_options())
+        self._transport = RegistryTransport(
+            url, auth=auth, token=token, timeout=timeout, retry=retry, http_transport=transport
+        )
+        super().__init__(base_url=self._transport.base_url, latest_ttl=latest_ttl)
+
+    @classmethod
+    def from_transport(cls, transport: RegistryTransport, *, latest_ttl: float = 60.0) -> RegistryClient:
+        """A client over an existing transport (its connections, credentials and retries), for code that
+        also speaks other registry APIs over it; closing the client closes the transport."""
+        client = cls.__new__(cls)
+        client._transport = transport
+        _Client.__init__(client, base_url=transport.base_url, latest_ttl=latest_ttl)
+        return client
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def __enter__(self) -> RegistryClient:
         return self
@@ -322,19 +208,7 @@ class RegistryClient(_Client):
             return cast(T, done.value)
 
     def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
-        retry = self._settings.retry
-        for attempt in range(retry.retries + 1):
-            try:
-                response = self._http.request(method, path, **_body(payload))
-            except httpx.TransportError as error:
-                failure: Exception | httpx.Response = error
-            else:
-                if not _is_retryable(response):
-                    return _json_or_error(response)
-                failure = response
-            if attempt < retry.retries:
-                time.sleep(retry.delay(attempt))
-        raise _unavailable(self.base_url + path, failure)
+        return self._transport.request(method, path, body=payload)
 
     def get_schema(self, schema_id: int) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning)."""
@@ -430,11 +304,23 @@ class AsyncRegistryClient(_Client):
         latest_ttl: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        super().__init__(url, auth=auth, token=token, timeout=timeout, retry=retry, latest_ttl=latest_ttl)
-        self._http = httpx.AsyncClient(transport=transport, **self._settings.client_options())
+        self._transport = AsyncRegistryTransport(
+            url, auth=auth, token=token, timeout=timeout, retry=retry, http_transport=transport
+        )
+        super().__init__(base_url=self._transport.base_url, latest_ttl=latest_ttl)
+
+    @classmethod
+    def from_transport(
+        cls, transport: AsyncRegistryTransport, *, latest_ttl: float = 60.0
+    ) -> AsyncRegistryClient:
+        """A client over an existing transport; closing the client closes the transport."""
+        client = cls.__new__(cls)
+        client._transport = transport
+        _Client.__init__(client, base_url=transport.base_url, latest_ttl=latest_ttl)
+        return client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncRegistryClient:
         return self
@@ -456,19 +342,7 @@ class AsyncRegistryClient(_Client):
             return cast(T, done.value)
 
     async def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
-        retry = self._settings.retry
-        for attempt in range(retry.retries + 1):
-            try:
-                response = await self._http.request(method, path, **_body(payload))
-            except httpx.TransportError as error:
-                failure: Exception | httpx.Response = error
-            else:
-                if not _is_retryable(response):
-                    return _json_or_error(response)
-                failure = response
-            if attempt < retry.retries:
-                await asyncio.sleep(retry.delay(attempt))
-        raise _unavailable(self.base_url + path, failure)
+        return await self._transport.request(method, path, body=payload)
 
     async def get_schema(self, schema_id: int) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning)."""

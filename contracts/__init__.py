@@ -3,39 +3,79 @@
 What consumer and producer tests use is exported here, and needs only the client's dependencies.
 Verification (`contracts.verification`), the registry's contract API (`contracts.remote`) and the
 CLI (`contracts.cli`) need the `server` extra.
+
+Each name is imported on first use, so `accord --help` (which loads the harness's commands) does not
+load the matchers, jsonschema and the client's serializers.
 """
 
-from contracts.errors import (
-    ContractError,
-    ContractFileError,
-    ContractRegistryError,
-    MatcherError,
-    PactImportError,
-)
-from contracts.expectations import (
-    ConsumerContract,
-    Expectation,
-    expect,
-    expect_avro,
-    read_contract,
-    write_contract,
-)
-from contracts.matchers import (
-    Matcher,
-    any_of,
-    datetime,
-    decimal,
-    each_like,
-    enum_of,
-    integer,
-    like,
-    one_of,
-    optional,
-    string,
-    uuid,
-)
-from contracts.samples import ProducerSamples, Sample, read_samples, record_bus, write_samples
-from contracts.versions import VersionRange, VersionRangeError
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:
+    from contracts.errors import (
+        ContractError,
+        ContractFileError,
+        ContractRegistryError,
+        MatcherError,
+        PactImportError,
+    )
+    from contracts.expectations import (
+        ConsumerContract,
+        Expectation,
+        expect,
+        expect_avro,
+        read_contract,
+        write_contract,
+    )
+    from contracts.matchers import (
+        Matcher,
+        any_of,
+        datetime,
+        decimal,
+        each_like,
+        enum_of,
+        integer,
+        like,
+        one_of,
+        optional,
+        string,
+        uuid,
+    )
+    from contracts.samples import ProducerSamples, Sample, read_samples, record_bus, write_samples
+    from contracts.versions import VersionRange, VersionRangeError
+
+_MODULE_OF = {
+    "ContractError": "contracts.errors",
+    "ContractFileError": "contracts.errors",
+    "ContractRegistryError": "contracts.errors",
+    "MatcherError": "contracts.errors",
+    "PactImportError": "contracts.errors",
+    "ConsumerContract": "contracts.expectations",
+    "Expectation": "contracts.expectations",
+    "expect": "contracts.expectations",
+    "expect_avro": "contracts.expectations",
+    "read_contract": "contracts.expectations",
+    "write_contract": "contracts.expectations",
+    "Matcher": "contracts.matchers",
+    "any_of": "contracts.matchers",
+    "datetime": "contracts.matchers",
+    "decimal": "contracts.matchers",
+    "each_like": "contracts.matchers",
+    "enum_of": "contracts.matchers",
+    "integer": "contracts.matchers",
+    "like": "contracts.matchers",
+    "one_of": "contracts.matchers",
+    "optional": "contracts.matchers",
+    "string": "contracts.matchers",
+    "uuid": "contracts.matchers",
+    "ProducerSamples": "contracts.samples",
+    "Sample": "contracts.samples",
+    "read_samples": "contracts.samples",
+    "record_bus": "contracts.samples",
+    "write_samples": "contracts.samples",
+    "VersionRange": "contracts.versions",
+    "VersionRangeError": "contracts.versions",
+}
 
 __all__ = [
     "ConsumerContract",
@@ -69,3 +109,16 @@ __all__ = [
     "write_contract",
     "write_samples",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'contracts' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,19 +16,19 @@ import orjson
 
 from client.json_schema import JsonSchemaError, local_explainer
 from contracts.expectations import Expectation
-from contracts.findings import Check, Finding, Severity
-from contracts.formats import format_checker
+from contracts.findings import Check, ContractFinding, Severity
 from contracts.samples import Sample
+from contracts.string_formats import format_checker
 from registry.compatibility import (
     InvalidSchemaError,
     JsonSchema,
     ParsedSchema,
     ResolvedReference,
     SchemaType,
+    decoded_json_schema,
+    expectation_gaps,
     parse_schema,
 )
-from registry.compatibility.decoded import decoded_json_schema
-from registry.compatibility.expectations import expectation_gaps
 
 MAX_VIOLATIONS = 20  # per sample and schema: the first ones tell the story
 
@@ -55,7 +55,7 @@ class ProducerSchema:
         )
 
 
-def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[Finding]:
+def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[ContractFinding]:
     """Check 1: the sample's data, in its JSON form, is valid under the producer's schema."""
     try:
         validator = _validator(schema.schema_type, schema.text, schema.references, asserting_formats=False)
@@ -67,13 +67,15 @@ def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[Finding]
     ]
 
 
-def check_sample_expectation(sample: Sample, expectation: Expectation, *, consumer: str) -> list[Finding]:
+def check_sample_expectation(
+    sample: Sample, expectation: Expectation, *, consumer: str
+) -> list[ContractFinding]:
     """Check 2: the sample's envelope and data satisfy what the consumer reads.
 
     Generated samples only warn: they show what the schema allows, not what the producer sends.
     """
     severity: Severity = "warning" if sample.generated else "error"
-    found: list[Finding] = []
+    found: list[ContractFinding] = []
     try:
         if expectation.envelope is not None:
             envelope_validator = _local(jsonschema.Draft7Validator, expectation.envelope, format_checker())
@@ -99,7 +101,7 @@ def check_sample_expectation(sample: Sample, expectation: Expectation, *, consum
 
 def check_schema_expectation(
     schema: ProducerSchema, expectation: Expectation, *, consumer: str
-) -> list[Finding]:
+) -> list[ContractFinding]:
     """Check 3: statically, every datum the producer's schema allows is one the expectation reads."""
     try:
         producer = _parsed(schema.schema_type, schema.text, schema.references)
@@ -114,7 +116,7 @@ def check_schema_expectation(
         if not gap.breaking:
             message += " (the schema does not promise this rule; it is checked on the producer's samples)"
         findings.append(
-            Finding(
+            ContractFinding(
                 check=Check.SCHEMA_EXPECTATION,
                 severity="error" if gap.breaking else "warning",
                 event_type=schema.event_type,
@@ -183,7 +185,7 @@ def _violation(
     prefix: str,
     schema: str | None = None,
     consumer: str | None = None,
-) -> Finding:
+) -> ContractFinding:
     path = prefix + error.json_path[1:]
     message = error.message
     if error.context:
@@ -192,7 +194,7 @@ def _violation(
             message += f" (closest alternative: {closest.message} at {prefix}{closest.json_path[1:]})"
     if sample.generated:
         message += " [in a sample generated from the schema: record real samples to settle this]"
-    return Finding(
+    return ContractFinding(
         check=check,
         severity=severity,
         event_type=sample.event_type,
@@ -208,8 +210,8 @@ def _violation(
 
 def _schema_unusable(
     check: Check, event_type: str, what: str, reason: str, consumer: str | None = None
-) -> Finding:
-    return Finding(
+) -> ContractFinding:
+    return ContractFinding(
         check=check,
         severity="error",
         event_type=event_type,

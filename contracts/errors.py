@@ -40,7 +40,8 @@ class PactImportError(ContractError):
 
 class ContractRegistryError(ContractError):
     """The registry answered a contract request with an error, did not answer at all, or the request
-    could not be made (`url` None: bad credentials, no version to publish under).
+    could not be made or answered (`url` None: bad credentials, no version to publish under, an answer
+    the harness cannot read; the message names the URL then).
 
     `status` is the HTTP status (None when no answer came), `error_code` Confluent-style.
     """

@@ -3,9 +3,9 @@ expectation, which path, what was expected and what was found."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -20,8 +20,8 @@ class Check(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem found by a check."""
+class ContractFinding:
+    """One problem a contract check found in a sample or schema, against an expectation."""
 
     check: Check
     severity: Severity
@@ -34,16 +34,6 @@ class Finding:
     sample: str | None = None  # the sample's scenario
     schema: str | None = None  # which producer schema ("OrderCreated v3", "candidate ...")
     consumer: str | None = None  # "inventory-service@abc123"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The registry's JSON form (camelCase)."""
-        return {_camel(item.name): getattr(self, item.name) for item in fields(self)}
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Finding:
-        values: dict[str, Any] = {item.name: raw.get(_camel(item.name)) for item in fields(cls)}
-        values["check"] = Check(values["check"])
-        return cls(**values)
 
     def describe(self) -> str:
         """One readable line: where, what is wrong, against whom."""
@@ -60,21 +50,11 @@ class PairResult:
     producer_version: str
     consumer: str
     consumer_version: str
-    findings: tuple[Finding, ...] = field(default=())
+    findings: tuple[ContractFinding, ...] = field(default=())
 
     @property
     def success(self) -> bool:
         return not any(finding.severity == "error" for finding in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "producer": self.producer,
-            "producerVersion": self.producer_version,
-            "consumer": self.consumer,
-            "consumerVersion": self.consumer_version,
-            "success": self.success,
-            "findings": [finding.to_dict() for finding in self.findings],
-        }
 
 
 @dataclass(frozen=True)
@@ -82,7 +62,7 @@ class Verification:
     """Everything one verification run found: per pair, and about the producer's samples alone."""
 
     pairs: tuple[PairResult, ...]
-    producer_findings: tuple[Finding, ...] = ()
+    producer_findings: tuple[ContractFinding, ...] = ()
 
     @property
     def success(self) -> bool:
@@ -90,14 +70,9 @@ class Verification:
             finding.severity == "error" for finding in self.producer_findings
         )
 
-    def findings(self) -> list[Finding]:
+    def findings(self) -> list[ContractFinding]:
         """Every finding once (a producer finding is shared by every pair that reads its event type)."""
         seen = list(self.producer_findings)
         for pair in self.pairs:
             seen.extend(finding for finding in pair.findings if finding not in seen)
         return seen
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

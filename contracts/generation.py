@@ -30,9 +30,7 @@ from client.avro import parse_avro
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.samples import Sample, envelope_for, json_value
-from registry.compatibility import ResolvedReference
-from registry.compatibility.jsonschema.drafts import DRAFT4, DRAFT6, DRAFT7, DRAFT2019, DRAFT2020, draft_of
-from registry.compatibility.jsonschema.references import build_registry
+from registry.compatibility import ResolvedReference, build_registry, draft_of
 
 _FORMATS = {
     "uuid": st.uuids().map(str),
@@ -89,7 +87,7 @@ def _avro_values(text: str, references: tuple[ResolvedReference, ...], count: in
 
 def _json_values(schema: Any, count: int) -> list[Any]:
     try:
-        strategy = build(schema, draft=_GENERATOR_DRAFTS[draft_of(schema)], formats=_FORMATS)
+        strategy = build(schema, draft=_GENERATOR_DRAFTS[draft_of(schema).name], formats=_FORMATS)
     except Exception as error:  # draft_of, and the builder on schemas it does not model
         raise ContractError(f"cannot generate samples from this JSON Schema: {error}") from error
     found: list[Any] = []
@@ -111,12 +109,12 @@ def _json_values(schema: Any, count: int) -> list[Any]:
     return found[:count]
 
 
-_GENERATOR_DRAFTS = {
-    DRAFT4: jsonschema_rs.Draft4,
-    DRAFT6: jsonschema_rs.Draft6,
-    DRAFT7: jsonschema_rs.Draft7,
-    DRAFT2019: jsonschema_rs.Draft201909,
-    DRAFT2020: jsonschema_rs.Draft202012,
+_GENERATOR_DRAFTS = {  # by the kernel's name of each draft
+    "draft-04": jsonschema_rs.Draft4,
+    "draft-06": jsonschema_rs.Draft6,
+    "draft-07": jsonschema_rs.Draft7,
+    "2019-09": jsonschema_rs.Draft201909,
+    "2020-12": jsonschema_rs.Draft202012,
 }
 # Keywords whose value maps names to subschemas (the names are not keywords), keywords whose value is
 # data (copied as it is), and the keywords that have no use once every `$ref` is inlined.

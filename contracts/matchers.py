@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 
 from contracts.errors import MatcherError
-from contracts.formats import format_checker
+from contracts.string_formats import format_checker
 
 Spec = Any  # a Matcher, a dict of specs, or a plain JSON value
 JsonSchema = dict[str, Any]

@@ -19,7 +19,7 @@ from contracts.checks import (
     check_schema_expectation,
 )
 from contracts.expectations import ConsumerContract, Expectation
-from contracts.findings import Finding, PairResult, Verification
+from contracts.findings import ContractFinding, PairResult, Verification
 from contracts.samples import Sample
 from registry.compatibility import ResolvedReference, SchemaType
 
@@ -63,7 +63,7 @@ def producer_side(
 def verify(producers: Sequence[ProducerSide], consumers: Sequence[ConsumerContract]) -> Verification:
     """Run checks 1-3 for every producer version and every consumer version that interact."""
     pairs = []
-    producer_findings: list[Finding] = []
+    producer_findings: list[ContractFinding] = []
     for producer in producers:
         sample_findings = {
             id(sample): _sample_schema_findings(sample, producer) for sample in producer.samples
@@ -81,10 +81,10 @@ def _verify_pair(
     producer: ProducerSide,
     consumer: ConsumerContract,
     expectations: Iterable[Expectation],
-    sample_findings: dict[int, list[Finding]],
+    sample_findings: dict[int, list[ContractFinding]],
 ) -> PairResult:
     who = f"{consumer.consumer}@{consumer.version}"
-    findings: list[Finding] = []
+    findings: list[ContractFinding] = []
     for expectation in expectations:
         samples = [
             sample
@@ -108,7 +108,7 @@ def _verify_pair(
     )
 
 
-def _sample_schema_findings(sample: Sample, producer: ProducerSide) -> list[Finding]:
+def _sample_schema_findings(sample: Sample, producer: ProducerSide) -> list[ContractFinding]:
     """Check 1 against the schema the sample was written with (or, lacking it, the one it names)."""
     schema = _schema_of(sample, producer.schemas)
     return [] if schema is None else check_sample_schema(sample, schema)

@@ -1,8 +1,11 @@
 """The dependency direction of DESIGN.md, checked on the source: registry -> client,
-contracts -> client, client -> nothing of ours, and a compatibility engine free of web and database.
+contracts -> client and the compatibility kernel's public API, client -> nothing of ours, registry ->
+never contracts (the `accord` command loads the harness's commands from an entry-point group), and
+a compatibility kernel free of web and database.
 
-contracts may reuse two pure parts of the registry package: the compatibility engine and the CI
-report formats. Everything else of the registry it reaches over HTTP."""
+contracts may import exactly `registry.compatibility` (the names in its __all__: schema parsing,
+compatibility, expectation gaps and the CI report formats), none of its submodules. Everything else
+of the registry it reaches over HTTP."""
 
 from __future__ import annotations
 
@@ -18,8 +21,11 @@ FORBIDDEN = {
     "client": {"registry", "contracts", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "typer"},
     "registry/compatibility": {"fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "registry.api"},
     "contracts": {"registry"},
+    "registry": {"contracts"},
 }
-ALLOWED = {"contracts": {"registry.compatibility", "registry.reporting"}}
+# Modules a package may import although a forbidden package holds them: these modules exactly, not
+# their submodules.
+ALLOWED = {"contracts": {"registry.compatibility"}}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -42,7 +48,7 @@ def violations(package: str, forbidden: set[str]) -> list[str]:
     found = []
     for path in sorted((ROOT / package).rglob("*.py")):
         for module in imported_modules(path):
-            if within(module, forbidden) and not within(module, allowed):
+            if within(module, forbidden) and module not in allowed:
                 found.append(f"{path.relative_to(ROOT)} imports {module}")
     return found
 
@@ -64,6 +70,19 @@ def test_allowed_parts_of_a_forbidden_package_pass(tmp_path, monkeypatch):
     package.mkdir()
     (package / "ok.py").write_text("from registry.compatibility import parse_schema\n")
     (package / "bad.py").write_text("from registry.service import Registry\n")
+    (package / "inner.py").write_text("from registry.compatibility.jsonschema.drafts import draft_of\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
 
-    assert violations("contracts", {"registry"}) == ["contracts/bad.py imports registry.service"]
+    assert violations("contracts", {"registry"}) == [
+        "contracts/bad.py imports registry.service",
+        "contracts/inner.py imports registry.compatibility.jsonschema.drafts",
+    ]
+
+
+def test_an_import_of_contracts_from_the_registry_is_a_violation(tmp_path, monkeypatch):
+    package = tmp_path / "registry" / "cli"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("def main():\n    from contracts.cli import app\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+
+    assert violations("registry", FORBIDDEN["registry"]) == ["registry/cli/__init__.py imports contracts.cli"]

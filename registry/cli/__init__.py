@@ -2,14 +2,21 @@
 
 Exit codes of the checking commands: 0 compatible or clean, 1 violations found, 2 usage,
 configuration or connection error (docs/ci.md).
+
+Other packages add command groups through the entry-point group "accord.commands": each entry point
+names a typer app, added under the entry point's name (the contract harness registers `contracts`).
+The registry never imports them itself.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import typer
 
-from contracts.cli import app as contracts_app
 from registry.cli import schema, server, transfer, users
+
+COMMAND_GROUPS = "accord.commands"
 
 app = typer.Typer(
     help="Accord: a schema registry that speaks the Confluent Schema Registry API, and its CI tools.",
@@ -21,7 +28,8 @@ app.command()(server.migrate)
 app.add_typer(schema.app, name="schema")
 app.command("export")(transfer.export)
 app.command("import")(transfer.import_)
-app.add_typer(contracts_app, name="contracts")
+for entry_point in sorted(entry_points(group=COMMAND_GROUPS), key=lambda found: found.name):
+    app.add_typer(entry_point.load(), name=entry_point.name)
 app.add_typer(users.app, name="users")
 
 

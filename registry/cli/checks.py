@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from client import RegistryClient, Schema, SchemaNotFoundError, SchemaReference
+from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
@@ -25,7 +26,10 @@ from registry.compatibility import (
     check_compatibility,
     parse_schema,
 )
-from registry.reporting import Case, Finding, Report, Severity, finding_at
+from registry.compatibility.reports import Case, Report, ReportFinding, Severity, finding_at
+
+if TYPE_CHECKING:
+    from client import RegistryClient  # httpx: loaded by the commands that connect, not by diff
 
 CHECK_TOOL = "accord schema check"
 DIFF_TOOL = "accord schema diff"
@@ -39,7 +43,7 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
     old_files = {file.subject: file for file in old.schema_files(missing_ok=True)} if old else {}
     all_files = project.schema_files()
     cases: list[Case] = []
-    findings: list[Finding] = []
+    findings: list[ReportFinding] = []
     for file in files:
         previous = old_files.get(file.subject)
         if previous is None or old is None:
@@ -53,7 +57,7 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
             cases.append(Case(file.subject, f"{file.display}: does not parse"))
             continue
         old_schema = _parse_old(project, old, previous, list(old_files.values()), ref)
-        if isinstance(old_schema, Finding):
+        if isinstance(old_schema, ReportFinding):
             findings.append(old_schema)
             cases.append(Case(file.subject, f"{file.display}: cannot be compared with {ref}"))
             continue
@@ -78,7 +82,7 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
     """Each file as the registry's compatibility endpoint judges it (verbose), as registering would."""
     all_files = project.schema_files()
     cases: list[Case] = []
-    findings: list[Finding] = []
+    findings: list[ReportFinding] = []
     for file in files:
         references, unregistered = registry_references(project, file, all_files, client)
         if unregistered:
@@ -94,7 +98,7 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
         at = f" at {level.group(1)}" if level else ""
         cases.append(Case(file.subject, f"{file.display}: not compatible with the registry{at}"))
         findings += found or [
-            Finding(
+            ReportFinding(
                 file=file.display, rule="INCOMPATIBLE", message="; ".join(verdict.messages), case=file.subject
             )
         ]
@@ -112,7 +116,7 @@ def diff_files(
     """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`)."""
     case = f"{display_path(old_path)} -> {display_path(new_path)}"
     new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
-    findings: list[Finding] = []
+    findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
     for path, text in ((old_path, old_text), (new_path, new_text)):
         schema, problems = _parse(schema_type, text, (), display_path(path), case=case)
@@ -133,7 +137,7 @@ def diff_files(
 
 def result_findings(
     result: CompatibilityResult, file: str, text: str, *, case: str, old: str
-) -> list[Finding]:
+) -> list[ReportFinding]:
     """One finding per incompatibility, on the line of the new schema that the path points at."""
     findings = []
     for failure in result.failures:
@@ -157,11 +161,11 @@ def result_findings(
 
 def registry_references(
     project: Project, file: SchemaFile, all_files: Sequence[SchemaFile], client: RegistryClient
-) -> tuple[list[SchemaReference], list[Finding]]:
+) -> tuple[list[SchemaReference], list[ReportFinding]]:
     """The file's references as the registry knows them: a referenced project file must already be
     registered under its subject (its version is looked up)."""
     references: list[SchemaReference] = []
-    problems: list[Finding] = []
+    problems: list[ReportFinding] = []
     for reference in file.references:
         if reference.subject is not None and reference.version is not None:
             references.append(SchemaReference(reference.name, reference.subject, reference.version))
@@ -177,7 +181,7 @@ def registry_references(
             registered = client.lookup_schema(target.subject, schema_of(target, target_references))
         except SchemaNotFoundError:
             problems.append(
-                Finding(
+                ReportFinding(
                     file=file.display,
                     rule="REFERENCE_NOT_REGISTERED",
                     message=(
@@ -211,7 +215,7 @@ def reasons(messages: Sequence[str]) -> list[str]:
     return [message for message in messages if not _CONTEXT.match(message)]
 
 
-def reason_finding(message: str, file: SchemaFile) -> Finding:
+def reason_finding(message: str, file: SchemaFile) -> ReportFinding:
     """A Confluent verbose message (`{errorType:'...', description:'...'}`) as a finding, on the line
     of the path it names when it names one."""
     match = _REASON.match(message)
@@ -227,13 +231,13 @@ def reason_finding(message: str, file: SchemaFile) -> Finding:
 
 def _parse_file(
     file: SchemaFile, references: Sequence[ResolvedReference], *, case: str
-) -> tuple[ParsedSchema | None, list[Finding]]:
+) -> tuple[ParsedSchema | None, list[ReportFinding]]:
     return _parse(file.schema_type, file.text, references, file.display, case=case)
 
 
 def _parse(
     schema_type: SchemaType, text: str, references: Sequence[ResolvedReference], display: str, *, case: str
-) -> tuple[ParsedSchema | None, list[Finding]]:
+) -> tuple[ParsedSchema | None, list[ReportFinding]]:
     try:
         return parse_schema(schema_type, text, references), []
     except InvalidSchemaError as error:
@@ -245,12 +249,12 @@ def _parse(
 
 def _parse_old(
     project: Project, old: Project, previous: SchemaFile, old_files: Sequence[SchemaFile], ref: str
-) -> ParsedSchema | Finding:
+) -> ParsedSchema | ReportFinding:
     try:
         references = old.resolve_references(previous, old_files)
         return parse_schema(previous.schema_type, previous.text, references)
     except (InvalidSchemaError, CliError) as error:
-        return Finding(
+        return ReportFinding(
             file=display_path(original_path(old, project, previous.path)),
             rule="OLD_SCHEMA_UNREADABLE",
             message=f"the file at {ref} cannot be parsed, so it cannot be compared: {error}",
@@ -264,8 +268,8 @@ def _verdict(result: CompatibilityResult, old: str) -> str:
     return f"{verdict} with {old} ({result.level.value})"
 
 
-def _deleted(subject: str, path: str, ref: str) -> Finding:
-    return Finding(
+def _deleted(subject: str, path: str, ref: str) -> ReportFinding:
+    return ReportFinding(
         file=path,
         rule="SUBJECT_DELETED",
         message=(

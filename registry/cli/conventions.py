@@ -18,7 +18,7 @@ from client import event_type_problem
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile, display_path
 from registry.compatibility import SchemaType
-from registry.reporting import Case, Finding, Report, finding_at
+from registry.compatibility.reports import Case, Report, ReportFinding, finding_at
 
 LINT_TOOL = "accord schema lint"
 ENVELOPE_FIELDS = (
@@ -131,7 +131,7 @@ def lint_files(
     return Report(tool=LINT_TOOL, cases=tuple(cases), findings=tuple(findings), notes=tuple(notes))
 
 
-def baseline_key(project: Project, file: SchemaFile, finding: Finding) -> tuple[str, str, str]:
+def baseline_key(project: Project, file: SchemaFile, finding: ReportFinding) -> tuple[str, str, str]:
     """What identifies a finding in the baseline: no line number, so edits above it do not matter."""
     return (file.path.relative_to(project.root).as_posix(), finding.rule, finding.message)
 
@@ -165,7 +165,7 @@ def write_baseline(project: Project, files: Sequence[SchemaFile], report: Report
 
 def _lint_file(
     file: SchemaFile, rules: Sequence[Rule], previous: Mapping[str, SchemaFile] | None, *, is_event: bool
-) -> Iterator[Finding]:
+) -> Iterator[ReportFinding]:
     shape = _shape_of(file)
     if shape is None:
         yield _finding(file, "INVALID_SCHEMA", "#", "the file is not a JSON document, so it cannot be linted")
@@ -192,7 +192,7 @@ def _lint_file(
         yield from _incomplete_envelope(file, shape)
 
 
-def _event_name(file: SchemaFile, shape: Shape) -> Iterator[Finding]:
+def _event_name(file: SchemaFile, shape: Shape) -> Iterator[ReportFinding]:
     if shape.event_name is None:
         yield _finding(
             file, "ACC001", "#", "the schema does not name its event: give it a `title` like OrderCreated"
@@ -203,7 +203,7 @@ def _event_name(file: SchemaFile, shape: Shape) -> Iterator[Finding]:
         yield _finding(file, "ACC001", shape.name_pointer, f"event name {shape.event_name!r} {problem}")
 
 
-def _new_fields_without_default(file: SchemaFile, shape: Shape, old: Shape) -> Iterator[Finding]:
+def _new_fields_without_default(file: SchemaFile, shape: Shape, old: Shape) -> Iterator[ReportFinding]:
     for key, fields in shape.records.items():
         if key not in old.records:
             continue
@@ -219,7 +219,7 @@ def _new_fields_without_default(file: SchemaFile, shape: Shape, old: Shape) -> I
                 )
 
 
-def _removed_fields(file: SchemaFile, shape: Shape, old: Shape) -> Iterator[Finding]:
+def _removed_fields(file: SchemaFile, shape: Shape, old: Shape) -> Iterator[ReportFinding]:
     for key, old_fields in old.records.items():
         if key not in shape.records:
             continue
@@ -235,7 +235,7 @@ def _removed_fields(file: SchemaFile, shape: Shape, old: Shape) -> Iterator[Find
                 )
 
 
-def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[Finding]:
+def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[ReportFinding]:
     names = {item.name for item in shape.top_fields}
     if "data" not in names or not names & {"eventId", "eventType"}:
         return  # the schema models the event data, not the envelope
@@ -244,7 +244,7 @@ def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[Finding]:
             yield _finding(file, "ACC005", shape.top_pointer, f"the envelope has no {name!r} field")
 
 
-def _finding(file: SchemaFile, rule: str, pointer: str, message: str) -> Finding:
+def _finding(file: SchemaFile, rule: str, pointer: str, message: str) -> ReportFinding:
     return finding_at(file.text, pointer, file=file.display, rule=rule, message=message, case=file.subject)
 
 

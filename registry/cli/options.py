@@ -6,15 +6,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
-from client import RegistryClient, RetryPolicy, credentials_from_text
-from client.registry_client import AUTH_VARIABLE
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError
-from registry.reporting import OutputFormat, Report, render, render_text
+from registry.compatibility.reports import OutputFormat, Report, render, render_text
+
+if TYPE_CHECKING:
+    from client import RegistryClient
 
 ConfigOption = Annotated[
     Path | None,
@@ -26,7 +27,7 @@ RegistryOption = Annotated[
         "--registry",
         envvar="ACCORD_REGISTRY_URL",
         help="Schema registry URL (default: `registry` of the config). Credentials come from "
-        f"{AUTH_VARIABLE}: user:password, or 'Bearer TOKEN'",
+        "ACCORD_REGISTRY_AUTH: user:password, or 'Bearer TOKEN'",
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="How to print the findings")]
@@ -37,10 +38,11 @@ OutputOption = Annotated[
 
 
 def connect(
-    url: str | None, *, configured: str | None = None, auth_variable: str = AUTH_VARIABLE
+    url: str | None, *, configured: str | None = None, auth_variable: str = "ACCORD_REGISTRY_AUTH"
 ) -> RegistryClient:
     """A registry client for `--registry` (or ACCORD_REGISTRY_URL, or the config's `registry`), with
-    the credentials in the environment variable `auth_variable`."""
+    the credentials in the environment variable `auth_variable`. The client (and httpx) is imported
+    here, so that commands which never connect start fast."""
     url = url or configured
     if not url:
         raise CliError(
@@ -50,13 +52,15 @@ def connect(
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CliError(f"registry URL {url!r} is not an http:// or https:// URL")
+    from client import RegistryClient, RegistryTransport, RetryPolicy
+
     try:
-        basic, token = credentials_from_text(os.environ.get(auth_variable, ""))
+        transport = RegistryTransport.from_environment(
+            url, variable=auth_variable, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
+        )
     except ValueError as error:
-        raise CliError(f"{auth_variable}: {error}") from error
-    return RegistryClient(
-        url, auth=basic, token=token, timeout=30.0, retry=RetryPolicy(retries=2, backoff=0.2)
-    )
+        raise CliError(str(error)) from error
+    return RegistryClient.from_transport(transport)
 
 
 def finish(report: Report, output_format: OutputFormat, output: Path | None) -> None:

@@ -13,7 +13,7 @@ from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
 from registry.cli.checks import reason_finding, reasons, registry_references, schema_of
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile
-from registry.reporting import Case, Finding, Report
+from registry.compatibility.reports import Case, Report, ReportFinding
 
 REGISTER_TOOL = "accord schema register"
 _INCOMPATIBLE = 409
@@ -50,7 +50,7 @@ def register_files(
             if error.status != _INCOMPATIBLE:
                 raise
             # Another writer registered in between, and the registry now refuses this file.
-            rejected = Finding(
+            rejected = ReportFinding(
                 file=plan.file.display, rule="INCOMPATIBLE", message=error.message, case=plan.file.subject
             )
             skipped = [
@@ -88,9 +88,9 @@ def dependency_order(
 
 def _plan(
     project: Project, files: Sequence[SchemaFile], all_files: Sequence[SchemaFile], client: RegistryClient
-) -> tuple[list[_Plan], list[Finding]]:
+) -> tuple[list[_Plan], list[ReportFinding]]:
     plans: list[_Plan] = []
-    findings: list[Finding] = []
+    findings: list[ReportFinding] = []
     new_paths = set()
     for file in files:
         settings = _settings_to_apply(file, client)

@@ -1,4 +1,8 @@
-"""`accord schema ...`: check, diff, register and lint the schema files of a repository."""
+"""`accord schema ...`: check, diff, register and lint the schema files of a repository.
+
+The modules that do the work (the project's configuration, the checks, git, registration and the
+conventions) are imported when a command runs, so that `accord --help` starts fast.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,9 @@ from typing import Annotated
 
 import typer
 
-from registry.cli import checks, conventions, git, registration
 from registry.cli.errors import CliError, exits_cleanly
 from registry.cli.options import ConfigOption, FormatOption, OutputOption, RegistryOption, connect, finish
-from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, Project
-from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, SchemaType
-from registry.reporting import OutputFormat
+from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, OutputFormat, SchemaType
 
 app = typer.Typer(
     help="Check, diff, register and lint schema files. Exit 0: clean, 1: violations, 2: usage, "
@@ -44,6 +45,9 @@ def check(
     """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
     --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
     subjects are reported)."""
+    from registry.cli import checks, git
+    from registry.cli.project import Project
+
     project = Project.find(config)
     files = project.select(paths or [])
     ref = git.parse_against(against)
@@ -74,6 +78,9 @@ def diff(
     output: OutputOption = None,
 ) -> None:
     """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry."""
+    from registry.cli import checks
+    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX
+
     for path in (old, new):
         if not path.is_file():
             raise CliError(f"{path} is not a file")
@@ -97,6 +104,9 @@ def register(
     """Register each schema file under its subject, and apply the compatibility levels the config
     declares. Idempotent: files already registered are left alone. Nothing is registered unless
     every file is compatible."""
+    from registry.cli import registration
+    from registry.cli.project import Project
+
     project = Project.find(config)
     files = project.select(paths or [])
     with connect(registry, configured=project.config.registry) as client:
@@ -127,6 +137,9 @@ def lint(
     """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
     new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. Disable rules in the
     config's [lint] table; findings in the baseline file are not reported."""
+    from registry.cli import conventions, git, registration
+    from registry.cli.project import Project
+
     project = Project.find(config)
     files = project.select(paths or [])
     baseline = set() if write_baseline else conventions.read_baseline(project)

@@ -20,17 +20,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from client import RegistryClient, Schema, SchemaReference
+from client import Schema, SchemaReference
 from registry.cli.errors import CliError
-from registry.compatibility import (
-    SUPPORTED_SCHEMA_TYPES,
-    InvalidSchemaError,
-    ResolvedReference,
-    SchemaType,
-    parse_schema,
-)
+from registry.compatibility import ResolvedReference, SchemaType
+
+if TYPE_CHECKING:
+    from client import RegistryClient
 
 MANIFEST = "accord-export.json"
 FORMAT = "accord-export/1"
@@ -105,6 +102,9 @@ class Snapshot:
                         f"schema id {version.schema_id} refers to {reference.subject} v{reference.version}, "
                         "which the export does not have"
                     )
+        # The parsers load here, not with the module: `accord --help` imports this one.
+        from registry.compatibility import SUPPORTED_SCHEMA_TYPES, InvalidSchemaError, parse_schema
+
         for schema_id, schema in self.schemas.items():
             if SchemaType(schema.schema_type) not in SUPPORTED_SCHEMA_TYPES:
                 continue  # the target registry judges what this build cannot parse

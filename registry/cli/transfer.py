@@ -14,17 +14,20 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from client import AccordError, RegistryClient
+from client import AccordError
 from registry.cli import snapshot
 from registry.cli.errors import CliError, exits_cleanly
 from registry.cli.options import RegistryOption, connect
 from registry.cli.snapshot import Advance, Snapshot, Version
+
+if TYPE_CHECKING:
+    from client import RegistryClient
 
 SOURCE_AUTH_VARIABLE = "ACCORD_SOURCE_REGISTRY_AUTH"
 IMPORT, READWRITE = "IMPORT", "READWRITE"

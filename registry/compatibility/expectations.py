@@ -22,9 +22,9 @@ from typing import Any
 import orjson
 
 from registry.compatibility.decoded import decoded_json_schema
-from registry.compatibility.formats import parse_schema
 from registry.compatibility.jsonschema import JsonSchema
 from registry.compatibility.levels import CompatibilityPolicy
+from registry.compatibility.parsers import parse_schema
 from registry.compatibility.result import Incompatibility
 from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, pointer_tokens
 

@@ -19,6 +19,7 @@ from registry.audit_repository import AuditFilter
 from registry.auth import Access
 from registry.cache import Reference, StoredSchema
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
+from registry.compatibility.reports import locate
 from registry.contract_service import (
     CheckOutcome,
     ConsumerExpectation,
@@ -28,7 +29,6 @@ from registry.contract_service import (
     group_findings,
 )
 from registry.contract_wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
-from registry.reporting import locate
 from registry.service import (
     Registry,
     SubjectPage,

@@ -67,7 +67,7 @@ def test_public_api_is_exactly_all():
     # a pytest plugin (accord's contracts plugin), and those names are not part of the API
     exported = {name for name in dir(client) if not name.startswith(("_", "@"))}
     modules = {"adapters", "avro", "cloudevents", "deadletter", "envelope", "errors", "json_schema", "paths"}
-    modules |= {"patterns", "registry_client", "schemas", "serde", "wire"}
+    modules |= {"patterns", "registry_client", "schemas", "serde", "transport", "wire"}
     assert exported - modules == set(client.__all__)
     assert (ROOT / "client" / "py.typed").is_file()
 

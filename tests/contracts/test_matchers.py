@@ -7,7 +7,6 @@ import jsonschema
 import pytest
 
 from contracts.errors import MatcherError
-from contracts.formats import format_checker
 from contracts.matchers import (
     Choice,
     build_example,
@@ -24,6 +23,7 @@ from contracts.matchers import (
     uuid,
     variants,
 )
+from contracts.string_formats import format_checker
 
 
 def valid(schema, value) -> bool:

@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from contracts.errors import PactImportError
-from contracts.formats import format_checker
 from contracts.pact import import_pact
+from contracts.string_formats import format_checker
 
 PACT = Path(__file__).resolve().parents[1] / "data" / "contracts" / "notification-pact-v4.json"
 

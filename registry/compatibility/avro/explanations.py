@@ -17,7 +17,7 @@ from registry.compatibility.avro.resolution import (
     READER_FIELD_MISSING_DEFAULT_VALUE,
     TYPE_MISMATCH,
     FieldStep,
-    Finding,
+    ResolutionFailure,
     Step,
 )
 from registry.compatibility.avro.wording import describe_type
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from registry.compatibility.schema import Roles
 
 
-def explain(finding: Finding, roles: Roles) -> Incompatibility:
+def explain(finding: ResolutionFailure, roles: Roles) -> Incompatibility:
     """The incompatibility a user sees for `finding`.
 
     Its path is a JSON pointer into the reader schema that, like Confluent's, follows a named type
@@ -49,7 +49,7 @@ def pointer(path: tuple[Step, ...]) -> str:
 class _Context:
     """What every message needs: the finding, who is new and who is old, and where it is."""
 
-    def __init__(self, finding: Finding, roles: Roles) -> None:
+    def __init__(self, finding: ResolutionFailure, roles: Roles) -> None:
         self.finding = finding
         self.reader_side = roles.reader
         self.writer_side = roles.writer
@@ -216,7 +216,7 @@ def _missing_union_branch(context: _Context) -> str:
             f"{context.old} union reads, or publish a new event type."
         )
     reason = context.finding.detail
-    if isinstance(reason, Finding):
+    if isinstance(reason, ResolutionFailure):
         inner = explain(reason.under(context.finding.path), context.roles)
         message += f" The closest branch does not fit: {inner.message}"
     return message

@@ -66,7 +66,7 @@ Step = FieldStep | str | int
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class ResolutionFailure:
     """One reason the reader cannot read the writer's data.
 
     `path` leads from the reader's root to the problem, through the reader schema. `writer_branch`
@@ -82,13 +82,13 @@ class Finding:
     writer_branch: int | None = None
     detail: Any = None
 
-    def under(self, prefix: tuple[Step, ...]) -> Finding:
-        return Finding(
+    def under(self, prefix: tuple[Step, ...]) -> ResolutionFailure:
+        return ResolutionFailure(
             self.type, prefix + self.path, self.reader, self.writer, self.writer_branch, self.detail
         )
 
 
-def find_incompatibilities(reader: AvroType, writer: AvroType) -> list[Finding]:
+def find_incompatibilities(reader: AvroType, writer: AvroType) -> list[ResolutionFailure]:
     """Why `reader` cannot read data written with `writer`; empty when it always can."""
     return _Resolution().run(reader, writer)
 
@@ -108,7 +108,7 @@ class _Pair:
     reader: AvroType
     writer: AvroType
     is_choice: bool = False
-    entries: list[Finding | _Edge] = field(default_factory=list)
+    entries: list[ResolutionFailure | _Edge] = field(default_factory=list)
     compatible: bool = True
     open_choices: int = 0
     dependents: list[_Pair] = field(default_factory=list)
@@ -119,7 +119,7 @@ class _Resolution:
         self.pairs: dict[tuple[int, int], _Pair] = {}
         self.unexplored: list[_Pair] = []
 
-    def run(self, reader: AvroType, writer: AvroType) -> list[Finding]:
+    def run(self, reader: AvroType, writer: AvroType) -> list[ResolutionFailure]:
         top = _Pair(reader, writer)
         self._compare(top, (), reader, writer, None)
         while self.unexplored:
@@ -168,7 +168,7 @@ class _Resolution:
             assert isinstance(reader, Union)
             self._compare_with_union(pair, steps, reader, writer, writer_branch)
         elif writer_kind not in PROMOTIONS.get(reader_kind, ()):
-            pair.entries.append(Finding(TYPE_MISMATCH, steps, reader, writer, writer_branch))
+            pair.entries.append(ResolutionFailure(TYPE_MISMATCH, steps, reader, writer, writer_branch))
 
     def _compare_with_union(
         self, pair: _Pair, steps: tuple[Step, ...], reader: Union, writer: AvroType, writer_branch: int | None
@@ -183,7 +183,9 @@ class _Resolution:
                 to_explore.append(branch)
         if not to_explore:
             reason = _closest_branch_reason(reader, writer)
-            pair.entries.append(Finding(MISSING_UNION_BRANCH, steps, reader, writer, writer_branch, reason))
+            pair.entries.append(
+                ResolutionFailure(MISSING_UNION_BRANCH, steps, reader, writer, writer_branch, reason)
+            )
             return
         choice = self._pair(reader, writer, is_choice=True)
         self._link(pair, steps, choice, writer_branch)
@@ -213,7 +215,7 @@ class _Resolution:
 
     def _explore_records(self, pair: _Pair, reader: Record, writer: Record) -> None:
         if not reader.answers_to(writer):
-            pair.entries.append(Finding(NAME_MISMATCH, ("name",), reader, writer))
+            pair.entries.append(ResolutionFailure(NAME_MISMATCH, ("name",), reader, writer))
         writer_fields = writer.fields_by_name
         for reader_field in reader.fields:
             writer_field = writer_fields.get(reader_field.name) or writer.writer_field_for(reader_field)
@@ -221,7 +223,7 @@ class _Resolution:
                 if not reader_field.has_default:
                     step = FieldStep(reader_field.index, reader_field.name)
                     pair.entries.append(
-                        Finding(
+                        ResolutionFailure(
                             READER_FIELD_MISSING_DEFAULT_VALUE, (step,), reader, writer, detail=reader_field
                         )
                     )
@@ -247,7 +249,7 @@ class _Resolution:
 
     def _findings(
         self, top: _Pair, *, with_reasons: bool, assumed: AbstractSet[int] = frozenset()
-    ) -> list[Finding]:
+    ) -> list[ResolutionFailure]:
         if all(isinstance(entry, _Edge) and entry.child.compatible for entry in top.entries):
             return []
         # Leaving out the echoes of a recursive type's failure reads better, but the verdict must
@@ -258,7 +260,7 @@ class _Resolution:
 
     def _report(
         self, top: _Pair, *, with_reasons: bool, skip_echoes: bool, assumed: AbstractSet[int] = frozenset()
-    ) -> list[Finding]:
+    ) -> list[ResolutionFailure]:
         """The findings of the failing pairs under `top`, in schema order, each pair once.
 
         With `skip_echoes`, a union is not reported when it fails only because a pair already being
@@ -266,7 +268,7 @@ class _Resolution:
         the pairs it is still checking as compatible, and reports the cause where it is. `assumed`
         are such pairs from an enclosing walk.
         """
-        findings: list[Finding] = []
+        findings: list[ResolutionFailure] = []
         visited: set[int] = set()
         on_path: set[int] = set(assumed)
         walking: list[tuple[Any, tuple[Step, ...], _Pair]] = [(iter(top.entries), (), top)]
@@ -276,7 +278,7 @@ class _Resolution:
             if entry is None:
                 walking.pop()
                 on_path.discard(id(pair))
-            elif isinstance(entry, Finding):
+            elif isinstance(entry, ResolutionFailure):
                 findings.append(entry.under(prefix))
             elif not entry.child.compatible:
                 child = entry.child
@@ -286,7 +288,7 @@ class _Resolution:
                         continue
                     reason = self._closest_choice_reason(child, on_path) if with_reasons else None
                     findings.append(
-                        Finding(
+                        ResolutionFailure(
                             MISSING_UNION_BRANCH,
                             path,
                             child.reader,
@@ -301,7 +303,7 @@ class _Resolution:
                     walking.append((iter(child.entries), path, child))
         return findings
 
-    def _closest_choice_reason(self, choice: _Pair, assumed: AbstractSet[int]) -> Finding | None:
+    def _closest_choice_reason(self, choice: _Pair, assumed: AbstractSet[int]) -> ResolutionFailure | None:
         """Why the reader branch that looks meant for the writer's type (same kind and name) does not
         fit, found by a separate walk."""
         assert isinstance(choice.reader, Union)
@@ -338,7 +340,7 @@ def _failing_pairs(pairs: Iterable[_Pair], assumed: AbstractSet[int]) -> set[int
     failing = deque(
         pair
         for pair in members.values()
-        if not pair.is_choice and any(isinstance(entry, Finding) for entry in pair.entries)
+        if not pair.is_choice and any(isinstance(entry, ResolutionFailure) for entry in pair.entries)
     )
     failed = {id(pair) for pair in failing}
     while failing:
@@ -368,7 +370,7 @@ def _fails_assuming(choice: _Pair, assumed: AbstractSet[int]) -> bool:
     return id(choice) in _failing_pairs(reachable.values(), assumed)
 
 
-def _edge(entry: Finding | _Edge) -> _Edge:
+def _edge(entry: ResolutionFailure | _Edge) -> _Edge:
     assert isinstance(entry, _Edge)
     return entry
 
@@ -389,21 +391,23 @@ def _shallow_verdict(reader: AvroType, writer: AvroType) -> bool | None:
 
 def _named_findings(
     steps: tuple[Step, ...], reader: Enum | Fixed, writer: AvroType, writer_branch: int | None
-) -> list[Finding]:
+) -> list[ResolutionFailure]:
     assert isinstance(writer, Named)
     findings = []
     if not reader.answers_to(writer):
-        findings.append(Finding(NAME_MISMATCH, (*steps, "name"), reader, writer, writer_branch))
+        findings.append(ResolutionFailure(NAME_MISMATCH, (*steps, "name"), reader, writer, writer_branch))
     if isinstance(reader, Fixed):
         assert isinstance(writer, Fixed)
         if reader.size != writer.size:
-            findings.append(Finding(FIXED_SIZE_MISMATCH, (*steps, "size"), reader, writer, writer_branch))
+            findings.append(
+                ResolutionFailure(FIXED_SIZE_MISMATCH, (*steps, "size"), reader, writer, writer_branch)
+            )
     else:
         assert isinstance(writer, Enum)
         missing = [symbol for symbol in writer.symbols if symbol not in reader.symbols]
         if missing and reader.default is None:
             findings.append(
-                Finding(
+                ResolutionFailure(
                     MISSING_ENUM_SYMBOLS, (*steps, "symbols"), reader, writer, writer_branch, tuple(missing)
                 )
             )
@@ -420,7 +424,7 @@ def _closest_branch(union: Union, writer: AvroType) -> tuple[int, AvroType] | No
     return same_kind[0] if len(same_kind) == 1 else None
 
 
-def _closest_branch_reason(union: Union, writer: AvroType) -> Finding | None:
+def _closest_branch_reason(union: Union, writer: AvroType) -> ResolutionFailure | None:
     closest = _closest_branch(union, writer)
     if closest is not None and isinstance(closest[1], (Enum, Fixed)):
         findings = _named_findings((closest[0],), closest[1], writer, None)

@@ -29,7 +29,7 @@ from registry.compatibility.avro.resolution import (
     MISSING_UNION_BRANCH,
     READER_FIELD_MISSING_DEFAULT_VALUE,
     TYPE_MISMATCH,
-    Finding,
+    ResolutionFailure,
     find_incompatibilities,
 )
 from tests.registry.compatibility.avro_evolution import evolutions, schemas
@@ -66,7 +66,7 @@ def test_what_the_engine_calls_compatible_fastavro_reads(evolution):
             write_and_read(writer=writer, reader=reader, count=5)
 
 
-def _as_apache_reports(finding: Finding) -> str:
+def _as_apache_reports(finding: ResolutionFailure) -> str:
     """Apache's checker reports a missing field whose enum type has a default as a TYPE_MISMATCH of the
     enum against the whole writer record; the engine says what it is, a field without a default."""
     field_type = finding.detail.type if finding.type == READER_FIELD_MISSING_DEFAULT_VALUE else None

@@ -11,7 +11,7 @@ import re
 from fastapi.testclient import TestClient
 
 from registry.compatibility import SchemaType
-from registry.reporting import locate
+from registry.compatibility.reports import locate
 from registry.ui.highlight import pretty_schema
 from tests.registry.ui.test_pages import page, visible_text
 

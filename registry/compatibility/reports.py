@@ -43,7 +43,7 @@ class OutputFormat(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+class ReportFinding:
     """One problem: where it is (file, 1-based line and column when known), which rule or
     incompatibility type found it, and what to do about it.
 
@@ -83,11 +83,11 @@ class Report:
 
     tool: str
     cases: tuple[Case, ...] = ()
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[ReportFinding, ...] = ()
     notes: tuple[str, ...] = field(default=())  # said once in text output, e.g. a rule that was skipped
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[ReportFinding]:
         return [finding for finding in self.findings if finding.severity is Severity.ERROR]
 
     @property
@@ -97,7 +97,7 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
 
-    def findings_of(self, case: str) -> list[Finding]:
+    def findings_of(self, case: str) -> list[ReportFinding]:
         return [finding for finding in self.findings if finding.case_name == case]
 
 
@@ -132,10 +132,10 @@ def finding_at(
     message: str,
     case: str | None = None,
     severity: Severity = Severity.ERROR,
-) -> Finding:
+) -> ReportFinding:
     """A finding on the line of JSON `text` that `pointer` names (on the file when it names none)."""
     position = locate(text, pointer) if pointer else None
-    return Finding(
+    return ReportFinding(
         file=file,
         line=position[0] if position else None,
         column=position[1] if position else None,
@@ -184,7 +184,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     return buffer.getvalue()
 
 
-def _print_finding(console: Console, finding: Finding, *, indent: str) -> None:
+def _print_finding(console: Console, finding: ReportFinding, *, indent: str) -> None:
     style = _STYLES[finding.severity]
     console.print(
         f"{indent}[{style}]{finding.severity.value}[/] [bold]{escape(finding.rule)}[/] "
@@ -274,7 +274,7 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
 
 
-def _errors(findings: Iterable[Finding]) -> list[Finding]:
+def _errors(findings: Iterable[ReportFinding]) -> list[ReportFinding]:
     return [finding for finding in findings if finding.severity is Severity.ERROR]
 
 
@@ -327,6 +327,6 @@ def render_gitlab(report: Report) -> str:
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def _fingerprint(finding: Finding) -> str:
+def _fingerprint(finding: ReportFinding) -> str:
     identity = "\0".join((finding.file, finding.rule, finding.case_name, finding.message))
     return hashlib.sha256(identity.encode()).hexdigest()[:32]

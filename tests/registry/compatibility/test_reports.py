@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.reporting import Case, Finding, OutputFormat, Report, Severity, locate, render
+from registry.compatibility.reports import Case, OutputFormat, Report, ReportFinding, Severity, locate, render
 
 SCHEMA = """{
   "type": "record",
@@ -28,7 +28,7 @@ REPORT = Report(
     tool="accord schema check",
     cases=(Case("orders-value", "compatible with version 3"), Case("payments-value", "not compatible")),
     findings=(
-        Finding(
+        ReportFinding(
             file="schemas/payment.avsc",
             line=7,
             column=7,
@@ -36,7 +36,7 @@ REPORT = Report(
             message="reader type: string not compatible with writer type: int",
             case="payments-value",
         ),
-        Finding(
+        ReportFinding(
             file="schemas/payment.avsc",
             rule="ACC002",
             severity=Severity.WARNING,
@@ -108,7 +108,7 @@ def test_junit_has_one_testcase_per_case_and_errors_as_failures():
 
 
 def test_junit_gives_findings_outside_every_case_their_own_testcase():
-    report = Report(tool="t", findings=(Finding(file="accord.toml", rule="CONFIG", message="bad"),))
+    report = Report(tool="t", findings=(ReportFinding(file="accord.toml", rule="CONFIG", message="bad"),))
 
     suite = ElementTree.fromstring(render(report, OutputFormat.JUNIT)).find("testsuite")
 
@@ -129,7 +129,9 @@ def test_github_annotations_point_at_file_line_and_column():
 
 
 def test_github_escapes_what_would_end_the_command():
-    finding = Finding(file="a,b:c.avsc", rule="R", message="50% done\nnext line", severity=Severity.NOTE)
+    finding = ReportFinding(
+        file="a,b:c.avsc", rule="R", message="50% done\nnext line", severity=Severity.NOTE
+    )
 
     line = render(Report(tool="t", findings=(finding,)), OutputFormat.GITHUB).splitlines()[0]
 
@@ -148,12 +150,12 @@ def test_gitlab_code_quality_issues():
 
 
 def test_gitlab_fingerprint_ignores_the_line():
-    moved = Finding(file="f", rule="R", message="m", line=3)
+    moved = ReportFinding(file="f", rule="R", message="m", line=3)
 
     first = json.loads(render(Report(tool="t", findings=(moved,)), OutputFormat.GITLAB))
     second = json.loads(
         render(
-            Report(tool="t", findings=(Finding(file="f", rule="R", message="m", line=9),)),
+            Report(tool="t", findings=(ReportFinding(file="f", rule="R", message="m", line=9),)),
             OutputFormat.GITLAB,
         )
     )
@@ -182,7 +184,7 @@ def test_locate_gives_up_on_text_that_is_not_json():
 
 @given(st.text(), st.text())
 def test_every_format_renders_any_text(rule, message):
-    finding = Finding(file="f.json", rule=rule or "R", message=message, line=1)
+    finding = ReportFinding(file="f.json", rule=rule or "R", message=message, line=1)
     report = Report(tool="t", cases=(Case(message),), findings=(finding,))
 
     assert ElementTree.fromstring(render(report, OutputFormat.JUNIT)).find("testsuite") is not None

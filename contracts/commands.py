@@ -1,0 +1,309 @@
+"""What each `accord contracts` command does, once it runs (contracts.cli declares the commands and
+their options, and imports this module on first use).
+
+Exit codes CI can rely on: 0 ok (can-i-deploy: yes), 1 violations found (can-i-deploy: no), 2 usage or
+connection error (can-i-deploy: unknown).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from contracts.checks import ProducerSchema
+from contracts.errors import ContractError
+from contracts.expectations import ConsumerContract, read_contract, read_json
+from contracts.findings import Check, ContractFinding, Verification
+from contracts.pact import import_pact
+from contracts.remote import ContractRegistry
+from contracts.samples import ProducerSamples, read_samples
+from contracts.verification import ProducerSide, producer_side, verify
+from contracts.wire import CanIDeployAnswer
+from registry.compatibility import Case, OutputFormat, Report, ReportFinding, Severity, render
+
+OK, VIOLATIONS, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line asks for something that cannot be done (exit 2)."""
+
+
+@contextmanager
+def _exits() -> Iterator[None]:
+    """Turn harness errors into a message and exit code 2, never a traceback."""
+    try:
+        yield
+    except (ContractError, UsageError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(USAGE) from error
+
+
+def publish(
+    *,
+    version: str | None,
+    expectations: list[Path],
+    samples: list[Path],
+    pact: list[Path],
+    registry: str | None,
+) -> None:
+    """Publish consumer contracts (or Pact files) and producer samples to the registry."""
+    with _exits():
+        url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        contracts = [read_contract(path).with_version(version) for path in expectations]
+        contracts += [import_pact(path, version=version) for path in pact]
+        sample_sets = [read_samples(path).with_version(version) for path in samples]
+        if not contracts and not sample_sets:
+            raise UsageError("nothing to publish: give --expectations, --pact or --samples files")
+        with ContractRegistry.from_environment(url) as remote:
+            for contract in contracts:
+                count = remote.publish_expectations(contract)
+                typer.echo(f"published {count} expectations of {contract.consumer} {contract.version}")
+            for sample_set in sample_sets:
+                count = remote.publish_samples(sample_set)
+                typer.echo(f"published {count} samples of {sample_set.producer} {sample_set.version}")
+
+
+def verify_contracts(
+    *,
+    version: str | None,
+    producer: str | None,
+    consumer: str | None,
+    expectations: list[Path],
+    samples: list[Path],
+    schema: list[str],
+    publish: bool,
+    registry: str | None,
+    output_format: OutputFormat,
+) -> None:
+    """Check samples against schemas and expectations, and schemas against expectations."""
+    with _exits():
+        if (producer is None) == (consumer is None):
+            raise UsageError("give exactly one of --producer NAME or --consumer NAME")
+        own_version = _required(version, "--version")
+        remote = ContractRegistry.from_environment(registry) if registry else None
+        try:
+            if producer is not None:
+                side = _producer(producer, own_version, samples, schema, remote)
+                contracts = [read_contract(path) for path in expectations]
+                if remote is not None:
+                    contracts += remote.relevant_expectations(sorted(side.event_types()))
+                producers, consumers = [side], contracts
+            else:
+                assert consumer is not None
+                consumers = [_own_contract(consumer, own_version, expectations)]
+                wanted = sorted({e.event_type for e in consumers[0].expectations})
+                sample_sets = [read_samples(path) for path in samples]
+                if remote is not None:
+                    sample_sets += [s for s in remote.relevant_samples(wanted) if s.producer != consumer]
+                producers = [_side_of(sample_set, remote) for sample_set in sample_sets]
+            result = verify(producers, consumers)
+            if publish:
+                if remote is None:
+                    raise UsageError("--publish needs --registry")
+                if producer is not None:
+                    side = producers[0]
+                    remote.publish_samples(ProducerSamples(side.producer, side.version, side.samples))
+                for pair in result.pairs:
+                    remote.record_result(pair)
+        finally:
+            if remote is not None:
+                remote.close()
+        origin = next(iter([*samples, *expectations]), None)
+        typer.echo(render(_report(result, str(origin or "contracts")), output_format), nl=False)
+        raise typer.Exit(OK if result.success else VIOLATIONS)
+
+
+def can_i_deploy(
+    *,
+    application: str,
+    to: str,
+    retry_while_unknown: int,
+    retry_interval: float,
+    dry_run: bool,
+    registry: str | None,
+    output_format: OutputFormat,
+) -> None:
+    """Whether APPLICATION@VERSION works with everything deployed to an environment: exit 0 yes, 1 no,
+    2 unknown."""
+    with _exits():
+        name, _, version = application.rpartition("@")
+        if not name or not version:
+            raise UsageError(f"write the application as NAME@VERSION, not {application!r}")
+        with ContractRegistry.from_environment(
+            _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        ) as remote:
+            answer = remote.can_i_deploy(name, version, to)
+            for _ in range(retry_while_unknown):
+                if answer["deployable"] is not None:
+                    break
+                time.sleep(retry_interval)
+                answer = remote.can_i_deploy(name, version, to)
+    _print_answer(answer, output_format)
+    code = {True: OK, False: VIOLATIONS, None: USAGE}[answer["deployable"]]
+    if dry_run:
+        typer.echo(f"dry run: would exit {code}", err=True)
+        code = OK
+    raise typer.Exit(code)
+
+
+def record_deployment(
+    *, application: str, version: str, env: str, release: bool, registry: str | None
+) -> None:
+    """Record that VERSION of APPLICATION now runs in an environment."""
+    with (
+        _exits(),
+        ContractRegistry.from_environment(
+            _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        ) as remote,
+    ):
+        kind = "release" if release else "deployment"
+        remote.record_deployment(application, version, env, kind=kind)
+    typer.echo(f"recorded {kind} of {application} {version} to {env}")
+
+
+def _required(value: str | None, what: str) -> str:
+    if not value:
+        raise UsageError(f"{what} is needed")
+    return value
+
+
+def _own_contract(consumer: str, version: str, files: list[Path]) -> ConsumerContract:
+    if not files:
+        raise UsageError("a consumer verification needs its --expectations files")
+    contracts = [read_contract(path) for path in files]
+    expectations = tuple(
+        e for contract in contracts if contract.consumer == consumer for e in contract.expectations
+    )
+    if not expectations:
+        raise UsageError(f"no expectations of {consumer} in {', '.join(map(str, files))}")
+    return ConsumerContract(consumer, version, expectations)
+
+
+def _producer(
+    name: str,
+    version: str,
+    sample_files: list[Path],
+    schema_options: list[str],
+    remote: ContractRegistry | None,
+) -> ProducerSide:
+    samples = [s for path in sample_files for s in read_samples(path).samples]
+    candidates = [_candidate(option) for option in schema_options]
+    registered: list[ProducerSchema] = []
+    if remote is not None:
+        for event_type in sorted({s.event_type for s in samples} | {c.event_type for c in candidates}):
+            registered += remote.producer_schemas(event_type, event_type)
+    side = producer_side(name, version, samples, [*registered, *candidates])
+    return _with_generated(side)
+
+
+def _side_of(sample_set: ProducerSamples, remote: ContractRegistry | None) -> ProducerSide:
+    registered: list[ProducerSchema] = []
+    if remote is not None:
+        for event_type in sample_set.event_types():
+            registered += remote.producer_schemas(event_type, event_type)
+    return producer_side(sample_set.producer, str(sample_set.version), sample_set.samples, registered)
+
+
+def _with_generated(side: ProducerSide) -> ProducerSide:
+    """Samples generated from the newest schema of each event type the producer has no sample of."""
+    # Imported here: hypothesis and schemathesis take a third of a second to import, and only
+    # producers without recorded samples need them; every other command starts without.
+    from contracts.generation import generate_samples
+
+    recorded = {sample.event_type for sample in side.samples}
+    newest: dict[str, ProducerSchema] = {}
+    for schema in side.schemas:
+        if schema.event_type not in recorded:
+            newest[schema.event_type] = schema
+    generated = [s for schema in newest.values() for s in generate_samples(schema, source=side.producer)]
+    return producer_side(side.producer, side.version, [*side.samples, *generated], side.schemas)
+
+
+def _candidate(option: str) -> ProducerSchema:
+    event_type, separator, location = option.partition("=")
+    if not separator or not event_type or not location:
+        raise UsageError(f"--schema {option!r}: write EVENT_TYPE=FILE, e.g. OrderCreated=schemas/order.avsc")
+    path_text, _, kind = location.partition(":")
+    path = Path(path_text)
+    schema_type = (kind or ("AVRO" if path.suffix == ".avsc" else "JSON")).upper()
+    if schema_type not in ("AVRO", "JSON"):
+        raise UsageError(f"--schema {option!r}: the type is AVRO or JSON, not {kind!r}")
+    read_json(path)  # a precise error for a missing or broken file
+    return ProducerSchema(event_type, schema_type, path.read_text(), label=f"{event_type} ({path})")
+
+
+def _report(result: Verification, origin: str) -> Report:
+    """The verification as a CI report; findings point at the schema file or the contract file."""
+    cases = [
+        Case(
+            f"{pair.producer}@{pair.producer_version} -> {pair.consumer}@{pair.consumer_version}",
+            "verified" if pair.success else "failed",
+        )
+        for pair in result.pairs
+    ]
+    findings = []
+    for pair in result.pairs:
+        case = f"{pair.producer}@{pair.producer_version} -> {pair.consumer}@{pair.consumer_version}"
+        findings += [_reported(finding, case, origin) for finding in pair.findings]
+    shown = {(f.message, f.case) for f in findings}
+    for finding in result.producer_findings:
+        reported = _reported(finding, None, origin)
+        if (reported.message, None) not in shown:
+            findings.append(reported)
+    return Report(tool="accord contracts verify", cases=tuple(cases), findings=tuple(findings))
+
+
+def _reported(finding: ContractFinding, case: str | None, origin: str) -> ReportFinding:
+    message = finding.describe()
+    if finding.check is not Check.SCHEMA_EXPECTATION:  # a schema gap's message already says both sides
+        detail = [
+            f"{label} {value}" for label, value in (("expected", finding.expected), ("found", finding.found))
+        ]
+        shown = [part for part in detail if not part.endswith(" None")]
+        message += f" ({'; '.join(shown)})" if shown else ""
+    return ReportFinding(
+        file=_schema_file(finding.schema) or origin,
+        message=message,
+        rule=finding.check.value,
+        severity=Severity(finding.severity),
+        case=case,
+    )
+
+
+def _schema_file(label: str | None) -> str | None:
+    """The file of a candidate schema given with --schema (its label ends with "(path)")."""
+    if label and label.endswith(")") and " (" in label:
+        inner = label.rsplit(" (", 1)[1][:-1]
+        return inner if Path(inner).suffix else None
+    return None
+
+
+def _print_answer(answer: CanIDeployAnswer, output_format: OutputFormat) -> None:
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(answer, indent=2))
+        return
+    verdict = {True: "yes", False: "no", None: "unknown"}[answer["deployable"]]
+    console = Console(width=120, no_color=True)
+    table = Table(
+        title=f"can {answer['application']} {answer['version']} be deployed to {answer['environment']}?"
+    )
+    for column in ("producer", "version", "consumer", "version", "result", "errors"):
+        table.add_column(column)
+    for row in answer["matrix"]:
+        table.add_row(
+            row["producer"],
+            row["producerVersion"],
+            row["consumer"],
+            row["consumerVersion"],
+            row["result"],
+            str(row["errors"]),
+        )
+    console.print(table)
+    console.print(f"{verdict}: {answer['reason']}")

@@ -4,14 +4,14 @@ Publishing resolves the subject's schema (subject naming strategy; pinned versio
 schema looked up or auto-registered), validates the data and writes it in Confluent's wire format.
 Consuming reads the schema id, fetches the writer's schema by id, decodes, validates and, for Avro,
 resolves to the consumer's reader schema. After the first message of each schema everything comes
-from caches: no registry call per message.
+from caches: no registry call per message. Protobuf is imported only when a Protobuf schema is met.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import orjson
 from fastavro.read import SchemaResolutionError
@@ -34,11 +34,16 @@ from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
 from client.wire import PREFIX_SIZE, read_schema_id
 
+if TYPE_CHECKING:
+    from client.protobuf import ProtobufCodec, ProtobufOutput
+
 HeaderTable = Mapping[str, str | bytes | None]
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
-Codec = AvroCodec | JsonCodec
+Codec: TypeAlias = "AvroCodec | JsonCodec | ProtobufCodec"
+# A subject's schema given locally: its text, or (Protobuf) a generated message class, whose file is it.
+LocalSchema: TypeAlias = Schema | type[Any]
 
 
 class Message(NamedTuple):
@@ -61,9 +66,17 @@ def subject_name(strategy: SubjectNameStrategy, *, event_type: str, topic: str |
 class _CodecCache:
     """Schema id -> codec, built once per id (schemas under an id never change)."""
 
-    def __init__(self, registry: SchemaSource) -> None:
+    def __init__(
+        self,
+        registry: SchemaSource,
+        *,
+        protobuf_classes: Mapping[str, Any] | None = None,
+        protobuf_output: ProtobufOutput = "message",
+    ) -> None:
         self.registry = registry
         self._codecs: dict[int, Codec] = {}
+        self._protobuf_classes = protobuf_classes
+        self._protobuf_output: ProtobufOutput = protobuf_output
 
     def get(self, schema_id: int, schema: Schema | None = None) -> Codec:
         codec = self._codecs.get(schema_id)
@@ -81,6 +94,13 @@ class _CodecCache:
             if schema.schema_type == "JSON":
                 references = self._json_references(schema.references)
                 return JsonCodec(JsonSchemaValidator(orjson.loads(schema.schema_str), references), schema_id)
+            if schema.schema_type == "PROTOBUF":
+                from client.protobuf import build_codec
+
+                # Read from the registry's descriptors (format=serialized): .proto text is never parsed.
+                return build_codec(
+                    self.registry, schema_id, classes=self._protobuf_classes, output=self._protobuf_output
+                )
         except (AvroSchemaError, JsonSchemaError, orjson.JSONDecodeError) as error:
             raise UnusableSchemaError(schema_id, str(error)) from error
         raise UnusableSchemaError(
@@ -128,8 +148,13 @@ class _Target:
         return self.registered.version
 
 
-def _encode_doubted(codec: Codec, data: Any, subject: str) -> bytes:
+def _encode_doubted(codec: Codec, data: Any, subject: str, event_type: str) -> bytes:
     """The slow path, once the fast checks said no: every violation, or the bytes after all."""
+    if codec.content_type == "application/protobuf":
+        framed, found = codec.encode_carefully(data, event_type=event_type)
+        if framed is None:
+            raise EventValidationError(subject, codec.schema_id, found)
+        return framed
     violations = codec.violations(data)
     if violations:
         raise EventValidationError(subject, codec.schema_id, violations)
@@ -151,13 +176,15 @@ class EventSerializer:
         *,
         subject_name_strategy: SubjectNameStrategy = "event_type",
         versions: Mapping[str, int] | None = None,
-        schemas: Mapping[str, Schema] | None = None,
+        schemas: Mapping[str, LocalSchema] | None = None,
         auto_register: bool = False,
         mode: Mode = "binary",
         naming: NamingMode = "warn",
     ) -> None:
         """`versions` pins subjects to a version; `schemas` gives a subject's schema locally (looked up,
-        or registered when `auto_register` is on, for development); other subjects publish the latest."""
+        or registered when `auto_register` is on, for development): a Schema, or a generated Protobuf
+        message class, whose file is submitted as confluent-kafka's ProtobufSerializer submits it (with
+        its imports as subjects of their own); other subjects publish the latest."""
         self._registry = registry
         self._codecs = _CodecCache(registry)
         self._strategy = subject_name_strategy
@@ -175,7 +202,7 @@ class EventSerializer:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
         target = self._target(envelope.event_type, topic)
         framed = target.codec.encode(envelope.data) or _encode_doubted(
-            target.codec, envelope.data, target.subject
+            target.codec, envelope.data, target.subject, envelope.event_type
         )
         partition_key = envelope.partition_key
         key = None if partition_key is None else partition_key.encode()
@@ -194,7 +221,7 @@ class EventSerializer:
     def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
         """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
         target = self._target(event_type, topic)
-        return target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject)
+        return target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject, event_type)
 
     def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
         """Every envelope as a message, or BatchValidationError naming each invalid one (none is sent)."""
@@ -243,6 +270,10 @@ class EventSerializer:
         if subject in self._versions:
             return self._registry.get_version(subject, self._versions[subject])
         schema = self._schemas[subject]
+        if not isinstance(schema, Schema):
+            from client.protobuf_files import register_message_file
+
+            return register_message_file(self._registry, subject, schema, auto_register=self._auto_register)
         if self._auto_register:
             self._registry.register_schema(subject, schema)
         return self._registry.lookup_schema(subject, schema)
@@ -272,10 +303,24 @@ class EventDeserializer:
     """Messages back to envelopes; anything unreadable raises a DeserializationError with the raw bytes."""
 
     def __init__(
-        self, registry: SchemaSource, *, reader_schemas: Mapping[str, str | Mapping[str, Any]] | None = None
+        self,
+        registry: SchemaSource,
+        *,
+        reader_schemas: Mapping[str, str | Mapping[str, Any]] | None = None,
+        protobuf_classes: Iterable[type[Any]] = (),
+        protobuf_output: ProtobufOutput = "message",
     ) -> None:
-        """`reader_schemas` maps an eventType to the Avro schema this consumer reads it with (evolution)."""
-        self._codecs = _CodecCache(registry)
+        """`reader_schemas` maps an eventType to the Avro schema this consumer reads it with (evolution).
+        Protobuf data is read into the generated class in `protobuf_classes` with the writer's message's
+        full name, or else into a message built from the registry's descriptors; `protobuf_output="dict"`
+        returns it in Protobuf's JSON mapping instead (json_format.MessageToDict)."""
+        self._codecs = _CodecCache(
+            registry,
+            protobuf_classes={
+                message_class.DESCRIPTOR.full_name: message_class for message_class in protobuf_classes
+            },
+            protobuf_output=protobuf_output,
+        )
         # A well-framed message's first 5 bytes name its codec: one lookup instead of parsing the frame.
         self._codecs_by_prefix: dict[bytes, Codec] = {}
         self._readers = {
@@ -310,7 +355,7 @@ class EventDeserializer:
         codec = self._codec(schema_id, value, headers)
         if not isinstance(codec, JsonCodec):
             raise cloudevents.CloudEventError(
-                f"schema id {schema_id} is not JSON: Avro data belongs in data_base64"
+                f"schema id {schema_id} is not JSON: Avro and Protobuf data belong in data_base64"
             )
         data = document.get("data")
         if not codec.validator.is_valid_json(data):
@@ -339,6 +384,12 @@ class EventDeserializer:
             self._codecs_by_prefix[codec.prefix] = codec
         schema_id = codec.schema_id
         try:
+            if codec.content_type == "application/protobuf":
+                data = codec.decode(raw)
+                violations = codec.payload_violations(raw) if codec.validates else None
+                if violations:
+                    raise InvalidMessageError(schema_id, violations, raw=raw, headers=headers)
+                return data
             if isinstance(codec, AvroCodec):
                 return codec.decode(raw, self._readers.get(event_type) if event_type else None)
             data = codec.decode(raw)

@@ -21,7 +21,7 @@ from google.protobuf import json_format, message_factory
 from google.protobuf.message import DecodeError, EncodeError
 from google.protobuf.message import Message as ProtobufMessage
 
-from client.errors import UnusableSchemaError, Violation
+from client.errors import RegistryResponseError, UnusableSchemaError, Violation
 from client.protobuf_files import ProtobufSchemaError, load_file, uses_validation_rules
 from client.protobuf_violations import (
     message_from_dict,
@@ -247,6 +247,8 @@ def build_codec(
         file = load_file(registry, schema_id)
     except ProtobufSchemaError as error:
         raise UnusableSchemaError(schema_id, str(error)) from error
+    except RegistryResponseError as error:  # a reference is missing, or no descriptor is served
+        raise UnusableSchemaError(schema_id, f"its descriptors cannot be had: {error}") from error
     return ProtobufCodec(file, schema_id, classes=classes, output=output)
 
 

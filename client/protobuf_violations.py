@@ -171,7 +171,7 @@ def rule_violation(violation: Any, root: Any) -> Violation:
     """A protovalidate violation with its field path in JSON names, walked down the descriptors."""
     proto = violation.proto
     path, descriptor = "$", root
-    for element in proto.field.elements:
+    for element in proto.field.elements if proto.field is not None else ():
         field = descriptor.fields_by_number.get(element.field_number) if descriptor is not None else None
         path = child_path(path, field.json_name if field is not None else element.field_name)
         if element.subscript is not None:

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from google.protobuf import descriptor_pb2
 from grpc_tools import protoc
@@ -62,3 +63,56 @@ def generated(module: str) -> ModuleType:
     """A generated module by its dotted name, e.g. "acme.orders.v1.orders_pb2"."""
     compiled_directory()
     return importlib.import_module(module)
+
+
+def orders() -> ModuleType:
+    """acme/orders/v1/orders.proto: OrderCreated [0] (13 fields), OrderShipped [1] and its Parcel [1, 0]."""
+    return generated("acme.orders.v1.orders_pb2")
+
+
+def payments() -> ModuleType:
+    """acme/payments/v1/payments.proto: PaymentCaptured, with buf.validate rules."""
+    return generated("acme.payments.v1.payments_pb2")
+
+
+def order_created(items: int = 5) -> Any:
+    """The benchmark event: an OrderCreated of about 300 bytes with `items` line items."""
+    from google.protobuf import timestamp_pb2
+
+    module = orders()
+    return module.OrderCreated(
+        order_id="ord-7f3a9c21-5b7e-4d2a-9c11",
+        customer_id="cus-3c1d2e4f-8a9b-4c7d",
+        customer_email="ada.lovelace@example.com",
+        status=module.OrderCreated.STATUS_NEW,
+        currency="EUR",
+        subtotal_cents=15980,
+        tax_cents=3675,
+        total_cents=20150,
+        item_count=items,
+        placed_at=timestamp_pb2.Timestamp(seconds=1767225600, nanos=250000000),
+        channel="web",
+        gift_wrap=True,
+        items=[
+            module.OrderCreated.LineItem(
+                sku=f"BK-000{index}",
+                name=f"Squared notebook A{index}",
+                quantity=index + 1,
+                unit_price_cents=995,
+            )
+            for index in range(items)
+        ],
+    )
+
+
+def valid_payment() -> Any:
+    module = payments()
+    return module.PaymentCaptured(
+        payment_id="pay-1",
+        currency="EUR",
+        amount_cents=1000,
+        refunded_cents=0,
+        payer_email="ada@example.com",
+        splits=[module.PaymentCaptured.Split(account="acct-7", cents=1000)],
+        fees={"card": 25},
+    )

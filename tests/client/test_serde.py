@@ -377,7 +377,7 @@ def test_json_that_violates_the_writer_schema_is_invalid_on_consume(registry, or
             b'{"id": "x", "dataschema": "memory://x/schemas/ids/abc", "data": {}}',
             "does not end in a schema id",
         ),
-        (b'{"id": "x", "dataschema": "memory://x/schemas/ids/1", "data": {}}', "belongs in data_base64"),
+        (b'{"id": "x", "dataschema": "memory://x/schemas/ids/1", "data": {}}', "belong in data_base64"),
     ],
 )
 def test_malformed_structured_events(registry, value, reason):

@@ -14,6 +14,7 @@ if _TYPE_CHECKING:
     from client.envelope import (
         Correlation,
         Envelope,
+        EventData,
         EventTypeNameWarning,
         NamingMode,
         check_event_type,
@@ -59,6 +60,7 @@ if _TYPE_CHECKING:
         Message,
         Mode,
         Payload,
+        ProtobufOutput,
         SubjectNameStrategy,
         subject_name,
     )
@@ -70,6 +72,7 @@ _MODULE_OF = {
     "deliver": "client.deadletter",
     "Correlation": "client.envelope",
     "Envelope": "client.envelope",
+    "EventData": "client.envelope",
     "EventTypeNameWarning": "client.envelope",
     "NamingMode": "client.envelope",
     "check_event_type": "client.envelope",
@@ -107,6 +110,7 @@ _MODULE_OF = {
     "Message": "client.serde",
     "Mode": "client.serde",
     "Payload": "client.serde",
+    "ProtobufOutput": "client.serde",
     "SubjectNameStrategy": "client.serde",
     "subject_name": "client.serde",
 }
@@ -119,6 +123,7 @@ __all__ = [
     "Correlation",
     "DeserializationError",
     "Envelope",
+    "EventData",
     "EventDeserializer",
     "EventSerializer",
     "EventTypeNameError",
@@ -132,6 +137,7 @@ __all__ = [
     "Mode",
     "NamingMode",
     "Payload",
+    "ProtobufOutput",
     "ReaderSchemaError",
     "RegisteredSchema",
     "RegistryClient",

@@ -15,7 +15,7 @@ returned as that message, or as a dict in the JSON mapping (`json_format.Message
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from google.protobuf import json_format, message_factory
 from google.protobuf.message import DecodeError, EncodeError
@@ -32,7 +32,9 @@ from client.protobuf_violations import (
 from client.schemas import SchemaSource
 from client.wire import FIRST_MESSAGE, PREFIX_SIZE, message_indexes_bytes, read_message_indexes, schema_prefix
 
-ProtobufOutput = Literal["message", "dict"]
+if TYPE_CHECKING:
+    from client.serde import ProtobufOutput
+
 _FIRST_PAYLOAD = PREFIX_SIZE + len(FIRST_MESSAGE)
 
 

@@ -35,12 +35,13 @@ from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSour
 from client.wire import PREFIX_SIZE, read_schema_id
 
 if TYPE_CHECKING:
-    from client.protobuf import ProtobufCodec, ProtobufOutput
+    from client.protobuf import ProtobufCodec
 
 HeaderTable = Mapping[str, str | bytes | None]
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
+ProtobufOutput = Literal["message", "dict"]  # what a consumer gets for Protobuf data
 Codec: TypeAlias = "AvroCodec | JsonCodec | ProtobufCodec"
 # A subject's schema given locally: its text, or (Protobuf) a generated message class, whose file is it.
 LocalSchema: TypeAlias = Schema | type[Any]

@@ -15,10 +15,10 @@ returned as that message, or as a dict in the JSON mapping (`json_format.Message
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from google.protobuf import json_format, message_factory
-from google.protobuf.message import DecodeError, EncodeError
+from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as ProtobufMessage
 
 from client.errors import RegistryResponseError, UnusableSchemaError, Violation
@@ -63,6 +63,37 @@ def _fits(declared: Any, registered: Any, seen: set[str]) -> bool:
     return True
 
 
+def _messages_by_name(messages: list[Any]) -> dict[str, Any]:
+    """Every message of a file, nested ones too, by full name."""
+    found: dict[str, Any] = {}
+    pending = list(messages)
+    while pending:
+        descriptor = pending.pop()
+        found[descriptor.full_name] = descriptor
+        pending.extend(descriptor.nested_types)
+    return found
+
+
+def _requires_fields(descriptor: Any, seen: set[str]) -> bool:
+    """Whether a message has proto2 required fields, at any depth (its messages can then be invalid)."""
+    if descriptor.full_name in seen:
+        return False
+    seen.add(descriptor.full_name)
+    return any(
+        field.is_required or (field.message_type is not None and _requires_fields(field.message_type, seen))
+        for field in descriptor.fields
+    )
+
+
+class _Writer(NamedTuple):
+    """How messages of one class are written under this schema, decided once per class."""
+
+    descriptor: Any  # the registered message of the same full name
+    header: bytes  # prefix and message indexes
+    registered: bool  # the class is the registered message's own (a dynamic message of this schema)
+    fits: bool  # every field of the class is in the registered message, with the same wire meaning
+
+
 class ProtobufCodec:
     """Writes and reads the messages of one registered Protobuf file, framed for its schema id."""
 
@@ -83,24 +114,24 @@ class ProtobufCodec:
         self.validates = uses_validation_rules(file)
         self._validator: Any = None
         self._messages = list(file.message_types_by_name.values())
+        self._by_name = _messages_by_name(self._messages)
+        self._writers: dict[type, _Writer] = {}
         self._classes = dict(classes or {})
         self._output = output
         self._readers: dict[tuple[int, ...], Callable[[bytes], Any]] = {}
-        # A class whose messages are written as they are: its header (prefix and message indexes).
-        self._headers: dict[type, bytes] = {}
+        # Classes whose messages are written as they are (they fit, and nothing needs checking: no rules,
+        # no proto2 required fields), with their header: prefix and message indexes.
+        self.headers: dict[type, bytes] = {}
         self._first_reader = self._reader((0,)) if self._messages else None
 
     # Publishing
 
     def encode(self, data: Any) -> bytes | None:
         """The framed bytes of a message of a known class, or None for the careful path."""
-        header = self._headers.get(type(data))
+        header = self.headers.get(type(data))
         if header is None:
             return None
-        try:
-            framed: bytes = header + data.SerializeToString()
-        except EncodeError:  # a proto2 required field is missing
-            return None
+        framed: bytes = header + data.SerializeToString()
         return framed
 
     def encode_carefully(self, data: Any, *, event_type: str) -> tuple[bytes | None, list[Violation]]:
@@ -119,34 +150,49 @@ class ProtobufCodec:
         expected = "a Protobuf message or a dict in Protobuf's JSON mapping"
         return None, [Violation("type", "$", f"expected {expected}, got {type(data).__name__}", data)]
 
-    def _encode_message(self, data: Any) -> tuple[bytes | None, list[Violation]]:
-        name = data.DESCRIPTOR.full_name
-        descriptor = next((found for found in self._all_messages() if found.full_name == name), None)
+    def _writer(self, message_class: Any) -> _Writer | None:
+        descriptor = self._by_name.get(message_class.DESCRIPTOR.full_name)
         if descriptor is None:
+            return None
+        registered = message_class.DESCRIPTOR is descriptor
+        fits = registered or _fits(message_class.DESCRIPTOR, descriptor, set())
+        writer = self._writers[message_class] = _Writer(
+            descriptor, self._header(descriptor), registered, fits
+        )
+        if fits and not self.validates and not _requires_fields(message_class.DESCRIPTOR, set()):
+            self.headers[message_class] = writer.header  # the fast path from now on
+        return writer
+
+    def _encode_message(self, data: Any) -> tuple[bytes | None, list[Violation]]:
+        writer = self._writers.get(type(data)) or self._writer(type(data))
+        if writer is None:
             declared = ", ".join(found.full_name for found in self._messages) or "none"
+            name = data.DESCRIPTOR.full_name
             reason = f"{name} is not a message of schema id {self.schema_id} (its messages: {declared})"
             return None, [Violation("type", "$", reason, None)]
-        missing = required_field_violations(data)
-        if missing:
-            return None, missing
-        header, payload = self._header(descriptor), data.SerializeToString()
-        fits = data.DESCRIPTOR is descriptor or _fits(data.DESCRIPTOR, descriptor, set())
-        if fits and not self.validates:
-            self._headers[type(data)] = header
-            return header + payload, []
+        if not data.IsInitialized():
+            return None, required_field_violations(data)
+        payload = data.SerializeToString()
+        if writer.fits and not self.validates:
+            return writer.header + payload, []
+        if writer.registered:
+            return self._checked(data, writer.header, payload)
         try:
-            registered = message_factory.GetMessageClass(descriptor).FromString(payload)
+            registered = message_factory.GetMessageClass(writer.descriptor).FromString(payload)
         except DecodeError as error:
-            reason = f"its fields do not fit {name} of schema id {self.schema_id}: {error}"
+            reason = (
+                f"its fields do not fit {writer.descriptor.full_name} of schema id {self.schema_id}: {error}"
+            )
             return None, [Violation("type", "$", reason, None)]
-        unknown = unknown_field_violations(registered)
-        return (None, unknown) if unknown else self._checked(registered, header, payload)
+        unknown = [] if writer.fits else unknown_field_violations(registered)
+        return (None, unknown) if unknown else self._checked(registered, writer.header, payload)
 
     def _checked(
         self, message: Any, header: bytes, payload: bytes | None = None
     ) -> tuple[bytes | None, list[Violation]]:
         """A message of the registered type against its required fields and validation rules."""
-        violations = required_field_violations(message) + self.rule_violations(message)
+        violations = [] if message.IsInitialized() else required_field_violations(message)
+        violations += self.rule_violations(message)
         if violations:
             return None, violations
         return header + (payload if payload is not None else message.SerializeToString()), []
@@ -154,14 +200,6 @@ class ProtobufCodec:
     def _message_named(self, event_type: str) -> Any:
         named = self.file.message_types_by_name.get(event_type)
         return named if named is not None else next(iter(self._messages), None)
-
-    def _all_messages(self) -> list[Any]:
-        found, pending = [], list(self._messages)
-        while pending:
-            descriptor = pending.pop()
-            found.append(descriptor)
-            pending.extend(descriptor.nested_types)
-        return found
 
     def _header(self, descriptor: Any) -> bytes:
         return self.prefix + message_indexes_bytes(message_indexes(descriptor))

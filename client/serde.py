@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from client.protobuf import ProtobufCodec
 
 HeaderTable = Mapping[str, str | bytes | None]
+_NO_HEADERS: HeaderTable = {}
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
 Mode = Literal["binary", "structured"]
@@ -131,14 +132,22 @@ class _CodecCache:
         return named
 
 
+_NOTHING_FAST: Mapping[type, bytes] = {}  # other formats: no class is written without its codec
+
+
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """Where an event type's data goes: subject, version, schema id, the codec that writes it, its headers."""
+    """Where an event type's data goes: subject, version, schema id, the codec that writes it, its headers.
+
+    `fast` holds the Protobuf message classes written as they are, with their framing header: a
+    Protobuf message serializes in well under a microsecond, so the publishing methods write those
+    themselves, without a call into the codec."""
 
     registered: RegisteredSchema
     codec: Codec
     dataschema: str
     headers: cloudevents.BinaryHeaders
+    fast: Mapping[type, bytes]
 
     @property
     def subject(self) -> str:
@@ -202,8 +211,13 @@ class EventSerializer:
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
         target = self._target(envelope.event_type, topic)
-        framed = target.codec.encode(envelope.data) or _encode_doubted(
-            target.codec, envelope.data, target.subject, envelope.event_type
+        data: Any = envelope.data
+        header = target.fast.get(type(data))
+        framed = (
+            header + data.SerializeToString()
+            if header is not None
+            else target.codec.encode(data)
+            or _encode_doubted(target.codec, data, target.subject, envelope.event_type)
         )
         partition_key = envelope.partition_key
         key = None if partition_key is None else partition_key.encode()
@@ -222,6 +236,9 @@ class EventSerializer:
     def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
         """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
         target = self._target(event_type, topic)
+        header = target.fast.get(type(data))
+        if header is not None:
+            return header + data.SerializeToString()  # type: ignore[no-any-return]
         return target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject, event_type)
 
     def serialize_batch(self, envelopes: Iterable[Envelope], *, topic: str | None = None) -> list[Message]:
@@ -289,6 +306,7 @@ class EventSerializer:
             headers=cloudevents.BinaryHeaders(
                 event_version=registered.version, dataschema=dataschema, content_type=codec.content_type
             ),
+            fast=codec.headers if codec.content_type == "application/protobuf" else _NOTHING_FAST,
         )
 
 
@@ -298,6 +316,14 @@ class Payload:
 
     schema_id: int
     data: Any
+
+
+class _PayloadAssembly:
+    """Payload's slots without its frozenness, filled and then made a Payload (as
+    envelope.assemble_envelope does for Envelope): the frozen __init__ costs about as much as parsing a
+    small Protobuf message."""
+
+    __slots__ = Payload.__slots__
 
 
 class EventDeserializer:
@@ -337,20 +363,25 @@ class EventDeserializer:
                 return self._structured(value, table)
             # The type picks the reader schema; without reader schemas only the envelope reads it.
             event_type = cloudevents.event_type_of(table, binary=True) if self._readers else None
-            data = self._decode_framed(value, table, event_type)
+            data = self._decode_framed(value, table, event_type)[1]
             return cloudevents.envelope_from(table, data, binary=True)
         except cloudevents.CloudEventError as error:
             raise MalformedMessageError(str(error), raw=value, headers=table) from error
 
     def decode(self, value: bytes, *, event_type: str | None = None) -> Payload:
         """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
-        return Payload(self._schema_id(value, {}), self._decode_framed(value, {}, event_type))
+        schema_id, data = self._decode_framed(value, _NO_HEADERS, event_type)
+        payload: Any = _PayloadAssembly()
+        payload.schema_id = schema_id
+        payload.data = data
+        payload.__class__ = Payload
+        return payload  # type: ignore[no-any-return]
 
     def _structured(self, value: bytes, headers: HeaderTable) -> Envelope:
         document = cloudevents.parse_structured(value)
         if "data_base64" in document:
             event_type = cloudevents.event_type_of(document, binary=False)
-            data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)
+            data = self._decode_framed(cloudevents.structured_payload(document), headers, event_type)[1]
             return cloudevents.envelope_from(document, data, binary=False)
         schema_id = cloudevents.schema_id_from_dataschema(document.get("dataschema"))
         codec = self._codec(schema_id, value, headers)
@@ -377,7 +408,8 @@ class EventDeserializer:
         except UnusableSchemaError as error:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
 
-    def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> Any:
+    def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> tuple[int, Any]:
+        """The writer's schema id and the data."""
         prefix = raw[:PREFIX_SIZE]
         codec = self._codecs_by_prefix.get(prefix) if type(prefix) is bytes else None
         if codec is None:
@@ -390,9 +422,9 @@ class EventDeserializer:
                 violations = codec.payload_violations(raw) if codec.validates else None
                 if violations:
                     raise InvalidMessageError(schema_id, violations, raw=raw, headers=headers)
-                return data
+                return schema_id, data
             if isinstance(codec, AvroCodec):
-                return codec.decode(raw, self._readers.get(event_type) if event_type else None)
+                return schema_id, codec.decode(raw, self._readers.get(event_type) if event_type else None)
             data = codec.decode(raw)
         except SchemaResolutionError as error:
             raise ReaderSchemaError(schema_id, str(error), raw=raw, headers=headers) from error
@@ -400,4 +432,4 @@ class EventDeserializer:
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
         if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=raw, headers=headers)
-        return data
+        return schema_id, data

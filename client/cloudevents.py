@@ -242,7 +242,8 @@ def envelope_from(source: Mapping[str, Any], data: Any, *, binary: bool) -> Enve
         raise CloudEventError(f"CloudEvents attribute 'time' is not RFC 3339: {time_text!r}") from error
     if timestamp.tzinfo is None:
         raise CloudEventError(f"CloudEvents attribute 'time' has no UTC offset: {time_text!r}")
-    if type(data) is not dict and not isinstance(data, Mapping) and not is_protobuf_message(data):
+    # A Protobuf message is asked about first: isinstance against the Mapping ABC is slow for a non-mapping.
+    if type(data) is not dict and not is_protobuf_message(data) and not isinstance(data, Mapping):
         raise CloudEventError(f"event data must be an object, got {type(data).__name__}")
     if not event_source:
         raise _missing(keys[1])

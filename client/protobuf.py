@@ -240,6 +240,13 @@ class ProtobufCodec:
                 f"payload is not valid Protobuf for schema id {self.schema_id}: {error}"
             ) from error
 
+    def first_message_reader(self) -> tuple[Callable[[bytes], Any], type[Exception]] | None:
+        """What reads the payload of the file's first message, and what it raises for bytes that are not
+        one, when nothing else needs doing (no validation rules); for a caller that skips the framing."""
+        if self._first_reader is None or self.validates:
+            return None
+        return self._first_reader, DecodeError
+
     def payload_violations(self, raw: bytes) -> list[Violation]:
         """The rule violations of a message as its writer's registered schema reads it."""
         indexes, start = read_message_indexes(raw)

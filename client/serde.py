@@ -9,7 +9,7 @@ from caches: no registry call per message. Protobuf is imported only when a Prot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
@@ -32,12 +32,13 @@ from client.errors import (
 )
 from client.json_schema import JsonCodec, JsonSchemaError, JsonSchemaValidator
 from client.schemas import RegisteredSchema, Schema, SchemaReference, SchemaSource
-from client.wire import PREFIX_SIZE, read_schema_id
+from client.wire import FIRST_MESSAGE, PREFIX_SIZE, read_schema_id
 
 if TYPE_CHECKING:
     from client.protobuf import ProtobufCodec
 
 HeaderTable = Mapping[str, str | bytes | None]
+_PROTOBUF_HEAD_SIZE = PREFIX_SIZE + len(FIRST_MESSAGE)
 _NO_HEADERS: HeaderTable = {}
 
 SubjectNameStrategy = Literal["event_type", "topic", "topic_event_type"]
@@ -310,20 +311,18 @@ class EventSerializer:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Payload:
+class Payload(NamedTuple):
     """Data of a bare wire-format message (no envelope) and the id of the schema it was written with."""
 
     schema_id: int
     data: Any
 
 
-class _PayloadAssembly:
-    """Payload's slots without its frozenness, filled and then made a Payload (as
-    envelope.assemble_envelope does for Envelope): the frozen __init__ costs about as much as parsing a
-    small Protobuf message."""
-
-    __slots__ = Payload.__slots__
+def _unreadable_protobuf(
+    schema_id: int, error: Exception, raw: bytes, headers: HeaderTable
+) -> MalformedMessageError:
+    reason = f"payload is not valid Protobuf for schema id {schema_id}: {error}"
+    return MalformedMessageError(reason, raw=raw, headers=headers)
 
 
 class EventDeserializer:
@@ -350,6 +349,9 @@ class EventDeserializer:
         )
         # A well-framed message's first 5 bytes name its codec: one lookup instead of parsing the frame.
         self._codecs_by_prefix: dict[bytes, Codec] = {}
+        # The first 6 bytes of a Protobuf file's first message (prefix and the [0] index) name what reads
+        # its payload, when nothing else needs doing: parsing is so fast that each Python call shows.
+        self._protobuf_readers: dict[bytes, tuple[int, Callable[[bytes], Any], type[Exception]]] = {}
         self._readers = {
             event_type: parse_avro(schema if isinstance(schema, str) else orjson.dumps(schema).decode())
             for event_type, schema in (reader_schemas or {}).items()
@@ -370,12 +372,17 @@ class EventDeserializer:
 
     def decode(self, value: bytes, *, event_type: str | None = None) -> Payload:
         """The data of a bare Confluent wire-format message, e.g. from confluent-kafka's serializers."""
-        schema_id, data = self._decode_framed(value, _NO_HEADERS, event_type)
-        payload: Any = _PayloadAssembly()
-        payload.schema_id = schema_id
-        payload.data = data
-        payload.__class__ = Payload
-        return payload  # type: ignore[no-any-return]
+        # Protobuf's first message is read here, without _decode_framed: each Python call shows next to
+        # its parsing. tuple.__new__ itself: NamedTuple's generated __new__ is one more Python call.
+        head = value[:_PROTOBUF_HEAD_SIZE]
+        reader = self._protobuf_readers.get(head) if type(head) is bytes else None
+        if reader is None:
+            return tuple.__new__(Payload, self._decode_framed(value, _NO_HEADERS, event_type))
+        schema_id, read, unreadable = reader
+        try:
+            return tuple.__new__(Payload, (schema_id, read(value[_PROTOBUF_HEAD_SIZE:])))
+        except unreadable as error:
+            raise _unreadable_protobuf(schema_id, error, value, _NO_HEADERS) from error
 
     def _structured(self, value: bytes, headers: HeaderTable) -> Envelope:
         document = cloudevents.parse_structured(value)
@@ -410,11 +417,23 @@ class EventDeserializer:
 
     def _decode_framed(self, raw: bytes, headers: HeaderTable, event_type: str | None) -> tuple[int, Any]:
         """The writer's schema id and the data."""
+        head = raw[:_PROTOBUF_HEAD_SIZE]
+        reader = self._protobuf_readers.get(head) if type(head) is bytes else None
+        if reader is not None:
+            schema_id, read, unreadable = reader
+            try:
+                return schema_id, read(raw[_PROTOBUF_HEAD_SIZE:])
+            except unreadable as error:
+                raise _unreadable_protobuf(schema_id, error, raw, headers) from error
         prefix = raw[:PREFIX_SIZE]
         codec = self._codecs_by_prefix.get(prefix) if type(prefix) is bytes else None
         if codec is None:
             codec = self._codec(self._schema_id(raw, headers), raw, headers)
             self._codecs_by_prefix[codec.prefix] = codec
+            if codec.content_type == "application/protobuf":
+                first = codec.first_message_reader()
+                if first is not None:
+                    self._protobuf_readers[codec.prefix + FIRST_MESSAGE] = (codec.schema_id, *first)
         schema_id = codec.schema_id
         try:
             if codec.content_type == "application/protobuf":

@@ -251,7 +251,12 @@ class ProtobufCodec:
         """The rule violations of a message as its writer's registered schema reads it."""
         indexes, start = read_message_indexes(raw)
         descriptor = self._message_at(indexes)
-        message = message_factory.GetMessageClass(descriptor).FromString(raw[start:])
+        try:
+            message = message_factory.GetMessageClass(descriptor).FromString(raw[start:])
+        except DecodeError as error:  # the consumer's class read it, the writer's message does not
+            raise ValueError(
+                f"payload is not valid Protobuf for schema id {self.schema_id}: {error}"
+            ) from error
         return self.rule_violations(message)
 
     def _message_at(self, indexes: tuple[int, ...]) -> Any:

@@ -447,7 +447,7 @@ class EventDeserializer:
             data = codec.decode(raw)
         except SchemaResolutionError as error:
             raise ReaderSchemaError(schema_id, str(error), raw=raw, headers=headers) from error
-        except ValueError as error:
+        except (ValueError, UnusableSchemaError) as error:  # unusable: buf.validate rules that do not compile
             raise MalformedMessageError(str(error), raw=raw, headers=headers) from error
         if not codec.validator.is_valid_json(data):
             raise InvalidMessageError(schema_id, codec.violations(data), raw=raw, headers=headers)

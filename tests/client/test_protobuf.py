@@ -26,7 +26,7 @@ from client import (
     UnusableSchemaError,
 )
 from client.wire import schema_prefix
-from tests.client.protobuf_support import order_created, orders, payments, valid_payment
+from tests.client.protobuf_support import generated, order_created, orders, payments, valid_payment
 
 ADDRESS_FILE = "acme/common/v1/address.proto"
 
@@ -321,3 +321,14 @@ def test_the_in_memory_bus_records_protobuf_samples_in_the_json_mapping_and_dead
     message = bus.messages[0][1]
     assert bus.receive(message.value[:6] + b"\xff", message.headers) is None
     assert "not valid Protobuf" in bus.dead_letters[0].headers["accord-dlq-reason"]
+
+
+def test_buf_validate_rules_that_do_not_compile_make_the_schema_unusable(registry):
+    refunds = generated("acme.payments.v1.refunds_pb2")
+    serializer = EventSerializer(registry, schemas={"RefundIssued": refunds.RefundIssued}, auto_register=True)
+    with pytest.raises(UnusableSchemaError, match=r"its buf\.validate rules do not compile"):
+        serializer.serialize(event("RefundIssued", refunds.RefundIssued(refund_id="r-1")))
+    schema_id = registry.get_latest_version("RefundIssued").schema_id
+    raw = schema_prefix(schema_id) + b"\x00" + refunds.RefundIssued(refund_id="r-1").SerializeToString()
+    with pytest.raises(MalformedMessageError, match="rules do not compile"):
+        EventDeserializer(registry).deserialize(raw, {"ce_type": "RefundIssued"})

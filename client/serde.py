@@ -208,17 +208,22 @@ class EventSerializer:
         self._named_checked: set[str] = set()
         self._fixed_targets: dict[str, _Target] = {}
         self._latest_targets: dict[str, _Target] = {}
+        # With subject = eventType, the latest targets by event type: the publishing methods look there
+        # first and need no _target call while the registry's latest version is the one they hold.
+        self._latest_by_event_type = self._latest_targets if subject_name_strategy == "event_type" else {}
 
     def serialize(self, envelope: Envelope, *, topic: str | None = None) -> Message:
         """One envelope as a message; its eventVersion is the version the data was validated against."""
-        target = self._target(envelope.event_type, topic)
+        event_type = envelope.event_type
+        target = self._latest_by_event_type.get(event_type)
+        if target is None or target.registered is not self._registry.get_latest_version(event_type):
+            target = self._target(event_type, topic)
         data: Any = envelope.data
         header = target.fast.get(type(data))
         framed = (
             header + data.SerializeToString()
             if header is not None
-            else target.codec.encode(data)
-            or _encode_doubted(target.codec, data, target.subject, envelope.event_type)
+            else target.codec.encode(data) or _encode_doubted(target.codec, data, target.subject, event_type)
         )
         partition_key = envelope.partition_key
         key = None if partition_key is None else partition_key.encode()
@@ -236,7 +241,9 @@ class EventSerializer:
 
     def encode(self, event_type: str, data: Any, *, topic: str | None = None) -> bytes:
         """Just the validated wire-format payload, as confluent-kafka's serializers write it (no envelope)."""
-        target = self._target(event_type, topic)
+        target = self._latest_by_event_type.get(event_type)
+        if target is None or target.registered is not self._registry.get_latest_version(event_type):
+            target = self._target(event_type, topic)
         header = target.fast.get(type(data))
         if header is not None:
             return header + data.SerializeToString()  # type: ignore[no-any-return]

@@ -14,7 +14,6 @@ if _TYPE_CHECKING:
     from client.envelope import (
         Correlation,
         Envelope,
-        EventData,
         EventTypeNameWarning,
         NamingMode,
         check_event_type,
@@ -72,7 +71,6 @@ _MODULE_OF = {
     "deliver": "client.deadletter",
     "Correlation": "client.envelope",
     "Envelope": "client.envelope",
-    "EventData": "client.envelope",
     "EventTypeNameWarning": "client.envelope",
     "NamingMode": "client.envelope",
     "check_event_type": "client.envelope",
@@ -123,7 +121,6 @@ __all__ = [
     "Correlation",
     "DeserializationError",
     "Envelope",
-    "EventData",
     "EventDeserializer",
     "EventSerializer",
     "EventTypeNameError",

@@ -54,6 +54,7 @@ if _TYPE_CHECKING:
         Message,
         Mode,
         Payload,
+        ProtobufOutput,
         SubjectNameStrategy,
         subject_name,
     )
@@ -107,6 +108,7 @@ _MODULE_OF = {
     "Message": "client.serde",
     "Mode": "client.serde",
     "Payload": "client.serde",
+    "ProtobufOutput": "client.serde",
     "SubjectNameStrategy": "client.serde",
     "subject_name": "client.serde",
     "AsyncRegistryTransport": "client.transport",
@@ -138,6 +140,7 @@ __all__ = [
     "Mode",
     "NamingMode",
     "Payload",
+    "ProtobufOutput",
     "ReaderSchemaError",
     "RegisteredSchema",
     "RegistryClient",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import fastavro
@@ -72,7 +72,7 @@ def _interned(node: Any) -> Any:
 class AvroCodec:
     """Writes and reads data of one Avro schema, framed with its Confluent prefix."""
 
-    content_type = "application/avro"
+    content_type: Literal["application/avro"] = "application/avro"
 
     def __init__(self, parsed: Any, schema_id: int) -> None:
         self.parsed = parsed

@@ -3,7 +3,7 @@
 Binary mode follows the Kafka protocol binding: each attribute is a `ce_<name>` header, the value is
 the wire-format payload, and `content-type` names the data's media type. Structured mode is
 `application/cloudevents+json`: JSON data sits in `data` (its schema id at the end of `dataschema`),
-Avro data sits framed in `data_base64`.
+Avro and Protobuf data sit framed (prefix, message indexes, payload) in `data_base64`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from client.envelope import Envelope, assemble_envelope, format_timestamp
+from client.envelope import Envelope, assemble_envelope, format_timestamp, is_protobuf_message
 
 _dumps = orjson.dumps
 _UTC_Z = orjson.OPT_UTC_Z
@@ -71,7 +71,8 @@ class BinaryHeaders:
 def structured_value(
     envelope: Envelope, *, event_version: int, dataschema: str, content_type: str, framed: bytes
 ) -> bytes:
-    """The whole event as one JSON document; JSON data inline, Avro data as base64 of its framed bytes."""
+    """The whole event as one JSON document; JSON data inline, Avro and Protobuf data as base64 of their
+    framed bytes."""
     document: dict[str, Any] = {
         "specversion": SPEC_VERSION,
         "id": envelope.event_id,
@@ -136,7 +137,7 @@ def parse_structured(raw: bytes) -> dict[str, Any]:
 
 
 def structured_payload(document: Mapping[str, Any]) -> bytes:
-    """The framed Avro bytes carried in `data_base64`."""
+    """The framed Avro or Protobuf bytes carried in `data_base64`."""
     try:
         return base64.b64decode(document["data_base64"], validate=True)
     except (binascii.Error, TypeError, ValueError) as error:
@@ -241,7 +242,8 @@ def envelope_from(source: Mapping[str, Any], data: Any, *, binary: bool) -> Enve
         raise CloudEventError(f"CloudEvents attribute 'time' is not RFC 3339: {time_text!r}") from error
     if timestamp.tzinfo is None:
         raise CloudEventError(f"CloudEvents attribute 'time' has no UTC offset: {time_text!r}")
-    if type(data) is not dict and not isinstance(data, Mapping):
+    # A Protobuf message is asked about first: isinstance against the Mapping ABC is slow for a non-mapping.
+    if type(data) is not dict and not is_protobuf_message(data) and not isinstance(data, Mapping):
         raise CloudEventError(f"event data must be an object, got {type(data).__name__}")
     if not event_source:
         raise _missing(keys[1])

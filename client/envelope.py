@@ -1,11 +1,13 @@
 """The event envelope: a frozen record of one fact, its identity and its place in a business flow.
 
 Attribute names are Python's; `to_dict` uses the seed guide's field names (eventId, eventType, ...).
+The data is a mapping (Avro, JSON Schema, Protobuf's JSON mapping) or a Protobuf message.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 import warnings
 from collections.abc import Iterator, Mapping
@@ -14,13 +16,32 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import orjson
 
 from client.errors import EventTypeNameError
 
+if TYPE_CHECKING:
+    from google.protobuf.message import Message as ProtobufMessage
+
 NamingMode = Literal["warn", "strict", "off"]
+EventData: TypeAlias = "Mapping[str, Any] | ProtobufMessage"
+
+
+def is_protobuf_message(value: object) -> bool:
+    """Whether `value` is a Protobuf message, without importing protobuf when nothing else has."""
+    module = sys.modules.get("google.protobuf.message")
+    return module is not None and isinstance(value, module.Message)
+
+
+def data_as_dict(data: EventData) -> dict[str, Any]:
+    """The data as a JSON-ready dict: a mapping copied, a Protobuf message in Protobuf's JSON mapping."""
+    if isinstance(data, Mapping):
+        return dict(data)
+    from client.protobuf import message_to_dict
+
+    return message_to_dict(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +64,7 @@ class Envelope:
     event_type: str
     timestamp: datetime
     correlation_id: str
-    data: Mapping[str, Any] = field(repr=False)
+    data: EventData = field(repr=False)
     event_version: int | None = None
     causation_id: str | None = None
     partition_key: str | None = None
@@ -53,7 +74,7 @@ class Envelope:
     def new(
         cls,
         event_type: str,
-        data: Mapping[str, Any],
+        data: EventData,
         *,
         source: str,
         partition_key: str | None = None,
@@ -81,7 +102,7 @@ class Envelope:
     def derive(
         self,
         event_type: str,
-        data: Mapping[str, Any],
+        data: EventData,
         *,
         source: str | None = None,
         partition_key: str | None = None,
@@ -109,7 +130,7 @@ class Envelope:
             "causationId": self.causation_id,
             "partitionKey": self.partition_key,
             "sequenceNumber": self.sequence_number,
-            "data": dict(self.data),
+            "data": data_as_dict(self.data),
         }
 
 
@@ -125,7 +146,7 @@ def assemble_envelope(
     event_type: str,
     timestamp: datetime,
     correlation_id: str,
-    data: Mapping[str, Any],
+    data: EventData,
     event_version: int | None,
     causation_id: str | None,
     partition_key: str | None,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Context, Decimal, localcontext
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin
 
 import jsonschema
@@ -299,7 +299,7 @@ def _json_path(parts: Any) -> str:
 class JsonCodec:
     """Writes and reads data of one JSON Schema, framed with its Confluent prefix."""
 
-    content_type = "application/json"
+    content_type: Literal["application/json"] = "application/json"
 
     def __init__(self, validator: JsonSchemaValidator, schema_id: int) -> None:
         self.validator = validator

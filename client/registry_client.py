@@ -38,6 +38,7 @@ class SchemaCache:
     lookups: dict[tuple[str, Schema], RegisteredSchema] = field(default_factory=dict)
     registered: dict[tuple[str, Schema], int] = field(default_factory=dict)
     latest: dict[str, tuple[float, RegisteredSchema]] = field(default_factory=dict)
+    formatted: dict[str, Any] = field(default_factory=dict)  # `?format=` answers by path, kept forever
 
     def stale_latest(self, subject: str, error: RegistryUnavailableError) -> RegisteredSchema:
         """The expired latest version, when the registry is down; re-raises when there is none."""
@@ -103,6 +104,13 @@ class _Operations:
             schema = _parse_schema((yield "GET", f"/schemas/ids/{schema_id}", None))
             self.cache.schemas[schema_id] = schema
         return schema
+
+    def get_formatted(self, path: str, output_format: str) -> Flow[Any]:
+        """The answer about an immutable schema or version in another rendering (Confluent's `?format=`)."""
+        path = f"{path}?format={quote(output_format, safe='')}"
+        if path not in self.cache.formatted:
+            self.cache.formatted[path] = yield "GET", path, None
+        return self.cache.formatted[path]
 
     def get_latest_version(self, subject: str) -> Flow[RegisteredSchema]:
         try:
@@ -210,8 +218,12 @@ class RegistryClient(_Client):
     def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
         return self._transport.request(method, path, body=payload)
 
-    def get_schema(self, schema_id: int) -> Schema:
-        """The schema with this global id (cached forever: ids never change meaning)."""
+    def get_schema(self, schema_id: int, *, format: str | None = None) -> Schema:
+        """The schema with this global id (cached forever: ids never change meaning); `format="serialized"`
+        asks for a Protobuf schema as a base64 FileDescriptorProto."""
+        if format is not None:
+            path = f"/schemas/ids/{schema_id}"
+            return _parse_schema(self._run(self._operations.get_formatted(path, format)))
         return self._cache.schemas.get(schema_id) or self._run(self._operations.get_schema(schema_id))
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
@@ -221,8 +233,11 @@ class RegistryClient(_Client):
             return entry[1]
         return self._run(self._operations.get_latest_version(subject))
 
-    def get_version(self, subject: str, version: int) -> RegisteredSchema:
-        """One version of a subject (cached forever)."""
+    def get_version(self, subject: str, version: int, *, format: str | None = None) -> RegisteredSchema:
+        """One version of a subject (cached forever); `format` as for get_schema."""
+        if format is not None:
+            path = f"/subjects/{_subject_path(subject)}/versions/{version}"
+            return _parse_registered(self._run(self._operations.get_formatted(path, format)))
         return self._run(self._operations.get_version(subject, version))
 
     def register_schema(self, subject: str, schema: Schema) -> int:

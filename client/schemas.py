@@ -56,16 +56,20 @@ class CompatibilityResult:
 
 
 class SchemaSource(Protocol):
-    """The registry operations publishing and consuming need (RegistryClient or InMemoryRegistry)."""
+    """The registry operations publishing and consuming need (RegistryClient or InMemoryRegistry).
+
+    `format` asks for another rendering of the schema text, as Confluent's `?format=` does; the client
+    asks for "serialized" only, for Protobuf (a base64 FileDescriptorProto instead of .proto text).
+    """
 
     @property
     def base_url(self) -> str: ...
 
-    def get_schema(self, schema_id: int) -> Schema: ...
+    def get_schema(self, schema_id: int, *, format: str | None = None) -> Schema: ...
 
     def get_latest_version(self, subject: str) -> RegisteredSchema: ...
 
-    def get_version(self, subject: str, version: int) -> RegisteredSchema: ...
+    def get_version(self, subject: str, version: int, *, format: str | None = None) -> RegisteredSchema: ...
 
     def register_schema(self, subject: str, schema: Schema) -> int: ...
 

@@ -7,12 +7,14 @@ them and the contract harness can collect them as producer samples.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from client.deadletter import deliver
 from client.envelope import Envelope
-from client.errors import SchemaNotFoundError
+from client.errors import RegistryResponseError, SchemaNotFoundError
 from client.schemas import RegisteredSchema, Schema
 from client.serde import EventDeserializer, EventSerializer, Message, Mode, SubjectNameStrategy
 
@@ -20,7 +22,12 @@ Handler = Callable[[Envelope], Any]
 
 
 class InMemoryRegistry:
-    """A registry in a dict: same schema -> same id, a new version per subject. No compatibility checks."""
+    """A registry in a dict: same schema -> same id, a new version per subject. No compatibility checks.
+
+    It never parses schema text, so it serves a Protobuf schema as a descriptor (`format="serialized"`)
+    only when it was registered as one: the base64 FileDescriptorProto that EventSerializer (with a
+    generated message class) and Confluent's Python serializer submit.
+    """
 
     base_url = "memory://accord"
 
@@ -39,25 +46,42 @@ class InMemoryRegistry:
         versions.append(RegisteredSchema(subject, len(versions) + 1, schema_id, schema))
         return schema_id
 
-    def get_schema(self, schema_id: int) -> Schema:
+    def get_schema(self, schema_id: int, *, format: str | None = None) -> Schema:
         if schema_id not in self._schemas:
             raise self._not_found(40403, f"Schema {schema_id} not found")
-        return self._schemas[schema_id]
+        return self._formatted(self._schemas[schema_id], format)
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
         return self._subject(subject)[-1]
 
-    def get_version(self, subject: str, version: int) -> RegisteredSchema:
+    def get_version(self, subject: str, version: int, *, format: str | None = None) -> RegisteredSchema:
         versions = self._subject(subject)
         if not 1 <= version <= len(versions):
             raise self._not_found(40402, f"Version {version} not found.")
-        return versions[version - 1]
+        registered = versions[version - 1]
+        self._formatted(registered.schema, format)
+        return registered
 
     def lookup_schema(self, subject: str, schema: Schema) -> RegisteredSchema:
         for registered in self._subject(subject):
             if registered.schema == schema:
                 return registered
         raise self._not_found(40403, "Schema not found")
+
+    def _formatted(self, schema: Schema, output_format: str | None) -> Schema:
+        """The schema as stored: the only rendering a registry that parses nothing can give."""
+        if output_format == "serialized" and schema.schema_type == "PROTOBUF":
+            try:
+                base64.b64decode(schema.schema_str, validate=True)
+            except binascii.Error as error:
+                raise RegistryResponseError(
+                    url=self.base_url,
+                    status=422,
+                    error_code=42201,
+                    message="the in-memory registry cannot compile .proto text; register the base64 "
+                    "FileDescriptorProto instead (what EventSerializer submits for a generated class)",
+                ) from error
+        return schema
 
     def _subject(self, subject: str) -> list[RegisteredSchema]:
         if subject not in self._versions:

@@ -68,6 +68,7 @@ def test_public_api_is_exactly_all():
     exported = {name for name in dir(client) if not name.startswith(("_", "@"))}
     modules = {"adapters", "avro", "cloudevents", "deadletter", "envelope", "errors", "json_schema", "paths"}
     modules |= {"patterns", "registry_client", "schemas", "serde", "transport", "wire"}
+    modules |= {"protobuf", "protobuf_files", "protobuf_violations"}
     assert exported - modules == set(client.__all__)
     assert (ROOT / "client" / "py.typed").is_file()
 
@@ -86,6 +87,37 @@ def test_every_error_class_is_drawn_in_the_tree_and_documented():
         doc = error_class.__doc__ or ""
         assert doc, error_class
         assert "\n" not in doc.strip(), error_class
+
+
+PROTOBUF_FREE_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    from client import Envelope, EventDeserializer, EventSerializer, InMemoryRegistry, Schema
+
+    registry = InMemoryRegistry()
+    registry.register_schema("OrderCreated", Schema('{"type": "record", "name": "O", "fields": []}'))
+    registry.register_schema("OrderPaid", Schema('{"type": "object"}', "JSON"))
+    for event_type in ("OrderCreated", "OrderPaid"):
+        message = EventSerializer(registry).serialize(Envelope.new(event_type, {}, source="shop"))
+        EventDeserializer(registry).deserialize(message.value, message.headers).to_dict()
+    protobuf = ("google", "protovalidate", "client.protobuf")
+    print(sorted(name for name in sys.modules if name.startswith(protobuf)))
+    """
+)
+
+
+def test_avro_and_json_events_never_import_protobuf():
+    result = subprocess.run(
+        [sys.executable, "-c", PROTOBUF_FREE_SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 LAZY_SCRIPT = textwrap.dedent(

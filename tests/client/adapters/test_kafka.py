@@ -16,8 +16,9 @@ from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSe
 from confluent_kafka.serialization import MessageField, SerializationContext, StringSerializer
 
 from bench.order_created import ORDER_CREATED_AVRO, ORDER_CREATED_JSON
-from client import Envelope, EventDeserializer, EventSerializer, EventValidationError
+from client import Envelope, EventDeserializer, EventSerializer, EventValidationError, InMemoryRegistry
 from client.adapters.kafka import EnvelopeDeserializer, EnvelopeSerializer, PayloadDeserializer
+from tests.client.protobuf_support import order_created, orders
 
 AVRO_TEXT = orjson.dumps(ORDER_CREATED_AVRO).decode()
 JSON_TEXT = orjson.dumps(ORDER_CREATED_JSON).decode()
@@ -118,3 +119,20 @@ def test_json_interop_both_ways(registry, confluent_registry, order):
         JSONDeserializer(JSON_TEXT, schema_registry_client=confluent_registry)(message.value, context())
         == order
     )
+
+
+def test_protobuf_envelopes_round_trip_through_the_kafka_serializers():
+    registry = InMemoryRegistry()
+    serializer = EnvelopeSerializer(
+        EventSerializer(registry, schemas={"OrderCreated": orders().OrderCreated}, auto_register=True)
+    )
+    sent = Envelope.new("OrderCreated", order_created(), source="orders")
+    headers: list[tuple[str, bytes]] = []
+    value = serializer(sent, context(headers))
+    assert ("content-type", b"application/protobuf") in headers
+    deserializer = EnvelopeDeserializer(EventDeserializer(registry, protobuf_classes=[orders().OrderCreated]))
+    received = deserializer(value, context(headers))
+    assert received is not None
+    assert (received.event_id, received.data) == (sent.event_id, order_created())
+    with pytest.raises(EventValidationError):
+        serializer(Envelope.new("OrderCreated", {"orderId": 7}, source="orders"), context([]))

@@ -25,6 +25,7 @@ from client import (
 )
 from client.adapters.rabbitmq import RabbitConsumer, RabbitPublisher
 from client.deadletter import ERROR_HEADER, ORIGIN_HEADER, REASON_HEADER
+from tests.client.protobuf_support import order_created, orders
 
 URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -218,5 +219,31 @@ def test_events_published_by_a_handler_continue_the_flow(registry, order):
             received = await collect(bus, 2, react)
             (follow_up,) = [envelope for envelope in received if envelope.event_type == "OrderPlaced"]
             assert (follow_up.correlation_id, follow_up.causation_id) == (first.event_id, first.event_id)
+
+    run(scenario)
+
+
+def test_protobuf_events_travel_with_their_envelope_and_poison_ones_are_dead_lettered():
+    registry = InMemoryRegistry()
+    EventSerializer(registry, schemas={"OrderCreated": orders().OrderCreated}, auto_register=True).encode(
+        "OrderCreated", order_created()
+    )
+
+    async def scenario() -> None:
+        async with broker(registry) as bus:
+            sent = Envelope.new("OrderCreated", order_created(), source="orders", partition_key="o-1")
+            await bus.publisher.publish(sent)
+            exchange = await bus.channel.get_exchange(bus.exchange)
+            poison = b"\x00\x00\x00\x00\x02\x00\x0a\xff"  # a string field longer than the message
+            await exchange.publish(
+                aio_pika.Message(poison, headers={"ce_type": "OrderCreated"}), "OrderCreated"
+            )
+            [received] = await collect(bus, 1)
+            assert (received.event_id, received.partition_key) == (sent.event_id, "o-1")
+            assert received.data.SerializeToString() == order_created().SerializeToString()
+            dead = await bus.next_dead_letter()
+            assert dead.body == poison
+            assert dead.headers[ERROR_HEADER] == "MalformedMessageError"
+            assert "payload is not valid Protobuf for schema id 2" in dead.headers[REASON_HEADER]
 
     run(scenario)

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from registry import audit, contract_service, errors
-from registry.audit import AuditEntry
-from registry.audit_repository import AuditFilter
+from registry.audit import AuditEntry, AuditFilter
 from registry.auth import Access
 from registry.cache import Reference, StoredSchema
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType

@@ -37,6 +37,14 @@ class ExpectationsPayload(_Payload):
     expectations: list[ExpectationPayload]
 
 
+class ConsumerExpectationsRead(BaseModel):
+    """The expectations of one consumer version, in GET /contracts/expectations."""
+
+    consumer: str
+    version: str
+    expectations: list[ExpectationPayload]
+
+
 class SamplePayload(_Payload):
     """An envelope a producer emitted (seed field names), with the schema its data was written with."""
 
@@ -48,6 +56,14 @@ class SamplePayload(_Payload):
 
 
 class SamplesPayload(_Payload):
+    samples: list[SamplePayload]
+
+
+class ProducerSamplesRead(BaseModel):
+    """The samples of one producer version, in GET /contracts/samples."""
+
+    producer: str
+    version: str
     samples: list[SamplePayload]
 
 

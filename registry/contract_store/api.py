@@ -68,7 +68,7 @@ def publish_expectations(
 )
 def get_expectations(consumer: str, version: str, session: SessionDep) -> ExpectationsPayload:
     return ExpectationsPayload(
-        expectations=EXPECTATIONS.read(session=session, application=consumer, version=version)
+        expectations=EXPECTATIONS.get(session=session, application=consumer, version=version)
     )
 
 
@@ -83,7 +83,7 @@ def get_relevant_expectations(
 ) -> list[ConsumerExpectationsRead]:
     return [
         ConsumerExpectationsRead(consumer=item.application, version=item.version, expectations=item.items)
-        for item in EXPECTATIONS.of_versions_that_count(session=session, event_types=event_type)
+        for item in EXPECTATIONS.list_relevant(session=session, event_types=event_type)
     ]
 
 
@@ -111,7 +111,7 @@ def publish_samples(
     responses=error_responses(404),
 )
 def get_samples(producer: str, version: str, session: SessionDep) -> SamplesPayload:
-    return SamplesPayload(samples=SAMPLES.read(session=session, application=producer, version=version))
+    return SamplesPayload(samples=SAMPLES.get(session=session, application=producer, version=version))
 
 
 @router.get(
@@ -123,7 +123,7 @@ def get_samples(producer: str, version: str, session: SessionDep) -> SamplesPayl
 def get_relevant_samples(session: SessionDep, event_type: EventTypes = None) -> list[ProducerSamplesRead]:
     return [
         ProducerSamplesRead(producer=item.application, version=item.version, samples=item.items)
-        for item in SAMPLES.of_versions_that_count(session=session, event_types=event_type)
+        for item in SAMPLES.list_relevant(session=session, event_types=event_type)
     ]
 
 

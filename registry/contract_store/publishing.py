@@ -62,13 +62,13 @@ class Publications(Generic[Document, Row]):
         repository.replace_published(session, table=self._table, version_id=version_id, rows=rows)
         return len(rows)
 
-    def read(self, *, session: Session, application: str, version: str) -> list[Document]:
+    def get(self, *, session: Session, application: str, version: str) -> list[Document]:
         """What `application` at `version` published (40410 when it published nothing)."""
         version_id = row_id(published_version(session=session, application=application, version=version))
         rows = repository.list_published(session, table=self._table, version_ids=[version_id])
         return [self._document_of(row) for row in rows]
 
-    def of_versions_that_count(
+    def list_relevant(
         self, *, session: Session, event_types: Sequence[str] | None
     ) -> list[Published[Document]]:
         """What every version that counts published, optionally only of some event types."""

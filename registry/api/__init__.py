@@ -1,6 +1,8 @@
 """The HTTP API: Confluent Schema Registry's paths, as thin routers over registry.service."""
 
-from registry.api import audit, compatibility, config, contracts, mode, schemas, server, subjects
+from registry.api import compatibility, config, mode, schemas, server, subjects
+from registry.audit import api as audit
+from registry.contract_store import api as contracts
 
 # /schemas first: GET /schemas/ids/{id} is the hottest route, and routes are matched in order.
 ROUTERS = (

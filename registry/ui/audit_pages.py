@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BeforeValidator
 from starlette.responses import Response
 
-from registry.audit_repository import AuditFilter
+from registry.audit import AuditFilter
 from registry.ui.pages import PAGE_SIZE, CatalogDep, PageRoute, render
 
 router = APIRouter(prefix="/ui/audit", route_class=PageRoute, include_in_schema=False)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from registry import audit, contract_service, errors
-from registry.audit import AuditEntry
-from registry.audit_repository import AuditFilter
+from registry import audit, contract_store, errors
+from registry.audit import AuditEntry, AuditFilter
 from registry.auth import Access
 from registry.cache import Reference, StoredSchema
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
 from registry.compatibility.reports import locate
-from registry.contract_service import (
+from registry.contract_store import views as contract_views
+from registry.contract_store.views import (
     CheckOutcome,
     ConsumerExpectation,
     EventTypeContracts,
@@ -28,7 +28,7 @@ from registry.contract_service import (
     SubjectContracts,
     group_findings,
 )
-from registry.contract_wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
+from registry.contract_store.wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
 from registry.service import (
     Registry,
     SubjectPage,
@@ -222,7 +222,7 @@ class Catalog:
             schema=SchemaText.of(selected.schema),
             references=selected.schema.references,
             referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
-            contracts=contract_service.contracts_of_subject(session=self._session, subject=subject),
+            contracts=contract_views.contracts_of_subject(session=self._session, subject=subject),
         )
 
     def get_diff_page(self, subject: str, old: str | None, new: str | None) -> DiffPage:
@@ -266,16 +266,16 @@ class Catalog:
 
     def get_contracts_page(self) -> ContractsPage:
         deployments: dict[str, list[DeploymentRead]] = {}
-        for deployment in contract_service.list_deployments(session=self._session, environment=None):
+        for deployment in contract_store.list_deployments(session=self._session, environment=None):
             deployments.setdefault(deployment.environment, []).append(deployment)
         return ContractsPage(
-            event_types=contract_service.list_event_types(session=self._session),
+            event_types=contract_views.list_event_types(session=self._session),
             deployments=dict(sorted(deployments.items())),
-            applications=contract_service.list_applications(session=self._session),
+            applications=contract_views.list_applications(session=self._session),
         )
 
     def get_event_type_page(self, event_type: str, *, history: bool) -> EventTypePage:
-        contracts = contract_service.get_event_type(
+        contracts = contract_views.get_event_type(
             session=self._session, event_type=event_type, history=history
         )
         return EventTypePage(
@@ -284,7 +284,7 @@ class Catalog:
                 SubjectOfEventType(
                     name,
                     registered=self._is_registered(name),
-                    enforcement=contract_service.get_enforcement(session=self._session, subject=name),
+                    enforcement=contract_store.get_enforcement(session=self._session, subject=name),
                 )
                 for name in contracts.subjects
                 if self._access.can_read(name)  # as if absent, like its enforcement in the API
@@ -305,7 +305,7 @@ class Catalog:
     def get_can_i_deploy_page(self, question: DeploymentQuestion | None) -> CanIDeployPage:
         answer = None
         if question is not None:
-            answer = contract_service.can_i_deploy(
+            answer = contract_store.can_i_deploy(
                 session=self._session,
                 application=question.application,
                 version=question.version,
@@ -314,14 +314,14 @@ class Catalog:
         return CanIDeployPage(
             question=question,
             answer=answer,
-            applications=contract_service.list_applications(session=self._session),
-            environments=contract_service.list_environments(session=self._session),
+            applications=contract_views.list_applications(session=self._session),
+            environments=contract_views.list_environments(session=self._session),
         )
 
     def get_pair_page(
         self, *, producer: str, producer_version: str, consumer: str, consumer_version: str
     ) -> PairPage:
-        result = contract_service.get_result(
+        result = contract_store.get_result(
             session=self._session,
             producer=producer,
             producer_version=producer_version,

@@ -12,7 +12,7 @@ waiting for a pooled connection), the connection a commit would give back could 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request
@@ -20,11 +20,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors
-from registry.api.access import AccessDep
-from registry.audit import Actor, AuditTrail
-from registry.auth import Access
 from registry.db import Database
-from registry.logs import current_request
 from registry.metrics import Metrics
 from registry.service import Registry
 from registry.web.media import negotiate
@@ -121,11 +117,6 @@ async def get_metrics(request: Request) -> Metrics:
     return metrics_of(request)
 
 
-async def get_audit(request: Request, writer: WriterDep, access: AccessDep) -> AuditTrail:
-    """The audit trail of this request's changes, written in its write transaction."""
-    return AuditTrail(session=writer, actor=actor_of(request, access))
-
-
 # The hot routes call these two directly: each dependency FastAPI resolves costs more than they do.
 
 
@@ -137,16 +128,6 @@ def registry_of(request: Request) -> Registry:
 def metrics_of(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
-
-
-def actor_of(request: Request, access: Access) -> Actor:
-    """Who makes the changes of this request, for the audit log."""
-    ids = current_request.get()
-    return Actor(
-        principal=access.principal.name,
-        address=request.client.host if request.client else None,
-        request_id=ids.request_id if ids else None,
-    )
 
 
 def media_type_of_request(request: Request) -> str:
@@ -162,4 +143,17 @@ WriterDep = Annotated[Session, Depends(get_writer, scope="function")]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 MediaTypeDep = Annotated[str, Depends(get_media_type)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-AuditDep = Annotated[AuditTrail, Depends(get_audit)]
+
+# The audit dependency lives in registry.audit.dependencies, which needs WriterDep from here: it is
+# forwarded lazily, for the routes that still import it from this module.
+if TYPE_CHECKING:
+    from registry.audit.dependencies import AuditDep as AuditDep
+    from registry.audit.dependencies import actor_of as actor_of
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AuditDep", "actor_of"):
+        from registry.audit import dependencies
+
+        return getattr(dependencies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

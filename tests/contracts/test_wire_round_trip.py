@@ -1,4 +1,4 @@
-"""The harness's JSON (contracts.wire) against the server's wire models (registry.contract_wire): each
+"""The harness's JSON (contracts.wire) against the server's wire models (registry.contract_store.wire): each
 body the harness sends validates as the server's request model and dumps back unchanged, so no field
 is lost or misnamed on the way in; and the server's answers, from create_app, parse with the
 harness's readers into what was published."""
@@ -28,7 +28,7 @@ from contracts.wire import (
 )
 from registry.app import create_app
 from registry.config import Settings
-from registry.contract_wire import DeploymentPayload, ExpectationsPayload, ResultPayload, SamplesPayload
+from registry.contract_store.wire import DeploymentPayload, ExpectationsPayload, ResultPayload, SamplesPayload
 from tests.contracts.orders import ORDER, ORDER_CREATED_AVRO, ORDER_CREATED_JSON
 from tests.registry.ui.order_flow import InProcess
 from tests.support.databases import migrated_sqlite

@@ -118,6 +118,9 @@ def test_changes_are_logged_as_structured_lines_without_payloads(
     assert entry["subject"] == "orders"
     assert entry["details"] == {"version": 1, "schemaId": 1}
     assert "total" not in json.dumps(entry)  # the schema's field: payloads are never logged
+    # the line carries the entry as GET /audit answers it; times in Python's ISO form, with their zone
+    assert client.get("/audit").json() == [entry]
+    assert entry["time"].endswith("+00:00")
 
 
 CREDENTIALS = (

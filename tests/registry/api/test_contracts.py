@@ -371,6 +371,30 @@ def test_the_matrix_deployments_and_can_i_deploy(client: TestClient) -> None:
     assert [(row["version"], row["kind"]) for row in deployments] == [("n2", "deployment"), ("n1", "release")]
 
 
+def test_bodies_keep_their_nulls_and_times_read_back_with_their_zone(client: TestClient) -> None:
+    publish(client, "notification-service", "n1", expectation())
+    published = client.get("/contracts/consumers/notification-service/versions/n1/expectations").content
+    assert b'"subject":null,' in published
+    assert b'"eventVersions":{"minimum":1,"maximum":null}' in published
+    assert b'"envelope":null,' in published
+    unknown = client.get(
+        "/contracts/can-i-deploy", params={"application": "a", "version": "1", "environment": "production"}
+    )
+    assert b'"deployable":null,' in unknown.content
+
+    deployment = {"application": "notification-service", "version": "n1", "environment": "production"}
+    recorded = client.post("/contracts/deployments", json=deployment).json()
+    verified = client.post("/contracts/results", json=result("p1", "n1", True)).json()
+
+    # SQLite hands stored times back without their zone: they were written in UTC, and say so
+    assert recorded["recordedAt"].endswith("Z")
+    assert client.get("/contracts/deployments").json()[0]["recordedAt"] == recorded["recordedAt"]
+    assert client.get("/contracts/matrix").json()[0]["verifiedAt"] == verified["verifiedAt"]
+    asked = {"application": "order-service", "version": "p1", "environment": "production"}
+    pair = client.get("/contracts/can-i-deploy", params=asked).json()["matrix"][0]
+    assert pair["verifiedAt"] == verified["verifiedAt"]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "message"),
     [

@@ -1,4 +1,4 @@
-"""The SQL of the audit log."""
+"""The SQL of the audit log, and AuditFilter: which entries a query wants."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from registry.models import AuditEvent, core_table
 
 @dataclass(frozen=True, slots=True)
 class AuditFilter:
-    """Which events a query wants; `before` is the id the previous page ended at (newest first)."""
+    """Which events a query wants (the page of them is chosen apart: `before` and `limit`)."""
 
     subject: str | None = None
     principal: str | None = None

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
-from registry import audit
 from registry.api.access import AccessDep
-from registry.audit_repository import AuditFilter
-from registry.web.dependencies import MediaTypeDep, SessionDep
+from registry.audit.repository import AuditFilter
+from registry.audit.service import list_entries
+from registry.audit.wire import AuditEntryRead
+from registry.web.dependencies import SessionDep
 from registry.web.documentation import error_responses
-from registry.web.media import RegistryJSONResponse, json_response
+from registry.web.routing import NegotiatedRoute
 
-router = APIRouter(tags=["Audit"])
+router = APIRouter(tags=["Audit"], route_class=NegotiatedRoute)
 
 MAX_PAGE = 1000
-
-
-class AuditEntryRead(BaseModel):
-    id: int
-    time: datetime
-    principal: str
-    address: str | None
-    action: str
-    subject: str | None
-    details: dict[str, Any]
-    requestId: str | None  # noqa: N815  (the wire name)
 
 
 @router.get(
@@ -39,7 +28,6 @@ class AuditEntryRead(BaseModel):
 )
 def list_audit_entries(
     session: SessionDep,
-    media_type: MediaTypeDep,
     access: AccessDep,
     subject: Annotated[str | None, Query(description="only changes of this subject")] = None,
     principal: Annotated[str | None, Query(description="only changes made by this user or key")] = None,
@@ -50,8 +38,8 @@ def list_audit_entries(
         int | None, Query(ge=1, le=2**31 - 1, description="the id the previous page ended at")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-) -> RegistryJSONResponse:
-    entries = audit.list_entries(
+) -> list[AuditEntryRead]:
+    entries = list_entries(
         session=session,
         audit_filter=AuditFilter(
             subject=subject, principal=principal, action=action, since=since, until=until
@@ -60,4 +48,4 @@ def list_audit_entries(
         limit=limit,
         visible=None if access.can_administer(None) else access.can_administer,
     )
-    return json_response([entry.as_json() for entry in entries], media_type=media_type)
+    return [AuditEntryRead.of(entry) for entry in entries]

@@ -1,4 +1,4 @@
-"""The audit log: every change to the registry or the contract store, who made it, from where, when.
+"""Recording changes (AuditTrail) and reading them back (list_entries).
 
 Each entry is a row written in the same transaction as the change (so a change that rolls back leaves
 no entry, and a committed change always has one), and a structured log line (logger `registry.audit`)
@@ -18,12 +18,15 @@ from typing import Any
 import orjson
 from sqlmodel import Session
 
-from registry import audit_repository
-from registry.audit_repository import AuditFilter
+from registry.audit import repository
+from registry.audit.repository import AuditFilter
+from registry.audit.wire import AuditEntryRead
 from registry.db import after_commit
 from registry.models import AuditEvent
 
 log = logging.getLogger("registry.audit")
+
+SCAN_CHUNK = 500  # events read per query while filtering by what the caller may see
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
+    """One recorded change."""
+
     id: int
     occurred_at: datetime
     principal: str
@@ -45,18 +50,6 @@ class AuditEntry:
     subject: str | None
     details: dict[str, Any]
     request_id: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "time": self.occurred_at.isoformat(),
-            "principal": self.principal,
-            "address": self.address,
-            "action": self.action,
-            "subject": self.subject,
-            "details": self.details,
-            "requestId": self.request_id,
-        }
 
 
 class AuditTrail:
@@ -69,7 +62,7 @@ class AuditTrail:
     def record(self, action: str, *, subject: str | None = None, **details: Any) -> None:
         occurred_at = datetime.now(UTC)
         actor = self._actor
-        event_id = audit_repository.insert_event(
+        event_id = repository.insert_event(
             self._session,
             occurred_at=occurred_at,
             principal=actor.principal,
@@ -89,7 +82,7 @@ class AuditTrail:
             details=details,
             request_id=actor.request_id,
         )
-        after_commit(self._session, lambda: log.info("audit", extra={"audit": entry.as_json()}))
+        after_commit(self._session, lambda: _log(entry))
 
 
 def list_entries(
@@ -108,14 +101,16 @@ def list_entries(
     return list(islice(entries, limit))
 
 
+def _log(entry: AuditEntry) -> None:
+    if log.isEnabledFor(logging.INFO):
+        log.info("audit", extra={"audit": AuditEntryRead.of(entry).model_dump(mode="json")})
+
+
 def _scan(session: Session, audit_filter: AuditFilter, before: int | None) -> Iterator[AuditEvent]:
-    chunk_size = 500
     while True:
-        chunk = audit_repository.list_events(
-            session, audit_filter=audit_filter, before=before, limit=chunk_size
-        )
+        chunk = repository.list_events(session, audit_filter=audit_filter, before=before, limit=SCAN_CHUNK)
         yield from chunk
-        if len(chunk) < chunk_size:
+        if len(chunk) < SCAN_CHUNK:
             return
         before = chunk[-1].id
 

@@ -1,11 +1,16 @@
-"""All SQL of the contract store. Functions take the session first and keyword arguments after it."""
+"""All SQL of the contract store. Functions take the session first and keyword arguments after it.
+
+Expectations and samples are stored alike (rows of an application version, in order, each of one
+event type): the functions over them take the table, `ContractExpectation` or `ContractSample`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import bindparam, delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from registry.models import (
@@ -16,6 +21,21 @@ from registry.models import (
     ContractSample,
     ContractVersion,
 )
+
+Published = TypeVar("Published", ContractExpectation, ContractSample)
+PublishedTable = type[ContractExpectation] | type[ContractSample]
+
+
+def lock(session: Session, *, key: str) -> None:
+    """Serialize the writers of `key` until the transaction ends.
+
+    PostgreSQL takes a transaction-scoped advisory lock on the key's hash (in the same key space as
+    the registry's subject locks). SQLite needs nothing: its write sessions hold the database's single
+    write lock from BEGIN IMMEDIATE on.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
 
 # -- application versions -------------------------------------------------------------------------
 
@@ -57,20 +77,24 @@ def versions_by_key(session: Session, *, keys: Sequence[tuple[str, str]]) -> Seq
 # -- expectations and samples ---------------------------------------------------------------------
 
 
-def replace_expectations(
-    session: Session, *, version_id: int, expectations: Sequence[ContractExpectation]
+def replace_published(
+    session: Session, *, table: type[Published], version_id: int, rows: Sequence[Published]
 ) -> None:
-    session.execute(delete(ContractExpectation).where(col(ContractExpectation.version_id) == version_id))
-    session.add_all(expectations)
+    """Replace what the application version `version_id` published in `table` by `rows`."""
+    session.execute(delete(table).where(col(table.version_id) == version_id))
+    session.add_all(rows)
 
 
-def list_expectations(session: Session, *, version_ids: Sequence[int]) -> Sequence[ContractExpectation]:
+def list_published(
+    session: Session, *, table: type[Published], version_ids: Sequence[int]
+) -> Sequence[Published]:
+    """The rows of `table` the application versions `version_ids` published, in order."""
     if not version_ids:
         return []
     return session.exec(
-        select(ContractExpectation)
-        .where(col(ContractExpectation.version_id).in_(version_ids))
-        .order_by(col(ContractExpectation.version_id), col(ContractExpectation.position))
+        select(table)
+        .where(col(table.version_id).in_(version_ids))
+        .order_by(col(table.version_id), col(table.position))
     ).all()
 
 
@@ -97,28 +121,12 @@ def subject_has_expectations(session: Session, *, subject: str) -> bool:
     return session.exec(_SUBJECT_EXPECTATION, params={"subject": subject}).first() is not None
 
 
-def replace_samples(session: Session, *, version_id: int, samples: Sequence[ContractSample]) -> None:
-    session.execute(delete(ContractSample).where(col(ContractSample.version_id) == version_id))
-    session.add_all(samples)
-
-
-def list_samples(session: Session, *, version_ids: Sequence[int]) -> Sequence[ContractSample]:
-    if not version_ids:
-        return []
-    return session.exec(
-        select(ContractSample)
-        .where(col(ContractSample.version_id).in_(version_ids))
-        .order_by(col(ContractSample.version_id), col(ContractSample.position))
-    ).all()
-
-
 def event_types_by_version(
-    session: Session, *, samples: bool, version_ids: Sequence[int]
+    session: Session, *, table: PublishedTable, version_ids: Sequence[int]
 ) -> dict[int, set[str]]:
-    """Per application version id of `version_ids`, the event types of its samples (or expectations)."""
+    """Per application version id of `version_ids`, the event types of what it published in `table`."""
     if not version_ids:
         return {}
-    table = ContractSample if samples else ContractExpectation
     rows = session.exec(
         select(table.version_id, table.event_type).where(col(table.version_id).in_(version_ids)).distinct()
     ).all()
@@ -128,9 +136,8 @@ def event_types_by_version(
     return found
 
 
-def event_types_by_application(session: Session, *, samples: bool) -> Sequence[tuple[str, str]]:
-    """Every (event type, application) with samples (or expectations) of that event type."""
-    table = ContractSample if samples else ContractExpectation
+def event_types_by_application(session: Session, *, table: PublishedTable) -> Sequence[tuple[str, str]]:
+    """Every (event type, application) with rows of that event type in `table`."""
     return session.exec(
         select(table.event_type, ContractVersion.application)
         .join(ContractVersion, col(ContractVersion.id) == col(table.version_id))
@@ -143,11 +150,10 @@ def list_applications(session: Session) -> Sequence[str]:
 
 
 def versions_with_event_type(
-    session: Session, *, event_type: str, samples: bool
+    session: Session, *, table: PublishedTable, event_type: str
 ) -> Sequence[tuple[int, str, str]]:
-    """(id, application, version) of each application version with samples (or expectations) of
-    `event_type`, oldest first."""
-    table = ContractSample if samples else ContractExpectation
+    """(id, application, version) of each application version with rows of `event_type` in `table`
+    (samples or expectations), oldest first."""
     return session.exec(
         select(ContractVersion.id, ContractVersion.application, ContractVersion.version)
         .join(table, col(table.version_id) == col(ContractVersion.id))

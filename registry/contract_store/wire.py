@@ -3,11 +3,19 @@ the wire. The harness (contracts/) writes and reads exactly these."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # SQLite hands a stored time back without its zone; it was written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcTime = Annotated[datetime, AfterValidator(_in_utc)]  # on the wire with its zone, as RFC 3339 wants
 
 
 class _Payload(BaseModel):
@@ -37,6 +45,14 @@ class ExpectationsPayload(_Payload):
     expectations: list[ExpectationPayload]
 
 
+class ConsumerExpectationsRead(BaseModel):
+    """The expectations of one consumer version, in GET /contracts/expectations."""
+
+    consumer: str
+    version: str
+    expectations: list[ExpectationPayload]
+
+
 class SamplePayload(_Payload):
     """An envelope a producer emitted (seed field names), with the schema its data was written with."""
 
@@ -48,6 +64,14 @@ class SamplePayload(_Payload):
 
 
 class SamplesPayload(_Payload):
+    samples: list[SamplePayload]
+
+
+class ProducerSamplesRead(BaseModel):
+    """The samples of one producer version, in GET /contracts/samples."""
+
+    producer: str
+    version: str
     samples: list[SamplePayload]
 
 
@@ -75,7 +99,7 @@ class ResultPayload(_Payload):
 
 
 class ResultRead(ResultPayload):
-    verified_at: datetime
+    verified_at: UtcTime
 
 
 class DeploymentPayload(_Payload):
@@ -88,7 +112,7 @@ class DeploymentPayload(_Payload):
 
 
 class DeploymentRead(DeploymentPayload):
-    recorded_at: datetime
+    recorded_at: UtcTime
 
 
 class EnforcementPayload(_Payload):
@@ -109,7 +133,7 @@ class MatrixRow(_Payload):
     consumer: str
     consumer_version: str
     result: Literal["success", "failure", "unknown"]
-    verified_at: datetime | None = None
+    verified_at: UtcTime | None = None
     errors: int = 0
 
 

@@ -3,66 +3,38 @@ can-i-deploy and per-subject enforcement of expectations at registration. Accord
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel
 
-from registry import contract_service
 from registry.api.access import AccessDep
+from registry.audit.dependencies import AuditDep
 from registry.auth import Role
-from registry.contract_service import Published
-from registry.contract_wire import (
+from registry.contract_store import deployments, guard, results
+from registry.contract_store.publishing import EXPECTATIONS, SAMPLES
+from registry.contract_store.wire import (
     CanIDeployRead,
+    ConsumerExpectationsRead,
     DeploymentPayload,
     DeploymentRead,
     EnforcementPayload,
     EnforcementRead,
     ExpectationsPayload,
+    ProducerSamplesRead,
     PublishedRead,
     ResultPayload,
     ResultRead,
     SamplesPayload,
 )
-from registry.web.dependencies import AuditDep, MediaTypeDep, SessionDep, WriterDep
+from registry.web.dependencies import SessionDep, WriterDep
 from registry.web.documentation import BODY_ERRORS, error_responses
-from registry.web.media import RegistryJSONResponse, json_response
+from registry.web.routing import NegotiatedRoute
 
-router = APIRouter(prefix="/contracts", tags=["Contracts"])
+router = APIRouter(prefix="/contracts", tags=["Contracts"], route_class=NegotiatedRoute)
 
 Application = Annotated[str, Query(min_length=1, description="the application's name")]
 Environment = Annotated[str, Query(min_length=1, description="e.g. production")]
-
-
-class ConsumerExpectationsRead(BaseModel):
-    consumer: str
-    version: str
-    expectations: list[dict[str, Any]]
-
-
-class ProducerSamplesRead(BaseModel):
-    producer: str
-    version: str
-    samples: list[dict[str, Any]]
-
-
-def _listing(published: list[Published[Any]], role: str, key: str) -> list[dict[str, Any]]:
-    return [
-        {
-            role: item.application,
-            "version": item.version,
-            key: [entry.model_dump(mode="json", by_alias=True) for entry in item.items],
-        }
-        for item in published
-    ]
-
-
-def _render(content: Any, media_type: str) -> RegistryJSONResponse:
-    if isinstance(content, BaseModel):
-        content = content.model_dump(mode="json", by_alias=True)
-    elif isinstance(content, list):
-        content = [item.model_dump(mode="json", by_alias=True) for item in content]
-    return json_response(content, media_type=media_type)
+EventTypes = Annotated[list[str] | None, Query(alias="eventType", description="only these event types")]
 
 
 @router.put(
@@ -76,18 +48,17 @@ def publish_expectations(
     version: str,
     payload: Annotated[ExpectationsPayload, Body()],
     writer: WriterDep,
-    media_type: MediaTypeDep,
     access: AccessDep,
     audit: AuditDep,
-) -> RegistryJSONResponse:
+) -> PublishedRead:
     subjects = sorted({expectation.subject or expectation.event_type for expectation in payload.expectations})
     for subject in subjects:  # an expectation can block registrations: only of subjects its consumer reads
         access.require(Role.READER, subject)
-    count = contract_service.publish_expectations(
-        session=writer, consumer=consumer, version=version, expectations=payload.expectations
+    count = EXPECTATIONS.publish(
+        session=writer, application=consumer, version=version, documents=payload.expectations
     )
     audit.record("contracts.expectations.publish", consumer=consumer, version=version, subjects=subjects)
-    return _render(PublishedRead(application=consumer, version=version, count=count), media_type)
+    return PublishedRead(application=consumer, version=version, count=count)
 
 
 @router.get(
@@ -95,11 +66,10 @@ def publish_expectations(
     response_model=ExpectationsPayload,
     responses=error_responses(404),
 )
-def get_expectations(
-    consumer: str, version: str, session: SessionDep, media_type: MediaTypeDep
-) -> RegistryJSONResponse:
-    expectations = contract_service.list_expectations(session=session, consumer=consumer, version=version)
-    return _render(ExpectationsPayload(expectations=expectations), media_type)
+def get_expectations(consumer: str, version: str, session: SessionDep) -> ExpectationsPayload:
+    return ExpectationsPayload(
+        expectations=EXPECTATIONS.get(session=session, application=consumer, version=version)
+    )
 
 
 @router.get(
@@ -109,14 +79,12 @@ def get_expectations(
     summary="The expectations of every consumer version that counts (latest, deployed or released)",
 )
 def get_relevant_expectations(
-    session: SessionDep,
-    media_type: MediaTypeDep,
-    event_type: Annotated[
-        list[str] | None, Query(alias="eventType", description="only these event types")
-    ] = None,
-) -> RegistryJSONResponse:
-    published = contract_service.relevant_expectations(session=session, event_types=event_type)
-    return json_response(_listing(published, "consumer", "expectations"), media_type=media_type)
+    session: SessionDep, event_type: EventTypes = None
+) -> list[ConsumerExpectationsRead]:
+    return [
+        ConsumerExpectationsRead(consumer=item.application, version=item.version, expectations=item.items)
+        for item in EXPECTATIONS.list_relevant(session=session, event_types=event_type)
+    ]
 
 
 @router.put(
@@ -130,14 +98,11 @@ def publish_samples(
     version: str,
     payload: Annotated[SamplesPayload, Body()],
     writer: WriterDep,
-    media_type: MediaTypeDep,
     audit: AuditDep,
-) -> RegistryJSONResponse:
-    count = contract_service.publish_samples(
-        session=writer, producer=producer, version=version, samples=payload.samples
-    )
+) -> PublishedRead:
+    count = SAMPLES.publish(session=writer, application=producer, version=version, documents=payload.samples)
     audit.record("contracts.samples.publish", producer=producer, version=version, count=count)
-    return _render(PublishedRead(application=producer, version=version, count=count), media_type)
+    return PublishedRead(application=producer, version=version, count=count)
 
 
 @router.get(
@@ -145,11 +110,8 @@ def publish_samples(
     response_model=SamplesPayload,
     responses=error_responses(404),
 )
-def get_samples(
-    producer: str, version: str, session: SessionDep, media_type: MediaTypeDep
-) -> RegistryJSONResponse:
-    samples = contract_service.list_samples(session=session, producer=producer, version=version)
-    return _render(SamplesPayload(samples=samples), media_type)
+def get_samples(producer: str, version: str, session: SessionDep) -> SamplesPayload:
+    return SamplesPayload(samples=SAMPLES.get(session=session, application=producer, version=version))
 
 
 @router.get(
@@ -158,15 +120,11 @@ def get_samples(
     responses=error_responses(),
     summary="The samples of every producer version that counts (latest, deployed or released)",
 )
-def get_relevant_samples(
-    session: SessionDep,
-    media_type: MediaTypeDep,
-    event_type: Annotated[
-        list[str] | None, Query(alias="eventType", description="only these event types")
-    ] = None,
-) -> RegistryJSONResponse:
-    published = contract_service.relevant_samples(session=session, event_types=event_type)
-    return json_response(_listing(published, "producer", "samples"), media_type=media_type)
+def get_relevant_samples(session: SessionDep, event_type: EventTypes = None) -> list[ProducerSamplesRead]:
+    return [
+        ProducerSamplesRead(producer=item.application, version=item.version, samples=item.items)
+        for item in SAMPLES.list_relevant(session=session, event_types=event_type)
+    ]
 
 
 @router.post(
@@ -176,9 +134,9 @@ def get_relevant_samples(
     summary="Record the verification of a producer version against a consumer version",
 )
 def record_result(
-    payload: Annotated[ResultPayload, Body()], writer: WriterDep, media_type: MediaTypeDep, audit: AuditDep
-) -> RegistryJSONResponse:
-    recorded = contract_service.record_result(session=writer, result=payload)
+    payload: Annotated[ResultPayload, Body()], writer: WriterDep, audit: AuditDep
+) -> ResultRead:
+    recorded = results.record_result(session=writer, result=payload)
     audit.record(
         "contracts.result.record",
         producer=payload.producer,
@@ -187,7 +145,7 @@ def record_result(
         consumerVersion=payload.consumer_version,
         success=payload.success,
     )
-    return _render(recorded, media_type)
+    return recorded
 
 
 @router.get(
@@ -198,11 +156,10 @@ def record_result(
 )
 def get_matrix(
     session: SessionDep,
-    media_type: MediaTypeDep,
     application: Annotated[str | None, Query(description="only pairs this application is in")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-) -> RegistryJSONResponse:
-    return _render(contract_service.matrix(session=session, application=application, limit=limit), media_type)
+) -> list[ResultRead]:
+    return results.list_results(session=session, application=application, limit=limit)
 
 
 @router.post(
@@ -212,12 +169,9 @@ def get_matrix(
     summary="Record that a version was deployed (replacing the previous one) or released to an environment",
 )
 def record_deployment(
-    payload: Annotated[DeploymentPayload, Body()],
-    writer: WriterDep,
-    media_type: MediaTypeDep,
-    audit: AuditDep,
-) -> RegistryJSONResponse:
-    recorded = contract_service.record_deployment(session=writer, deployment=payload)
+    payload: Annotated[DeploymentPayload, Body()], writer: WriterDep, audit: AuditDep
+) -> DeploymentRead:
+    recorded = deployments.record_deployment(session=writer, deployment=payload)
     audit.record(
         "contracts.deployment.record",
         application=recorded.application,
@@ -225,16 +179,15 @@ def record_deployment(
         environment=recorded.environment,
         kind=recorded.kind,
     )
-    return _render(recorded, media_type)
+    return recorded
 
 
 @router.get("/deployments", response_model=list[DeploymentRead], responses=error_responses())
 def get_deployments(
     session: SessionDep,
-    media_type: MediaTypeDep,
     environment: Annotated[str | None, Query(description="only this environment")] = None,
-) -> RegistryJSONResponse:
-    return _render(contract_service.list_deployments(session=session, environment=environment), media_type)
+) -> list[DeploymentRead]:
+    return deployments.list_deployments(session=session, environment=environment)
 
 
 @router.get(
@@ -248,17 +201,15 @@ def can_i_deploy(
     version: Annotated[str, Query(min_length=1)],
     environment: Environment,
     session: SessionDep,
-    media_type: MediaTypeDep,
-) -> RegistryJSONResponse:
-    answer = contract_service.can_i_deploy(
+) -> CanIDeployRead:
+    return deployments.can_i_deploy(
         session=session, application=application, version=version, environment=environment
     )
-    return _render(answer, media_type)
 
 
 @router.get("/subjects/{subject}/enforcement", response_model=EnforcementRead, responses=error_responses())
-def get_enforcement(subject: str, session: SessionDep, media_type: MediaTypeDep) -> RegistryJSONResponse:
-    return _render(contract_service.get_enforcement(session=session, subject=subject), media_type)
+def get_enforcement(subject: str, session: SessionDep) -> EnforcementRead:
+    return guard.get_enforcement(session=session, subject=subject)
 
 
 @router.put(
@@ -268,12 +219,8 @@ def get_enforcement(subject: str, session: SessionDep, media_type: MediaTypeDep)
     summary="Turn consumer-aware registration on or off for a subject (default: on when it has expectations)",
 )
 def set_enforcement(
-    subject: str,
-    payload: Annotated[EnforcementPayload, Body()],
-    writer: WriterDep,
-    media_type: MediaTypeDep,
-    audit: AuditDep,
-) -> RegistryJSONResponse:
-    enforcement = contract_service.set_enforcement(session=writer, subject=subject, enforce=payload.enforce)
+    subject: str, payload: Annotated[EnforcementPayload, Body()], writer: WriterDep, audit: AuditDep
+) -> EnforcementRead:
+    enforcement = guard.set_enforcement(session=writer, subject=subject, enforce=payload.enforce)
     audit.record("contracts.enforcement.update", subject=subject, enforce=payload.enforce)
-    return _render(enforcement, media_type)
+    return enforcement

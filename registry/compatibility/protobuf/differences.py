@@ -163,12 +163,15 @@ def _field_changes(old: FieldShape, new: FieldShape) -> list[DifferenceType]:
     changes = []
     if old.name != new.name:
         changes.append(T.FIELD_NAME_CHANGED)
-    if old.kind != new.kind:
-        changes.append(T.FIELD_KIND_CHANGED)
-    elif old.kind == "scalar" and not same_encoding(old.type, new.type):
-        changes.append(T.FIELD_SCALAR_KIND_CHANGED)
-    elif old.kind != "scalar" and old.type != new.type:
-        changes.append(T.FIELD_NAMED_TYPE_CHANGED)
+    if old.map_key is not None and new.map_key is not None:
+        assert old.map_value is not None
+        assert new.map_value is not None
+        key_change, value_change = _type_change(old.map_key, new.map_key), _type_change(old.map_value, new.map_value)
+        changes.extend(change for change in (key_change, value_change) if change is not None)
+    else:
+        type_change = _type_change(old, new)
+        if type_change is not None:
+            changes.append(type_change)
     if old.repeated != new.repeated:
         delimited = old.kind in ("message", "group") or old.type in LENGTH_DELIMITED_SCALARS
         changes.append(T.FIELD_STRING_OR_BYTES_LABEL_CHANGED if delimited else T.FIELD_NUMERIC_LABEL_CHANGED)
@@ -177,6 +180,14 @@ def _field_changes(old: FieldShape, new: FieldShape) -> list[DifferenceType]:
     elif old.required and not new.required:
         changes.append(T.REQUIRED_FIELD_REMOVED)
     return changes
+
+
+def _type_change(old: FieldShape, new: FieldShape) -> DifferenceType | None:
+    if old.kind != new.kind:
+        return T.FIELD_KIND_CHANGED
+    if old.kind == "scalar":
+        return None if same_encoding(old.type, new.type) else T.FIELD_SCALAR_KIND_CHANGED
+    return None if old.type == new.type else T.FIELD_NAMED_TYPE_CHANGED
 
 
 def _compare_oneofs(writer: MessageShape, reader: MessageShape) -> list[Difference]:

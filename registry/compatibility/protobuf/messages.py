@@ -223,6 +223,8 @@ def _field_name_changed(context: _Context) -> str:
 
 def _field_kind_changed(context: _Context) -> str:
     old, new = context.old_field, context.new_field
+    if old.is_map and new.is_map:
+        return _map_type_changed(context)
     return (
         f"{context.subject} is a {old.type_label} in the {context.writer_side} schema but a {new.type_label} in "
         f"the {context.reader_side} schema; {_wire(old)} and {_wire(new)} are different encodings, so "
@@ -231,8 +233,22 @@ def _field_kind_changed(context: _Context) -> str:
     )
 
 
+def _map_type_changed(context: _Context) -> str:
+    old, new = context.old_field, context.new_field
+    kept = old if context.reader_is_new else new
+    return (
+        f"{context.subject} is {old.type_label} in the {context.writer_side} schema but {new.type_label} in "
+        f"the {context.reader_side} schema; a map's keys and values follow the rules of fields (scalars may "
+        f"change only to a type of the same encoding, message and enum types keep their names), so "
+        f"{context.consequence}. Keep {kept.type_label}; for values of another type, add a new map field "
+        "with a new number and reserve the old one."
+    )
+
+
 def _field_scalar_kind_changed(context: _Context) -> str:
     old, new = context.old_field, context.new_field
+    if old.is_map and new.is_map:
+        return _map_type_changed(context)
     kept = old.type if context.reader_is_new else new.type
     group = next((sorted(group - {kept}) for group in ENCODING_GROUPS if kept in group), [])
     alternatives = f" (or {', '.join(group)}, which share its encoding)" if group else ""
@@ -247,6 +263,8 @@ def _field_scalar_kind_changed(context: _Context) -> str:
 
 def _field_named_type_changed(context: _Context) -> str:
     old, new = context.old_field, context.new_field
+    if old.is_map and new.is_map:
+        return _map_type_changed(context)
     kept = old if context.reader_is_new else new
     return (
         f"{context.subject} has type {old.type_label} in the {context.writer_side} schema but "

@@ -58,6 +58,8 @@ class FieldShape:
     required: bool
     is_map: bool
     oneof: str | None
+    map_key: FieldShape | None = None  # a map's key and value, compared instead of its entry type
+    map_value: FieldShape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,8 @@ class _ShapeReader:
             required=field.is_required,
             is_map=is_map,
             oneof=oneof.name if oneof is not None and oneof.name in real_oneofs else None,
+            map_key=self.field(field.message_type.fields_by_number[1], []) if is_map else None,
+            map_value=self.field(field.message_type.fields_by_number[2], []) if is_map else None,
         )
 
     def type_key(self, named: descriptor.Descriptor | descriptor.EnumDescriptor) -> str:

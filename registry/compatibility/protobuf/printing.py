@@ -239,6 +239,7 @@ class _Printer:
             for name, value in method_options:
                 self.line(f"option {name} = {value};")
             self.close()
+        self.close()
 
     def extend(self, extendee: str, fields: list[FieldProto], siblings: Sequence[MessageProto]) -> None:
         self.open(f"extend {extendee}", True)

@@ -110,58 +110,157 @@ def _scalar(field: FieldDescriptor, rng: random.Random) -> Any:
 
 
 def read_back(written: Message, reader: ProtobufSchema, full_name: str) -> Message:
-    """The bytes of `written` parsed as `reader`'s message `full_name` (raises when they do not parse)."""
+    """The bytes of `written` parsed as `reader`'s message `full_name`. Raises when they do not parse, and
+    when a required field is missing: Python's parser leaves that to IsInitialized(), while C++'s and
+    Java's parsers refuse such bytes."""
     read = message_class(reader, full_name)()
     read.ParseFromString(written.SerializeToString())
+    missing = read.FindInitializationErrors()
+    assert not missing, f"a reader refuses the message: required {missing} missing"
     return read
 
 
 def assert_kept(written: Message, read: Message) -> None:
-    """Every field the two declare alike (same number, name-independent: type, kind and label) reads
-    back with the value written; closed enums may drop numbers they do not declare, and nested messages
-    are checked the same way."""
+    """What the writer wrote is what the reader reads, field by field (matched by number):
+
+    - a scalar read as a type of the same encoding group (protobuf's language guide: int32, uint32,
+      int64, uint64 and bool; sint32 and sint64; fixed32 and sfixed32; fixed64 and sfixed64; string and
+      bytes) reads as the writer's value converted as the runtimes do (an integer cast, bytes decoded as
+      UTF-8); read as repeated, a singular value is a list of one, and read as singular, a list is its
+      last value;
+    - an enum reads back, unless the reader's enum is closed and lacks the number (then it is dropped);
+    - a message field is checked the same way, whatever its type is called;
+    - a value written into a field that the reader declares as anything else is a failure: the reader
+      would get something other than what was written."""
     for field in written.DESCRIPTOR.fields:
         other = read.DESCRIPTOR.fields_by_number.get(field.number)
-        if other is None or not _declared_alike(field, other):
+        if other is None or not _present(written, field):
             continue
-        value, got = getattr(written, field.name), getattr(read, other.name)
-        if field.type in (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP):
-            if field.message_type.GetOptions().map_entry:
-                entry_value = field.message_type.fields_by_number[2]
-                if entry_value.message_type is None and entry_value.enum_type is None:
-                    assert dict(got) == dict(value), field.full_name
-                continue
-            if field.is_repeated:
-                assert len(value) == len(got), field.full_name
-                for inner_written, inner_read in zip(value, got, strict=True):
-                    assert_kept(inner_written, inner_read)
-            elif written.HasField(field.name):
-                assert read.HasField(other.name), field.full_name
-                assert_kept(value, got)
-        elif field.type == FieldDescriptor.TYPE_ENUM and other.enum_type.is_closed:
-            known = set(other.enum_type.values_by_number)
-            expected = [item for item in value if item in known] if field.is_repeated else value
-            if field.is_repeated:
-                assert list(got) == expected, field.full_name
-            elif value in known:
-                assert got == value, field.full_name
-        elif field.is_repeated:
-            assert list(got) == list(value), field.full_name
+        if _is_map(field) or _is_map(other):
+            assert _is_map(field) and _is_map(other), _misread(field, other)
+            _assert_map_kept(written, read, field, other)
+        elif _is_message(field) or _is_message(other):
+            assert field.type == other.type, _misread(field, other)
+            if field.is_repeated == other.is_repeated:
+                _assert_message_kept(written, read, field, other)
+        elif field.type == FieldDescriptor.TYPE_ENUM or other.type == FieldDescriptor.TYPE_ENUM:
+            assert field.type == other.type and field.is_repeated == other.is_repeated, _misread(field, other)
+            _assert_enum_kept(written, read, field, other)
         else:
-            assert got == value, field.full_name
+            assert _same_group(field.type, other.type), _misread(field, other)
+            _assert_scalar_kept(written, read, field, other)
 
 
-def _declared_alike(field: FieldDescriptor, other: FieldDescriptor) -> bool:
-    if field.type != other.type or field.is_repeated != other.is_repeated:
-        return False
-    if field.message_type is not None and field.message_type.GetOptions().map_entry:
-        entry, other_entry = field.message_type, other.message_type
-        return other_entry.GetOptions().map_entry and all(
-            _declared_alike(entry.fields_by_number[number], other_entry.fields_by_number[number])
-            for number in (1, 2)
-        )
-    if field.message_type is not None:
-        return field.message_type.full_name == other.message_type.full_name
-    if field.enum_type is not None:
-        return field.enum_type.full_name == other.enum_type.full_name
-    return True
+_GROUPS = (
+    {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_BOOL},
+    {FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SINT64},
+    {FieldDescriptor.TYPE_FIXED32, FieldDescriptor.TYPE_SFIXED32},
+    {FieldDescriptor.TYPE_FIXED64, FieldDescriptor.TYPE_SFIXED64},
+    {FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES},
+)  # fmt: skip
+
+
+def _same_group(first: int, second: int) -> bool:
+    return first == second or any(first in group and second in group for group in _GROUPS)
+
+
+def _misread(field: FieldDescriptor, other: FieldDescriptor) -> str:
+    return f"{field.full_name} was written as {field.type} and is read as {other.full_name} of type {other.type}"
+
+
+def _is_map(field: FieldDescriptor) -> bool:
+    return field.message_type is not None and field.message_type.GetOptions().map_entry
+
+
+def _is_message(field: FieldDescriptor) -> bool:
+    return field.type in (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP)
+
+
+def _assert_map_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+    """Keys and values are read as fields of the entry type are."""
+    entry, other_entry = field.message_type, other.message_type
+    keys, values = (entry.fields_by_number[number] for number in (1, 2))
+    other_keys, other_values = (other_entry.fields_by_number[number] for number in (1, 2))
+    assert _same_group(keys.type, other_keys.type), _misread(keys, other_keys)
+    got = getattr(read, other.name)
+    entries = dict(getattr(written, field.name))
+    if other_values.enum_type is not None and other_values.enum_type.is_closed:
+        # an entry whose value a closed enum does not declare is kept aside as unknown, key and all
+        entries = {key: value for key, value in entries.items() if value in other_values.enum_type.values_by_number}
+    assert set(got) == {_convert(key, keys.type, other_keys.type) for key in entries}, field.full_name
+    for key, value in entries.items():
+        read_value = got[_convert(key, keys.type, other_keys.type)]
+        if _is_message(values) or _is_message(other_values):
+            assert values.type == other_values.type, _misread(values, other_values)
+            assert_kept(value, read_value)
+        elif values.type == FieldDescriptor.TYPE_ENUM or other_values.type == FieldDescriptor.TYPE_ENUM:
+            assert values.type == other_values.type, _misread(values, other_values)
+            assert read_value == value or other_values.enum_type.is_closed, field.full_name
+        else:
+            assert _same_group(values.type, other_values.type), _misread(values, other_values)
+            assert read_value == _convert(value, values.type, other_values.type), field.full_name
+
+
+def _assert_message_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+    value, got = getattr(written, field.name), getattr(read, other.name)
+    if field.is_repeated:
+        assert len(value) == len(got), field.full_name
+        for inner_written, inner_read in zip(value, got, strict=True):
+            assert_kept(inner_written, inner_read)
+    else:
+        assert read.HasField(other.name), field.full_name
+        assert_kept(value, got)
+
+
+def _assert_enum_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+    value, got = getattr(written, field.name), getattr(read, other.name)
+    known = set(other.enum_type.values_by_number)
+    if field.is_repeated:
+        expected = [item for item in value if item in known] if other.enum_type.is_closed else list(value)
+        assert list(got) == expected, field.full_name
+    elif value in known or not other.enum_type.is_closed:
+        assert got == value, field.full_name
+
+
+def _assert_scalar_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+    value = getattr(written, field.name)
+    converted = [_convert(item, field.type, other.type) for item in (value if field.is_repeated else [value])]
+    got = getattr(read, other.name)
+    if other.is_repeated:
+        assert list(got) == converted, field.full_name
+    else:
+        assert got == converted[-1], field.full_name
+
+
+def _present(message: Message, field: FieldDescriptor) -> bool:
+    if field.has_presence:
+        return message.HasField(field.name)
+    return getattr(message, field.name) != field.default_value
+
+
+_SIGNED_BITS = {FieldDescriptor.TYPE_INT32: 32, FieldDescriptor.TYPE_INT64: 64, FieldDescriptor.TYPE_SFIXED32: 32, FieldDescriptor.TYPE_SFIXED64: 64}
+_UNSIGNED_BITS = {FieldDescriptor.TYPE_UINT32: 32, FieldDescriptor.TYPE_UINT64: 64, FieldDescriptor.TYPE_FIXED32: 32, FieldDescriptor.TYPE_FIXED64: 64}
+
+
+def _convert(value: Any, written_type: int, read_type: int) -> Any:
+    """`value` of `written_type` as a reader of `read_type` (same encoding) decodes it."""
+    if written_type == read_type:
+        return value
+    if read_type == FieldDescriptor.TYPE_STRING:
+        return value.decode("utf-8")
+    if read_type == FieldDescriptor.TYPE_BYTES:
+        return value.encode("utf-8")
+    if written_type in (FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SINT64):
+        bits = 64 if written_type == FieldDescriptor.TYPE_SINT64 else 32
+        wire = ((value << 1) ^ (value >> (bits - 1))) & ((1 << bits) - 1)  # zigzag
+        if read_type == FieldDescriptor.TYPE_SINT32:
+            wire &= 0xFFFFFFFF
+        return (wire >> 1) ^ -(wire & 1)
+    bits = int(value) & ((1 << 64) - 1)  # the varint or fixed bytes on the wire, as unsigned
+    if read_type == FieldDescriptor.TYPE_BOOL:
+        return bits != 0
+    if read_type in _UNSIGNED_BITS:
+        return bits & ((1 << _UNSIGNED_BITS[read_type]) - 1)
+    width = _SIGNED_BITS[read_type]
+    bits &= (1 << width) - 1
+    return bits - (1 << width) if bits >> (width - 1) else bits

@@ -80,6 +80,5 @@ def well_known_directory() -> str:
 def is_bundled(name: str) -> bool:
     """Whether an import of `name` resolves without a schema reference."""
     return name in CONFLUENT_FILES or (
-        name.startswith(WELL_KNOWN_PREFIX)
-        and (resources.files("grpc_tools") / "_proto" / name).is_file()
+        name.startswith(WELL_KNOWN_PREFIX) and (resources.files("grpc_tools") / "_proto" / name).is_file()
     )

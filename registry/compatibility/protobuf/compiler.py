@@ -103,7 +103,10 @@ def decode_descriptor(text: str) -> descriptor_pb2.FileDescriptorProto | None:
 def _checked(references: Sequence[ResolvedReference]) -> list[ResolvedReference]:
     unique: dict[str, ResolvedReference] = {}
     for reference in references:
-        where = f"schema reference '{reference.name}' (subject '{reference.subject}', version {reference.version})"
+        where = (
+            f"schema reference '{reference.name}' (subject '{reference.subject}', "
+            f"version {reference.version})"
+        )
         if reference.schema_type is not SchemaType.PROTOBUF:
             raise InvalidSchemaError(
                 f"The {where} is a {reference.schema_type.value} schema; a Protobuf schema can only "
@@ -164,7 +167,9 @@ class _Workspace:
         except _protoc_compiler.ProtocErrors as error:
             raise ProtobufCompileError([self._diagnostic(found) for found in error.errors()]) from None
         except Exception as error:  # grpcio-tools raises a bare Exception when protoc gives no reason
-            raise InvalidSchemaError(f"Invalid Protobuf schema: protoc could not compile it: {error}") from None
+            raise InvalidSchemaError(
+                f"Invalid Protobuf schema: protoc could not compile it: {error}"
+            ) from None
         return [_embedded_descriptor(source) for _, source in generated]
 
     def _load_into_pool(self, name: str, *, needed_by: str) -> None:
@@ -172,7 +177,7 @@ class _Workspace:
             return
         if name not in self.written and not is_bundled(name):
             raise InvalidSchemaError(
-                f"Invalid Protobuf schema: {_where(needed_by)}it imports \"{name}\", which is neither one "
+                f'Invalid Protobuf schema: {_where(needed_by)}it imports "{name}", which is neither one '
                 "of its references nor a well-known type; register it and list it as a reference named "
                 f'"{name}"'
             )
@@ -193,7 +198,7 @@ class _Workspace:
         missing = _IMPORT_NOT_FOUND.search(message)
         if missing and not is_bundled(missing.group(1)):
             message += (
-                f" Register it and list it in the schema's references with the name \"{missing.group(1)}\" "
+                f' Register it and list it in the schema\'s references with the name "{missing.group(1)}" '
                 "(only Google's well-known types and Confluent's confluent/meta.proto and "
                 "confluent/type/decimal.proto resolve without one)."
             )

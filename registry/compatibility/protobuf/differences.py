@@ -166,7 +166,10 @@ def _field_changes(old: FieldShape, new: FieldShape) -> list[DifferenceType]:
     if old.map_key is not None and new.map_key is not None:
         assert old.map_value is not None
         assert new.map_value is not None
-        key_change, value_change = _type_change(old.map_key, new.map_key), _type_change(old.map_value, new.map_value)
+        key_change, value_change = (
+            _type_change(old.map_key, new.map_key),
+            _type_change(old.map_value, new.map_value),
+        )
         changes.extend(change for change in (key_change, value_change) if change is not None)
     else:
         type_change = _type_change(old, new)
@@ -219,7 +222,9 @@ def _compare_oneofs(writer: MessageShape, reader: MessageShape) -> list[Differen
         )
         if len(moved) > 1:
             found.append(
-                Difference(T.MULTIPLE_FIELDS_MOVED_TO_ONEOF, f"{reader.path}/{name}", None, name, reader, moved)
+                Difference(
+                    T.MULTIPLE_FIELDS_MOVED_TO_ONEOF, f"{reader.path}/{name}", None, name, reader, moved
+                )
             )
     return found
 

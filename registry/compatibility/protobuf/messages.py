@@ -216,8 +216,8 @@ def _field_removed(context: _Context) -> str:
 
 def _field_name_changed(context: _Context) -> str:
     return (
-        f"{context.subject} is named '{context.old_field.name}' in the {context.writer_side} schema; the wire "
-        "carries the number, so binary readers agree (the JSON mapping, which writes names, does not)."
+        f"{context.subject} is named '{context.old_field.name}' in the {context.writer_side} schema; the "
+        "wire carries the number, so binary readers agree (the JSON mapping, which writes names, does not)."
     )
 
 
@@ -225,11 +225,11 @@ def _field_kind_changed(context: _Context) -> str:
     old, new = context.old_field, context.new_field
     if old.is_map and new.is_map:
         return _map_type_changed(context)
+    kept = old if context.reader_is_new else new
     return (
-        f"{context.subject} is a {old.type_label} in the {context.writer_side} schema but a {new.type_label} in "
-        f"the {context.reader_side} schema; {_wire(old)} and {_wire(new)} are different encodings, so "
-        f"{context.consequence}. Keep the field a {old.type_label if context.reader_is_new else new.type_label}; "
-        f"{_NEW_FIELD}."
+        f"{context.subject} is a {old.type_label} in the {context.writer_side} schema but a "
+        f"{new.type_label} in the {context.reader_side} schema; {_wire(old)} and {_wire(new)} are different "
+        f"encodings, so {context.consequence}. Keep the field a {kept.type_label}; {_NEW_FIELD}."
     )
 
 
@@ -346,9 +346,9 @@ def _oneof_field_added(context: _Context) -> str:
 def _oneof_field_removed(context: _Context) -> str:
     old = context.old_field
     return (
-        f"{context.subject} belongs to oneof '{old.oneof}' in the {context.writer_side} schema but not in the "
-        f"{context.reader_side} schema. Data written with '{old.name}' as the oneof's choice has none of the "
-        f"{context.reader_side} schema's choices set, so {context.consequence} as it was meant. Keep "
+        f"{context.subject} belongs to oneof '{old.oneof}' in the {context.writer_side} schema but not in "
+        f"the {context.reader_side} schema. Data written with '{old.name}' as the oneof's choice has none "
+        f"of the {context.reader_side} schema's choices set, so {context.consequence} as it was meant. Keep "
         f"'{old.name}' in oneof '{old.oneof}'."
     )
 

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from google.protobuf import descriptor
+from google.protobuf.descriptor import FieldDescriptor
 
 from registry.compatibility.protobuf.printing import syntax_label
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2
     from google.protobuf.descriptor_pool import DescriptorPool
-
-FieldDescriptor = descriptor.FieldDescriptor
 
 SCALAR_NAMES = {
     FieldDescriptor.TYPE_DOUBLE: "double",
@@ -118,7 +117,9 @@ class _ShapeReader:
         self.messages: dict[str, MessageShape] = {}
         self.enums: dict[str, EnumShape] = {}
 
-    def message(self, proto: descriptor_pb2.DescriptorProto, *, prefix: str, indexes: tuple[int, ...]) -> None:
+    def message(
+        self, proto: descriptor_pb2.DescriptorProto, *, prefix: str, indexes: tuple[int, ...]
+    ) -> None:
         name = prefix + proto.name
         resolved = self.pool.FindMessageTypeByName(self.package_prefix + name)
         synthetic = {field.oneof_index for field in proto.field if field.proto3_optional}
@@ -129,9 +130,7 @@ class _ShapeReader:
             for oneof in resolved.oneofs
             if oneof.name in real_oneofs
         }
-        self.messages[name] = MessageShape(
-            resolved.full_name, name, _path(name), indexes, fields, oneofs
-        )
+        self.messages[name] = MessageShape(resolved.full_name, name, _path(name), indexes, fields, oneofs)
         for index, nested in enumerate(proto.nested_type):
             if not nested.options.map_entry:
                 self.message(nested, prefix=name + ".", indexes=(*indexes, index))
@@ -154,7 +153,9 @@ class _ShapeReader:
             label = key
         else:
             named = field.message_type if field.enum_type is None else field.enum_type
-            kind = {FieldDescriptor.TYPE_ENUM: "enum", FieldDescriptor.TYPE_GROUP: "group"}.get(field.type, "message")
+            kind = {FieldDescriptor.TYPE_ENUM: "enum", FieldDescriptor.TYPE_GROUP: "group"}.get(
+                field.type, "message"
+            )
             key = self.type_key(named)
             label = _map_label(field) if is_map else f"{kind} {named.full_name}"
         return FieldShape(
@@ -173,9 +174,10 @@ class _ShapeReader:
         )
 
     def type_key(self, named: descriptor.Descriptor | descriptor.EnumDescriptor) -> str:
+        full_name: str = named.full_name
         if named.file.name == self.file.name:
-            return named.full_name.removeprefix(self.package_prefix)
-        return "." + named.full_name
+            return full_name.removeprefix(self.package_prefix)
+        return "." + full_name
 
 
 def _map_label(field: FieldDescriptor) -> str:
@@ -187,7 +189,7 @@ def _type_label(field: FieldDescriptor) -> str:
     if field.type in SCALAR_NAMES:
         return SCALAR_NAMES[field.type]
     named = field.message_type if field.enum_type is None else field.enum_type
-    return named.full_name
+    return str(named.full_name)
 
 
 def _path(name: str) -> str:

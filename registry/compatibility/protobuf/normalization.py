@@ -8,6 +8,8 @@ so do enum constants (a proto2 enum field defaults to the first one).
 
 from __future__ import annotations
 
+from typing import Any
+
 from google.protobuf import descriptor_pb2
 
 
@@ -53,7 +55,8 @@ def _normalize_message(message: descriptor_pb2.DescriptorProto) -> None:
         _normalize_message(nested)
 
 
-def _sort_extensions(extensions: object) -> None:
-    ordered = sorted(extensions, key=lambda field: (field.extendee, field.number))  # type: ignore[attr-defined]
-    del extensions[:]  # type: ignore[attr-defined]
-    extensions.extend(ordered)  # type: ignore[attr-defined]
+def _sort_extensions(extensions: Any) -> None:
+    """Sorts a repeated field of FieldDescriptorProtos in place, by extendee and number."""
+    ordered = sorted(extensions, key=lambda field: (field.extendee, field.number))
+    del extensions[:]
+    extensions.extend(ordered)

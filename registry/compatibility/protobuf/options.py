@@ -8,17 +8,16 @@ descriptor pool.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf import descriptor, message_factory, text_encoding, text_format, unknown_fields
+from google.protobuf import message_factory, text_encoding, text_format, unknown_fields
+from google.protobuf.descriptor import FieldDescriptor
 
 from registry.compatibility.schema import InvalidSchemaError
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pool import DescriptorPool
     from google.protobuf.message import Message
-
-FieldDescriptor = descriptor.FieldDescriptor
 
 # Set by protoc for map entries: the printer writes `map<K, V>` instead.
 _IMPLIED = frozenset({"google.protobuf.MessageOptions.map_entry"})
@@ -40,7 +39,7 @@ class OptionReader:
         if not options.ByteSize():
             return []
         resolved = self._resolved(options)
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for field, value in resolved.ListFields():
             if field.full_name in _IMPLIED or (field.is_extension and not self.custom):
                 continue
@@ -69,22 +68,23 @@ class OptionReader:
         return resolved
 
 
-def format_value(field: FieldDescriptor, value: object) -> str:
+def format_value(field: FieldDescriptor, value: Any) -> str:
     """A value of `field` as a `.proto` constant: `"text"`, `42`, `inf`, `ENUM_NAME`, `{ a: 1 }`."""
     if field.type in (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP):
-        body = text_format.MessageToString(value, as_one_line=True)  # type: ignore[arg-type]
+        body = text_format.MessageToString(value, as_one_line=True)
         return "{ " + body + " }" if body else "{}"
     if field.type == FieldDescriptor.TYPE_ENUM:
-        constant = field.enum_type.values_by_number.get(value)  # type: ignore[union-attr]
+        constant = field.enum_type.values_by_number.get(value)
         return constant.name if constant is not None else str(value)
     if field.type == FieldDescriptor.TYPE_BOOL:
         return "true" if value else "false"
     if field.type == FieldDescriptor.TYPE_STRING:
-        return quoted(value)  # type: ignore[arg-type]
+        return quoted(value)
     if field.type == FieldDescriptor.TYPE_BYTES:
-        return '"' + text_encoding.CEscape(value, as_utf8=False) + '"'  # type: ignore[arg-type]
+        escaped: str = text_encoding.CEscape(value, as_utf8=False)
+        return '"' + escaped + '"'
     if field.type in (FieldDescriptor.TYPE_FLOAT, FieldDescriptor.TYPE_DOUBLE):
-        return format_float(value)  # type: ignore[arg-type]
+        return format_float(value)
     return str(value)
 
 
@@ -97,4 +97,5 @@ def format_float(value: float) -> str:
 
 
 def quoted(text: str) -> str:
-    return '"' + text_encoding.CEscape(text, as_utf8=True) + '"'
+    escaped: str = text_encoding.CEscape(text, as_utf8=True)
+    return '"' + escaped + '"'

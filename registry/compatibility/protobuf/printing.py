@@ -13,28 +13,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from google.protobuf import descriptor_pb2
+from google.protobuf.descriptor_pb2 import DescriptorProto as MessageProto
+from google.protobuf.descriptor_pb2 import FieldDescriptorProto as FieldProto
 
 from registry.compatibility.protobuf.options import OptionReader, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-FieldProto = descriptor_pb2.FieldDescriptorProto
-MessageProto = descriptor_pb2.DescriptorProto
-
 MAX_FIELD_NUMBER = 536_870_911
 MAX_ENUM_NUMBER = 2_147_483_647
 
 
 def syntax_of(file: descriptor_pb2.FileDescriptorProto) -> str:
-    """"proto2", "proto3" or "editions" (protoc leaves `syntax` empty for proto2)."""
+    """ "proto2", "proto3" or "editions" (protoc leaves `syntax` empty for proto2)."""
     return file.syntax or "proto2"
 
 
 def syntax_label(file: descriptor_pb2.FileDescriptorProto) -> str:
     """The file's syntax as a person names it: proto2, proto3, edition 2023."""
     if syntax_of(file) == "editions":
-        return "edition " + descriptor_pb2.Edition.Name(file.edition).removeprefix("EDITION_")
+        edition: str = descriptor_pb2.Edition.Name(file.edition)
+        return "edition " + edition.removeprefix("EDITION_")
     return syntax_of(file)
 
 
@@ -55,7 +55,9 @@ def print_file(
 
 
 class _Printer:
-    def __init__(self, file: descriptor_pb2.FileDescriptorProto, options: OptionReader, extensions: bool) -> None:
+    def __init__(
+        self, file: descriptor_pb2.FileDescriptorProto, options: OptionReader, extensions: bool
+    ) -> None:
         self.file = file
         self.syntax = syntax_of(file)
         self.options = options
@@ -156,7 +158,9 @@ class _Printer:
             for extendee, fields in _extend_blocks(message.extension):
                 self.extend(extendee, fields, message.nested_type)
         self.reserved(
-            [(span.start, span.end - 1) for span in message.reserved_range], message.reserved_name, MAX_FIELD_NUMBER
+            [(span.start, span.end - 1) for span in message.reserved_range],
+            message.reserved_name,
+            MAX_FIELD_NUMBER,
         )
         self.close()
 
@@ -218,7 +222,9 @@ class _Printer:
         for constant in enum.value:
             constant_options = self.bracketed(self.options.entries(constant.options))
             self.line(f"{constant.name} = {constant.number}{constant_options};")
-        self.reserved([(span.start, span.end) for span in enum.reserved_range], enum.reserved_name, MAX_ENUM_NUMBER)
+        self.reserved(
+            [(span.start, span.end) for span in enum.reserved_range], enum.reserved_name, MAX_ENUM_NUMBER
+        )
         self.close()
 
     def service(self, service: descriptor_pb2.ServiceDescriptorProto) -> None:
@@ -249,7 +255,11 @@ class _Printer:
 
     def reserved(self, spans: list[tuple[int, int]], names: Sequence[str], maximum: int) -> None:
         if spans:
-            self.line("reserved " + ", ".join(_span(start, "max" if end >= maximum else str(end)) for start, end in spans) + ";")
+            self.line(
+                "reserved "
+                + ", ".join(_span(start, "max" if end >= maximum else str(end)) for start, end in spans)
+                + ";"
+            )
         if names:
             shown = names if self.syntax == "editions" else [quoted(name) for name in names]
             self.line("reserved " + ", ".join(shown) + ";")
@@ -264,9 +274,13 @@ def _span(start: int, end: str) -> str:
 
 
 def _type_name(field: FieldProto) -> str:
-    if field.type in (FieldProto.TYPE_MESSAGE, FieldProto.TYPE_ENUM, FieldProto.TYPE_GROUP) or field.type_name:
-        return field.type_name
-    return FieldProto.Type.Name(field.type).removeprefix("TYPE_").lower()
+    if (
+        field.type in (FieldProto.TYPE_MESSAGE, FieldProto.TYPE_ENUM, FieldProto.TYPE_GROUP)
+        or field.type_name
+    ):
+        return str(field.type_name)
+    type_name: str = FieldProto.Type.Name(field.type)
+    return type_name.removeprefix("TYPE_").lower()
 
 
 def _default_value(field: FieldProto) -> str:
@@ -274,11 +288,11 @@ def _default_value(field: FieldProto) -> str:
         return quoted(field.default_value)
     if field.type == FieldProto.TYPE_BYTES:
         return f'"{field.default_value}"'  # already C-escaped in a descriptor
-    return field.default_value
+    return str(field.default_value)
 
 
 def _is_group(field: FieldProto) -> bool:
-    return field.type == FieldProto.TYPE_GROUP
+    return bool(field.type == FieldProto.TYPE_GROUP)
 
 
 def _real_oneofs(message: MessageProto) -> set[int]:

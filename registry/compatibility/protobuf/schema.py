@@ -92,10 +92,12 @@ class ProtobufSchema(ParsedSchema):
     @cached_property
     def messages(self) -> tuple[MessageIndex, ...]:
         """Every message of the file (not map entries), in file order, each before its nested ones."""
-        return tuple(MessageIndex(message.full_name, message.indexes) for message in self.shape.messages.values())
+        return tuple(
+            MessageIndex(message.full_name, message.indexes) for message in self.shape.messages.values()
+        )
 
     def message_indexes(self, full_name: str) -> tuple[int, ...]:
-        """The message indexes of the message named `full_name`; KeyError when the file has no such message."""
+        """The message indexes of the message `full_name`; KeyError when the file has no such message."""
         for message in self.messages:
             if message.name == full_name:
                 return message.indexes
@@ -116,13 +118,20 @@ class ProtobufSchema(ParsedSchema):
     def differences(self, writer: ParsedSchema) -> list[Difference]:
         """Every difference from `writer` to this schema, compatible or not."""
         if not isinstance(writer, ProtobufSchema):
-            raise TypeError(f"A Protobuf schema can only be compared with another, not with {writer.schema_type}")
+            raise TypeError(
+                f"A Protobuf schema can only be compared with another, not with {writer.schema_type}"
+            )
         return compare_files(writer.shape, self.shape)
 
     def changes(self, writer: ParsedSchema, *, roles: Roles) -> list[Change]:
         """Every difference as a person reads it, with whether Confluent's rules accept it."""
         return [
-            Change(difference.type.value, difference.path, describe(difference, roles), difference.type in COMPATIBLE)
+            Change(
+                difference.type.value,
+                difference.path,
+                describe(difference, roles),
+                difference.type in COMPATIBLE,
+            )
             for difference in self.differences(writer)
         ]
 

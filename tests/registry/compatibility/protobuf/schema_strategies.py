@@ -123,7 +123,12 @@ def _new_field(draw: st.DrawFn, file: File, message: Message, *, number: int | N
         value = draw(st.sampled_from([*SCALARS, *named]))
         return Field(name, number, value, "", draw(st.sampled_from(MAP_KEYS)))
     field_type = draw(st.sampled_from(SCALARS if kind == "scalar" else named))
-    return Field(name, number, field_type, _label(file.syntax, draw, scalar=field_type in SCALARS or _is_enum(file, field_type)))
+    return Field(
+        name,
+        number,
+        field_type,
+        _label(file.syntax, draw, scalar=field_type in SCALARS or _is_enum(file, field_type)),
+    )
 
 
 def _is_enum(file: File, name: str) -> bool:
@@ -133,7 +138,10 @@ def _is_enum(file: File, name: str) -> bool:
 @st.composite
 def files(draw: st.DrawFn) -> File:
     syntax = draw(st.sampled_from(SYNTAXES))
-    enums = [Enum(f"E{index}", [(f"E{index}_ZERO", 0), (f"E{index}_ONE", 1), (f"E{index}_TWO", 2)]) for index in range(draw(st.integers(0, 1)))]
+    enums = [
+        Enum(f"E{index}", [(f"E{index}_ZERO", 0), (f"E{index}_ONE", 1), (f"E{index}_TWO", 2)])
+        for index in range(draw(st.integers(0, 1)))
+    ]
     file = File(syntax, [Message(f"M{index}") for index in range(draw(st.integers(1, 3)))], enums)
     for message in file.messages:
         for _ in range(draw(st.integers(1, 5))):
@@ -174,7 +182,7 @@ def pairs(draw: st.DrawFn) -> tuple[File, File]:
     return old, new
 
 
-def _edit(draw: st.DrawFn, file: File, edit: str) -> None:  # noqa: C901 - one branch per kind of edit
+def _edit(draw: st.DrawFn, file: File, edit: str) -> None:
     message = draw(st.sampled_from(file.messages))
     plain = message.fields
     if edit == "add field":
@@ -200,16 +208,26 @@ def _edit(draw: st.DrawFn, file: File, edit: str) -> None:  # noqa: C901 - one b
     elif edit == "relabel field" and plain:
         target = draw(st.sampled_from([item for item in plain if item.map_key is None] or [None]))
         if target is not None:
-            target.label = _label(file.syntax, draw, scalar=target.type in SCALARS or _is_enum(file, target.type))
+            target.label = _label(
+                file.syntax, draw, scalar=target.type in SCALARS or _is_enum(file, target.type)
+            )
     elif edit == "require field" and plain and file.syntax != "proto3":
         target = draw(st.sampled_from(plain))
         if target.map_key is None and (target.type in SCALARS or _is_enum(file, target.type)):
-            target.label = "optional" if target.label == "required" and file.syntax == "proto2" else "required"
+            target.label = (
+                "optional" if target.label == "required" and file.syntax == "proto2" else "required"
+            )
     elif edit in ("into new oneof", "into existing oneof"):
-        movable = [item for item in plain if item.map_key is None and item.label != "repeated" and item.type != message.name]
+        movable = [
+            item
+            for item in plain
+            if item.map_key is None and item.label != "repeated" and item.type != message.name
+        ]
         if not movable:
             return
-        chosen = draw(st.lists(st.sampled_from(movable), min_size=1, max_size=2, unique_by=lambda item: item.number))
+        chosen = draw(
+            st.lists(st.sampled_from(movable), min_size=1, max_size=2, unique_by=lambda item: item.number)
+        )
         for item in chosen:
             plain.remove(item)
             item.label = ""
@@ -226,7 +244,13 @@ def _edit(draw: st.DrawFn, file: File, edit: str) -> None:  # noqa: C901 - one b
         if not oneof.fields:
             message.oneofs.remove(oneof)
     elif edit == "add message":
-        file.messages.insert(draw(st.integers(0, len(file.messages))), Message(f"Added{len(file.messages)}", [Field("id", 1, "string", "optional" if file.syntax == "proto2" else "")]))
+        file.messages.insert(
+            draw(st.integers(0, len(file.messages))),
+            Message(
+                f"Added{len(file.messages)}",
+                [Field("id", 1, "string", "optional" if file.syntax == "proto2" else "")],
+            ),
+        )
     elif edit == "remove message" and len(file.messages) > 1:
         used = {item.type for _, item, _ in file.all_fields()}
         removable = [candidate for candidate in file.messages if candidate.name not in used]
@@ -236,7 +260,9 @@ def _edit(draw: st.DrawFn, file: File, edit: str) -> None:  # noqa: C901 - one b
         file.messages.reverse()
     elif edit == "add constant" and file.enums:
         enum = file.enums[0]
-        enum.values.append((f"{enum.name}_ADDED{len(enum.values)}", max(number for _, number in enum.values) + 1))
+        enum.values.append(
+            (f"{enum.name}_ADDED{len(enum.values)}", max(number for _, number in enum.values) + 1)
+        )
     elif edit == "remove constant" and file.enums and len(file.enums[0].values) > 1:
         file.enums[0].values.pop()
     elif edit == "rename constant" and file.enums and len(file.enums[0].values) > 1:

@@ -57,7 +57,10 @@ def _fill(message: Message, rng: random.Random, depth: int) -> None:
             if depth >= 3 and not field.is_required:
                 continue
             if field.message_type.GetOptions().map_entry:
-                key_field, value_field = field.message_type.fields_by_number[1], field.message_type.fields_by_number[2]
+                key_field, value_field = (
+                    field.message_type.fields_by_number[1],
+                    field.message_type.fields_by_number[2],
+                )
                 target = getattr(message, field.name)
                 for _ in range(rng.randint(1, 3)):
                     key = _scalar(key_field, rng)
@@ -137,14 +140,16 @@ def assert_kept(written: Message, read: Message) -> None:
         if other is None or not _present(written, field):
             continue
         if _is_map(field) or _is_map(other):
-            assert _is_map(field) and _is_map(other), _misread(field, other)
+            assert _is_map(field), _misread(field, other)
+            assert _is_map(other), _misread(field, other)
             _assert_map_kept(written, read, field, other)
         elif _is_message(field) or _is_message(other):
             assert field.type == other.type, _misread(field, other)
             if field.is_repeated == other.is_repeated:
                 _assert_message_kept(written, read, field, other)
         elif field.type == FieldDescriptor.TYPE_ENUM or other.type == FieldDescriptor.TYPE_ENUM:
-            assert field.type == other.type and field.is_repeated == other.is_repeated, _misread(field, other)
+            assert field.type == other.type, _misread(field, other)
+            assert field.is_repeated == other.is_repeated, _misread(field, other)
             _assert_enum_kept(written, read, field, other)
         else:
             assert _same_group(field.type, other.type), _misread(field, other)
@@ -152,7 +157,13 @@ def assert_kept(written: Message, read: Message) -> None:
 
 
 _GROUPS = (
-    {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_BOOL},
+    {
+        FieldDescriptor.TYPE_INT32,
+        FieldDescriptor.TYPE_UINT32,
+        FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_UINT64,
+        FieldDescriptor.TYPE_BOOL,
+    },
     {FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SINT64},
     {FieldDescriptor.TYPE_FIXED32, FieldDescriptor.TYPE_SFIXED32},
     {FieldDescriptor.TYPE_FIXED64, FieldDescriptor.TYPE_SFIXED64},
@@ -165,7 +176,9 @@ def _same_group(first: int, second: int) -> bool:
 
 
 def _misread(field: FieldDescriptor, other: FieldDescriptor) -> str:
-    return f"{field.full_name} was written as {field.type} and is read as {other.full_name} of type {other.type}"
+    return (
+        f"{field.full_name} was written as {field.type} and is read as {other.full_name} of type {other.type}"
+    )
 
 
 def _is_map(field: FieldDescriptor) -> bool:
@@ -186,7 +199,9 @@ def _assert_map_kept(written: Message, read: Message, field: FieldDescriptor, ot
     entries = dict(getattr(written, field.name))
     if other_values.enum_type is not None and other_values.enum_type.is_closed:
         # an entry whose value a closed enum does not declare is kept aside as unknown, key and all
-        entries = {key: value for key, value in entries.items() if value in other_values.enum_type.values_by_number}
+        entries = {
+            key: value for key, value in entries.items() if value in other_values.enum_type.values_by_number
+        }
     assert set(got) == {_convert(key, keys.type, other_keys.type) for key in entries}, field.full_name
     for key, value in entries.items():
         read_value = got[_convert(key, keys.type, other_keys.type)]
@@ -201,7 +216,9 @@ def _assert_map_kept(written: Message, read: Message, field: FieldDescriptor, ot
             assert read_value == _convert(value, values.type, other_values.type), field.full_name
 
 
-def _assert_message_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+def _assert_message_kept(
+    written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor
+) -> None:
     value, got = getattr(written, field.name), getattr(read, other.name)
     if field.is_repeated:
         assert len(value) == len(got), field.full_name
@@ -212,7 +229,9 @@ def _assert_message_kept(written: Message, read: Message, field: FieldDescriptor
         assert_kept(value, got)
 
 
-def _assert_enum_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+def _assert_enum_kept(
+    written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor
+) -> None:
     value, got = getattr(written, field.name), getattr(read, other.name)
     known = set(other.enum_type.values_by_number)
     if field.is_repeated:
@@ -222,7 +241,9 @@ def _assert_enum_kept(written: Message, read: Message, field: FieldDescriptor, o
         assert got == value, field.full_name
 
 
-def _assert_scalar_kept(written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor) -> None:
+def _assert_scalar_kept(
+    written: Message, read: Message, field: FieldDescriptor, other: FieldDescriptor
+) -> None:
     value = getattr(written, field.name)
     converted = [_convert(item, field.type, other.type) for item in (value if field.is_repeated else [value])]
     got = getattr(read, other.name)
@@ -238,8 +259,18 @@ def _present(message: Message, field: FieldDescriptor) -> bool:
     return getattr(message, field.name) != field.default_value
 
 
-_SIGNED_BITS = {FieldDescriptor.TYPE_INT32: 32, FieldDescriptor.TYPE_INT64: 64, FieldDescriptor.TYPE_SFIXED32: 32, FieldDescriptor.TYPE_SFIXED64: 64}
-_UNSIGNED_BITS = {FieldDescriptor.TYPE_UINT32: 32, FieldDescriptor.TYPE_UINT64: 64, FieldDescriptor.TYPE_FIXED32: 32, FieldDescriptor.TYPE_FIXED64: 64}
+_SIGNED_BITS = {
+    FieldDescriptor.TYPE_INT32: 32,
+    FieldDescriptor.TYPE_INT64: 64,
+    FieldDescriptor.TYPE_SFIXED32: 32,
+    FieldDescriptor.TYPE_SFIXED64: 64,
+}
+_UNSIGNED_BITS = {
+    FieldDescriptor.TYPE_UINT32: 32,
+    FieldDescriptor.TYPE_UINT64: 64,
+    FieldDescriptor.TYPE_FIXED32: 32,
+    FieldDescriptor.TYPE_FIXED64: 64,
+}
 
 
 def _convert(value: Any, written_type: int, read_type: int) -> Any:

@@ -52,7 +52,9 @@ ONEOF = "Buf's FIELD_SAME_ONEOF refuses any change of a field's oneof"
 
 DISAGREEMENTS = {
     "field removed": Disagreement(True, CATEGORIES, RESERVE),
-    "field renumbered": Disagreement(True, CATEGORIES, RESERVE + "; Confluent sees a removal and an addition"),
+    "field renumbered": Disagreement(
+        True, CATEGORIES, RESERVE + "; Confluent sees a removal and an addition"
+    ),
     "field renamed": Disagreement(True, ("WIRE_JSON",), JSON_NAMES),
     "int32 to int64": Disagreement(True, ("WIRE_JSON",), JSON_INTEGERS),
     "int32 to uint64": Disagreement(True, ("WIRE_JSON",), JSON_INTEGERS),
@@ -60,7 +62,9 @@ DISAGREEMENTS = {
     "uint32 to int64": Disagreement(True, ("WIRE_JSON",), JSON_INTEGERS),
     "sint32 to sint64": Disagreement(True, ("WIRE_JSON",), JSON_INTEGERS),
     "map value int32 to int64": Disagreement(True, ("WIRE_JSON",), JSON_INTEGERS),
-    "string to bytes": Disagreement(True, ("WIRE_JSON",), "the JSON mapping writes bytes as base64 and strings as text"),
+    "string to bytes": Disagreement(
+        True, ("WIRE_JSON",), "the JSON mapping writes bytes as base64 and strings as text"
+    ),
     "repeated string to singular": Disagreement(
         True,
         CATEGORIES,
@@ -69,12 +73,18 @@ DISAGREEMENTS = {
         "Confluent (FIELD_STRING_OR_BYTES_LABEL_CHANGED); test_rules reads the bytes back",
     ),
     "singular message to repeated": Disagreement(
-        True, CATEGORIES, "as for string: a message field may change between singular and repeated on the wire"
+        True,
+        CATEGORIES,
+        "as for string: a message field may change between singular and repeated on the wire",
     ),
     "enum constant removed": Disagreement(True, CATEGORIES, RESERVE.replace("field", "constant")),
-    "enum constant renamed": Disagreement(True, ("WIRE_JSON",), "the JSON mapping writes enum constants by name"),
+    "enum constant renamed": Disagreement(
+        True, ("WIRE_JSON",), "the JSON mapping writes enum constants by name"
+    ),
     "field moved into a new oneof": Disagreement(
-        True, CATEGORIES, ONEOF + "; the language guide and Confluent allow one field to move into a new oneof"
+        True,
+        CATEGORIES,
+        ONEOF + "; the language guide and Confluent allow one field to move into a new oneof",
     ),
     "oneof renamed": Disagreement(
         True, CATEGORIES, ONEOF + " (matched by oneof name); the wire does not carry oneof names"
@@ -95,10 +105,12 @@ DISAGREEMENTS = {
     "message removed": Disagreement(
         False,
         CATEGORIES,
-        "Buf's MESSAGE_NO_DELETE is in its FILE and PACKAGE categories only, as Protobuf's wire format does not "
-        "name messages; Confluent's does (message indexes), so old records may need the removed message",
+        "Buf's MESSAGE_NO_DELETE is in its FILE and PACKAGE categories only, as Protobuf's wire format does "
+        "not name messages; Confluent's does (message indexes), so old records may need the removed message",
     ),
-    "nested message removed": Disagreement(False, CATEGORIES, "as for 'message removed': message indexes reach nested messages"),
+    "nested message removed": Disagreement(
+        False, CATEGORIES, "as for 'message removed': message indexes reach nested messages"
+    ),
     "proto2 to proto3": Disagreement(False, CATEGORIES, SYNTAX),
     "proto3 to edition 2023": Disagreement(False, CATEGORIES, SYNTAX),
     "field added to a oneof": Disagreement(
@@ -118,7 +130,9 @@ def _rule_categories() -> dict[str, set[str]]:
 
 def _buf(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     assert BUF.exists(), f"{BUF} is missing: run `npm ci` (make test does) to install Buf's CLI"
-    return subprocess.run([str(BUF), *arguments], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(BUF), *arguments], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def _buf_findings(case: dict, directory: Path) -> list[str]:

@@ -12,20 +12,22 @@ from tests.registry.compatibility.protobuf.support import CASES, parse
 
 BREAKS_NEW = "consumers that move to the new schema could not read data written with the old schema"
 BREAKS_OLD = "consumers still on the old schema could not read data written with the new schema"
-FIXES = ("Keep ", "Make the field optional", "Move at most one", "add new message types in a file of their own")
+FIXES = (
+    "Keep ",
+    "Make the field optional",
+    "Move at most one",
+    "add new message types in a file of their own",
+)
 
-DIRECTIONS = [
-    (case, direction)
-    for case in CASES
-    for direction in ("backward", "forward")
-    if case[direction]
-]
+DIRECTIONS = [(case, direction) for case in CASES for direction in ("backward", "forward") if case[direction]]
 
 
 @pytest.mark.parametrize(("case", "direction"), DIRECTIONS, ids=[f"{c['id']}, {d}" for c, d in DIRECTIONS])
 def test_every_incompatibility_says_where_what_who_and_how(case, direction):
     old, new = parse(case["old"]), parse(case["new"])
-    reader, writer, roles = (new, old, Roles.backward()) if direction == "backward" else (old, new, Roles.forward())
+    reader, writer, roles = (
+        (new, old, Roles.backward()) if direction == "backward" else (old, new, Roles.forward())
+    )
 
     for issue in reader.incompatibilities(writer, roles=roles, policy=CompatibilityPolicy.STRICT):
         assert f"at path '{issue.path}'" in issue.message
@@ -38,8 +40,18 @@ def test_every_incompatibility_says_where_what_who_and_how(case, direction):
 def messages(old_text, new_text, direction, roles=None):
     old, new = parse(old_text), parse(new_text)
     if direction == "backward":
-        return [issue.message for issue in new.incompatibilities(old, roles=roles or Roles.backward(), policy=CompatibilityPolicy.STRICT)]
-    return [issue.message for issue in old.incompatibilities(new, roles=roles or Roles.forward(), policy=CompatibilityPolicy.STRICT)]
+        return [
+            issue.message
+            for issue in new.incompatibilities(
+                old, roles=roles or Roles.backward(), policy=CompatibilityPolicy.STRICT
+            )
+        ]
+    return [
+        issue.message
+        for issue in old.incompatibilities(
+            new, roles=roles or Roles.forward(), policy=CompatibilityPolicy.STRICT
+        )
+    ]
 
 
 def case_texts(case_id):
@@ -53,8 +65,8 @@ def test_scalar_kind_changed_names_the_encodings_and_the_types_that_share_one():
     assert message == (
         "Field 'value' (number 2) of message acme.Order at path '#/Order/2' is int32 in the old schema but "
         "sint32 in the new schema; int32 is a varint on the wire and sint32 is a zigzag varint, so "
-        f"{BREAKS_NEW}. Keep int32 (or bool, int64, uint32, uint64, which share its encoding); for a value of "
-        "another type, add a new field with a new number and reserve the old one. Types that share an "
+        f"{BREAKS_NEW}. Keep int32 (or bool, int64, uint32, uint64, which share its encoding); for a value "
+        "of another type, add a new field with a new number and reserve the old one. Types that share an "
         "encoding: int32, uint32, int64, uint64 and bool; sint32 and sint64; fixed32 and sfixed32; fixed64 "
         "and sfixed64; string and bytes."
     )
@@ -63,7 +75,9 @@ def test_scalar_kind_changed_names_the_encodings_and_the_types_that_share_one():
 def test_a_message_added_under_forward_says_where_to_put_new_messages():
     [message] = messages(*case_texts("message added"), "forward")
 
-    assert message.startswith("Message acme.Refund at path '#/Refund' is new in the new schema, and the old schema")
+    assert message.startswith(
+        "Message acme.Refund at path '#/Refund' is new in the new schema, and the old schema"
+    )
     assert BREAKS_OLD in message
     assert "add new message types in a file of their own" in message
 
@@ -79,8 +93,8 @@ def test_required_field_added_says_why_and_what_instead():
     [message] = messages(*case_texts("required field added"), "backward")
 
     assert message.startswith(
-        "Field 'quantity' (number 2) of message acme.Order at path '#/Order/2' is required in the new schema, "
-        "and the old schema does not have it."
+        "Field 'quantity' (number 2) of message acme.Order at path '#/Order/2' is required in the new "
+        "schema, and the old schema does not have it."
     )
     assert "required fields can never be added safely" in message
 
@@ -88,7 +102,9 @@ def test_required_field_added_says_why_and_what_instead():
 def test_two_fields_moved_into_a_oneof_name_both():
     [message] = messages(*case_texts("two fields moved into a new oneof"), "backward")
 
-    assert "Fields 'card' (2), 'iban' (3) of message acme.Order are separate fields in the old schema" in message
+    assert (
+        "Fields 'card' (2), 'iban' (3) of message acme.Order are separate fields in the old schema" in message
+    )
     assert "A oneof holds one of its fields" in message
 
 
@@ -97,4 +113,7 @@ def test_contract_roles_name_the_schemas_expected_and_published():
     [message] = messages(*case_texts("int64 to fixed64"), "backward", roles)
 
     assert "is int64 in the published schema but fixed64 in the expected schema" in message
-    assert "a consumer reading with the expected schema could not read data written with the published schema" in message
+    assert (
+        "a consumer reading with the expected schema could not read data written with the published schema"
+        in message
+    )

@@ -35,7 +35,11 @@ message Order {
     group Wire = 7 { optional string iban = 8; }
   }
   repeated int32 codes = 9 [packed = true];
-  enum Status { option allow_alias = true; UNKNOWN = 0; OPEN = 1; ACTIVE = 1; reserved 5 to max; reserved "OLD"; }
+  enum Status {
+    option allow_alias = true;
+    UNKNOWN = 0; OPEN = 1; ACTIVE = 1;
+    reserved 5 to max; reserved "OLD";
+  }
   message Line { optional string sku = 1; optional .google.protobuf.Timestamp at = 2; }
   extensions 100 to 199, 300;
   extend Order { optional int32 priority = 150; }
@@ -157,7 +161,8 @@ def test_message_indexes_count_nested_types_as_the_descriptor_orders_them():
 def test_data_paths_follow_the_json_mapping():
     schema = parse_protobuf(
         'syntax = "proto3";\npackage acme;\n'
-        "message Order { repeated Line line_items = 1; Line first_line = 2; message Line { string sku_code = 1; } }\n"
+        "message Order { repeated Line line_items = 1; Line first_line = 2;\n"
+        "  message Line { string sku_code = 1; } }\n"
         "message Refund { string order_id = 1; }\n"
     )
 

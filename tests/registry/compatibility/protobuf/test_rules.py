@@ -72,7 +72,9 @@ LEVELS = {
 
 V1 = 'syntax = "proto3";\npackage acme;\nmessage Order {\n  string id = 1;\n}\n'
 V2 = V1 + "message Refund {\n  string id = 1;\n}\n"
-V3_ENCODING = V2.replace("string id = 1;\n}\nmessage Refund", "string id = 1;\n  int32 qty = 2;\n}\nmessage Refund")
+V3_ENCODING = V2.replace(
+    "string id = 1;\n}\nmessage Refund", "string id = 1;\n  int32 qty = 2;\n}\nmessage Refund"
+)
 V4_SINT = V3_ENCODING.replace("int32 qty", "sint32 qty")
 
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MAIN_FILE = "default"
 
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/\s]+={0,2}\s*")
-_SERIALIZED_FILE = re.compile(rb"\.AddSerializedFile\((b'(?:[^'\\]|\\.)*')\)")
+_SERIALIZED_FILE = b".AddSerializedFile(b'"
 _IMPORT_NOT_FOUND = re.compile(r'Import "([^"]+)" was not found')
 _SYNTAX_DECLARED = re.compile(r"(?:\s|//[^\n]*\n?|/\*.*?\*/)*(?:syntax|edition)\b", re.DOTALL)
 # protoc assumes proto2 for a file without a syntax statement, and logs a warning to the process's
@@ -211,10 +211,14 @@ class _Workspace:
 
 
 def _embedded_descriptor(source: bytes) -> descriptor_pb2.FileDescriptorProto:
-    found = _SERIALIZED_FILE.search(source)
-    if found is None:  # grpcio-tools changed how it generates code: fail loudly, never guess
+    """The FileDescriptorProto in generated code's one line `...AddSerializedFile(b'...')`."""
+    start = source.find(_SERIALIZED_FILE)
+    if start < 0:  # grpcio-tools changed how it generates code: fail loudly, never guess
         raise RuntimeError("grpcio-tools generated code without an embedded FileDescriptorProto")
-    return descriptor_pb2.FileDescriptorProto.FromString(ast.literal_eval(found.group(1).decode("ascii")))
+    start += len(_SERIALIZED_FILE) - 2  # at the literal's b'
+    end = source.index(b"\n", start)
+    literal = source[start:end].rstrip().removesuffix(b")")
+    return descriptor_pb2.FileDescriptorProto.FromString(ast.literal_eval(literal.decode("ascii")))
 
 
 def _text(value: bytes | str) -> str:

@@ -119,6 +119,8 @@ def compare_files(writer: FileShape, reader: FileShape) -> list[Difference]:
         if new is None:
             found.append(Difference(T.MESSAGE_REMOVED, old.path, old, None))
             continue
+        if old.fingerprint == new.fingerprint:
+            continue  # the same indexes, fields and oneofs: nothing to report
         if old.indexes != new.indexes:
             found.append(Difference(T.MESSAGE_MOVED, new.path, old, new))
         found.extend(_compare_messages(old, new))
@@ -131,7 +133,7 @@ def compare_files(writer: FileShape, reader: FileShape) -> list[Difference]:
         new_enum = reader.enums.get(name)
         if new_enum is None:
             found.append(Difference(T.ENUM_REMOVED, old_enum.path, old_enum, None))
-        else:
+        elif old_enum.constants != new_enum.constants:
             found.extend(_compare_enums(old_enum, new_enum))
     found.extend(
         Difference(T.ENUM_ADDED, new_enum.path, None, new_enum)
@@ -144,6 +146,8 @@ def compare_files(writer: FileShape, reader: FileShape) -> list[Difference]:
 def _compare_messages(writer: MessageShape, reader: MessageShape) -> list[Difference]:
     found: list[Difference] = []
     for number in sorted(writer.fields.keys() | reader.fields.keys()):
+        if writer.signatures.get(number, number) == reader.signatures.get(number):
+            continue  # declared alike on both sides
         old, new = writer.fields.get(number), reader.fields.get(number)
         path = f"{reader.path}/{number}"
         if new is None:
@@ -155,7 +159,8 @@ def _compare_messages(writer: MessageShape, reader: MessageShape) -> list[Differ
             found.append(Difference(kind, path, None, new, reader))
         else:
             found.extend(Difference(kind, path, old, new, reader) for kind in _field_changes(old, new))
-    found.extend(_compare_oneofs(writer, reader))
+    if writer.oneofs or reader.oneofs:
+        found.extend(_compare_oneofs(writer, reader))
     return found
 
 

@@ -10,15 +10,18 @@ within the package, one step per level of nesting), `#/Order/3` for field number
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from google.protobuf import descriptor
 from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor_pb2 import FieldDescriptorProto
 
-from registry.compatibility.protobuf.printing import syntax_label
+from registry.compatibility.protobuf.printing import default_json_name, syntax_label, syntax_of
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from google.protobuf import descriptor_pb2
     from google.protobuf.descriptor_pool import DescriptorPool
 
@@ -41,8 +44,7 @@ SCALAR_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldShape:
+class FieldShape(NamedTuple):
     """One field as the wire sees it. `kind` is scalar, message, enum or group; `type` is the scalar's
     name or the named type's key (its name within the package when this file defines it, else its full
     name with a leading dot); `type_label` is how messages name the type."""
@@ -60,6 +62,20 @@ class FieldShape:
     map_key: FieldShape | None = None  # a map's key and value, compared instead of its entry type
     map_value: FieldShape | None = None
 
+    def signature(self) -> tuple[object, ...]:
+        """What compatibility compares, as a tuple: equal tuples mean no difference to report."""
+        return (
+            self.name,
+            self.json_name,
+            self.kind,
+            self.type,
+            self.repeated,
+            self.required,
+            self.oneof,
+            None if self.map_key is None else self.map_key.signature(),
+            None if self.map_value is None else self.map_value.signature(),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class MessageShape:
@@ -69,6 +85,8 @@ class MessageShape:
     indexes: tuple[int, ...]
     fields: dict[int, FieldShape]
     oneofs: dict[str, tuple[int, ...]]  # real oneofs (not proto3 `optional`'s), with their field numbers
+    signatures: dict[int, tuple[object, ...]]  # FieldShape.signature() by field number
+    fingerprint: bytes  # a digest of the indexes and signatures: equal when nothing differs
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,27 +128,58 @@ def read_shape(file: descriptor_pb2.FileDescriptorProto, pool: DescriptorPool) -
 
 
 class _ShapeReader:
+    """Reads the descriptor protos; only editions, whose features decide presence, encoding and enum
+    openness, also ask the pool, which has resolved them."""
+
     def __init__(self, file: descriptor_pb2.FileDescriptorProto, pool: DescriptorPool) -> None:
         self.file = file
         self.pool = pool
+        self.syntax = syntax_of(file)
         self.package_prefix = f"{file.package}." if file.package else ""
         self.messages: dict[str, MessageShape] = {}
         self.enums: dict[str, EnumShape] = {}
+        self.local_types: set[str] = set()
+        self.map_entries: dict[str, descriptor_pb2.DescriptorProto] = {}
+        self._collect("." + self.package_prefix, file.message_type, file.enum_type)
+
+    def _collect(
+        self, scope: str, messages: Iterable[descriptor_pb2.DescriptorProto], enums: Iterable[Any]
+    ) -> None:
+        for enum in enums:
+            self.local_types.add(scope + enum.name)
+        for message in messages:
+            full_name = scope + message.name
+            self.local_types.add(full_name)
+            if message.options.map_entry:
+                self.map_entries[full_name] = message
+            self._collect(full_name + ".", message.nested_type, message.enum_type)
 
     def message(
         self, proto: descriptor_pb2.DescriptorProto, *, prefix: str, indexes: tuple[int, ...]
     ) -> None:
         name = prefix + proto.name
-        resolved = self.pool.FindMessageTypeByName(self.package_prefix + name)
+        full_name = self.package_prefix + name
+        resolved = self.pool.FindMessageTypeByName(full_name) if self.syntax == "editions" else None
         synthetic = {field.oneof_index for field in proto.field if field.proto3_optional}
-        real_oneofs = [oneof.name for index, oneof in enumerate(proto.oneof_decl) if index not in synthetic]
-        fields = {field.number: self.field(field, real_oneofs) for field in resolved.fields}
-        oneofs = {
-            oneof.name: tuple(field.number for field in oneof.fields)
-            for oneof in resolved.oneofs
-            if oneof.name in real_oneofs
+        real_oneofs = {
+            index: oneof.name for index, oneof in enumerate(proto.oneof_decl) if index not in synthetic
         }
-        self.messages[name] = MessageShape(resolved.full_name, name, _path(name), indexes, fields, oneofs)
+        fields = {
+            field.number: self.field(
+                field, real_oneofs, resolved.fields_by_number[field.number] if resolved is not None else None
+            )
+            for field in proto.field
+        }
+        oneofs = {
+            oneof: tuple(number for number, field in fields.items() if field.oneof == oneof)
+            for oneof in real_oneofs.values()
+        }
+        signatures = {number: field.signature() for number, field in fields.items()}
+        structure = repr((indexes, tuple(signatures.items()), tuple(oneofs.items()))).encode()
+        fingerprint = hashlib.blake2b(structure, digest_size=16).digest()
+        self.messages[name] = MessageShape(
+            full_name, name, _path(name), indexes, fields, oneofs, signatures, fingerprint
+        )
         for index, nested in enumerate(proto.nested_type):
             if not nested.options.map_entry:
                 self.message(nested, prefix=name + ".", indexes=(*indexes, index))
@@ -142,54 +191,54 @@ class _ShapeReader:
         constants: dict[int, tuple[str, ...]] = {}
         for value in proto.value:
             constants[value.number] = (*constants.get(value.number, ()), value.name)
-        closed = self.pool.FindEnumTypeByName(self.package_prefix + name).is_closed
+        if self.syntax == "editions":
+            closed = bool(self.pool.FindEnumTypeByName(self.package_prefix + name).is_closed)
+        else:
+            closed = self.syntax == "proto2"
         self.enums[name] = EnumShape(self.package_prefix + name, name, _path(name), constants, closed)
 
-    def field(self, field: FieldDescriptor, real_oneofs: list[str]) -> FieldShape:
-        oneof = field.containing_oneof
-        is_map = bool(field.message_type is not None and field.message_type.GetOptions().map_entry)
-        if field.type in SCALAR_NAMES:
-            kind, key = "scalar", SCALAR_NAMES[field.type]
+    def field(
+        self,
+        proto: descriptor_pb2.FieldDescriptorProto,
+        real_oneofs: dict[int, str],
+        resolved: FieldDescriptor | None,
+    ) -> FieldShape:
+        field_type = resolved.type if resolved is not None else proto.type
+        required = resolved.is_required if resolved is not None else proto.label == _LABEL_REQUIRED
+        repeated = proto.label == _LABEL_REPEATED
+        entry = self.map_entries.get(proto.type_name) if repeated else None
+        map_key = map_value = None
+        if field_type in SCALAR_NAMES:
+            kind, key = "scalar", SCALAR_NAMES[field_type]
             label = key
         else:
-            named = field.message_type if field.enum_type is None else field.enum_type
-            kind = {FieldDescriptor.TYPE_ENUM: "enum", FieldDescriptor.TYPE_GROUP: "group"}.get(
-                field.type, "message"
-            )
-            key = self.type_key(named)
-            label = _map_label(field) if is_map else f"{kind} {named.full_name}"
+            kind = {_TYPE_ENUM: "enum", _TYPE_GROUP: "group"}.get(field_type, "message")
+            named = proto.type_name
+            key = named[1:].removeprefix(self.package_prefix) if named in self.local_types else named
+            label = f"{kind} {named[1:]}"
+            if entry is not None:
+                map_key, map_value = (self.field(inner, {}, None) for inner in entry.field)
+                label = f"map<{map_key.type_label}, {map_value.type_label.rpartition(' ')[2]}>"
         return FieldShape(
-            number=field.number,
-            name=field.name,
-            json_name=field.json_name,
+            number=proto.number,
+            name=proto.name,
+            json_name=proto.json_name if proto.HasField("json_name") else default_json_name(proto.name),
             kind=kind,
             type=key,
             type_label=label,
-            repeated=field.is_repeated,
-            required=field.is_required,
-            is_map=is_map,
-            oneof=oneof.name if oneof is not None and oneof.name in real_oneofs else None,
-            map_key=self.field(field.message_type.fields_by_number[1], []) if is_map else None,
-            map_value=self.field(field.message_type.fields_by_number[2], []) if is_map else None,
+            repeated=repeated,
+            required=bool(required),
+            is_map=entry is not None,
+            oneof=real_oneofs.get(proto.oneof_index) if proto.HasField("oneof_index") else None,
+            map_key=map_key,
+            map_value=map_value,
         )
 
-    def type_key(self, named: descriptor.Descriptor | descriptor.EnumDescriptor) -> str:
-        full_name: str = named.full_name
-        if named.file.name == self.file.name:
-            return full_name.removeprefix(self.package_prefix)
-        return "." + full_name
 
-
-def _map_label(field: FieldDescriptor) -> str:
-    key, value = field.message_type.fields_by_number[1], field.message_type.fields_by_number[2]
-    return f"map<{_type_label(key)}, {_type_label(value)}>"
-
-
-def _type_label(field: FieldDescriptor) -> str:
-    if field.type in SCALAR_NAMES:
-        return SCALAR_NAMES[field.type]
-    named = field.message_type if field.enum_type is None else field.enum_type
-    return str(named.full_name)
+_LABEL_REQUIRED = FieldDescriptorProto.LABEL_REQUIRED
+_LABEL_REPEATED = FieldDescriptorProto.LABEL_REPEATED
+_TYPE_ENUM = FieldDescriptor.TYPE_ENUM
+_TYPE_GROUP = FieldDescriptor.TYPE_GROUP
 
 
 def _path(name: str) -> str:

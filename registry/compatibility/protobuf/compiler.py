@@ -34,11 +34,15 @@ from registry.compatibility.protobuf.printing import print_file
 from registry.compatibility.schema import InvalidSchemaError, SchemaType
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from registry.compatibility.schema import ResolvedReference
 
 MAIN_FILE = "default"
+# protoc refuses messages nested deeper than this in source; a descriptor is held to the same limit,
+# which also keeps every walk over a file well inside Python's recursion limit.
+MAX_NESTING = 32
+_SHOWN_DIAGNOSTICS = 20
 
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/\s]+={0,2}\s*")
 _SERIALIZED_FILE = b".AddSerializedFile(b'"
@@ -71,8 +75,11 @@ class ProtobufCompileError(InvalidSchemaError):
 
     def __init__(self, diagnostics: Sequence[CompilerDiagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
-        shown = "; ".join(diagnostic.describe() for diagnostic in self.diagnostics)
-        super().__init__(f"Invalid Protobuf schema: {shown}")
+        shown = "; ".join(diagnostic.describe() for diagnostic in self.diagnostics[:_SHOWN_DIAGNOSTICS])
+        more = len(self.diagnostics) - _SHOWN_DIAGNOSTICS
+        super().__init__(
+            f"Invalid Protobuf schema: {shown}" + (f" (and {more} more errors)" if more > 0 else "")
+        )
 
 
 def compile_schema(
@@ -95,9 +102,15 @@ def decode_descriptor(text: str) -> descriptor_pb2.FileDescriptorProto | None:
         return None
     try:
         data = base64.b64decode("".join(text.split()), validate=True)
-        return descriptor_pb2.FileDescriptorProto.FromString(data)
-    except (binascii.Error, ValueError, DecodeError):
+    except (binascii.Error, ValueError):
         return None
+    try:
+        return descriptor_pb2.FileDescriptorProto.FromString(data)
+    except DecodeError as error:
+        raise InvalidSchemaError(
+            "Invalid Protobuf schema: the text is base64, but not of a FileDescriptorProto "
+            f"(as .proto source it would be empty): {error}"
+        ) from None
 
 
 def _checked(references: Sequence[ResolvedReference]) -> list[ResolvedReference]:
@@ -150,6 +163,12 @@ class _Workspace:
             self._write(name, text)
             return
         descriptor.name = name
+        depth = _nesting(descriptor.message_type)
+        if depth > MAX_NESTING:
+            raise InvalidSchemaError(
+                f"Invalid Protobuf schema: {_where(name)}the FileDescriptorProto nests messages {depth} "
+                f"levels deep; protoc allows {MAX_NESTING}"
+            )
         for dependency in descriptor.dependency:
             self._load_into_pool(dependency, needed_by=name)
         try:
@@ -219,6 +238,18 @@ def _embedded_descriptor(source: bytes) -> descriptor_pb2.FileDescriptorProto:
     end = source.index(b"\n", start)
     literal = source[start:end].rstrip().removesuffix(b")")
     return descriptor_pb2.FileDescriptorProto.FromString(ast.literal_eval(literal.decode("ascii")))
+
+
+def _nesting(messages: Iterable[descriptor_pb2.DescriptorProto]) -> int:
+    """How deep messages nest (1 for a file of top-level messages only), without recursion."""
+    deepest = 0
+    pending = [(message, 1) for message in messages]
+    while pending:
+        message, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING:
+            pending.extend((nested, depth + 1) for nested in message.nested_type)
+    return deepest
 
 
 def _text(value: bytes | str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from confluent_kafka.schema_registry._sync.mock_schema_registry_client import MockSchemaRegistryClient
 from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
+from google.protobuf import descriptor_pb2
 
 from registry.compatibility import InvalidSchemaError, ResolvedReference, SchemaType
 from registry.compatibility.protobuf import CompilerDiagnostic, ProtobufCompileError, parse_protobuf
@@ -269,3 +270,39 @@ def test_compiling_is_safe_from_many_threads():
         assert results[f"error{index}"] == (
             CompilerDiagnostic("default", 1, column, '"strin" is not defined.'),
         )
+
+
+def deeply_nested(levels: int) -> str:
+    file = descriptor_pb2.FileDescriptorProto(name="deep.proto", syntax="proto3")
+    message = file.message_type.add(name="M0")
+    for level in range(1, levels):
+        message = message.nested_type.add(name=f"M{level}")
+    return base64.b64encode(file.SerializeToString()).decode()
+
+
+def test_a_descriptor_nested_deeper_than_protoc_allows_is_refused():
+    with pytest.raises(InvalidSchemaError, match="nests messages 33 levels deep; protoc allows 32"):
+        parse_protobuf(deeply_nested(50))
+
+
+def test_base64_that_is_no_file_descriptor_says_so():
+    with pytest.raises(InvalidSchemaError, match="the text is base64, but not of a FileDescriptorProto"):
+        parse_protobuf(deeply_nested(2000))  # deeper than protobuf's decoder goes
+    with pytest.raises(InvalidSchemaError, match="the text is base64, but not of a FileDescriptorProto"):
+        parse_protobuf(base64.b64encode(b"\xff\xff\xff").decode())
+
+
+def test_a_comment_alone_is_an_empty_proto_file_not_base64():
+    assert parse_protobuf("//abc").messages == ()
+
+
+def test_a_file_with_many_errors_shows_the_first_twenty():
+    text = (
+        'syntax = "proto3";\nmessage M {\n' + "".join(f"  strin f{n} = {n};\n" for n in range(1, 31)) + "}\n"
+    )
+
+    with pytest.raises(ProtobufCompileError) as raised:
+        parse_protobuf(text)
+
+    assert len(raised.value.diagnostics) == 30
+    assert str(raised.value).endswith("(and 10 more errors)")

@@ -155,6 +155,7 @@ class _Workspace:
             self._write(name, source)
 
     def add(self, name: str, text: str) -> None:
+        text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
         descriptor = decode_descriptor(text)
         if descriptor is None:
             if not _SYNTAX_DECLARED.match(text):

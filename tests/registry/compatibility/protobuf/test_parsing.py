@@ -306,3 +306,10 @@ def test_a_file_with_many_errors_shows_the_first_twenty():
 
     assert len(raised.value.diagnostics) == 30
     assert str(raised.value).endswith("(and 10 more errors)")
+
+
+def test_a_byte_order_mark_is_ignored():
+    assert (
+        parse_protobuf('\ufeffsyntax = "proto3";\nmessage M {}\n').canonical
+        == 'syntax = "proto3";\n\nmessage M {}\n'
+    )

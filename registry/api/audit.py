@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from registry import audit
-from registry.api.access import AccessDep
 from registry.audit_repository import AuditFilter
+from registry.auth.access import AccessDep
 from registry.web.dependencies import MediaTypeDep, SessionDep
 from registry.web.documentation import error_responses
 from registry.web.media import RegistryJSONResponse, json_response

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel
 
 from registry import contract_service
-from registry.api.access import AccessDep
 from registry.auth import Role
+from registry.auth.access import AccessDep
 from registry.contract_service import Published
 from registry.contract_wire import (
     CanIDeployRead,

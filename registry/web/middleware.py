@@ -16,7 +16,9 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from registry import errors, wire
+import orjson
+
+from registry import errors
 from registry.logs import RequestIds, current_request
 from registry.metrics import UNMATCHED_ROUTE, Metrics
 from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
@@ -158,7 +160,7 @@ class RequestGuard:
 async def _send_error(send: Send, error: errors.RegistryError, headers: dict[bytes, bytes]) -> None:
     accept = headers.get(b"accept", b"").decode("latin-1") or None
     media_type = negotiate(accept) or SCHEMA_REGISTRY_V1_JSON
-    body = wire.render({"error_code": error.error_code, "message": error.message})
+    body = orjson.dumps({"error_code": error.error_code, "message": error.message})
     await send(
         {
             "type": "http.response.start",

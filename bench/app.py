@@ -11,8 +11,8 @@ import os
 
 from fastapi import FastAPI
 
-from registry.api.access import RULES
 from registry.app import create_app
+from registry.auth.access import RULES
 from registry.web.media import RegistryJSONResponse
 
 

@@ -1,4 +1,8 @@
-"""create_app(settings): the registry's ASGI application. Nothing is built at import time."""
+"""create_app(settings): the registry's ASGI application. Nothing is built at import time.
+
+This is where the parts meet: create_app builds every service once, with its collaborators, keeps
+them on `app.state.services`, and includes every feature's routes.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,52 @@ from importlib.metadata import version as package_version
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
-from registry.api import ROUTERS
-from registry.api.access import Gate, authorize
+from registry.audit import api as audit
 from registry.auth import CredentialStore, LoginThrottle
+from registry.auth.access import Gate, authorize
 from registry.config import Settings
+from registry.contract_store import api as contracts
+from registry.contract_store.guard import ContractRegistrationGuard
 from registry.db import Database
 from registry.metrics import Metrics
-from registry.service import Registry
+from registry.schemas import (
+    CandidateParser,
+    CompatibilityChecker,
+    DeletionService,
+    ImportPurge,
+    OutputFormats,
+    RegistrationGuard,
+    RegistrationService,
+    SchemaLookup,
+    SchemaStore,
+    SchemaViews,
+)
+from registry.schemas.api import compatibility_router, subjects_router
+from registry.schemas.schemas_api import by_id_router, schemas_router
+from registry.settings import SettingsService
+from registry.settings.api import config_router, mode_router
 from registry.ui import install_ui
+from registry.web import server
+from registry.web.dependencies import Services
 from registry.web.error_handlers import install_error_handlers
 from registry.web.media import RegistryJSONResponse
 from registry.web.middleware import RequestGuard
 from registry.web.rate_limit import RateLimiter
 
 DOCUMENTATION_ASSETS = "/docs/assets"
+# GET /schemas/ids/{id} first: it is the hottest route, and routes are matched in order.
+ROUTERS = (
+    by_id_router,
+    schemas_router,
+    subjects_router,
+    compatibility_router,
+    config_router,
+    mode_router,
+    server.router,
+    server.health_router,
+    contracts.router,
+    audit.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gate = _gate(settings)
     app.state.database = database
     app.state.metrics = Metrics()
-    app.state.registry = Registry(settings=settings, metrics=app.state.metrics)
+    app.state.services = build_services(
+        settings=settings, metrics=app.state.metrics, guard=ContractRegistrationGuard()
+    )
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -73,6 +111,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rate_limiter=_rate_limiter(settings),
     )
     return app
+
+
+def build_services(*, settings: Settings, metrics: Metrics | None, guard: RegistrationGuard) -> Services:
+    """Every service of one application, each given its collaborators."""
+    store = SchemaStore(settings=settings, metrics=metrics)
+    parser = CandidateParser(store=store, max_schema_bytes=settings.max_schema_bytes)
+    config_and_mode = SettingsService(
+        default_level=settings.default_compatibility, import_preparation=ImportPurge(store=store)
+    )
+    checker = CompatibilityChecker(store=store, parser=parser, settings=config_and_mode)
+    lookup = SchemaLookup(
+        store=store,
+        parser=parser,
+        settings=config_and_mode,
+        search_default_limit=settings.search_default_limit,
+        search_max_limit=settings.search_max_limit,
+        max_page_size=settings.max_page_size,
+    )
+    return Services(
+        settings=config_and_mode,
+        lookup=lookup,
+        registration=RegistrationService(
+            store=store, parser=parser, settings=config_and_mode, checker=checker, guard=guard
+        ),
+        checker=checker,
+        deletion=DeletionService(store=store, settings=config_and_mode),
+        output_formats=OutputFormats(store=store, lookup=lookup),
+        views=SchemaViews(store=store, lookup=lookup, settings=config_and_mode),
+    )
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter | None:

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from registry.api.access import AccessDep
 from registry.audit.repository import AuditFilter
 from registry.audit.service import list_entries
 from registry.audit.wire import AuditEntryRead
+from registry.auth.access import AccessDep
 from registry.web.dependencies import SessionDep
 from registry.web.documentation import error_responses
 from registry.web.routing import NegotiatedRoute

@@ -1,7 +1,8 @@
 """Authentication (users with passwords, API keys) and authorization (roles on subject patterns).
 
 Off unless a credentials source is configured (ACCORD_AUTH_FILE or ACCORD_AUTH_CREDENTIALS); see
-docs/security.md for the model. The HTTP side (which route needs what) is registry.api.access.
+docs/security.md for the model. The HTTP side (which route needs what, and the dependency that
+checks it before every route) is registry.auth.access.
 """
 
 from registry.auth.credentials import (

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from registry.auth.hashing import MalformedHashError, check_hash, hash_secret, verify_secret
 from registry.auth.permissions import Grant, Principal, Role
-from registry.cache import BoundedCache
+from registry.bounded_cache import BoundedCache
 
 log = logging.getLogger("registry.auth")
 

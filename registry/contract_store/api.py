@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from registry.api.access import AccessDep
 from registry.audit.dependencies import AuditDep
 from registry.auth import Role
+from registry.auth.access import AccessDep
 from registry.contract_store import deployments, guard, results
 from registry.contract_store.publishing import EXPECTATIONS, SAMPLES
 from registry.contract_store.wire import (

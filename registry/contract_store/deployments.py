@@ -12,6 +12,7 @@ from sqlmodel import Session
 from registry.contract_store import repository
 from registry.contract_store.versions import row_id
 from registry.contract_store.wire import CanIDeployRead, DeploymentPayload, DeploymentRead, MatrixRow
+from registry.locks import lock_name
 from registry.models import (
     ContractDeployment,
     ContractExpectation,
@@ -26,7 +27,7 @@ Pair = tuple[str, str, str, str]  # producer, its version, consumer, its version
 def record_deployment(*, session: Session, deployment: DeploymentPayload) -> DeploymentRead:
     """Record a deployment (replacing what the application had deployed there) or a release."""
     now = datetime.now(UTC)
-    repository.lock(session, key=f"__contracts/deployments/{deployment.environment}")
+    lock_name(session, name=f"__contracts/deployments/{deployment.environment}")
     repository.record_deployment(
         session,
         application=deployment.application,

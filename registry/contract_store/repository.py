@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import bindparam, delete, func, or_, text, update
+from sqlalchemy import bindparam, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from registry.models import (
@@ -24,17 +24,6 @@ from registry.models import (
 
 Published = TypeVar("Published", ContractExpectation, ContractSample)
 PublishedTable = type[ContractExpectation] | type[ContractSample]
-
-
-def lock(session: Session, *, key: str) -> None:
-    """Serialize the writers of `key` until the transaction ends.
-
-    PostgreSQL takes a transaction-scoped advisory lock on the key's hash (in the same key space as
-    the registry's subject locks). SQLite needs nothing: its write sessions hold the database's single
-    write lock from BEGIN IMMEDIATE on.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
 # -- application versions -------------------------------------------------------------------------

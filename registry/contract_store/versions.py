@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from registry import errors
 from registry.contract_store import repository
+from registry.locks import lock_name
 from registry.models import ContractVersion
 
 
@@ -22,7 +23,7 @@ def row_id(row: ContractVersion) -> int:
 def lock_version(*, session: Session, application: str, version: str) -> ContractVersion:
     """The application version's row (created on first publication), its application's publications
     serialized until the transaction ends."""
-    repository.lock(session, key=f"__contracts/{application}")
+    lock_name(session, name=f"__contracts/{application}")
     return repository.ensure_version(session, application=application, version=version)
 
 

@@ -3,7 +3,7 @@
 Pages ask a `Catalog` and nothing else, so the caller's permissions are applied here: listings show
 the subjects the caller may read, a schema is shown when one of its subjects is readable, and links to
 other subjects' versions are left out when the caller may not read them. (The subject of a page's path
-was checked before the page ran, by registry.api.access.)
+was checked before the page ran, by registry.auth.access.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import orjson
 from registry import audit, contract_store, errors
 from registry.audit import AuditEntry, AuditFilter
 from registry.auth import Access
-from registry.cache import Reference, StoredSchema
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
 from registry.compatibility.reports import locate
 from registry.contract_store import views as contract_views
@@ -29,15 +28,18 @@ from registry.contract_store.views import (
     group_findings,
 )
 from registry.contract_store.wire import CanIDeployRead, DeploymentRead, EnforcementRead, ResultRead
-from registry.service import (
-    Registry,
+from registry.schemas import (
+    Reference,
+    SchemaLookup,
+    SchemaViews,
+    StoredSchema,
     SubjectPage,
     SubjectQuery,
-    SubjectSettings,
     VersionComparison,
     VersionRecord,
     VersionView,
 )
+from registry.settings import SettingsService, SubjectSettings
 from registry.ui.diff import DiffRow, side_by_side
 from registry.ui.highlight import Line, highlight_lines, pretty_schema
 
@@ -192,25 +194,35 @@ class AuditPage:
 
 
 class Catalog:
-    """The reads of one request: the registry's service on the request's session."""
+    """The reads of one request: the services' read models on the request's session."""
 
-    def __init__(self, *, registry: Registry, session: Session, access: Access) -> None:
-        self._registry = registry
+    def __init__(
+        self,
+        *,
+        views: SchemaViews,
+        lookup: SchemaLookup,
+        settings: SettingsService,
+        session: Session,
+        access: Access,
+    ) -> None:
+        self._views = views
+        self._lookup = lookup
+        self._settings = settings
         self._session = session
         self._access = access
 
     def list_subjects(self, query: SubjectQuery) -> SubjectPage:
         visible = None if self._access.reads_everything else self._access.can_read
-        return self._registry.browse_subjects(session=self._session, query=query, visible=visible)
+        return self._views.browse_subjects(session=self._session, query=query, visible=visible)
 
     def get_version_page(self, subject: str, version: str | None) -> VersionPage:
         """A version of the subject (by default its newest live one, or its newest once all are deleted)."""
-        history = self._registry.list_version_history(session=self._session, subject=subject)
+        history = self._views.list_version_history(session=self._session, subject=subject)
         number = str(_default_version(history)) if version is None else version
-        selected = self._registry.get_version(
+        selected = self._lookup.get_version(
             session=self._session, subject=subject, version=number, include_deleted=True
         )
-        referencing = self._registry.referenced_by(
+        referencing = self._lookup.referenced_by(
             session=self._session, subject=subject, version=str(selected.version)
         )
         return VersionPage(
@@ -218,7 +230,7 @@ class Catalog:
             history=history,
             selected=selected,
             record=next(entry for entry in history if entry.version == selected.version),
-            settings=self._registry.get_subject_settings(session=self._session, subject=subject),
+            settings=self._settings.subject_settings(session=self._session, subject=subject),
             schema=SchemaText.of(selected.schema),
             references=selected.schema.references,
             referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
@@ -227,15 +239,15 @@ class Catalog:
 
     def get_diff_page(self, subject: str, old: str | None, new: str | None) -> DiffPage:
         """Two versions side by side; by default the newest one and the version before it."""
-        history = self._registry.list_version_history(session=self._session, subject=subject)
+        history = self._views.list_version_history(session=self._session, subject=subject)
         new = str(_default_version(history)) if new is None else new
         if old is None:
-            newer = self._registry.get_version(
+            newer = self._lookup.get_version(
                 session=self._session, subject=subject, version=new, include_deleted=True
             )
             earlier = [entry.version for entry in history if entry.version < newer.version]
             old = str(earlier[-1] if earlier else newer.version)
-        comparison = self._registry.compare_versions(session=self._session, subject=subject, old=old, new=new)
+        comparison = self._views.compare_versions(session=self._session, subject=subject, old=old, new=new)
         old_text = SchemaText.of(comparison.old.schema)
         new_text = SchemaText.of(comparison.new.schema)
         # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
@@ -244,7 +256,7 @@ class Catalog:
             subject=subject,
             history=history,
             comparison=comparison,
-            settings=self._registry.get_subject_settings(session=self._session, subject=subject),
+            settings=self._settings.subject_settings(session=self._session, subject=subject),
             rows=side_by_side(old_text.lines, new_text.lines),
             differences=[
                 Difference(failure.direction, issue, _anchor(*readers[failure.direction], issue.path))
@@ -258,7 +270,7 @@ class Catalog:
         )
 
     def get_schema_page(self, schema_id: int) -> SchemaPage:
-        schema = self._registry.get_schema(session=self._session, schema_id=schema_id)
+        schema = self._lookup.get_schema(session=self._session, schema_id=schema_id)
         used_by = self._versions_of(schema_id)
         if not used_by:
             raise errors.SchemaNotFoundError(schema_id)  # as if absent: no subject of it is readable
@@ -341,20 +353,18 @@ class Catalog:
 
     def _is_registered(self, subject: str) -> bool:
         try:
-            self._registry.list_version_history(session=self._session, subject=subject)
+            self._views.list_version_history(session=self._session, subject=subject)
         except errors.SubjectNotFoundError:
             return False
         return True
 
     def _versions_of(self, schema_id: int) -> list[VersionLink]:
         live = set(
-            self._registry.versions_of_schema(
-                session=self._session, schema_id=schema_id, include_deleted=False
-            )
+            self._lookup.versions_of_schema(session=self._session, schema_id=schema_id, include_deleted=False)
         )
         return [
             VersionLink(subject, version, (subject, version) not in live)
-            for subject, version in self._registry.versions_of_schema(
+            for subject, version in self._lookup.versions_of_schema(
                 session=self._session, schema_id=schema_id, include_deleted=True
             )
             if self._access.can_read(subject)

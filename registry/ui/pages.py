@@ -19,11 +19,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from registry import errors
-from registry.api.access import AccessDep
+from registry.auth.access import AccessDep
 from registry.compatibility import CompatibilityLevel, SchemaType
-from registry.service import SubjectFilter, SubjectQuery, parse_compatibility_level
+from registry.schemas import SubjectFilter, SubjectQuery
+from registry.settings import parse_compatibility_level
 from registry.ui.catalog import Catalog
-from registry.web.dependencies import RegistryDep, SessionDep
+from registry.web.dependencies import SchemaLookupDep, SchemaViewsDep, SessionDep, SettingsServiceDep
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -87,8 +88,14 @@ class PageRoute(APIRoute):
         return handle
 
 
-def get_catalog(session: SessionDep, registry: RegistryDep, access: AccessDep) -> Catalog:
-    return Catalog(registry=registry, session=session, access=access)
+def get_catalog(
+    session: SessionDep,
+    views: SchemaViewsDep,
+    lookup: SchemaLookupDep,
+    settings: SettingsServiceDep,
+    access: AccessDep,
+) -> Catalog:
+    return Catalog(views=views, lookup=lookup, settings=settings, session=session, access=access)
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]

@@ -1,9 +1,12 @@
-"""Typed dependencies of the routes: sessions, the registry, and the negotiated media type.
+"""Typed dependencies of the routes: sessions and units of work, and the services.
 
 Sessions are async generators so that a request answered from cache never leaves the event loop:
 the session connects only when a query runs, and only then are commit and rollback sent to a
 worker thread. `scope="function"` commits before the response is sent, so a failed commit still
 becomes an error response.
+
+The units of work here own every session they open: services only flush, and never commit, roll
+back or close a session they are handed.
 
 Commits run on their own thread limiter: if they queued behind the route threads (which may all be
 waiting for a pooled connection), the connection a commit would give back could never be freed.
@@ -12,7 +15,8 @@ waiting for a pooled connection), the connection a commit would give back could 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request
@@ -22,11 +26,34 @@ from starlette.concurrency import run_in_threadpool
 from registry import errors
 from registry.db import Database
 from registry.metrics import Metrics
-from registry.service import Registry
+from registry.schemas import (
+    CompatibilityChecker,
+    DeletionService,
+    OutputFormats,
+    PreparedRegistration,
+    RegisterResult,
+    RegistrationService,
+    SchemaLookup,
+    SchemaViews,
+)
+from registry.settings import SettingsService
 from registry.web.media import negotiate
 
 # Threads that only end transactions (commit or roll back), apart from the route threads.
 TRANSACTION_THREADS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The services of one application, built once by create_app (registry/app.py)."""
+
+    settings: SettingsService
+    lookup: SchemaLookup
+    registration: RegistrationService
+    checker: CompatibilityChecker
+    deletion: DeletionService
+    output_formats: OutputFormats
+    views: SchemaViews
 
 
 async def _unit_of_work(session: Session, limiter: CapacityLimiter) -> AsyncIterator[Session]:
@@ -80,18 +107,30 @@ async def in_read_session(request: Request, function: Callable[..., Result], /, 
     return await run_in_threadpool(call)
 
 
-async def in_registration(request: Request, function: Callable[..., Result], /, **arguments: Any) -> Result:
-    """Call `function(reader=..., writer=..., **arguments)` as one unit of work in one worker thread.
+async def in_registration(
+    request: Request,
+    *,
+    prepare: Callable[[Session], PreparedRegistration],
+    register: Callable[[Session, PreparedRegistration], RegisterResult],
+) -> RegisterResult:
+    """Register as one unit of work in one worker thread: `prepare(reader)` answers a schema that is
+    already registered; otherwise the reader's connection is given back (holding it while queueing
+    for the subject's lock would let waiting writers exhaust the pool) and `register(writer, prepared)`
+    runs in a write transaction, committed here or rolled back if it raises.
 
     Registering is the hot write: opening, committing and closing both sessions in the thread that
     does the work saves the hops the session dependencies take.
     """
     database: Database = request.app.state.database
 
-    def call() -> Result:
-        with database.lookup_session() as reader, database.write_session() as writer:
+    def call() -> RegisterResult:
+        with database.lookup_session() as reader:
+            prepared = prepare(reader)
+        if prepared.registered is not None:
+            return prepared.registered
+        with database.write_session() as writer:
             try:
-                result = function(reader=reader, writer=writer, **arguments)
+                result = register(writer, prepared)
             except BaseException:
                 writer.rollback()
                 raise
@@ -105,12 +144,32 @@ async def in_registration(request: Request, function: Callable[..., Result], /, 
 # in a worker thread, which costs more than they do.
 
 
-async def get_registry(request: Request) -> Registry:
-    return registry_of(request)
+async def get_settings_service(request: Request) -> SettingsService:
+    return services_of(request).settings
 
 
-async def get_media_type(request: Request) -> str:
-    return media_type_of_request(request)
+async def get_schema_lookup(request: Request) -> SchemaLookup:
+    return services_of(request).lookup
+
+
+async def get_registration_service(request: Request) -> RegistrationService:
+    return services_of(request).registration
+
+
+async def get_compatibility_checker(request: Request) -> CompatibilityChecker:
+    return services_of(request).checker
+
+
+async def get_deletion_service(request: Request) -> DeletionService:
+    return services_of(request).deletion
+
+
+async def get_output_formats(request: Request) -> OutputFormats:
+    return services_of(request).output_formats
+
+
+async def get_schema_views(request: Request) -> SchemaViews:
+    return services_of(request).views
 
 
 async def get_metrics(request: Request) -> Metrics:
@@ -120,9 +179,9 @@ async def get_metrics(request: Request) -> Metrics:
 # The hot routes call these two directly: each dependency FastAPI resolves costs more than they do.
 
 
-def registry_of(request: Request) -> Registry:
-    registry: Registry = request.app.state.registry
-    return registry
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
 
 
 def metrics_of(request: Request) -> Metrics:
@@ -140,20 +199,11 @@ def media_type_of_request(request: Request) -> str:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriterDep = Annotated[Session, Depends(get_writer, scope="function")]
-RegistryDep = Annotated[Registry, Depends(get_registry)]
-MediaTypeDep = Annotated[str, Depends(get_media_type)]
+SettingsServiceDep = Annotated[SettingsService, Depends(get_settings_service)]
+SchemaLookupDep = Annotated[SchemaLookup, Depends(get_schema_lookup)]
+RegistrationServiceDep = Annotated[RegistrationService, Depends(get_registration_service)]
+CompatibilityCheckerDep = Annotated[CompatibilityChecker, Depends(get_compatibility_checker)]
+DeletionServiceDep = Annotated[DeletionService, Depends(get_deletion_service)]
+OutputFormatsDep = Annotated[OutputFormats, Depends(get_output_formats)]
+SchemaViewsDep = Annotated[SchemaViews, Depends(get_schema_views)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-
-# The audit dependency lives in registry.audit.dependencies, which needs WriterDep from here: it is
-# forwarded lazily, for the routes that still import it from this module.
-if TYPE_CHECKING:
-    from registry.audit.dependencies import AuditDep as AuditDep
-    from registry.audit.dependencies import actor_of as actor_of
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("AuditDep", "actor_of"):
-        from registry.audit import dependencies
-
-        return getattr(dependencies, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.wire import ErrorMessage
+from pydantic import BaseModel
+
+
+class ErrorMessage(BaseModel):
+    """Every error response."""
+
+    error_code: int
+    message: str
+
 
 _DESCRIPTIONS = {
     400: "Malformed JSON body, or a NUL character in the path, query or body (error code 400)",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from starlette.responses import JSONResponse
-
-from registry import wire
 
 SCHEMA_REGISTRY_V1_JSON = "application/vnd.schemaregistry.v1+json"
 SCHEMA_REGISTRY_JSON = "application/vnd.schemaregistry+json"
@@ -28,7 +27,7 @@ class RegistryJSONResponse(JSONResponse):
     media_type = SCHEMA_REGISTRY_V1_JSON
 
     def render(self, content: Any) -> bytes:
-        return content if isinstance(content, bytes) else wire.render(content)
+        return content if isinstance(content, bytes) else orjson.dumps(content)
 
 
 @lru_cache(maxsize=512)
@@ -51,7 +50,7 @@ def media_type_of(content_type: str) -> str:
 
 
 def json_response(content: object, *, media_type: str, status_code: int = 200) -> RegistryJSONResponse:
-    return RegistryJSONResponse(wire.render(content), status_code=status_code, media_type=media_type)
+    return RegistryJSONResponse(orjson.dumps(content), status_code=status_code, media_type=media_type)
 
 
 def _media_range(part: str) -> tuple[str, float]:

@@ -16,7 +16,9 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from registry import errors, wire
+import orjson
+
+from registry import errors
 from registry.logs import RequestIds, current_request
 from registry.metrics import UNMATCHED_ROUTE, Metrics
 from registry.web.edge import check_body, check_path_and_query, check_same_site
@@ -193,7 +195,7 @@ class RequestGuard:
 async def _send_error(send: Send, error: errors.RegistryError, headers: dict[bytes, bytes]) -> None:
     accept = headers.get(b"accept", b"").decode("latin-1") or None
     media_type = negotiate(accept) or SCHEMA_REGISTRY_V1_JSON
-    body = wire.render({"error_code": error.error_code, "message": error.message})
+    body = orjson.dumps({"error_code": error.error_code, "message": error.message})
     await send(
         {
             "type": "http.response.start",

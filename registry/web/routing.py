@@ -60,3 +60,11 @@ class NegotiatedRoute(APIRoute):
             return response
 
         return handle_negotiated
+
+
+class ConfluentRoute(NegotiatedRoute):
+    """A route of Confluent's API: like Confluent's entities, its responses leave out the fields that
+    are None (`schemaType` of an Avro schema, `messages` of a check that was not verbose, ...)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        super().__init__(path, endpoint, **{**options, "response_model_exclude_none": True})

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.app import create_bench_app
-from registry.api.access import RULES
+from registry.auth.access import RULES
 from tests.support.databases import migrated_sqlite
 
 BARE = ("GET", "/bench/bare")

@@ -10,9 +10,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from registry.api import ROUTERS
-from registry.api.access import RULES
-from registry.app import create_app
+from registry.app import ROUTERS, create_app
+from registry.auth.access import RULES
 from registry.config import Settings
 from registry.ui import ROUTERS as UI_ROUTERS
 from tests.registry.api.samples import ORDER, USER_V1, record

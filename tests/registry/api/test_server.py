@@ -60,7 +60,7 @@ def test_an_unexpected_failure_is_a_confluent_500_logged_with_the_request_id(
     def broken(**_: object) -> str:
         raise RuntimeError("the database driver fell over")
 
-    app.state.registry.cluster_id = broken
+    app.state.services.settings.cluster_id = broken
     caplog.handler.addFilter(RequestIdFilter())
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/v1/metadata/id", headers={"x-request-id": "request-7"})

@@ -1,4 +1,5 @@
-"""/schemas: schemas by global id, and listings across subjects."""
+"""The /schemas routes: schemas by global id (GET /schemas/ids/{id} is the hand-parsed fast path,
+see `get_schema`), the schema types, and listings of versions across subjects."""
 
 from __future__ import annotations
 
@@ -7,23 +8,26 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from registry import errors, wire
-from registry.api.access import AccessDep, access_of, require_schema
-from registry.api.subjects import Deleted, Limit, Offset, SubjectPrefix, version_content
+from registry import errors
+from registry.auth.access import AccessDep, access_of
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
-from registry.service import is_default_format
+from registry.schemas.api import SCHEMA_TEXT, Deleted, Limit, Offset, SubjectPrefix, visible_to
+from registry.schemas.output_formats import is_default_format
+from registry.schemas.wire import RegisteredSchema, SchemaString, SubjectVersionPair, schema_string
 from registry.web.dependencies import (
-    MediaTypeDep,
-    RegistryDep,
+    OutputFormatsDep,
+    SchemaLookupDep,
     SessionDep,
     in_read_session,
     media_type_of_request,
-    registry_of,
+    services_of,
 )
 from registry.web.documentation import error_responses
 from registry.web.media import RegistryJSONResponse, json_response
+from registry.web.routing import ConfluentRoute
 
-router = APIRouter(tags=["Schemas"])
+by_id_router = APIRouter(tags=["Schemas"])
+schemas_router = APIRouter(tags=["Schemas"], route_class=ConfluentRoute)
 
 SchemaId = Annotated[int, Path(ge=-(2**31), le=2**31 - 1, description="Global schema id")]
 SubjectScope = Annotated[
@@ -36,9 +40,13 @@ FORMAT_DESCRIPTION = (
 Format = Annotated[str | None, Query(description=FORMAT_DESCRIPTION)]
 
 
-# GET /schemas/ids/{id} is the hottest route. It reads its parameters itself instead of declaring them,
-# which costs FastAPI's per-parameter validation on every request; the OpenAPI document still lists
-# them (BY_ID_PARAMETERS), and they are checked as strictly as declared ones would be.
+# -- /schemas/ids/{id}: the hand-parsed fast path ------------------------------------------------
+
+# GET /schemas/ids/{id} is the hottest route, and a cached schema answers it in microseconds: it is a
+# plain APIRoute that reads its parameters and services and negotiates its media type itself, because
+# FastAPI's per-parameter validation and dependency resolution would cost more than the cached answer.
+# The OpenAPI document still lists its parameters (BY_ID_PARAMETERS), checked as strictly as declared
+# ones would be.
 BY_ID_PARAMETERS = [
     {
         "name": "id",
@@ -73,9 +81,9 @@ _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 
-@router.get(
+@by_id_router.get(
     "/schemas/ids/{id}",
-    response_model=wire.SchemaString,
+    response_model=SchemaString,
     responses=error_responses(404),
     openapi_extra={"parameters": BY_ID_PARAMETERS},
 )
@@ -83,22 +91,24 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     schema_id = _schema_id(request.path_params["id"])
     query = request.query_params
     fetch_max_id = _flag("fetchMaxId", query.get("fetchMaxId"))
-    registry = registry_of(request)
+    services = services_of(request)
+    lookup = services.lookup
     media_type = media_type_of_request(request)
     access = access_of(request)
     if not access.reads_everything:
-        await in_read_session(request, partial(require_schema, access, registry, schema_id=schema_id))
+        check = partial(lookup.check_schema_visible, schema_id=schema_id, visible=access.can_read)
+        await in_read_session(request, check)
     # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
     format = query.get("format")
-    schema = registry.cached_schema(schema_id) if is_default_format(format) else None
+    schema = lookup.cached_schema(schema_id) if is_default_format(format) else None
     if schema is None:
         schema = await in_read_session(
-            request, registry.get_schema_in_format, schema_id=schema_id, format=format
+            request, services.output_formats.get_schema_in_format, schema_id=schema_id, format=format
         )
     if not fetch_max_id:
         return RegistryJSONResponse(schema.body, media_type=media_type)
-    max_id = await in_read_session(request, registry.max_schema_id)
-    return json_response(wire.schema_string(schema, max_id=max_id), media_type=media_type)
+    max_id = await in_read_session(request, lookup.max_schema_id)
+    return json_response(schema_string(schema, max_id=max_id), media_type=media_type)
 
 
 def _schema_id(text: str) -> int:
@@ -122,11 +132,13 @@ def _flag(name: str, value: str | None) -> bool:
     )
 
 
-@router.get("/schemas", response_model=list[wire.RegisteredSchema], responses=error_responses())
+# -- /schemas -------------------------------------------------------------------------------------
+
+
+@schemas_router.get("/schemas", response_model=list[RegisteredSchema], responses=error_responses())
 def list_schemas(
     session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    lookup: SchemaLookupDep,
     access: AccessDep,
     subject_prefix: SubjectPrefix = "",
     deleted: Deleted = False,
@@ -135,73 +147,68 @@ def list_schemas(
     ] = False,
     offset: Offset = 0,
     limit: Limit = -1,
-) -> RegistryJSONResponse:
-    views = registry.list_schemas(
+) -> list[RegisteredSchema]:
+    views = lookup.list_schemas(
         session=session,
         subject_prefix=subject_prefix,
         include_deleted=deleted,
         latest_only=latest_only,
         offset=offset,
         limit=limit,
-        visible=None if access.reads_everything else access.can_read,
+        visible=visible_to(access),
     )
-    return json_response([version_content(view) for view in views], media_type=media_type)
+    return [RegisteredSchema.of(view) for view in views]
 
 
-@router.get("/schemas/types", response_model=list[str], responses=error_responses())
-def list_schema_types(media_type: MediaTypeDep) -> RegistryJSONResponse:
-    return json_response([schema_type.value for schema_type in SUPPORTED_SCHEMA_TYPES], media_type=media_type)
+@schemas_router.get("/schemas/types", response_model=list[str], responses=error_responses())
+async def list_schema_types() -> list[str]:
+    return [schema_type.value for schema_type in SUPPORTED_SCHEMA_TYPES]
 
 
-@router.get(
-    "/schemas/ids/{id}/schema",
-    response_model=None,
-    responses={200: {"description": "The schema text, unescaped"}, **error_responses(404)},
+@schemas_router.get(
+    "/schemas/ids/{id}/schema", response_model=None, responses={**SCHEMA_TEXT, **error_responses(404)}
 )
 def get_schema_text(
     id: SchemaId,
     session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    lookup: SchemaLookupDep,
+    formats: OutputFormatsDep,
     access: AccessDep,
     subject: SubjectScope = None,
     format: Format = None,
 ) -> RegistryJSONResponse:
-    require_schema(access, registry, session, id)
-    schema = registry.get_schema_in_format(session=session, schema_id=id, format=format)
-    return RegistryJSONResponse(schema.text.encode(), media_type=media_type)
+    lookup.check_schema_visible(session=session, schema_id=id, visible=visible_to(access))
+    schema = formats.get_schema_in_format(session=session, schema_id=id, format=format)
+    return RegistryJSONResponse(schema.text.encode())  # the text is JSON already
 
 
-@router.get("/schemas/ids/{id}/subjects", response_model=list[str], responses=error_responses(404))
+@schemas_router.get("/schemas/ids/{id}/subjects", response_model=list[str], responses=error_responses(404))
 def get_schema_subjects(
     id: SchemaId,
     session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    lookup: SchemaLookupDep,
     access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
-) -> RegistryJSONResponse:
-    require_schema(access, registry, session, id)
-    subjects = registry.subjects_of_schema(session=session, schema_id=id, include_deleted=deleted)
-    return json_response(access.readable(subjects), media_type=media_type)
+) -> list[str]:
+    lookup.check_schema_visible(session=session, schema_id=id, visible=visible_to(access))
+    subjects = lookup.subjects_of_schema(session=session, schema_id=id, include_deleted=deleted)
+    return access.readable(subjects)
 
 
-@router.get(
-    "/schemas/ids/{id}/versions", response_model=list[wire.SubjectVersionPair], responses=error_responses(404)
+@schemas_router.get(
+    "/schemas/ids/{id}/versions", response_model=list[SubjectVersionPair], responses=error_responses(404)
 )
 def get_schema_versions(
     id: SchemaId,
     session: SessionDep,
-    registry: RegistryDep,
-    media_type: MediaTypeDep,
+    lookup: SchemaLookupDep,
     access: AccessDep,
     subject: SubjectScope = None,
     deleted: Deleted = False,
-) -> RegistryJSONResponse:
-    require_schema(access, registry, session, id)
-    pairs = registry.versions_of_schema(session=session, schema_id=id, include_deleted=deleted)
-    return json_response(
-        [{"subject": name, "version": number} for name, number in pairs if access.can_read(name)],
-        media_type=media_type,
-    )
+) -> list[SubjectVersionPair]:
+    lookup.check_schema_visible(session=session, schema_id=id, visible=visible_to(access))
+    pairs = lookup.versions_of_schema(session=session, schema_id=id, include_deleted=deleted)
+    return [
+        SubjectVersionPair(subject=name, version=number) for name, number in pairs if access.can_read(name)
+    ]

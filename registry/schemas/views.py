@@ -1,40 +1,110 @@
-"""What the web UI shows: pages of subjects, version histories, settings and version comparisons."""
+"""What the web UI shows of schemas: pages of subjects, version histories and version comparisons."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from registry import errors, repository
+from registry import errors
 from registry.compatibility import (
+    Change,
     CompatibilityLevel,
+    CompatibilityPolicy,
+    CompatibilityResult,
     JsonSchema,
     PreviousVersion,
     SchemaType,
     check_compatibility,
 )
-from registry.models import GLOBAL_SCOPE
-from registry.service.arguments import Mode, SubjectFilter
-from registry.service.checks import CompatibilityChecks
-from registry.service.lookup import Lookup
-from registry.service.views import (
-    SettingSource,
-    SubjectPage,
-    SubjectQuery,
-    SubjectSettings,
-    SubjectSummary,
-    VersionComparison,
-    VersionRecord,
-)
+from registry.schemas import repository, search_repository
+from registry.schemas.arguments import SubjectFilter
+from registry.settings import SettingSource
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from datetime import datetime
 
     from sqlmodel import Session
 
+    from registry.compatibility import ParsedSchema
+    from registry.schemas.lookup import SchemaLookup
+    from registry.schemas.store import SchemaStore
+    from registry.schemas.values import VersionView
+    from registry.settings import SettingsService
 
-class Browsing(Lookup, CompatibilityChecks):
+
+@dataclass(frozen=True, slots=True)
+class SubjectQuery:
+    """A page of the subject listing: filters, and the keyset cursor (`after` or `before` a name)."""
+
+    prefix: str = ""
+    schema_type: SchemaType | None = None
+    level: CompatibilityLevel | None = None  # the effective level, subject's own or global
+    subject_filter: SubjectFilter = SubjectFilter.LIVE
+    after: str | None = None
+    before: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSummary:
+    subject: str
+    latest_version: int  # the newest live version, or the newest of all once every one is soft-deleted
+    schema_id: int
+    schema_type: SchemaType
+    live_versions: int
+    deleted_versions: int
+    level: CompatibilityLevel
+    level_source: SettingSource
+
+    @property
+    def deleted(self) -> bool:
+        return self.live_versions == 0
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPage:
+    subjects: list[SubjectSummary]
+    total: int  # subjects matching the filters, on every page together
+    has_previous: bool
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """One entry of a subject's version history."""
+
+    version: int
+    schema_id: int
+    deleted: bool
+    registered_at: datetime | None  # None for versions registered before dates were recorded
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    """What registering `new` after `old` means at every compatibility level.
+
+    Plain levels compare the two versions; transitive ones compare `new` with `old` and every live
+    version before it, as registering `new` right after `old` would have.
+    """
+
+    old: VersionView
+    new: VersionView
+    policy: CompatibilityPolicy
+    results: dict[CompatibilityLevel, CompatibilityResult]
+    # JSON Schema: every change from old to new as the new version reads old data, compatible or not
+    # (Avro's engine reports only what breaks, in `results`).
+    changes: tuple[Change, ...] = ()
+
+
+class SchemaViews:
     """Browsing subjects and their history."""
+
+    def __init__(self, *, store: SchemaStore, lookup: SchemaLookup, settings: SettingsService) -> None:
+        self._store = store
+        self._lookup = lookup
+        self._settings = settings
 
     def browse_subjects(
         self, *, session: Session, query: SubjectQuery, visible: Callable[[str], bool] | None = None
@@ -44,8 +114,8 @@ class Browsing(Lookup, CompatibilityChecks):
         With `visible`, only the subjects it admits count; pages and the total then come from scanning
         the matching subjects, since a caller's grants are patterns the database cannot apply.
         """
-        global_level = self.get_config(session=session, subject=None, default_to_global=True).level
-        search = repository.SubjectSearch(
+        global_level = self._settings.get_config(session=session, subject=None, default_to_global=True).level
+        search = search_repository.SubjectSearch(
             prefix=query.prefix,
             schema_type=None if query.schema_type is None else query.schema_type.value,
             own_levels=() if query.level is None else (query.level.value,),
@@ -57,10 +127,10 @@ class Browsing(Lookup, CompatibilityChecks):
             }[query.subject_filter],
         )
         if visible is None:
-            rows = repository.search_subjects(
+            rows = search_repository.search_subjects(
                 session, search=search, after=query.after, before=query.before, limit=query.limit + 1
             )
-            total = repository.count_subjects(session, search=search)
+            total = search_repository.count_subjects(session, search=search)
         else:
             backwards = query.before is not None and query.after is None
             scan = _scan_subjects(
@@ -100,56 +170,38 @@ class Browsing(Lookup, CompatibilityChecks):
             raise errors.SubjectNotFoundError(subject)
         return [VersionRecord(row.version, row.schema_id, row.deleted, row.registered_at) for row in rows]
 
-    def get_subject_settings(self, *, session: Session, subject: str) -> SubjectSettings:
-        own = repository.get_config(session, subject=subject)
-        shared = repository.get_config(session, subject=GLOBAL_SCOPE)
-        config = self._config(session, subject)
-        level_source = (
-            SettingSource.SUBJECT
-            if own and own.compatibility_level
-            else SettingSource.GLOBAL
-            if shared and shared.compatibility_level
-            else SettingSource.DEFAULT
-        )
-        global_mode = repository.get_mode(session, subject=GLOBAL_SCOPE)
-        own_mode = repository.get_mode(session, subject=subject)
-        mode_source = (
-            SettingSource.SUBJECT
-            if own_mode is not None and global_mode != Mode.READONLY_OVERRIDE
-            else SettingSource.GLOBAL
-            if global_mode is not None
-            else SettingSource.DEFAULT
-        )
-        return SubjectSettings(
-            config.level, level_source, config.policy, self._mode(session, subject), mode_source
-        )
-
     def compare_versions(self, *, session: Session, subject: str, old: str, new: str) -> VersionComparison:
         """The verdict of every compatibility level on `new` following `old` (soft-deleted ones too)."""
-        old_view = self.get_version(session=session, subject=subject, version=old, include_deleted=True)
-        new_view = self.get_version(session=session, subject=subject, version=new, include_deleted=True)
+        old_view = self._lookup.get_version(
+            session=session, subject=subject, version=old, include_deleted=True
+        )
+        new_view = self._lookup.get_version(
+            session=session, subject=subject, version=new, include_deleted=True
+        )
         earlier = [
             row
             for row in repository.list_versions(session, subject=subject)
             if not row.deleted and row.version < old_view.version and row.version != new_view.version
         ]
-        history = [
-            PreviousVersion(row.version, self._parsed_schema(session, row.schema_id)) for row in earlier
-        ]
-        pair = [PreviousVersion(old_view.version, self._parsed_schema(session, old_view.schema.id))]
+
+        def parsed(schema_id: int) -> ParsedSchema:
+            return self._store.parsed_schema(session=session, schema_id=schema_id)
+
+        history = [PreviousVersion(row.version, parsed(row.schema_id)) for row in earlier]
+        pair = [PreviousVersion(old_view.version, parsed(old_view.schema.id))]
         if old_view.version != new_view.version:
             history.append(pair[0])
         else:
             history = pair = []
-        candidate = self._parsed_schema(session, new_view.schema.id)
-        policy = self._config(session, subject).policy
+        candidate = parsed(new_view.schema.id)
+        policy = self._settings.effective_config(session=session, subject=subject).policy
         results = {
             level: check_compatibility(
                 candidate, history if level.is_transitive else pair, level=level, policy=policy
             )
             for level in CompatibilityLevel
         }
-        old_schema = self._parsed_schema(session, old_view.schema.id)
+        old_schema = parsed(old_view.schema.id)
         changes = (
             candidate.changes(old_schema, policy=policy)
             if isinstance(candidate, JsonSchema) and isinstance(old_schema, JsonSchema)
@@ -159,12 +211,12 @@ class Browsing(Lookup, CompatibilityChecks):
 
 
 def _scan_subjects(
-    session: Session, search: repository.SubjectSearch, *, after: str | None, before: str | None
-) -> Iterator[repository.SubjectRow]:
+    session: Session, search: search_repository.SubjectSearch, *, after: str | None, before: str | None
+) -> Iterator[search_repository.SubjectRow]:
     """Every subject matching `search` after `after` by name, or before `before` nearest first, in chunks."""
     chunk_size = 500
     while True:
-        chunk = repository.search_subjects(
+        chunk = search_repository.search_subjects(
             session, search=search, after=after, before=before, limit=chunk_size
         )
         chunk = chunk[::-1] if before is not None else chunk

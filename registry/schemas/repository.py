@@ -1,4 +1,5 @@
-"""All SQL of the registry. Functions take the session first and keyword arguments after it.
+"""The SQL of schemas and subject versions, and of the delete epoch that guards their caches.
+Functions take the session first and keyword arguments after it.
 
 The statements of the frequent queries are built once, at import, with bound parameters: building a
 SQLAlchemy statement costs more Python time than running it on an indexed table.
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy import Integer, Subquery, and_, bindparam, case, cast, delete, func, or_, text, update
+from sqlalchemy import Integer, and_, bindparam, cast, delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -22,7 +23,6 @@ from registry.models import (
     SchemaRecord,
     SchemaReference,
     SubjectConfig,
-    SubjectMode,
     SubjectVersion,
     core_table,
 )
@@ -32,7 +32,7 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-# -- registry state -------------------------------------------------------------------------------
+# -- the delete epoch -------------------------------------------------------------------------------
 
 
 _DELETE_EPOCH = select(RegistryState.delete_epoch).where(col(RegistryState.id) == 1)
@@ -48,22 +48,6 @@ def bump_delete_epoch(session: Session) -> None:
         .where(col(RegistryState.id) == 1)
         .values(delete_epoch=RegistryState.delete_epoch + 1)
     )
-
-
-def read_cluster_id(session: Session) -> str:
-    return session.exec(select(RegistryState.cluster_id).where(RegistryState.id == 1)).one()
-
-
-def lock_subject(session: Session, *, subject: str) -> None:
-    """Serialize writers of one subject until the transaction ends.
-
-    PostgreSQL takes a transaction-scoped advisory lock on the subject's hash. SQLite needs nothing:
-    its write sessions hold the database's single write lock from BEGIN IMMEDIATE on.
-    """
-    if _is_postgresql(session):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 0))"), {"subject": subject}
-        )
 
 
 # -- schemas --------------------------------------------------------------------------------------
@@ -266,8 +250,9 @@ def _normalize_of(scope: Any) -> sa.ScalarSelect[Any]:
 
 
 # One row of scalar subqueries, so a re-registration costs one round trip: the subject's and the
-# global `normalize` (NULL where unset), the id of the schema with this fingerprint, and its newest
-# live version under the subject (NULL where it has none).
+# global `normalize` (NULL where unset; read here rather than through the settings for that reason),
+# the id of the schema with this fingerprint, and its newest live version under the subject (NULL
+# where it has none).
 _REGISTRATION_LOOKUP = sa.select(
     _normalize_of(bindparam("subject")),
     _normalize_of(GLOBAL_SCOPE),
@@ -408,244 +393,3 @@ def list_subject_versions(
     if limit is not None:
         statement = statement.limit(limit)
     return session.exec(statement).all()
-
-
-# -- configs and modes ----------------------------------------------------------------------------
-
-
-def get_config(session: Session, *, subject: str) -> SubjectConfig | None:
-    return session.get(SubjectConfig, subject)
-
-
-_CONFIGS = select(
-    SubjectConfig.subject,
-    SubjectConfig.compatibility_level,
-    SubjectConfig.compatibility_policy,
-    SubjectConfig.normalize,
-).where(col(SubjectConfig.subject).in_(bindparam("subjects", expanding=True)))
-
-
-def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, SubjectConfig]:
-    """The configs of these subjects (or `__GLOBAL`) that exist, in one query, as untracked objects."""
-    rows = session.execute(_CONFIGS, {"subjects": list(subjects)}).all()
-    return {
-        subject: SubjectConfig(
-            subject=subject, compatibility_level=level, compatibility_policy=policy, normalize=normalize
-        )
-        for subject, level, policy, normalize in rows
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class SettingRows:
-    """The config and mode rows that exist for some subjects (or `__GLOBAL`), and the delete epoch."""
-
-    configs: dict[str, SubjectConfig]
-    modes: dict[str, str]
-    delete_epoch: int
-
-
-_SETTINGS: sa.CompoundSelect[Any] = sa.union_all(
-    sa.select(
-        col(SubjectConfig.subject),
-        sa.literal("config").label("kind"),
-        col(SubjectConfig.compatibility_level),
-        col(SubjectConfig.compatibility_policy),
-        col(SubjectConfig.normalize),
-    ).where(col(SubjectConfig.subject).in_(bindparam("subjects", expanding=True))),
-    sa.select(
-        col(SubjectMode.subject),
-        sa.literal("mode").label("kind"),
-        col(SubjectMode.mode),
-        sa.null(),
-        cast(sa.null(), sa.Boolean),
-    ).where(col(SubjectMode.subject).in_(bindparam("subjects", expanding=True))),
-    sa.select(
-        sa.literal(""),
-        sa.literal("epoch"),
-        cast(col(RegistryState.delete_epoch), sa.Text),
-        sa.null(),
-        cast(sa.null(), sa.Boolean),
-    ).where(col(RegistryState.id) == 1),
-)
-
-
-def get_settings(session: Session, *, subjects: Sequence[str]) -> SettingRows:
-    """The configs and modes of these subjects (or `__GLOBAL`) that exist, and the delete epoch, in
-    one round trip."""
-    configs: dict[str, SubjectConfig] = {}
-    modes: dict[str, str] = {}
-    delete_epoch = 0
-    for subject, kind, level_or_mode, policy, normalize in session.execute(
-        _SETTINGS, {"subjects": list(subjects)}
-    ):
-        if kind == "epoch":
-            delete_epoch = int(level_or_mode)
-        elif kind == "mode":
-            modes[subject] = level_or_mode
-        else:
-            configs[subject] = SubjectConfig(
-                subject=subject,
-                compatibility_level=level_or_mode,
-                compatibility_policy=policy,
-                normalize=normalize,
-            )
-    return SettingRows(configs, modes, delete_epoch)
-
-
-def save_config(session: Session, *, config: SubjectConfig) -> None:
-    session.merge(config)
-    session.flush()
-
-
-def delete_config(session: Session, *, subject: str) -> None:
-    session.execute(delete(SubjectConfig).where(col(SubjectConfig.subject) == subject))
-
-
-_MODE = select(SubjectMode.mode).where(col(SubjectMode.subject) == bindparam("subject"))
-
-
-def get_mode(session: Session, *, subject: str) -> str | None:
-    return session.exec(_MODE, params={"subject": subject}).first()
-
-
-def save_mode(session: Session, *, subject: str, mode: str) -> None:
-    session.merge(SubjectMode(subject=subject, mode=mode))
-    session.flush()
-
-
-def delete_mode(session: Session, *, subject: str) -> None:
-    session.execute(delete(SubjectMode).where(col(SubjectMode.subject) == subject))
-
-
-# -- browsing (the web UI) ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectRow:
-    """A subject as the UI lists it: its newest version (the newest live one while any is live)."""
-
-    subject: str
-    latest_version: int
-    schema_id: int
-    schema_type: str
-    live_versions: int
-    deleted_versions: int
-    compatibility_level: str | None  # the subject's own level; None when it follows the global one
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectSearch:
-    """Which subjects a listing shows: every condition given must hold."""
-
-    prefix: str = ""
-    schema_type: str | None = None
-    own_levels: tuple[str, ...] = ()  # the subject's own level is one of these...
-    unconfigured_level: bool = False  # ...or (when true) it has none of its own
-    deleted: bool | None = False  # False: live subjects, True: fully soft-deleted ones, None: both
-
-
-def search_subjects(
-    session: Session, *, search: SubjectSearch, after: str | None, before: str | None, limit: int
-) -> list[SubjectRow]:
-    """At most `limit` subjects by name, after `after` or (the page before) before `before`.
-
-    Keyset pagination over the (subject, deleted, version) index: without a schema type filter only
-    the page's subjects are grouped and joined, so a page costs the same wherever it is in a long listing.
-    """
-    versions = _tables()[0]
-    grouped = _grouped_subjects(search)
-    if after is not None:
-        grouped = grouped.where(versions.c.subject > after).order_by(versions.c.subject)
-    elif before is not None:
-        grouped = grouped.where(versions.c.subject < before).order_by(versions.c.subject.desc())
-    else:
-        grouped = grouped.order_by(versions.c.subject)
-    if search.schema_type is None:
-        grouped = grouped.limit(limit)
-    summaries = _with_latest_schema(grouped.subquery(), search)
-    name = summaries.selected_columns.subject
-    ordered = summaries.order_by(name.desc() if after is None and before is not None else name)
-    rows = [SubjectRow(*row) for row in session.execute(ordered.limit(limit))]
-    return rows[::-1] if after is None and before is not None else rows
-
-
-def count_subjects(session: Session, *, search: SubjectSearch) -> int:
-    """How many subjects match `search`: distinct names on the index, unless a schema type is asked for."""
-    if search.schema_type is not None:
-        matching = _with_latest_schema(_grouped_subjects(search).subquery(), search).subquery()
-        count: int = session.execute(sa.select(func.count()).select_from(matching)).scalar_one()
-        return count
-    versions = _tables()[0]
-    named = sa.select(func.count(versions.c.subject.distinct())).where(*_subject_conditions(search))
-    live: int = session.execute(named.where(versions.c.deleted.is_(False))).scalar_one()
-    if search.deleted is False:
-        return live
-    every: int = session.execute(named).scalar_one()
-    return every if search.deleted is None else every - live
-
-
-def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
-    tables = SubjectVersion.metadata.tables
-    return tables["subject_versions"], tables["schemas"], tables["configs"]
-
-
-def _grouped_subjects(search: SubjectSearch) -> sa.Select[Any]:
-    """Per subject: its latest version (live if any), and its live and soft-deleted version counts."""
-    versions = _tables()[0]
-    is_live = versions.c.deleted.is_(False)
-    live = func.sum(case((is_live, 1), else_=0))
-    grouped = sa.select(
-        versions.c.subject,
-        func.coalesce(func.max(case((is_live, versions.c.version))), func.max(versions.c.version)).label(
-            "latest_version"
-        ),
-        live.label("live_versions"),
-        (func.count() - live).label("deleted_versions"),
-    ).group_by(versions.c.subject)
-    if search.deleted is not None:
-        grouped = grouped.having(live == 0 if search.deleted else live > 0)
-    return grouped.where(*_subject_conditions(search))
-
-
-def _subject_conditions(search: SubjectSearch) -> list[sa.ColumnElement[bool]]:
-    """The conditions on a version row's subject: its name prefix and its own compatibility level."""
-    versions, _, configs = _tables()
-    conditions = []
-    if search.prefix:
-        conditions.append(func.substr(versions.c.subject, 1, len(search.prefix)) == search.prefix)
-    if search.own_levels or search.unconfigured_level:
-        # Configured subjects are few: filtering by level is a semi-join on them.
-        level = configs.c.compatibility_level
-        with_level: sa.ColumnElement[bool] = versions.c.subject.in_(
-            sa.select(configs.c.subject).where(level.in_(search.own_levels))
-        )
-        if search.unconfigured_level:
-            configured = sa.select(configs.c.subject).where(level.is_not(None))
-            with_level = or_(with_level, versions.c.subject.not_in(configured))
-        conditions.append(with_level)
-    return conditions
-
-
-def _with_latest_schema(grouped: Subquery, search: SubjectSearch) -> sa.Select[Any]:
-    versions, schemas, configs = _tables()
-    latest = versions.alias("latest")
-    statement = (
-        sa.select(
-            grouped.c.subject,
-            grouped.c.latest_version,
-            latest.c.schema_id,
-            schemas.c.schema_type,
-            grouped.c.live_versions,
-            grouped.c.deleted_versions,
-            configs.c.compatibility_level,
-        )
-        .join(
-            latest, and_(latest.c.subject == grouped.c.subject, latest.c.version == grouped.c.latest_version)
-        )
-        .join(schemas, schemas.c.id == latest.c.schema_id)
-        .outerjoin(configs, configs.c.subject == grouped.c.subject)
-    )
-    if search.schema_type is not None:
-        statement = statement.where(schemas.c.schema_type == search.schema_type)
-    return statement

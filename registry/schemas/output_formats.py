@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from registry import errors
 from registry.compatibility import SchemaType
 from registry.compatibility.avro import AvroSchema
-from registry.service.core import with_body
-from registry.service.lookup import Lookup
+from registry.schemas.store import with_body
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from registry.cache import StoredSchema
+    from registry.schemas.lookup import SchemaLookup
+    from registry.schemas.store import SchemaStore
+    from registry.schemas.values import StoredSchema
 
 RESOLVED = "resolved"
 
@@ -24,17 +25,21 @@ def is_default_format(format: str | None) -> bool:
     return format in (None, "", "default")
 
 
-class SchemaFormats(Lookup):
+class OutputFormats:
     """Schemas by id in one of Confluent's output formats."""
+
+    def __init__(self, *, store: SchemaStore, lookup: SchemaLookup) -> None:
+        self._store = store
+        self._lookup = lookup
 
     def get_schema_in_format(self, *, session: Session, schema_id: int, format: str | None) -> StoredSchema:
         """The schema with this id as registered (`default`) or, for Avro, `resolved`: one self-contained
         schema with the named types of its references (nested ones too) inlined at their first use."""
-        schema = self.get_schema(session=session, schema_id=schema_id)
+        schema = self._lookup.get_schema(session=session, schema_id=schema_id)
         if is_default_format(format):
             return schema
         if format == RESOLVED and schema.schema_type is SchemaType.AVRO:
-            parsed = self._parsed_schema(session, schema_id)
+            parsed = self._store.parsed_schema(session=session, schema_id=schema_id)
             assert isinstance(parsed, AvroSchema)
             return with_body(replace(schema, text=parsed.resolved))
         formats = (

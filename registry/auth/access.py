@@ -16,13 +16,11 @@ from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from registry import errors
 from registry.auth import Access, CredentialStore, LoginThrottle, Principal, Role, login_name
 from registry.auth.permissions import UNRESTRICTED
-from registry.service import Registry
 
 log = logging.getLogger("registry.auth")
 LOGGED_SCHEMES = frozenset({"basic", "bearer"})
@@ -218,17 +216,3 @@ def access_of(request: Request) -> Access:
     """The caller's Access that `authorize` (which runs before every route) left on the request."""
     access: Access = request.state.access
     return access
-
-
-def can_read_schema(access: Access, registry: Registry, session: Session, schema_id: int) -> bool:
-    """Whether the caller reads a subject that uses the schema (raises 40403 when none does)."""
-    if access.reads_everything:
-        return True
-    subjects = registry.subjects_of_schema(session=session, schema_id=schema_id, include_deleted=True)
-    return bool(access.readable(subjects))
-
-
-def require_schema(access: Access, registry: Registry, session: Session, schema_id: int) -> None:
-    """40403, as if the schema did not exist, unless the caller reads a subject that uses it."""
-    if not can_read_schema(access, registry, session, schema_id):
-        raise errors.SchemaNotFoundError(schema_id)

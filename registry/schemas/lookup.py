@@ -2,38 +2,78 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from registry import errors, repository
-from registry.cache import StoredSchema
+from registry import errors
 from registry.models import SubjectVersion
-from registry.service.arguments import LATEST, SubjectFilter, parse_version
-from registry.service.candidates import Candidate, SchemaReading
-from registry.service.config_mode import ConfigAndMode
-from registry.service.views import SchemaSubmission, VersionView
+from registry.schemas import repository
+from registry.schemas.arguments import LATEST, SubjectFilter, parse_version
+from registry.schemas.values import Candidate, SchemaSubmission, StoredSchema, VersionView
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from sqlmodel import Session
 
+    from registry.schemas.candidates import CandidateParser
+    from registry.schemas.store import SchemaStore
+    from registry.settings import SettingsService
 
-class Lookup(SchemaReading, ConfigAndMode):
-    """Schemas by id, subject listings and versions, and POST /subjects/{subject}."""
+
+class SchemaLookup:
+    """Schemas by id, subject listings and versions, and POST /subjects/{subject}.
+
+    Listings are bounded: GET /schemas pages hold `search_default_limit` versions unless a limit up to
+    `search_max_limit` is asked for; GET /subjects answers at most `max_page_size` names.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: SchemaStore,
+        parser: CandidateParser,
+        settings: SettingsService,
+        search_default_limit: int,
+        search_max_limit: int,
+        max_page_size: int,
+    ) -> None:
+        self._store = store
+        self._parser = parser
+        self._settings = settings
+        self._search_default_limit = search_default_limit
+        self._search_max_limit = search_max_limit
+        self._max_page_size = max_page_size
 
     def cached_schema(self, schema_id: int) -> StoredSchema | None:
         """The schema if the cache can answer without the database (not when a check is due)."""
-        return None if self.cache.claim_check() else self.cache.schema(schema_id)
+        cache = self._store.cache
+        return None if cache.claim_check() else cache.schema(schema_id)
 
     def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
         """The schema with this id, while any subject version (soft-deleted or not) uses it."""
-        epoch = self._observe_epoch(session)
-        cached = self.cache.schema(schema_id)
+        epoch = self._store.observe_epoch(session=session)
+        cached = self._store.cache.schema(schema_id)
         if cached is not None:
             return cached
         if not repository.schema_is_registered(session, schema_id=schema_id):
             raise errors.SchemaNotFoundError(schema_id)
-        return self._load_schema(session, schema_id=schema_id, epoch=epoch)
+        return self._store.load_schema(session=session, schema_id=schema_id, epoch=epoch)
+
+    def schema_is_visible(
+        self, *, session: Session, schema_id: int, visible: Callable[[str], bool] | None
+    ) -> bool:
+        """Whether `visible` (None: everything is) admits a subject using the schema (40403 if none does
+        at all)."""
+        if visible is None:
+            return True
+        subjects = self.subjects_of_schema(session=session, schema_id=schema_id, include_deleted=True)
+        return any(visible(subject) for subject in subjects)
+
+    def check_schema_visible(
+        self, *, session: Session, schema_id: int, visible: Callable[[str], bool] | None
+    ) -> None:
+        """40403, as if the schema did not exist, unless `visible` admits a subject that uses it."""
+        if not self.schema_is_visible(session=session, schema_id=schema_id, visible=visible):
+            raise errors.SchemaNotFoundError(schema_id)
 
     def max_schema_id(self, *, session: Session) -> int:
         return repository.max_schema_id(session) or 0
@@ -48,12 +88,6 @@ class Lookup(SchemaReading, ConfigAndMode):
         rows = self._versions_of_schema(session, schema_id=schema_id)
         return [(row.subject, row.version) for row in rows if include_deleted or not row.deleted]
 
-    def _versions_of_schema(self, session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
-        rows = repository.versions_of_schema(session, schema_id=schema_id)
-        if not rows:
-            raise errors.SchemaNotFoundError()
-        return rows
-
     def list_schemas(
         self,
         *,
@@ -66,9 +100,9 @@ class Lookup(SchemaReading, ConfigAndMode):
         visible: Callable[[str], bool] | None = None,
     ) -> list[VersionView]:
         """A page of subject versions; with `visible`, of the subjects it admits only."""
-        if not 0 < limit <= self.settings.search_max_limit:
-            limit = self.settings.search_default_limit
-        epoch = self._observe_epoch(session)
+        if not 0 < limit <= self._search_max_limit:
+            limit = self._search_default_limit
+        epoch = self._store.observe_epoch(session=session)
         rows = repository.list_subject_versions(
             session,
             prefix=subject_prefix,
@@ -79,7 +113,7 @@ class Lookup(SchemaReading, ConfigAndMode):
         )
         if visible is not None:
             rows = [row for row in rows if visible(row.subject)][max(offset, 0) : max(offset, 0) + limit]
-        return [self._view(session, row, epoch=epoch) for row in rows]
+        return [self._store.view(session=session, row=row, epoch=epoch) for row in rows]
 
     def list_subjects(
         self,
@@ -92,7 +126,7 @@ class Lookup(SchemaReading, ConfigAndMode):
         visible: Callable[[str], bool] | None = None,
     ) -> list[str]:
         """Subject names by name; with `visible`, the ones it admits only. At most ACCORD_MAX_PAGE_SIZE."""
-        largest = self.settings.max_page_size
+        largest = self._max_page_size
         if limit > largest:
             raise errors.UnprocessableError(
                 f"limit {limit} is larger than the largest page of {largest} subjects (ACCORD_MAX_PAGE_SIZE)"
@@ -119,29 +153,30 @@ class Lookup(SchemaReading, ConfigAndMode):
     def cached_version(self, *, subject: str, version: str, include_deleted: bool) -> VersionView | None:
         """The subject version if the cache can answer without the database (never for "latest")."""
         number = parse_version(version)
-        if number == LATEST or self.cache.claim_check():
+        cache = self._store.cache
+        if number == LATEST or cache.claim_check():
             return None
-        fact = self.cache.version(subject, number)
+        fact = cache.version(subject, number)
         if fact is None or (fact.deleted and not include_deleted):
             return None
-        schema = self.cache.schema(fact.schema_id)
+        schema = cache.schema(fact.schema_id)
         return None if schema is None else VersionView(subject, number, schema, fact.deleted)
 
     def get_version(
         self, *, session: Session, subject: str, version: str, include_deleted: bool
     ) -> VersionView:
         number = parse_version(version)
-        epoch = self._observe_epoch(session)
+        epoch = self._store.observe_epoch(session=session)
         cached = self.cached_version(subject=subject, version=version, include_deleted=include_deleted)
         if cached is not None:
             return cached
-        row = self._find_version(session, subject=subject, version=number)
+        row = self._store.find_version(session=session, subject=subject, version=number)
         if row is None or (row.deleted and not include_deleted):
-            self._raise_version_not_found(
-                session, subject=subject, version=number, include_deleted=include_deleted
+            self._store.raise_version_not_found(
+                session=session, subject=subject, version=number, include_deleted=include_deleted
             )
         assert row is not None
-        return self._view(session, row, epoch=epoch)
+        return self._store.view(session=session, row=row, epoch=epoch)
 
     def referenced_by(self, *, session: Session, subject: str, version: str) -> list[int]:
         view = self.get_version(session=session, subject=subject, version=version, include_deleted=True)
@@ -157,18 +192,24 @@ class Lookup(SchemaReading, ConfigAndMode):
         include_deleted: bool,
     ) -> VersionView:
         """The version of `subject` that is this schema (POST /subjects/{subject})."""
-        epoch = self._observe_epoch(session)
-        normalize = normalize or self._config(session, subject).normalize
-        candidate = self._candidate(session, submission, normalize=normalize)
+        epoch = self._store.observe_epoch(session=session)
+        normalize = normalize or self._settings.effective_config(session=session, subject=subject).normalize
+        candidate = self._parser.parse(session=session, submission=submission, normalize=normalize)
         found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
         if found is None and not normalize:
-            candidate = self._candidate(session, submission, normalize=True)
+            candidate = self._parser.parse(session=session, submission=submission, normalize=True)
             found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
         if found is None:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
                 raise errors.SchemaNotFoundError()
             raise errors.SubjectNotFoundError(subject)
-        return self._view(session, found, epoch=epoch)
+        return self._store.view(session=session, row=found, epoch=epoch)
+
+    def _versions_of_schema(self, session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
+        rows = repository.versions_of_schema(session, schema_id=schema_id)
+        if not rows:
+            raise errors.SchemaNotFoundError()
+        return rows
 
     def _find_in_subject(
         self, session: Session, subject: str, candidate: Candidate, *, include_deleted: bool

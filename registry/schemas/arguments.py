@@ -1,0 +1,43 @@
+"""Values schema requests name: versions, and which subjects or versions a listing shows."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from registry import errors
+
+LATEST = -1
+MAX_VERSION = 2**31 - 1
+
+
+class SubjectFilter(StrEnum):
+    """Which subjects or versions a listing shows."""
+
+    LIVE = "LIVE"
+    WITH_DELETED = "WITH_DELETED"
+    DELETED_ONLY = "DELETED_ONLY"
+
+    @classmethod
+    def of(cls, *, deleted: bool, deleted_only: bool = False) -> SubjectFilter:
+        if deleted_only:
+            return cls.DELETED_ONLY
+        return cls.WITH_DELETED if deleted else cls.LIVE
+
+    def admits(self, is_deleted: bool) -> bool:
+        if self is SubjectFilter.LIVE:
+            return not is_deleted
+        return is_deleted or self is SubjectFilter.WITH_DELETED
+
+
+def parse_version(version: str) -> int:
+    """A version path segment: 1..2^31-1, or -1/"latest" for the latest live version."""
+    cleaned = version.strip()
+    if cleaned.lower() == "latest":
+        return LATEST
+    try:
+        number = int(cleaned)
+    except ValueError:
+        raise errors.InvalidVersionError(version) from None
+    if number == LATEST or 1 <= number <= MAX_VERSION:
+        return number
+    raise errors.InvalidVersionError(version)

@@ -1,0 +1,136 @@
+"""Confluent's JSON shapes of subjects, versions, schemas by id and compatibility checks.
+
+Responses leave out empty fields, as Confluent's Jackson entities do (NON_EMPTY): no `schemaType`
+for AVRO, no empty `references`, no `metadata` or `ruleSet` unless one was registered. The routes
+drop the fields that are None (ConfluentRoute); GET /schemas/ids/{id} sends `schema_body`, the same
+JSON rendered once and cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, Field
+
+from registry.compatibility import SchemaType
+from registry.schemas.values import Reference, StoredSchema, VersionView
+from registry.web.payload import Int32, Payload
+
+# -- requests -------------------------------------------------------------------------------------
+
+
+class ReferencePayload(Payload):
+    """A named type taken from another subject's version (`version` -1 means its latest)."""
+
+    name: str
+    subject: str
+    version: Int32
+
+
+class SchemaPayload(Payload):
+    """The body of register, lookup and compatibility requests."""
+
+    schema_text: str | None = Field(default=None, alias="schema")
+    schema_type: str | None = None
+    references: list[ReferencePayload] | None = None
+    metadata: dict[str, Any] | None = None
+    rule_set: dict[str, Any] | None = None
+    id: Int32 | None = Field(default=None, description="only in IMPORT mode")
+    version: Int32 | None = Field(default=None, description="only in IMPORT mode, or the next version")
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+
+class SchemaString(Payload):
+    """GET /schemas/ids/{id}."""
+
+    schema_type: str | None = None
+    schema_text: str = Field(alias="schema")
+    references: list[ReferencePayload] | None = None
+    metadata: dict[str, Any] | None = None
+    rule_set: dict[str, Any] | None = None
+    max_id: int | None = None
+
+
+class RegisteredSchema(Payload):
+    """A subject version: GET /subjects/{s}/versions/{v}, POST /subjects/{s}, GET /schemas."""
+
+    subject: str
+    version: int
+    id: int
+    schema_type: str | None = None
+    references: list[ReferencePayload] | None = None
+    metadata: dict[str, Any] | None = None
+    rule_set: dict[str, Any] | None = None
+    schema_text: str = Field(alias="schema")
+    deleted: bool | None = None
+
+    @classmethod
+    def of(cls, view: VersionView) -> RegisteredSchema:
+        schema = view.schema
+        return cls(
+            subject=view.subject,
+            version=view.version,
+            id=schema.id,
+            schema_type=None if schema.schema_type is SchemaType.AVRO else schema.schema_type.value,
+            references=_references(schema.references),
+            metadata=None if schema.metadata is None else orjson.loads(schema.metadata),
+            rule_set=None if schema.rule_set is None else orjson.loads(schema.rule_set),
+            schema=schema.text,  # the alias: `schema_text` is the field's name only to Python
+            deleted=True if view.deleted else None,
+        )
+
+
+class RegisterResponse(Payload):
+    """POST /subjects/{s}/versions."""
+
+    id: int
+
+
+class SubjectVersionPair(Payload):
+    """One entry of GET /schemas/ids/{id}/versions."""
+
+    subject: str
+    version: int
+
+
+class CompatibilityResponse(BaseModel):
+    """POST /compatibility/...; `messages` only with verbose=true."""
+
+    is_compatible: bool
+    messages: list[str] | None = None
+
+
+# -- the body of GET /schemas/ids/{id} ------------------------------------------------------------
+
+
+def schema_string(schema: StoredSchema, *, max_id: int | None = None) -> dict[str, Any]:
+    """The SchemaString entity of /schemas/ids/{id}, as it is rendered (see `SchemaString`)."""
+    content: dict[str, Any] = {}
+    if schema.schema_type is not SchemaType.AVRO:
+        content["schemaType"] = schema.schema_type.value
+    content["schema"] = schema.text
+    if schema.references:
+        content["references"] = [
+            {"name": ref.name, "subject": ref.subject, "version": ref.version} for ref in schema.references
+        ]
+    if schema.metadata is not None:
+        content["metadata"] = orjson.Fragment(schema.metadata)
+    if schema.rule_set is not None:
+        content["ruleSet"] = orjson.Fragment(schema.rule_set)
+    if max_id is not None:
+        content["maxId"] = max_id
+    return content
+
+
+def schema_body(schema: StoredSchema) -> bytes:
+    """The response body of GET /schemas/ids/{id} for this schema."""
+    return orjson.dumps(schema_string(schema))
+
+
+def _references(references: tuple[Reference, ...]) -> list[ReferencePayload] | None:
+    if not references:
+        return None
+    return [ReferencePayload(name=ref.name, subject=ref.subject, version=ref.version) for ref in references]

@@ -33,6 +33,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy client registry contracts
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint Dockerfile
 
 format: $(VENV)/.dev-installed

@@ -1,11 +1,11 @@
 """NegotiatedRoute: every API route answers in the media type its request negotiated.
 
-A route negotiates once, in a dependency that runs after authentication and before the route's own
-dependencies, so an Accept header that allows none of Confluent's JSON types is refused with 406
-before anything happens. The route returns data (a model, a dict, a list); FastAPI validates it
-against the route's `response_model` and serializes it, so the documented shape is the enforced
-one; this route then labels every JSON body with the negotiated media type (a body in another media
-type, such as Prometheus text, keeps its own).
+A route negotiates once, before its dependencies run (authentication and the body included), so an
+Accept header that allows none of Confluent's JSON types is refused with 406 before anything happens.
+The route returns data (a model, a dict, a list); FastAPI validates it against the route's
+`response_model` and serializes it, so the documented shape is the enforced one; this route then labels
+every JSON body with the negotiated media type (a body in another media type, such as Prometheus text,
+keeps its own).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
@@ -24,15 +24,6 @@ _MEDIA_TYPE = "accord.media_type"  # where the negotiated media type waits in th
 _JSON_TYPES = frozenset(media_type for media_type, _ in PRODUCED)
 
 
-async def negotiate_media_type(request: Request) -> str:
-    """The response media type for this request's Accept header (406 when it allows none)."""
-    media_type = negotiate(request.headers.get("accept"))
-    if media_type is None:
-        raise errors.NotAcceptableError("HTTP 406 Not Acceptable")
-    request.scope[_MEDIA_TYPE] = media_type
-    return media_type
-
-
 def negotiated_media_type(request: Request) -> str:
     """The media type negotiated for this request (routes that build their own Response use it)."""
     media_type: str = request.scope[_MEDIA_TYPE]
@@ -40,22 +31,22 @@ def negotiated_media_type(request: Request) -> str:
 
 
 class NegotiatedRoute(APIRoute):
-    """An API route whose responses carry the media type negotiated from the request's Accept header."""
+    """An API route whose responses carry the media type negotiated from the request's Accept header.
 
-    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
-        dependencies = list(options.pop("dependencies", None) or ())
-        # A router's routes are built again when it is included: negotiate only once.
-        if not any(depends.dependency is negotiate_media_type for depends in dependencies):
-            dependencies.append(Depends(negotiate_media_type))
-        super().__init__(path, endpoint, dependencies=dependencies, **options)
+    Negotiation happens in the route's handler, before any dependency runs: it costs one cached
+    lookup, where a FastAPI dependency would cost its resolution on every request.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def handle_negotiated(request: Request) -> Response:
+            media_type = negotiate(request.headers.get("accept"))
+            if media_type is None:
+                raise errors.NotAcceptableError("HTTP 406 Not Acceptable")
+            request.scope[_MEDIA_TYPE] = media_type
             response = await handle(request)
-            media_type = request.scope.get(_MEDIA_TYPE)
-            if media_type is not None and response.headers.get("content-type") in _JSON_TYPES:
+            if response.headers.get("content-type") in _JSON_TYPES:
                 response.headers["content-type"] = media_type
             return response
 

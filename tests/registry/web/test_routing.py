@@ -77,7 +77,7 @@ def test_an_unacceptable_accept_is_refused_before_the_endpoint_runs():
     assert calls == []
 
 
-def test_negotiation_runs_once_after_the_application_dependencies_and_before_the_route_s_own(monkeypatch):
+def test_negotiation_runs_once_before_any_dependency(monkeypatch):
     order: list[str] = []
     client = TestClient(make_app([], order))
 
@@ -87,8 +87,10 @@ def test_negotiation_runs_once_after_the_application_dependencies_and_before_the
 
     monkeypatch.setattr(routing, "negotiate", counted)
     client.post("/answers")
+    refused = client.post("/answers", headers={"Accept": "text/html"})
 
-    assert order == ["app dependency", "negotiation", "route dependency"]
+    assert order == ["negotiation", "app dependency", "route dependency", "negotiation"]
+    assert refused.status_code == 406
 
 
 def test_what_a_route_returns_is_checked_and_shaped_by_its_response_model():

@@ -1,14 +1,17 @@
 """Sync and async clients for the Confluent Schema Registry API (Accord's registry or Confluent's).
 
 Both share one cache: schema id -> schema forever (ids are immutable), subject -> latest version for
-`latest_ttl` seconds. When the registry cannot be reached, an expired latest entry keeps being served,
-so publishing and consuming go on with every schema already seen. HTTP, credentials, retries and
-error answers are client.transport's.
+`latest_ttl` seconds. An expired latest version is still answered at once while one refresh runs in
+the background, so publishing never waits for the registry once a subject has been seen; when the
+registry cannot be reached, the circuit breaker of client.availability keeps the refreshes (and every
+other call) from retrying more often than its backoff allows. HTTP, credentials, retries and error
+answers are client.transport's.
 """
 
 from __future__ import annotations
 
-import logging
+import asyncio
+import threading
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
@@ -17,11 +20,11 @@ from urllib.parse import quote
 
 import httpx
 
+from client.availability import RegistryAvailability, StateListener
 from client.errors import RegistryError, RegistryResponseError, RegistryUnavailableError
 from client.schemas import CompatibilityResult, RegisteredSchema, Schema, SchemaReference
 from client.transport import AsyncRegistryTransport, RegistryTransport, RetryPolicy
 
-logger = logging.getLogger("accord.client")
 T = TypeVar("T")
 
 _NO_SUBJECT_CONFIG = 40408
@@ -45,7 +48,6 @@ class SchemaCache:
         entry = self.latest.get(subject)
         if entry is None:
             raise error
-        logger.warning("registry unavailable, using cached latest version of %r: %s", subject, error)
         return entry[1]
 
     def store_latest(self, registered: RegisteredSchema) -> RegisteredSchema:
@@ -151,18 +153,34 @@ class _Operations:
 
 
 class _Client:
-    """The cache and operations shared by RegistryClient and AsyncRegistryClient."""
+    """The cache, operations and circuit breaker shared by RegistryClient and AsyncRegistryClient."""
 
-    def __init__(self, *, base_url: str, latest_ttl: float) -> None:
+    def __init__(self, *, base_url: str, latest_ttl: float, on_registry_state: StateListener | None) -> None:
         self.base_url = base_url
         self._cache = SchemaCache(latest_ttl=latest_ttl)
         self._operations = _Operations(self._cache)
+        self._availability = RegistryAvailability(url=base_url, on_change=on_registry_state)
+        self._refreshing: set[str] = set()  # subjects whose latest version is being fetched in the background
+        self._refreshing_lock = threading.Lock()
 
-    def _fresh_latest(self, subject: str) -> RegisteredSchema | None:
-        entry = self._cache.latest.get(subject)
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        return None
+    @property
+    def registry_available(self) -> bool:
+        """Whether the registry answered the last call that reached it (the circuit is closed)."""
+        return self._availability.available
+
+    def _claim_refresh(self, subject: str) -> bool:
+        """Whether a background refresh of `subject` should start now (none running, circuit allows)."""
+        if not self._availability.allows_attempt():
+            return False
+        with self._refreshing_lock:
+            if subject in self._refreshing:
+                return False
+            self._refreshing.add(subject)
+            return True
+
+    def _release_refresh(self, subject: str) -> None:
+        with self._refreshing_lock:
+            self._refreshing.discard(subject)
 
 
 class RegistryClient(_Client):
@@ -178,19 +196,30 @@ class RegistryClient(_Client):
         retry: RetryPolicy | None = None,
         latest_ttl: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        on_registry_state: StateListener | None = None,
     ) -> None:
         self._transport = RegistryTransport(
             url, auth=auth, token=token, timeout=timeout, retry=retry, http_transport=transport
         )
-        super().__init__(base_url=self._transport.base_url, latest_ttl=latest_ttl)
+        super().__init__(
+            base_url=self._transport.base_url, latest_ttl=latest_ttl, on_registry_state=on_registry_state
+        )
 
     @classmethod
-    def from_transport(cls, transport: RegistryTransport, *, latest_ttl: float = 60.0) -> RegistryClient:
+    def from_transport(
+        cls,
+        transport: RegistryTransport,
+        *,
+        latest_ttl: float = 60.0,
+        on_registry_state: StateListener | None = None,
+    ) -> RegistryClient:
         """A client over an existing transport (its connections, credentials and retries), for code that
         also speaks other registry APIs over it; closing the client closes the transport."""
         client = cls.__new__(cls)
         client._transport = transport
-        _Client.__init__(client, base_url=transport.base_url, latest_ttl=latest_ttl)
+        _Client.__init__(
+            client, base_url=transport.base_url, latest_ttl=latest_ttl, on_registry_state=on_registry_state
+        )
         return client
 
     def close(self) -> None:
@@ -216,7 +245,26 @@ class RegistryClient(_Client):
             return cast(T, done.value)
 
     def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
-        return self._transport.request(method, path, body=payload)
+        availability = self._availability
+        availability.check()
+        try:
+            answer = self._transport.request(method, path, body=payload)
+        except RegistryUnavailableError as error:
+            availability.record_failure(error)
+            raise
+        except RegistryError:
+            availability.record_success()  # it answered, with an error
+            raise
+        availability.record_success()
+        return answer
+
+    def _refresh_latest(self, subject: str) -> None:
+        try:
+            self._run(self._operations.get_latest_version(subject))
+        except (RegistryError, RuntimeError):  # unreachable (logged once by the circuit), or closed
+            pass
+        finally:
+            self._release_refresh(subject)
 
     def get_schema(self, schema_id: int, *, format: str | None = None) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning); `format="serialized"`
@@ -227,11 +275,16 @@ class RegistryClient(_Client):
         return self._cache.schemas.get(schema_id) or self._run(self._operations.get_schema(schema_id))
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
-        """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        entry = self._cache.latest.get(subject)  # _fresh_latest, written out: publishing asks per message
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        return self._run(self._operations.get_latest_version(subject))
+        """The subject's latest version: fetched the first time; after latest_ttl, answered from the
+        cache at once while a background thread asks the registry again (if its circuit allows)."""
+        entry = self._cache.latest.get(subject)  # publishing asks per message
+        if entry is None:
+            return self._run(self._operations.get_latest_version(subject))
+        if entry[0] <= time.monotonic() and self._claim_refresh(subject):
+            threading.Thread(
+                target=self._refresh_latest, args=(subject,), name="accord-registry-refresh", daemon=True
+            ).start()
+        return entry[1]
 
     def get_version(self, subject: str, version: int, *, format: str | None = None) -> RegisteredSchema:
         """One version of a subject (cached forever); `format` as for get_schema."""
@@ -318,20 +371,31 @@ class AsyncRegistryClient(_Client):
         retry: RetryPolicy | None = None,
         latest_ttl: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        on_registry_state: StateListener | None = None,
     ) -> None:
         self._transport = AsyncRegistryTransport(
             url, auth=auth, token=token, timeout=timeout, retry=retry, http_transport=transport
         )
-        super().__init__(base_url=self._transport.base_url, latest_ttl=latest_ttl)
+        super().__init__(
+            base_url=self._transport.base_url, latest_ttl=latest_ttl, on_registry_state=on_registry_state
+        )
+        self._refreshes: set[asyncio.Task[None]] = set()
 
     @classmethod
     def from_transport(
-        cls, transport: AsyncRegistryTransport, *, latest_ttl: float = 60.0
+        cls,
+        transport: AsyncRegistryTransport,
+        *,
+        latest_ttl: float = 60.0,
+        on_registry_state: StateListener | None = None,
     ) -> AsyncRegistryClient:
         """A client over an existing transport; closing the client closes the transport."""
         client = cls.__new__(cls)
         client._transport = transport
-        _Client.__init__(client, base_url=transport.base_url, latest_ttl=latest_ttl)
+        _Client.__init__(
+            client, base_url=transport.base_url, latest_ttl=latest_ttl, on_registry_state=on_registry_state
+        )
+        client._refreshes = set()
         return client
 
     async def aclose(self) -> None:
@@ -357,7 +421,26 @@ class AsyncRegistryClient(_Client):
             return cast(T, done.value)
 
     async def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
-        return await self._transport.request(method, path, body=payload)
+        availability = self._availability
+        availability.check()
+        try:
+            answer = await self._transport.request(method, path, body=payload)
+        except RegistryUnavailableError as error:
+            availability.record_failure(error)
+            raise
+        except RegistryError:
+            availability.record_success()  # it answered, with an error
+            raise
+        availability.record_success()
+        return answer
+
+    async def _refresh_latest(self, subject: str) -> None:
+        try:
+            await self._run(self._operations.get_latest_version(subject))
+        except (RegistryError, RuntimeError):  # unreachable (logged once by the circuit), or closed
+            pass
+        finally:
+            self._release_refresh(subject)
 
     async def get_schema(self, schema_id: int) -> Schema:
         """The schema with this global id (cached forever: ids never change meaning)."""
@@ -365,9 +448,16 @@ class AsyncRegistryClient(_Client):
         return cached if cached is not None else await self._run(self._operations.get_schema(schema_id))
 
     async def get_latest_version(self, subject: str) -> RegisteredSchema:
-        """The subject's latest version (cached for latest_ttl; served stale while the registry is down)."""
-        fresh = self._fresh_latest(subject)
-        return fresh if fresh is not None else await self._run(self._operations.get_latest_version(subject))
+        """The subject's latest version: fetched the first time; after latest_ttl, answered from the
+        cache at once while a background task asks the registry again (if its circuit allows)."""
+        entry = self._cache.latest.get(subject)
+        if entry is None:
+            return await self._run(self._operations.get_latest_version(subject))
+        if entry[0] <= time.monotonic() and self._claim_refresh(subject):
+            task = asyncio.get_running_loop().create_task(self._refresh_latest(subject))
+            self._refreshes.add(task)  # a reference, so the task is not collected while it runs
+            task.add_done_callback(self._refreshes.discard)
+        return entry[1]
 
     async def get_version(self, subject: str, version: int) -> RegisteredSchema:
         """One version of a subject (cached forever)."""

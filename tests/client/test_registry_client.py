@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import Callable
 
 import httpx
@@ -89,7 +90,7 @@ def test_schema_by_id_is_fetched_once_and_cached_forever(fake):
     assert "application/vnd.schemaregistry.v1+json" in fake.requests[0].headers["accept"]
 
 
-def test_latest_version_is_cached_for_the_ttl(fake, monkeypatch):
+def test_latest_version_is_cached_for_the_ttl_then_refreshed_in_the_background(fake, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr("client.registry_client.time.monotonic", lambda: now[0])
     client = client_for(fake, latest_ttl=60)
@@ -98,7 +99,10 @@ def test_latest_version_is_cached_for_the_ttl(fake, monkeypatch):
     now[0] += 59
     assert client.get_latest_version("OrderPlaced").version == 1
     now[0] += 2
-    assert client.get_latest_version("OrderPlaced").version == 2
+    assert client.get_latest_version("OrderPlaced").version == 1  # answered at once from the cache
+    deadline = time.perf_counter() + 5  # time.monotonic is the test's clock here
+    while client.get_latest_version("OrderPlaced").version != 2:  # while one refresh runs
+        assert time.perf_counter() < deadline
     assert len(fake.requests) == 2
 
 
@@ -240,9 +244,16 @@ def test_async_client_shares_the_behaviour(fake, monkeypatch):
             assert (await client.get_latest_version("OrderPlaced")).version == 1
             with pytest.raises(RegistryUnavailableError):
                 await client.get_schema(8)
+            assert not client.registry_available
             fake.failures = []
+            asked = len(fake.requests)
+            with pytest.raises(RegistryUnavailableError, match="next attempt in"):
+                await client.get_version("OrderPlaced", 5)  # the circuit is open: nothing is sent
+            assert len(fake.requests) == asked
+            now[0] += 1  # the first backoff has passed: one call tries again
             with pytest.raises(SchemaNotFoundError):
                 await client.get_version("OrderPlaced", 5)
+            assert client.registry_available
 
     asyncio.run(scenario())
     assert fake.paths()[:3] == ["/schemas/ids/7"] * 3

@@ -1,7 +1,9 @@
 """The envelope as CloudEvents 1.0: binary mode (`ce_` headers) and structured mode (one JSON document).
 
 Binary mode follows the Kafka protocol binding: each attribute is a `ce_<name>` header, the value is
-the wire-format payload, and `content-type` names the data's media type. Structured mode is
+the wire-format payload, and `content-type` names the data's media type. The AMQP protocol binding
+names the same attributes `cloudEvents_<name>` (application properties) and carries the media type in
+the `content-type` property: `amqp_properties` and `from_amqp_properties` translate. Structured mode is
 `application/cloudevents+json`: JSON data sits in `data` (its schema id at the end of `dataschema`),
 Avro and Protobuf data sit framed (prefix, message indexes, payload) in `data_base64`.
 """
@@ -66,6 +68,49 @@ class BinaryHeaders:
         if envelope.sequence_number is not None:
             headers["ce_sequence"] = str(envelope.sequence_number)
         return headers
+
+
+AMQP_PREFIX = "cloudEvents_"
+# Read on consume: the binding's name, its older spelling, and the `ce_` that Accord wrote on AMQP
+# before it followed the binding (kept for the migration of queues that still hold such messages).
+AMQP_READ_PREFIXES = ("cloudEvents_", "cloudEvents:", "ce_")
+
+
+def amqp_properties(headers: Mapping[str, str]) -> dict[str, str]:
+    """Binary-mode `ce_` headers as AMQP application properties (`cloudEvents_<name>`); other headers
+    keep their names, and `content-type` is left out: it travels as the message's own property."""
+    return {
+        AMQP_PREFIX + name[3:] if name.startswith("ce_") else name: value
+        for name, value in headers.items()
+        if name != "content-type"
+    }
+
+
+def from_amqp_properties(properties: Mapping[str, Any], content_type: str | None) -> dict[str, str | bytes]:
+    """AMQP application properties as the `ce_` headers the deserializer reads. A `cloudEvents_`
+    attribute wins over its older spellings; AMQP timestamps (milliseconds since the epoch, as the
+    binding allows for `time`) and numbers become text."""
+    headers: dict[str, str | bytes] = {}
+    for prefix in reversed(AMQP_READ_PREFIXES):  # the preferred prefix last, so it wins
+        for name, value in properties.items():
+            if name.startswith(prefix):
+                headers["ce_" + name[len(prefix) :]] = _amqp_text(name[len(prefix) :], value)
+    for name, value in properties.items():
+        if not name.startswith(AMQP_READ_PREFIXES) and isinstance(value, str | bytes):
+            headers[name] = value
+    if content_type:
+        headers["content-type"] = content_type
+    return headers
+
+
+def _amqp_text(attribute: str, value: Any) -> str | bytes:
+    if isinstance(value, str | bytes):
+        return value
+    if attribute == "time" and isinstance(value, int):
+        return format_timestamp(datetime.fromtimestamp(value / 1000, tz=UTC))
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    return str(value)
 
 
 def structured_value(

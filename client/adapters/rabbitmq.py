@@ -1,8 +1,10 @@
 """RabbitMQ (aio-pika): validated events to a topic exchange, routing key = eventType; consume with ack;
 unreadable messages and failed handlers go to a dead-letter exchange. Needs the `rabbitmq` extra.
 
-Events travel in CloudEvents binary mode: the wire-format payload as the body, `ce_` attributes as
-AMQP headers, and eventId, correlationId, eventType, source and time copied to the AMQP properties.
+Events travel in CloudEvents binary mode as the AMQP protocol binding writes them: the wire-format
+payload as the body, each attribute as a `cloudEvents_<name>` application property, the media type as
+the `content-type` property, and eventId, correlationId, eventType, source and time copied to the AMQP
+properties. On consume, `cloudEvents:` and the `ce_` of earlier Accord versions are read too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractQueue
 
+from client.cloudevents import amqp_properties, from_amqp_properties
 from client.deadletter import dead_letter_message
 from client.envelope import Envelope, handling
 from client.errors import DeserializationError, RegistryUnavailableError
@@ -55,12 +58,10 @@ class RabbitPublisher:
 
     async def _send(self, envelope: Envelope, message: Message) -> None:
         exchange = self._exchange or await self.declare()
-        headers = dict(message.headers)
-        content_type = headers.pop("content-type", None)
         amqp_message = aio_pika.Message(
             message.value,
-            headers=dict(headers),
-            content_type=content_type,
+            headers=dict(amqp_properties(message.headers)),
+            content_type=message.headers.get("content-type"),
             message_id=envelope.event_id,
             correlation_id=envelope.correlation_id,
             type=envelope.event_type,
@@ -141,11 +142,7 @@ class RabbitConsumer:
 
     async def process(self, message: AbstractIncomingMessage, handler: Handler) -> Envelope | None:
         """Handle one delivery: ack, dead-letter or requeue it. Returns the envelope when handled."""
-        headers = {
-            name: value for name, value in (message.headers or {}).items() if isinstance(value, str | bytes)
-        }
-        if message.content_type:
-            headers["content-type"] = message.content_type
+        headers = from_amqp_properties(message.headers or {}, message.content_type)
         try:
             envelope = self._deserializer.deserialize(message.body, headers)
         except DeserializationError as error:
@@ -172,7 +169,10 @@ class RabbitConsumer:
         exchange = self._dead_letters or await self._declare_dead_letter_exchange()
         await exchange.publish(
             aio_pika.Message(
-                dead.value, headers=dict(dead.headers), delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+                dead.value,
+                headers=dict(amqp_properties(dead.headers)),
+                content_type=dead.headers.get("content-type"),
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             ),
             routing_key=self._queue_name,
         )

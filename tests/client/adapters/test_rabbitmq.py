@@ -144,7 +144,7 @@ def test_amqp_properties_and_routing_key_carry_the_envelope(registry, order):
                 "orders",
             )
             assert message.content_type == "application/json"
-            assert message.headers["ce_id"] == sent.event_id
+            assert message.headers["cloudEvents_id"] == sent.event_id
 
     run(scenario)
 
@@ -181,7 +181,7 @@ def test_poison_messages_are_dead_lettered_with_the_reason_and_the_consumer_goes
             assert dead.headers[ERROR_HEADER] == "UnknownSchemaError"
             assert dead.headers[REASON_HEADER] == "schema id 999 is not registered"
             assert dead.headers[ORIGIN_HEADER] == f"{bus.exchange}/OrderCreated"
-            assert dead.headers["ce_type"] == "OrderCreated"
+            assert dead.headers["cloudEvents_type"] == "OrderCreated"
 
     run(scenario)
 

@@ -117,11 +117,14 @@ def main() -> None:
     confluent = MockSchemaRegistryClient({"url": "mock://bench"})
     confluent.register_schema("OrderCreated", ConfluentSchema(AVRO_TEXT, "AVRO"))
     confluent.register_schema("OrderPlaced", ConfluentSchema(JSON_TEXT, "JSON"))
+    # confluent-kafka's serializers in two configurations: its defaults (the schema given to the
+    # serializer, auto-registered once, then cached), and the latest registered version of the subject.
     confluent_conf = {
         "auto.register.schemas": False,
         "use.latest.version": True,
         "subject.name.strategy": lambda ctx, record_name: ctx.topic,
     }
+    default_conf: dict[str, Any] = {}
     data = ORDER_CREATED_DATA
     print(
         f"event: {len(orjson.dumps(data))} bytes of JSON, "
@@ -144,6 +147,7 @@ def main() -> None:
 
     json_ctx = SerializationContext("OrderPlaced", MessageField.VALUE)
     json_peer = JSONSerializer(JSON_TEXT, confluent, conf=confluent_conf)
+    json_default = JSONSerializer(JSON_TEXT, confluent, conf=default_conf)
     report(
         "JSON publish (validate + serialize + frame)",
         measure(
@@ -151,7 +155,8 @@ def main() -> None:
                 "floor: jsonschema-rs + orjson + header": json_floor,
                 "accord: EventSerializer.encode (data only)": lambda: serializer.encode("OrderPlaced", data),
                 "accord: serialize(new envelope) (+ce headers)": (new_json_event, serializer.serialize),
-                "confluent-kafka JSONSerializer": lambda: json_peer(data, json_ctx),
+                "confluent-kafka JSONSerializer (use.latest.version)": lambda: json_peer(data, json_ctx),
+                "confluent-kafka JSONSerializer (default config)": lambda: json_default(data, json_ctx),
             },
             seconds,
         ),
@@ -175,6 +180,7 @@ def main() -> None:
 
     avro_ctx = SerializationContext("OrderCreated", MessageField.VALUE)
     avro_peer = AvroSerializer(confluent, AVRO_TEXT, conf=confluent_conf)
+    avro_default = AvroSerializer(confluent, AVRO_TEXT, conf=default_conf)
     report(
         "Avro publish (validate + serialize + frame)",
         measure(
@@ -182,7 +188,8 @@ def main() -> None:
                 "floor: fastavro schemaless_writer + header": avro_floor,
                 "accord: EventSerializer.encode (data only)": lambda: serializer.encode("OrderCreated", data),
                 "accord: serialize(new envelope) (+ce headers)": (new_avro_event, serializer.serialize),
-                "confluent-kafka AvroSerializer": lambda: avro_peer(data, avro_ctx),
+                "confluent-kafka AvroSerializer (use.latest.version)": lambda: avro_peer(data, avro_ctx),
+                "confluent-kafka AvroSerializer (default config)": lambda: avro_default(data, avro_ctx),
             },
             seconds,
         ),

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     max_references: int = Field(
         default=256, ge=1, description="references a schema may need, transitively, before 42201"
     )
+    max_reference_depth: int = Field(
+        default=32, ge=1, description="how deep references of references may go before 42201"
+    )
     max_page_size: int = Field(
         default=100_000, ge=1, description="the most subjects GET /subjects returns at once (else 422)"
     )

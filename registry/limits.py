@@ -38,6 +38,14 @@ def check_reference_count(count: int, *, max_references: int) -> None:
         )
 
 
+def check_reference_depth(depth: int, *, max_depth: int) -> None:
+    if depth > max_depth:
+        raise errors.InvalidSchemaError(
+            f"Invalid schema: its references go more than {max_depth} levels deep, counting the "
+            "references of references (setting ACCORD_MAX_REFERENCE_DEPTH)"
+        )
+
+
 def _too_deep(max_depth: int) -> errors.InvalidSchemaError:
     return errors.InvalidSchemaError(
         f"Invalid schema: it nests more than {max_depth} levels deep (setting ACCORD_MAX_SCHEMA_DEPTH)"

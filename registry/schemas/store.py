@@ -127,6 +127,7 @@ class SchemaStore:
     def __init__(self, *, settings: Settings, metrics: Metrics | None = None) -> None:
         self._metrics = metrics
         self._max_references = settings.max_references
+        self._max_reference_depth = settings.max_reference_depth
         self._max_schema_depth = settings.max_schema_depth
         on_lookup = None if metrics is None else metrics.count_cache_lookup
         self.cache = SchemaCache(check_seconds=settings.cache_check_seconds, on_lookup=on_lookup)
@@ -204,6 +205,7 @@ class SchemaStore:
         limits.check_reference_count(len(references), max_references=self._max_references)
         declared: list[Reference] = []
         resolved: dict[tuple[str, int], ResolvedReference] = {}
+        entered: set[tuple[str, int]] = set()  # counted when first reached, so a chain counts too
 
         def visit(reference: Reference, chain: tuple[tuple[str, int], ...]) -> Reference:
             row = self.find_version(session=session, subject=reference.subject, version=reference.version)
@@ -215,8 +217,10 @@ class SchemaStore:
             key = (row.subject, row.version)
             if key in chain:
                 raise errors.InvalidSchemaError(f"Invalid schema: references form a cycle through {key}")
-            if key not in resolved:
-                limits.check_reference_count(len(resolved) + 1, max_references=self._max_references)
+            limits.check_reference_depth(len(chain) + 1, max_depth=self._max_reference_depth)
+            if key not in entered:
+                entered.add(key)
+                limits.check_reference_count(len(entered), max_references=self._max_references)
                 stored = self.load_schema(session=session, schema_id=row.schema_id, epoch=None)
                 for nested in stored.references:
                     visit(nested, (*chain, key))

@@ -88,3 +88,67 @@ def test_a_body_over_the_limit_gets_413_without_being_read_whole(limited: TestCl
     response = limited.post("/subjects/x/versions", content=b"{" + b" " * (2 * 1024 * 1024) + b"}")
     assert refusal(response)[:2] == (413, 413)
     assert "ACCORD_MAX_BODY_BYTES" in refusal(response)[2]
+
+
+def register_chain(client: TestClient, length: int) -> list[int]:
+    """Avro records C0 <- C1 <- ... each referencing the one before: answers' status codes."""
+    statuses = []
+    for number in range(length):
+        fields = [{"name": "x", "type": "long"}]
+        references = []
+        if number:
+            fields.append({"name": "previous", "type": f"C{number - 1}"})
+            references = [{"name": f"C{number - 1}", "subject": f"c{number - 1}", "version": 1}]
+        body = {"schema": record(f"C{number}", *fields), "references": references}
+        statuses.append(client.post(f"/subjects/c{number}/versions", json=body).status_code)
+    return statuses
+
+
+def test_a_reference_chain_is_bounded_by_depth_and_count_on_every_path(settings: Settings) -> None:
+    roomy = settings.model_copy(update={"max_reference_depth": 10, "max_references": 100})
+    with TestClient(create_app(roomy)) as client:
+        assert register_chain(client, 8) == [200] * 8
+        chain_top = client.get("/subjects/c7/versions/1").json()["id"]
+    # The same registry, its limits lowered: the chain of 7 references below c7 is now over both.
+    for tight, setting in [
+        ({"max_reference_depth": 4, "max_references": 100}, "ACCORD_MAX_REFERENCE_DEPTH"),
+        ({"max_reference_depth": 10, "max_references": 4}, "ACCORD_MAX_REFERENCES"),
+    ]:
+        with TestClient(create_app(settings.model_copy(update=tight))) as client:
+            top = client.get("/subjects/c7/versions/1").json()
+            body = {
+                "schema": record("Next", {"name": "t", "type": "C7"}),
+                "references": [{"name": "C7", "subject": "c7", "version": 1}],
+            }
+            answers = {
+                "register": client.post("/subjects/next/versions", json=body),
+                "lookup": client.post(
+                    "/subjects/c7", json={"schema": top["schema"], "references": top["references"]}
+                ),
+                "compatibility": client.post(
+                    "/compatibility/subjects/c7/versions",
+                    json={"schema": top["schema"], "references": top["references"]},
+                ),
+                "resolved": client.get(f"/schemas/ids/{chain_top}?format=resolved"),
+            }
+            for path, response in answers.items():
+                status, code, message = refusal(response)
+                assert (status, code) == (422, 42201), (path, setting, response.text)
+                assert setting in message, (path, message)
+
+
+def test_a_long_chain_is_refused_with_the_limit_named(settings: Settings) -> None:
+    with TestClient(create_app(settings.model_copy(update={"max_reference_depth": 5}))) as client:
+        statuses = register_chain(client, 7)
+        body = {
+            "schema": record("C6", {"name": "p", "type": "C5"}),
+            "references": [{"name": "C5", "subject": "c5", "version": 1}],
+        }
+        status, code, message = refusal(client.post("/subjects/c6/versions", json=body))
+
+    assert statuses == [200] * 6 + [422]
+    assert (status, code) == (422, 42201)
+    assert message == (
+        "Invalid schema: its references go more than 5 levels deep, counting the references of "
+        "references (setting ACCORD_MAX_REFERENCE_DEPTH)"
+    )

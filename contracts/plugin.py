@@ -1,11 +1,11 @@
 """The pytest plugin (entry point `pytest11`): contract files written by a service's own tests.
 
-- `contract_consumer`: a consumer test declares an expectation and gets events that match it (every
-  optional/one_of variant), to run its handler on.
+- `contract_consumer`: a consumer test declares an expectation (matchers, or an Avro reader schema) and
+  gets events that match it (every optional/one_of/union variant), to run its handler on.
 - `contract_producer`: a producer test publishes through an in-memory bus; every envelope becomes a
   sample of that test's scenario.
 
-At the end of the run the plugin writes `<app>.expectations.json` and/or `<app>.samples.json` into
+At the end of a run whose tests all passed, the plugin writes `<app>.expectations.json` and/or `<app>.samples.json` into
 `--contracts-dir`, and publishes them with `--contracts-publish URL`. Every pytest run of an
 environment with accord installed loads this module, so it imports only what the client needs.
 """
@@ -105,6 +105,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     recorder = config.stash.get(_RECORDER, None)
     if recorder is None or not (recorder.expectations or recorder.samples):
         return
+    if exitstatus != 0:  # a contract from a failing run would declare what no passing test showed
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("accord: tests failed, so no contract files were written")
+        return
     app = config.getoption("--contracts-app") or config.getini("accord_contracts_app")
     if not app:
         raise pytest.UsageError(
@@ -122,7 +127,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write_samples(samples, directory / f"{app}.samples.json")
         written.append(samples)
     url = config.getoption("--contracts-publish")
-    if url and exitstatus == 0:
+    if url:
         _publish(url, written)
 
 

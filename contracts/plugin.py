@@ -5,9 +5,10 @@
 - `contract_producer`: a producer test publishes through an in-memory bus; every envelope becomes a
   sample of that test's scenario.
 
-At the end of a run whose tests all passed, the plugin writes `<app>.expectations.json` and/or `<app>.samples.json` into
-`--contracts-dir`, and publishes them with `--contracts-publish URL`. Every pytest run of an
-environment with accord installed loads this module, so it imports only what the client needs.
+At the end of a run whose tests all passed, the plugin writes `<app>.expectations.json` and/or
+`<app>.samples.json` into `--contracts-dir`, and publishes them with `--contracts-publish URL`. Every
+pytest run of an environment with accord installed loads this module, so it imports only what the
+client needs.
 """
 
 from __future__ import annotations

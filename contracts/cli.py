@@ -37,7 +37,15 @@ def publish(
     expectations: ExpectationsOption = None,
     samples: SamplesOption = None,
     pact: Annotated[
-        list[Path] | None, typer.Option(help="a Pact V4 message pact to import (repeatable)")
+        list[Path] | None, typer.Option(help="a Pact V3 or V4 message pact to import (repeatable)")
+    ] = None,
+    event_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event-type",
+            help="TYPE, or DESCRIPTION=TYPE (repeatable): the event type of --pact messages whose "
+            "metadata names none",
+        ),
     ] = None,
     registry: RegistryOption = None,
 ) -> None:
@@ -49,6 +57,7 @@ def publish(
         expectations=expectations or [],
         samples=samples or [],
         pact=pact or [],
+        event_type=event_type or [],
         registry=registry,
     )
 

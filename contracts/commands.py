@@ -21,7 +21,7 @@ from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
 from contracts.findings import Check, ContractFinding, Verification
-from contracts.pact import import_pact
+from contracts.pact import EventTypes, import_pact
 from contracts.remote import ContractRegistry
 from contracts.samples import ProducerSamples, read_samples
 from contracts.verification import ProducerSide, producer_side, verify
@@ -56,13 +56,20 @@ def publish(
     expectations: list[Path],
     samples: list[Path],
     pact: list[Path],
+    event_type: list[str],
     registry: str | None,
 ) -> None:
     """Publish consumer contracts (or Pact files) and producer samples to the registry."""
     with _exits():
         url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
         contracts = [read_contract(path).with_version(version) for path in expectations]
-        contracts += [import_pact(path, version=version) for path in pact]
+        if event_type and not pact:
+            raise UsageError("--event-type names the event types of --pact messages: give a --pact file")
+        event_types = EventTypes.parse(event_type)
+        for path in pact:
+            imported = import_pact(path, version=version, event_types=event_types)
+            typer.echo(f"imported {imported.summary()} from {path}")
+            contracts.append(imported.contract)
         sample_sets = [read_samples(path).with_version(version) for path in samples]
         if not contracts and not sample_sets:
             raise UsageError("nothing to publish: give --expectations, --pact or --samples files")

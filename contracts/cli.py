@@ -1,4 +1,4 @@
-"""`accord contracts publish|verify|can-i-deploy|record-deployment`: the harness in CI.
+"""`accord contracts publish|verify|export|can-i-deploy|record-deployment`: the harness in CI.
 
 Exit codes CI can rely on: 0 ok (can-i-deploy: yes), 1 violations found (can-i-deploy: no), 2 usage or
 connection error (can-i-deploy: unknown). Without --registry, verify works offline from files alone.
@@ -89,6 +89,29 @@ def verify(
         publish=publish,
         registry=registry,
         output_format=output_format,
+    )
+
+
+@app.command("export")
+def export(
+    pact: Annotated[Path, typer.Option("--pact", help="the Pact V4 message pact file to write")],
+    expectations: ExpectationsOption = None,
+    consumer: Annotated[str | None, typer.Option(help="the consumer whose expectations to export")] = None,
+    version: VersionOption = None,
+    provider: Annotated[str, typer.Option(help="the provider the pact names")] = "provider",
+    registry: RegistryOption = None,
+) -> None:
+    """Write a consumer's expectations as a Pact V4 message pact (from files, or as a version published
+    them to the registry)."""
+    from contracts import commands
+
+    commands.export_pact(
+        pact=pact,
+        expectations=expectations or [],
+        consumer=consumer,
+        version=version,
+        provider=provider,
+        registry=registry,
     )
 
 

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from contracts import pact_export
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
@@ -109,7 +110,7 @@ def verify_contracts(
                 producers, consumers = [side], contracts
             else:
                 assert consumer is not None
-                consumers = [_own_contract(consumer, own_version, expectations)]
+                consumers = [_own_contract(consumer, own_version, expectations, remote)]
                 wanted = sorted({e.event_type for e in consumers[0].expectations})
                 sample_sets = [read_samples(path) for path in samples]
                 if remote is not None:
@@ -130,6 +131,41 @@ def verify_contracts(
         origin = next(iter([*samples, *expectations]), None)
         typer.echo(render(_report(result, str(origin or "contracts")), output_format), nl=False)
     raise typer.Exit(OK if result.success else VIOLATIONS)
+
+
+def export_pact(
+    *,
+    pact: Path,
+    expectations: list[Path],
+    consumer: str | None,
+    version: str | None,
+    provider: str,
+    registry: str | None,
+) -> None:
+    """Write a consumer's expectations (files, or a version it published) as a Pact V4 message pact."""
+    with _exits():
+        contracts = [read_contract(path) for path in expectations]
+        if consumer is not None:
+            contracts = [contract for contract in contracts if contract.consumer == consumer]
+        if not expectations:
+            if consumer is None or version is None or registry is None:
+                raise UsageError("give --expectations files, or --consumer, --version and --registry")
+            with ContractRegistry.from_environment(registry) as remote:
+                contracts = [remote.consumer_expectations(consumer, version)]
+        names = {contract.consumer for contract in contracts}
+        if len(names) != 1:
+            found = ", ".join(sorted(names)) or "none"
+            raise UsageError(f"a pact is one consumer's: the files hold {found}; choose one with --consumer")
+        merged = ConsumerContract(
+            names.pop(), version or contracts[0].version, tuple(e for c in contracts for e in c.expectations)
+        )
+        document = pact_export.export_pact(merged, provider=provider)
+        pact.parent.mkdir(parents=True, exist_ok=True)
+        pact.write_bytes(pact_export.pact_text(document))
+        left_out = document["metadata"].get("accord", {}).get("notExported", [])
+        typer.echo(f"wrote {len(merged.expectations)} messages of {merged.consumer} to {pact}")
+        for item in left_out:
+            typer.echo(f"  not in the pact (Pact cannot say it): {item}")
 
 
 def can_i_deploy(
@@ -186,9 +222,17 @@ def _required(value: str | None, what: str) -> str:
     return value
 
 
-def _own_contract(consumer: str, version: str, files: list[Path]) -> ConsumerContract:
+def _own_contract(
+    consumer: str, version: str, files: list[Path], remote: ContractRegistry | None
+) -> ConsumerContract:
+    """The consumer version's expectations: from its files, else as it published them."""
     if not files:
-        raise UsageError("a consumer verification needs its --expectations files")
+        if remote is None:
+            raise UsageError(
+                "a consumer verification needs its --expectations files, or --registry to read the "
+                "expectations this version published"
+            )
+        return remote.consumer_expectations(consumer, version)
     contracts = [read_contract(path) for path in files]
     expectations = tuple(
         e for contract in contracts if contract.consumer == consumer for e in contract.expectations

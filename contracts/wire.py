@@ -134,6 +134,12 @@ def consumer_contracts(answer: Any) -> list[ConsumerContract]:
     return contracts
 
 
+def published_expectations(answer: Any) -> tuple[Expectation, ...]:
+    """GET /contracts/consumers/{consumer}/versions/{version}/expectations."""
+    items = _list(_object(answer, "expectations").get("expectations"), "list of expectations")
+    return tuple(Expectation.from_dict(_file_form(item)) for item in items)
+
+
 def _file_form(answer: Any) -> dict[str, Any]:
     """An expectation as the API writes it, in the form of a contract file (eventVersions as text)."""
     raw = _object(answer, "expectation")

@@ -206,6 +206,7 @@ def _violation(
         sample=sample.scenario,
         schema=schema,
         consumer=consumer,
+        generated=sample.generated,
     )
 
 

@@ -307,13 +307,42 @@ def _report(result: Verification, origin: str) -> Report:
     findings = []
     for pair in result.pairs:
         case = f"{pair.producer}@{pair.producer_version} -> {pair.consumer}@{pair.consumer_version}"
-        findings += [_reported(finding, case, origin) for finding in pair.findings]
+        findings += [_reported(f, case, origin) for f in pair.findings if not f.generated]
+        findings += _generated_summary([f for f in pair.findings if f.generated], case)
     shown = {(f.message, f.case) for f in findings}
     for finding in result.producer_findings:
         reported = _reported(finding, None, origin)
         if (reported.message, None) not in shown:
             findings.append(reported)
     return Report(tool="accord contracts verify", cases=tuple(cases), findings=tuple(findings))
+
+
+def _generated_summary(found: list[ContractFinding], case: str) -> list[ReportFinding]:
+    """Findings in generated samples, one per rule and place: they show what the schema allows, so
+    one line says it; the file is the schema they were generated from."""
+    groups: dict[tuple[str, str, str | None, str | None, str], list[ContractFinding]] = {}
+    for finding in found:
+        source = (finding.sample or "").rsplit(" #", 1)[0].removeprefix("generated from ")
+        key = (finding.check.value, finding.path, finding.expected, finding.consumer, source)
+        groups.setdefault(key, []).append(finding)
+    summary = []
+    for (check, path, expected, consumer, source), group in groups.items():
+        first = group[0]
+        count = f"{len(group)} sample{'s' if len(group) != 1 else ''}"
+        summary.append(
+            ReportFinding(
+                file=_schema_file(source) or f"generated from {source}",
+                message=(
+                    f"{first.event_type} at {path} (expectation of {consumer}): {count} generated from "
+                    f"{source} break {expected}, e.g. found {first.found}; the schema allows this, so "
+                    "record real samples to settle whether the producer sends it"
+                ),
+                rule=f"{check} (generated samples)",
+                severity=Severity(first.severity),
+                case=case,
+            )
+        )
+    return summary
 
 
 def _reported(finding: ContractFinding, case: str | None, origin: str) -> ReportFinding:

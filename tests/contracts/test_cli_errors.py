@@ -61,7 +61,8 @@ def _verify(tmp_path: Path, schema: dict[str, object]) -> tuple[int, str, str]:
 def test_generated_samples_near_the_64_bit_limit_are_reported(tmp_path):
     code, out, err = _verify(tmp_path, _schema({"minimum": 2**63 - 200}))
     assert (code, err) == (0, "")
-    assert "greater than the maximum of 10" in out
+    assert "generated from OrderPlaced" in out
+    assert "break maximum: 10" in out
     assert "passed, 0 errors" in out
 
 
@@ -81,3 +82,16 @@ def test_a_schema_that_allows_only_unencodable_values_stops_with_one_line(tmp_pa
     assert err.count("\n") == 1
     assert err.startswith("error: cannot generate samples from this JSON Schema")
     assert "Traceback" not in err
+
+
+def test_findings_in_generated_samples_are_one_line_per_rule_tagged_as_generated(tmp_path):
+    code, out, _ = _verify(tmp_path, _schema({"minimum": 11}))
+    generated = [line for line in out.splitlines() if "(generated samples)" in line]
+
+    assert code == 0
+    assert len(generated) == 1
+    [line] = generated
+    assert "warning sample-expectation (generated samples)" in line
+    assert str(tmp_path / "order.json") in line  # the schema they were generated from, not "contracts"
+    assert "5 samples generated from OrderPlaced" in line
+    assert "break maximum: 10" in line

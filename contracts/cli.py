@@ -1,4 +1,4 @@
-"""`accord contracts publish|verify|export|can-i-deploy|record-deployment`: the harness in CI.
+"""`accord contracts publish|verify|export|matrix|can-i-deploy|record-deployment`: the harness in CI.
 
 Exit codes CI can rely on: 0 ok (can-i-deploy: yes), 1 violations found (can-i-deploy: no), 2 usage or
 connection error (can-i-deploy: unknown). Without --registry, verify works offline from files alone.
@@ -113,6 +113,21 @@ def export(
         provider=provider,
         registry=registry,
     )
+
+
+@app.command("matrix")
+def matrix(
+    application: Annotated[
+        str | None, typer.Argument(help="only the pairs this application is in (all when left out)")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="at most this many pairs, newest first")] = 1000,
+    registry: RegistryOption = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Every verified producer/consumer version pair: exit 0 when all passed, 1 when one failed."""
+    from contracts import commands
+
+    commands.matrix(application=application, limit=limit, registry=registry, output_format=output_format)
 
 
 @app.command("can-i-deploy")

@@ -168,6 +168,34 @@ def export_pact(
             typer.echo(f"  not in the pact (Pact cannot say it): {item}")
 
 
+def matrix(*, application: str | None, limit: int, registry: str | None, output_format: OutputFormat) -> None:
+    """The verified pairs, as a report: exit 0 when every pair passed, 1 when one failed."""
+    with _exits():
+        url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        with ContractRegistry.from_environment(url) as remote:
+            rows = remote.matrix(application, limit)
+        cases = []
+        findings = []
+        for row in rows:
+            case = f"{row['producer']}@{row['producerVersion']} -> {row['consumer']}@{row['consumerVersion']}"
+            errors = [f for f in row["findings"] if f["severity"] == "error"]
+            verdict = "verified" if row["success"] else f"failed ({len(errors)} errors)"
+            cases.append(Case(case, f"{verdict} at {row['verifiedAt']}"))
+            findings += [
+                ReportFinding(
+                    file=f"{row['producer']}@{row['producerVersion']}",
+                    message=f"{finding.get('eventType')} at {finding.get('path')}: {finding['message']}",
+                    rule=str(finding.get("check", "verification")),
+                    severity=Severity.ERROR,
+                    case=case,
+                )
+                for finding in errors
+            ]
+        report = Report(tool="accord contracts matrix", cases=tuple(cases), findings=tuple(findings))
+        typer.echo(render(report, output_format), nl=False)
+    raise typer.Exit(OK if all(row["success"] for row in rows) else VIOLATIONS)
+
+
 def can_i_deploy(
     *,
     application: str,

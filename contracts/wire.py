@@ -158,6 +158,30 @@ def producer_samples(answer: Any) -> list[ProducerSamples]:
     ]
 
 
+class VerifiedPair(TypedDict):
+    """One row of GET /contracts/matrix: a verified producer/consumer version pair."""
+
+    producer: str
+    producerVersion: str
+    consumer: str
+    consumerVersion: str
+    success: bool
+    verifiedAt: str
+    findings: list[dict[str, Any]]
+
+
+def verified_pairs(answer: Any) -> list[VerifiedPair]:
+    """GET /contracts/matrix, checked to have every field the harness shows."""
+    rows = _list(answer, "matrix")
+    names = {"producer": str, "producerVersion": str, "consumer": str, "consumerVersion": str}
+    for row in rows:
+        raw = _object(row, "matrix row")
+        _require(raw, {**names, "success": bool, "verifiedAt": str}, "matrix row")
+        for finding in _list(raw.get("findings", []), "findings"):
+            _require(_object(finding, "finding"), {"severity": str, "message": str}, "finding")
+    return cast(list[VerifiedPair], rows)
+
+
 def can_i_deploy_answer(answer: Any) -> CanIDeployAnswer:
     """GET /contracts/can-i-deploy, checked to have every field the harness shows."""
     raw = _object(answer, "can-i-deploy answer")

@@ -116,3 +116,33 @@ def test_export_reads_the_published_expectations(registry_url, tmp_path):
     assert (
         httpx.get(f"{registry_url}/contracts/consumers/invoicing/versions/i1/expectations").status_code == 200
     )
+
+
+def test_the_matrix_in_text_json_and_junit(registry_url, tmp_path):
+    contract = write_contract(ConsumerContract("ledger", None, (READS,)), tmp_path / "ledger.json")
+    accord("publish", "--expectations", str(contract), "--version", "l1", "--registry", registry_url)
+    for version, quantity in (("p-good", 2), ("p-bad", 0)):
+        samples = _samples(tmp_path / version, quantity)
+        arguments = ["--samples", str(samples), "--registry", registry_url, "--publish"]
+        accord("verify", "--producer", "order-service", "--version", version, *arguments)
+
+    code, text = accord("matrix", "ledger", "--registry", registry_url)
+    json_code, as_json = accord("matrix", "ledger", "--registry", registry_url, "--format", "json")
+    _, junit = accord("matrix", "ledger", "--registry", registry_url, "--format", "junit")
+    _, good_only = accord("matrix", "ledger", "--registry", registry_url, "--limit", "1", "--format", "json")
+
+    assert (code, json_code) == (1, 1)
+    assert "order-service@p-good -> ledger@l1 verified at" in text
+    assert "order-service@p-bad -> ledger@l1 failed (1 errors) at" in text
+    report = orjson.loads(as_json)
+    assert report["tool"] == "accord contracts matrix"
+    assert {case["name"] for case in report["cases"]} == {
+        "order-service@p-good -> ledger@l1",
+        "order-service@p-bad -> ledger@l1",
+    }
+    [finding] = report["findings"]
+    assert finding["case"] == "order-service@p-bad -> ledger@l1"
+    assert "$.data.quantity" in finding["message"]
+    assert "<testsuite" in junit
+    assert "<failure" in junit
+    assert len(orjson.loads(good_only)["cases"]) == 1

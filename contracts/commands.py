@@ -30,6 +30,7 @@ from contracts.wire import CanIDeployAnswer
 from registry.compatibility import Case, OutputFormat, Report, ReportFinding, Severity, render
 
 OK, VIOLATIONS, USAGE = 0, 1, 2
+EXPECTATIONS, SAMPLES = ".expectations.json", ".samples.json"  # the plugin's file names
 
 
 class UsageError(Exception):
@@ -63,6 +64,7 @@ def publish(
     """Publish consumer contracts (or Pact files) and producer samples to the registry."""
     with _exits():
         url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        expectations, samples = _in_folders(expectations, EXPECTATIONS), _in_folders(samples, SAMPLES)
         contracts = [read_contract(path).with_version(version) for path in expectations]
         if event_type and not pact:
             raise UsageError("--event-type names the event types of --pact messages: give a --pact file")
@@ -97,6 +99,7 @@ def verify_contracts(
 ) -> None:
     """Check samples against schemas and expectations, and schemas against expectations."""
     with _exits():
+        expectations, samples = _in_folders(expectations, EXPECTATIONS), _in_folders(samples, SAMPLES)
         if (producer is None) == (consumer is None):
             raise UsageError("give exactly one of --producer NAME or --consumer NAME")
         own_version = _required(version, "--version")
@@ -144,6 +147,7 @@ def export_pact(
 ) -> None:
     """Write a consumer's expectations (files, or a version it published) as a Pact V4 message pact."""
     with _exits():
+        expectations = _in_folders(expectations, EXPECTATIONS)
         contracts = [read_contract(path) for path in expectations]
         if consumer is not None:
             contracts = [contract for contract in contracts if contract.consumer == consumer]
@@ -242,6 +246,21 @@ def record_deployment(
         kind = "release" if release else "deployment"
         remote.record_deployment(application, version, env, kind=kind)
     typer.echo(f"recorded {kind} of {application} {version} to {env}")
+
+
+def _in_folders(paths: list[Path], suffix: str) -> list[Path]:
+    """The files given, with a folder (accord-contracts/, or contracts/ of earlier versions) standing
+    for every `*<suffix>` file in it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob(f"*{suffix}"))
+            if not found:
+                raise UsageError(f"{path} holds no *{suffix} file")
+            files += found
+        else:
+            files.append(path)
+    return files
 
 
 def _required(value: str | None, what: str) -> str:

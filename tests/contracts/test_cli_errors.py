@@ -95,3 +95,28 @@ def test_findings_in_generated_samples_are_one_line_per_rule_tagged_as_generated
     assert str(tmp_path / "order.json") in line  # the schema they were generated from, not "contracts"
     assert "5 samples generated from OrderPlaced" in line
     assert "break maximum: 10" in line
+
+
+def test_a_folder_of_contract_files_is_read_old_and_new_names_alike(tmp_path):
+    for folder in ("accord-contracts", "contracts"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "billing.expectations.json").write_bytes(orjson.dumps(CONTRACT))
+    (tmp_path / "order.json").write_bytes(orjson.dumps(_schema({"minimum": 1, "maximum": 10})))
+    (tmp_path / "empty").mkdir()
+    outcomes = []
+    for folder in ("accord-contracts", "contracts", "empty"):
+        arguments = [
+            "--schema",
+            f"OrderPlaced={tmp_path / 'order.json'}",
+            "--expectations",
+            str(tmp_path / folder),
+        ]
+        result = CliRunner().invoke(
+            app, ["contracts", "verify", "--producer", "order-service", "--version", "1", *arguments]
+        )
+        outcomes.append((result.exit_code, result.stdout + result.stderr))
+
+    assert [code for code, _ in outcomes] == [0, 0, 2]
+    assert "order-service@1 -> billing@1" in outcomes[0][1]
+    assert "order-service@1 -> billing@1" in outcomes[1][1]
+    assert "holds no *.expectations.json file" in outcomes[2][1]

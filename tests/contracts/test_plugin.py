@@ -66,7 +66,7 @@ def test_a_consumer_test_writes_its_expectations(pytester):
         "--contracts-app", "inventory-service", "--contracts-version", "c1", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1)
-    contract = read_contract(pytester.path / "contracts" / "inventory-service.expectations.json")
+    contract = read_contract(pytester.path / "accord-contracts" / "inventory-service.expectations.json")
     assert contract.consumer == "inventory-service"
     assert contract.version == "c1"
     [expectation] = contract.expectations
@@ -98,7 +98,7 @@ def test_contract_files_need_the_service_name(pytester):
 def test_runs_without_contract_fixtures_write_nothing(pytester):
     pytester.makepyfile(test_plain="def test_nothing():\n    assert True\n")
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-    assert not (pytester.path / "contracts").exists()
+    assert not (pytester.path / "accord-contracts").exists()
 
 
 ISOLATION = textwrap.dedent(
@@ -189,7 +189,7 @@ def test_an_avro_consumer_gets_events_for_every_variant_of_its_reader_schema(pyt
     pytester.makepyfile(test_consumer=AVRO_CONSUMER_TESTS)
     result = pytester.runpytest("--contracts-app", "shipping-service", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
-    contract = read_contract(pytester.path / "contracts" / "shipping-service.expectations.json")
+    contract = read_contract(pytester.path / "accord-contracts" / "shipping-service.expectations.json")
     [expectation] = contract.expectations
     assert expectation.schema_type == "AVRO"
     assert expectation.schema["name"] == "OrderPlaced"
@@ -209,4 +209,33 @@ def test_a_failed_run_writes_no_contract_file(pytester):
     result = pytester.runpytest("--contracts-app", "inventory-service", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*tests failed, so no contract files were written*"])
-    assert not (pytester.path / "contracts").exists()
+    assert not (pytester.path / "accord-contracts").exists()
+
+
+def test_a_second_python_m_pytest_in_the_service_folder_still_imports_the_harness(tmp_path):
+    (tmp_path / "test_consumer.py").write_text(CONSUMER_TESTS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\naccord_contracts_app = inventory-service\n")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stdout + runs[1].stderr
+    assert (tmp_path / "accord-contracts" / "inventory-service.expectations.json").exists()
+    assert not (tmp_path / "contracts").exists()
+
+
+def test_files_left_in_the_old_folder_are_pointed_out(pytester):
+    old = pytester.path / "contracts"
+    old.mkdir()
+    (old / "inventory-service.expectations.json").write_text("{}")
+    pytester.makepyfile(test_consumer=CONSUMER_TESTS)
+    result = pytester.runpytest("--contracts-app", "inventory-service", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*contract files now go to accord-contracts/; move or delete contracts/*"])

@@ -16,6 +16,7 @@ import orjson
 
 from contracts.avro_examples import avro_examples
 from contracts.errors import ContractError, ContractFileError, MatcherError
+from contracts.file_formats import check_file
 from contracts.matchers import Spec, compile_spec, variants
 from contracts.versions import VersionRange
 
@@ -191,7 +192,10 @@ def write_contract(contract: ConsumerContract, path: Path) -> Path:
 
 
 def read_contract(path: Path) -> ConsumerContract:
-    return ConsumerContract.from_dict(read_json(path), origin=str(path))
+    """A consumer's contract file, checked against its published format (contracts.file_formats)."""
+    document = read_json(path)
+    check_file(document, "expectations", str(path))
+    return ConsumerContract.from_dict(document, origin=str(path))
 
 
 def read_json(path: Path) -> Any:

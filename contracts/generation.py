@@ -114,18 +114,20 @@ def _json_values(schema: Any, count: int) -> list[Any]:
     if not found:
         raise ContractError(
             "cannot generate samples from this JSON Schema: none of the values it allows can be sent as "
-            "JSON (integers beyond 64 bits); record samples of what the producer sends instead"
+            "JSON and stored (integers beyond 64 bits, NUL characters); record samples of what the "
+            "producer sends instead"
         )
     return found[:count]
 
 
 def _encodable(value: Any) -> bool:
-    """Whether `value` can go on the wire as JSON (orjson, like most JSON stacks, stops at 64 bits)."""
+    """Whether `value` can go on the wire as JSON and be stored: orjson, like most JSON stacks, stops
+    at 64-bit integers, and the registry (like PostgreSQL) refuses text with a NUL character."""
     try:
-        orjson.dumps(value)
+        text = orjson.dumps(value)
     except TypeError:
         return False
-    return True
+    return b"\\u0000" not in text
 
 
 _GENERATOR_DRAFTS = {  # by the kernel's name of each draft

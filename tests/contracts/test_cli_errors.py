@@ -75,6 +75,18 @@ def test_generated_samples_are_all_encodable():
         assert sample.data["quantity"] < 2**64
 
 
+def test_generated_strings_hold_no_nul_character_the_registry_would_refuse():
+    document = {
+        "type": "object",
+        "properties": {"note": {"type": "string", "minLength": 1}},
+        "required": ["note"],
+    }
+    schema = ProducerSchema("NoteAdded", "JSON", orjson.dumps(document).decode())
+    samples = generate_samples(schema, source="notes", count=30)
+    assert len(samples) >= 20
+    assert not [sample.data["note"] for sample in samples if "\x00" in sample.data["note"]]
+
+
 def test_a_schema_that_allows_only_unencodable_values_stops_with_one_line(tmp_path):
     code, out, err = _verify(tmp_path, _schema({"minimum": 2**64}))
     assert code == 2

@@ -38,6 +38,7 @@ from registry.schemas import (
     VersionComparison,
     VersionRecord,
     VersionView,
+    as_seen_by,
 )
 from registry.settings import SettingsService, SubjectSettings
 from registry.ui.diff import DiffRow, side_by_side
@@ -232,7 +233,7 @@ class Catalog:
             record=next(entry for entry in history if entry.version == selected.version),
             settings=self._settings.subject_settings(session=self._session, subject=subject),
             schema=SchemaText.of(selected.schema),
-            references=selected.schema.references,
+            references=self._shown(selected.schema).references,
             referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
             contracts=contract_views.contracts_of_subject(session=self._session, subject=subject),
         )
@@ -274,7 +275,7 @@ class Catalog:
         used_by = self._versions_of(schema_id)
         if not used_by:
             raise errors.SchemaNotFoundError(schema_id)  # as if absent: no subject of it is readable
-        return SchemaPage(schema, SchemaText.of(schema), used_by)
+        return SchemaPage(self._shown(schema), SchemaText.of(schema), used_by)
 
     def get_contracts_page(self) -> ContractsPage:
         deployments: dict[str, list[DeploymentRead]] = {}
@@ -357,6 +358,10 @@ class Catalog:
         except errors.SubjectNotFoundError:
             return False
         return True
+
+    def _shown(self, schema: StoredSchema) -> StoredSchema:
+        """The schema without its references into subjects the caller may not read."""
+        return as_seen_by(schema, None if self._access.reads_everything else self._access.can_read)
 
     def _versions_of(self, schema_id: int) -> list[VersionLink]:
         live = set(

@@ -282,7 +282,11 @@ class Catalog:
         for deployment in contract_store.list_deployments(session=self._session, environment=None):
             deployments.setdefault(deployment.environment, []).append(deployment)
         return ContractsPage(
-            event_types=contract_views.list_event_types(session=self._session),
+            event_types=[  # as if absent to whom may read none of its subjects
+                summary
+                for summary in contract_views.list_event_types(session=self._session)
+                if any(self._access.can_read(subject) for subject in summary.subjects)
+            ],
             deployments=dict(sorted(deployments.items())),
             applications=contract_views.list_applications(session=self._session),
         )
@@ -291,6 +295,8 @@ class Catalog:
         contracts = contract_views.get_event_type(
             session=self._session, event_type=event_type, history=history
         )
+        if not any(self._access.can_read(subject) for subject in contracts.subjects):
+            raise errors.EventTypeNotFoundError(event_type)  # as if absent, as in the listing
         return EventTypePage(
             contracts=contracts,
             subjects=[
@@ -311,6 +317,7 @@ class Catalog:
                     ),
                 )
                 for owner in contracts.expectations
+                if self._access.can_read(owner.expectation.subject or event_type)
             ],
             history=history,
         )
@@ -341,7 +348,8 @@ class Catalog:
             consumer=consumer,
             consumer_version=consumer_version,
         )
-        return PairPage(result, group_findings(result.findings))
+        findings = [finding for finding in result.findings if self._access.can_read(finding.event_type)]
+        return PairPage(result, group_findings(findings))
 
     def get_audit_page(self, audit_filter: AuditFilter, *, before: int | None, limit: int) -> AuditPage:
         """The entries an administrator may see, as GET /audit gives them: those of the subjects it

@@ -57,21 +57,43 @@ class VersionLink:
     deleted: bool
 
 
+# What one page shows at most, so that a huge schema costs a page a bounded amount of work and HTML:
+# the lines of a schema (the rest is a link to the raw schema), and rows of a table of findings.
+SHOWN_SCHEMA_LINES = 2_000
+SHOWN_SCHEMA_CHARACTERS = 200_000
+SHOWN_ROWS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaText:
-    """A schema ready to show: pretty-printed text (for copying) and its highlighted lines."""
+    """A schema ready to show: pretty-printed text and its highlighted lines, up to the bounds above
+    (`total_lines` tells how many lines the whole schema has)."""
 
     text: str
     lines: list[Line]
+    total_lines: int
+    schema_id: int | None = None  # where the whole schema is, when it has an id
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.lines) < self.total_lines
 
     @classmethod
     def of(cls, schema: StoredSchema) -> SchemaText:
-        return cls.of_text(schema.text, schema.schema_type)
+        return cls.of_text(schema.text, schema.schema_type, schema_id=schema.id)
 
     @classmethod
-    def of_text(cls, text: str, schema_type: SchemaType) -> SchemaText:
-        pretty = pretty_schema(text, schema_type)
-        return cls(pretty, highlight_lines(pretty, schema_type))
+    def of_text(cls, text: str, schema_type: SchemaType, *, schema_id: int | None = None) -> SchemaText:
+        every_line = pretty_schema(text, schema_type).split("\n")
+        kept: list[str] = []
+        size = 0
+        for line in every_line[:SHOWN_SCHEMA_LINES]:
+            size += len(line) + 1
+            if size > SHOWN_SCHEMA_CHARACTERS and kept:
+                break
+            kept.append(line)
+        shown = "\n".join(kept)
+        return cls(shown, highlight_lines(shown, schema_type), len(every_line), schema_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +138,12 @@ class DiffPage:
     history: list[VersionRecord]
     comparison: VersionComparison
     settings: SubjectSettings
-    rows: list[DiffRow]
-    differences: list[Difference]
-    changes: list[ChangeLine]
+    rows: list[DiffRow]  # of the lines each side shows (SchemaText's bounds)
+    differences: list[Difference]  # the first SHOWN_ROWS
+    changes: list[ChangeLine]  # the first SHOWN_ROWS
+    more_differences: int
+    more_changes: int
+    compared_lines: tuple[int, int] | None  # (old, new) when a side shows only its first lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +278,11 @@ class Catalog:
         new_text = SchemaText.of(comparison.new.schema)
         # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
         readers = {"BACKWARD": ("new", new_text.text), "FORWARD": ("old", old_text.text)}
+        issues = [
+            (failure.direction, issue)
+            for failure in comparison.results[CompatibilityLevel.FULL].failures
+            for issue in failure.incompatibilities
+        ]
         return DiffPage(
             subject=subject,
             history=history,
@@ -260,14 +290,20 @@ class Catalog:
             settings=self._settings.subject_settings(session=self._session, subject=subject),
             rows=side_by_side(old_text.lines, new_text.lines),
             differences=[
-                Difference(failure.direction, issue, _anchor(*readers[failure.direction], issue.path))
-                for failure in comparison.results[CompatibilityLevel.FULL].failures
-                for issue in failure.incompatibilities
+                Difference(direction, issue, _anchor(*readers[direction], issue.path))
+                for direction, issue in issues[:SHOWN_ROWS]
             ],
             changes=[
                 ChangeLine(change, _anchor("new", new_text.text, change.path))
-                for change in comparison.changes
+                for change in comparison.changes[:SHOWN_ROWS]
             ],
+            more_differences=max(0, len(issues) - SHOWN_ROWS),
+            more_changes=max(0, len(comparison.changes) - SHOWN_ROWS),
+            compared_lines=(
+                (len(old_text.lines), len(new_text.lines))
+                if old_text.truncated or new_text.truncated
+                else None
+            ),
         )
 
     def get_schema_page(self, schema_id: int) -> SchemaPage:

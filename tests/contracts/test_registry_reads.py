@@ -146,3 +146,31 @@ def test_the_matrix_in_text_json_and_junit(registry_url, tmp_path):
     assert "<testsuite" in junit
     assert "<failure" in junit
     assert len(orjson.loads(good_only)["cases"]) == 1
+
+
+def test_a_real_pact_publishes_with_its_event_type_given_and_its_http_interactions_counted(registry_url):
+    pact = (
+        Path(__file__).resolve().parents[1]
+        / "data"
+        / "contracts"
+        / "pacts"
+        / "pact-jvm-v4-combined-pact.json"
+    )
+    code, output = accord(
+        "publish",
+        "--pact",
+        str(pact),
+        "--event-type",
+        "Test Message=ThingHappened",
+        "--version",
+        "t1",
+        "--registry",
+        registry_url,
+    )
+    assert code == 0, output
+    assert (
+        f"imported 1 message of test_consumer; skipped 1 Synchronous/HTTP interaction from {pact}" in output
+    )
+    assert "published 1 expectations of test_consumer t1" in output
+    body = httpx.get(f"{registry_url}/contracts/consumers/test_consumer/versions/t1/expectations").json()
+    assert [e["eventType"] for e in body["expectations"]] == ["ThingHappened"]

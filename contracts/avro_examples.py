@@ -4,7 +4,8 @@ A consumer that declares what it reads as an Avro reader schema gets, from the p
 event per variant: every nullable field set, every nullable field null, and each branch of its
 unions. Values are in their JSON form, as recorded samples are (contracts.samples): timestamps and
 dates as RFC 3339 text, UUIDs as text, decimals as numbers. Fields with a default are present, because
-schema resolution fills them in. Only the client's dependencies are needed.
+schema resolution fills them in. The schema is read with the client's Avro parser (fastavro), which
+names every named type by its full name; only the client's dependencies are needed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
+from client.avro import AvroSchemaError, parse_avro
 from contracts.errors import ContractError
 
 _PRIMITIVES: dict[str, Any] = {
@@ -38,9 +42,6 @@ _LOGICAL: dict[str, Any] = {
 }
 
 
-_NAMED = ("record", "error", "enum", "fixed")
-
-
 @dataclass(frozen=True, slots=True)
 class _Choice:
     nulls: bool  # nullable values null (True) or set (False)
@@ -51,80 +52,50 @@ def avro_examples(schema: Any) -> list[Any]:
     """Decoded values of `schema` that exercise every variant: nullable values set, nullable values
     null, and each union branch (a recursive type stops at its first repetition)."""
     named: dict[str, Any] = {}
-    _collect(schema, "", named)
+    try:
+        parsed = parse_avro(orjson.dumps(schema).decode(), named)  # named types by their full names
+    except AvroSchemaError as error:
+        raise ContractError(f"the Avro reader schema cannot give examples: {error}") from error
     choices = [_Choice(nulls=False, branch=0), _Choice(nulls=True, branch=0)]
-    choices += [_Choice(nulls=False, branch=index) for index in range(1, _widest_union(schema, set()))]
+    choices += [_Choice(nulls=False, branch=index) for index in range(1, _widest_union(parsed, set()))]
     found: list[Any] = []
     for choice in choices:
-        value = _example(schema, choice, named, "", ())
+        value = _example(parsed, choice, named, ())
         if value not in found:
             found.append(value)
     return found
 
 
-def _example(
-    schema: Any, choice: _Choice, named: dict[str, Any], namespace: str, seen: tuple[str, ...]
-) -> Any:
+def _example(schema: Any, choice: _Choice, named: dict[str, Any], seen: tuple[str, ...]) -> Any:
     if isinstance(schema, list):
         branches = [branch for branch in schema if branch != "null"]
         if not branches or (choice.nulls and "null" in schema):
             return None
-        chosen = branches[min(choice.branch, len(branches) - 1)]
-        return _example(chosen, choice, named, namespace, seen)
+        return _example(branches[min(choice.branch, len(branches) - 1)], choice, named, seen)
     if isinstance(schema, str):
         if schema in _PRIMITIVES:
             return _PRIMITIVES[schema]
-        full = schema if "." in schema or not namespace else f"{namespace}.{schema}"
-        definition = named.get(full, named.get(schema))
-        if definition is None:
-            raise ContractError(f"the Avro reader schema names an unknown type {schema!r}")
-        if full in seen:
+        if schema in seen:
             return None
-        return _example(definition, choice, named, _namespace(definition, namespace), (*seen, full))
-    if not isinstance(schema, dict):
-        raise ContractError(f"the Avro reader schema has {schema!r} where a type belongs")
+        return _example(named[schema], choice, named, (*seen, schema))
     kind = schema.get("type")
     logical = schema.get("logicalType")
     if logical in _LOGICAL:
         return _LOGICAL[logical]
-    namespace = _namespace(schema, namespace) if kind in _NAMED else namespace
     if kind in ("record", "error"):
+        inside = (*seen, str(schema.get("name")))
         return {
-            str(field["name"]): _example(field["type"], choice, named, namespace, seen)
-            for field in schema.get("fields", [])
+            str(field["name"]): _example(field["type"], choice, named, inside) for field in schema["fields"]
         }
     if kind == "enum":
-        symbols = schema.get("symbols") or [""]
-        return symbols[0]
+        return schema["symbols"][0]
     if kind == "fixed":
-        return "x" * int(schema.get("size", 0))
+        return "x" * int(schema["size"])
     if kind == "array":
-        return [_example(schema.get("items"), choice, named, namespace, seen)]
+        return [_example(schema["items"], choice, named, seen)]
     if kind == "map":
-        return {"key": _example(schema.get("values"), choice, named, namespace, seen)}
-    return _example(kind, choice, named, namespace, seen)
-
-
-def _collect(schema: Any, namespace: str, named: dict[str, Any]) -> None:
-    """Index every named type of `schema` by its full name (and nested types by theirs)."""
-    if isinstance(schema, list):
-        for branch in schema:
-            _collect(branch, namespace, named)
-        return
-    if not isinstance(schema, dict):
-        return
-    kind = schema.get("type")
-    if kind in _NAMED and isinstance(schema.get("name"), str):
-        namespace = _namespace(schema, namespace)
-        name = schema["name"].rsplit(".", 1)[-1]
-        named[f"{namespace}.{name}" if namespace else name] = schema
-    for field in schema.get("fields", []):
-        if isinstance(field, dict):
-            _collect(field.get("type"), namespace, named)
-    for key in ("items", "values"):
-        _collect(schema.get(key), namespace, named)
-    if isinstance(kind, dict | list):
-        _collect(kind, namespace, named)
+        return {"key": _example(schema["values"], choice, named, seen)}
+    return _example(kind, choice, named, seen)
 
 
 def _widest_union(schema: Any, seen: set[int]) -> int:
@@ -142,13 +113,3 @@ def _widest_union(schema: Any, seen: set[int]) -> int:
     if isinstance(schema.get("type"), dict | list):
         inner.append(schema["type"])
     return max([1, *(_widest_union(item, seen) for item in inner)])
-
-
-def _namespace(schema: Any, enclosing: str) -> str:
-    if not isinstance(schema, dict):
-        return enclosing
-    name = str(schema.get("name", ""))
-    if "." in name:
-        return name.rsplit(".", 1)[0]
-    namespace = schema.get("namespace")
-    return namespace if isinstance(namespace, str) else enclosing

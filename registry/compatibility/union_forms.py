@@ -15,47 +15,26 @@ from __future__ import annotations
 
 from typing import Any
 
-_OBJECT = frozenset(
-    {
-        "properties",
-        "required",
-        "additionalProperties",
-        "patternProperties",
-        "propertyNames",
-        "minProperties",
-        "maxProperties",
-        "dependencies",
-        "dependentRequired",
-        "dependentSchemas",
-        "unevaluatedProperties",
-    }
+from registry.compatibility.jsonschema.values import (
+    ARRAY_ATOMS,
+    INTEGER_ATOMS,
+    KEYWORD_ATOMS,
+    NUMBER_ATOMS,
+    OBJECT_ATOMS,
+    STRING_ATOMS,
 )
-_ARRAY = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "prefixItems",
-        "contains",
-        "minContains",
-        "maxContains",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "unevaluatedItems",
-    }
-)
-_STRING = frozenset({"minLength", "maxLength", "pattern", "format", "contentEncoding", "contentMediaType"})
-_NUMBER = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
-_KEYWORDS_OF = {
-    "object": _OBJECT,
-    "array": _ARRAY,
-    "string": _STRING,
-    "number": _NUMBER,
-    "integer": _NUMBER,
-    "null": frozenset(),
-    "boolean": frozenset(),
+
+# The values each type of a type list admits, to give each branch the keywords that constrain them
+# (KEYWORD_ATOMS); keywords that constrain every type stay beside the `anyOf`.
+_ATOMS_OF = {
+    "object": OBJECT_ATOMS,
+    "array": ARRAY_ATOMS,
+    "string": STRING_ATOMS,
+    "number": NUMBER_ATOMS,
+    "integer": INTEGER_ATOMS,
+    "null": frozenset({"null"}),
+    "boolean": frozenset({"boolean"}),
 }
-_TYPED = _OBJECT | _ARRAY | _STRING | _NUMBER
 # Keywords whose value maps names to subschemas, and keywords whose value is data, not a schema.
 _SCHEMA_MAPS = frozenset(
     {"properties", "patternProperties", "dependentSchemas", "dependencies", "definitions", "$defs"}
@@ -93,11 +72,18 @@ def _split_type_list(node: dict[str, Any]) -> dict[str, Any]:
     kinds = node.get("type")
     if not isinstance(kinds, list) or len(kinds) < 2 or _KEPT_WHOLE & node.keys():
         return node
-    if not all(isinstance(kind, str) and kind in _KEYWORDS_OF for kind in kinds):
+    if not all(isinstance(kind, str) and kind in _ATOMS_OF for kind in kinds):
         return node
-    shared = {key: value for key, value in node.items() if key != "type" and key not in _TYPED}
+    shared = {key: value for key, value in node.items() if key != "type" and key not in KEYWORD_ATOMS}
     branches = [
-        {"type": kind, **{key: value for key, value in node.items() if key in _KEYWORDS_OF[kind]}}
+        {
+            "type": kind,
+            **{
+                key: value
+                for key, value in node.items()
+                if key in KEYWORD_ATOMS and KEYWORD_ATOMS[key] & _ATOMS_OF[kind]
+            },
+        }
         for kind in dict.fromkeys(kinds)
     ]
     return {**shared, "anyOf": branches}

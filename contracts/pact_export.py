@@ -20,6 +20,7 @@ import orjson
 
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, Expectation
+from contracts.string_formats import literal_pattern
 from registry.compatibility import decoded_json_schema
 
 _UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -145,7 +146,10 @@ def _matcher(schema: dict[str, Any], value: Any) -> dict[str, Any] | None:
     if "const" in schema:
         return None  # equal to the example: Pact's default
     if isinstance(schema.get("enum"), list) and all(isinstance(item, str) for item in schema["enum"]):
-        return {"match": "regex", "regex": "^(" + "|".join(re.escape(item) for item in schema["enum"]) + ")$"}
+        return {
+            "match": "regex",
+            "regex": "^(" + "|".join(literal_pattern(item) for item in schema["enum"]) + ")$",
+        }
     if "enum" in schema:
         return None
     if kind == "string":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from contracts.date_patterns import java_date_regex
 from contracts.errors import ContractError, PactImportError
 from contracts.matchers import (
     Matcher,
@@ -25,6 +26,7 @@ from contracts.matchers import (
     like,
     string,
 )
+from contracts.string_formats import literal_pattern
 
 Rules = dict[str, list[dict[str, Any]]]
 
@@ -143,7 +145,7 @@ class PactRules:
         if kind == "regex":
             return string(pattern=_whole(str(matcher.get("regex"))), example=value)
         if kind == "include":
-            return string(pattern=re.escape(str(matcher.get("value"))), example=value)
+            return string(pattern=literal_pattern(str(matcher.get("value"))), example=value)
         if kind == "semver":
             return string(pattern=_SEMVER, example=value)
         if kind == "integer":
@@ -159,6 +161,9 @@ class PactRules:
         if kind == "notEmpty":
             return string(min_length=1, example=value) if isinstance(value, str) else like(value)
         if kind in _FORMATS:
+            pattern = matcher.get("format") or matcher.get(kind)
+            if isinstance(pattern, str) and pattern:
+                return string(pattern=java_date_regex(pattern), example=value)
             return _formatted(value, _FORMATS[kind])
         if kind in ("values", "eachKeyLike") and isinstance(value, dict):
             return self._map(value, path, None, [{"match": "type"}])
@@ -233,10 +238,7 @@ def _path_pattern(path: str) -> re.Pattern[str]:
 
 
 def _formatted(value: Any, format_name: str) -> Matcher:
-    """A string of the format when the example is one (Pact's date patterns vary); else any string."""
+    """A rule without a pattern: Pact's default, ISO 8601 (`date`, `time`, `date-time`)."""
     if not isinstance(value, str):
         raise ContractError(f"a {format_name} is a string")
-    try:
-        return string(format=format_name, example=value)
-    except ContractError:
-        return string(example=value)
+    return string(format=format_name, example=value)

@@ -145,6 +145,8 @@ EXAMPLE = {
     "codes": ["x1", "x2"],
     "events": [{"kind": "created"}, {"kind": "paid", "at": "2024-05-01"}],
     "nickname": "Ada",
+    "shippedOn": "01/05/2024",
+    "billedOn": "2024-05-01",
 }
 EVERY_RULE = {
     "$.orderId": _rule({"match": "regex", "regex": "ORD-\\d+"}),
@@ -178,6 +180,8 @@ EVERY_RULE = {
         }
     ),
     "$.nickname": _rule({"match": "type"}),
+    "$.shippedOn": _rule({"match": "date", "format": "dd/MM/yyyy"}),
+    "$.billedOn": _rule({"match": "date", "date": "yyyy-MM-dd"}),  # V3 names the pattern by the rule
 }
 # (a change of the example, whether the expectation still accepts it)
 CHANGES = [
@@ -219,6 +223,11 @@ CHANGES = [
     ({"events": [{"kind": "paid", "at": "2025-02-02"}]}, False),
     ({"nickname": "Grace"}, True),
     ({"nickname": 7}, False),
+    ({"shippedOn": "31/12/2025"}, True),
+    ({"shippedOn": "2025-12-31"}, False),
+    ({"billedOn": "2025-12-31"}, True),
+    ({"billedOn": "31/12/2025"}, False),
+    ({"placedAt": "2025-01-31T08:00:00+01:00"}, True),
 ]
 
 
@@ -261,6 +270,7 @@ def test_v2_body_paths_and_wildcards(tmp_path):
         ({"match": "statusCode", "status": "success"}, "'statusCode'"),
         ({"match": "somethingNew"}, "'somethingNew'"),
         ({"match": "regex", "regex": "\\d+"}, "'regex' applies to strings"),
+        ({"match": "date", "format": "QQQ yyyy"}, "date pattern letter 'Q'"),
     ],
 )
 def test_a_rule_without_an_equivalent_is_refused_by_name(tmp_path, rule, named):

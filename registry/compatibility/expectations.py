@@ -27,6 +27,7 @@ from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.parsers import parse_schema
 from registry.compatibility.result import Incompatibility
 from registry.compatibility.schema import (
+    InvalidSchemaError,
     ParsedSchema,
     ResolvedReference,
     Roles,
@@ -139,7 +140,12 @@ def _in_one_union_form(text: str, references: tuple[ResolvedReference, ...] | An
         else reference
         for reference in references
     )
-    return parse_schema(SchemaType.JSON, orjson.dumps(as_alternatives(orjson.loads(text))).decode(), spelled)
+    try:
+        return parse_schema(
+            SchemaType.JSON, orjson.dumps(as_alternatives(orjson.loads(text))).decode(), spelled
+        )
+    except InvalidSchemaError:  # nested too deeply once spelled out: compared as written
+        return parse_schema(SchemaType.JSON, text, references)
 
 
 def _found_at(writer: JsonSchema, pointer: str) -> Any:

@@ -26,6 +26,8 @@ from contracts import (
 )
 from contracts.checks import ProducerSchema, check_schema_expectation
 from contracts.matchers import decimal
+from registry.compatibility import InvalidSchemaError, SchemaType, expectation_gaps, parse_schema
+from registry.compatibility.union_forms import as_alternatives
 
 ADDRESS_AVRO = {
     "type": "record",
@@ -301,3 +303,27 @@ def test_property_an_expectation_read_from_a_json_schema_holds_against_it(data):
     producer = ProducerSchema("OrderPlaced", "JSON", orjson.dumps(document).decode(), 1)
     findings = check_schema_expectation(producer, expect("OrderPlaced", spec), consumer="c@1")
     assert [f.describe() for f in findings if f.severity == "error"] == []
+
+
+def test_a_schema_at_the_nesting_limit_is_compared_as_written():
+    def nested(levels: int) -> str:
+        node: dict[str, Any] = {"type": ["string", "null"]}
+        for _ in range(levels):
+            node = {"type": "object", "properties": {"a": node}}
+        return orjson.dumps(node).decode()
+
+    deepest = max(
+        levels for levels in range(40, 70) if _parses(nested(levels))
+    )  # the deepest the registry accepts
+    spelled = orjson.dumps(as_alternatives(orjson.loads(nested(deepest)))).decode()
+    assert not _parses(spelled)  # spelled out, it would be too deep
+    schema = parse_schema(SchemaType.JSON, nested(deepest))
+    assert expectation_gaps(schema, schema) == []
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_schema(SchemaType.JSON, text)
+    except InvalidSchemaError:
+        return False
+    return True

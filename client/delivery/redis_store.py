@@ -1,0 +1,165 @@
+"""Idempotency marks in Redis, shared by every consumer process: one atomic SET NX with an expiry per
+event (a lease while it is handled, then the "done" mark for `ttl`). Needs the `redis` extra.
+
+When Redis does not answer, the store fails closed (IdempotencyStoreUnavailableError: the event is not
+handled, the broker redelivers it) or, with `fail_open=True`, lets the handler run without a mark and
+logs a warning for each such event, so a duplicate it lets through is never silent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+import redis.asyncio
+
+from client.delivery.idempotency import Claim, EventKey, IdempotencyStoreUnavailableError
+
+__all__ = ["AsyncRedisIdempotencyStore", "RedisIdempotencyStore"]
+
+logger = logging.getLogger("accord.client.delivery")
+
+_BUSY = b"busy"
+_DONE = b"done"
+
+
+class _Settings:
+    """What both stores share: key names, expiries and the failure policy."""
+
+    def __init__(self, *, prefix: str, ttl: float, lease: float, fail_open: bool) -> None:
+        if ttl <= 0 or lease <= 0:
+            raise ValueError("ttl and lease must be positive")
+        self.prefix = prefix
+        self.ttl_ms = int(ttl * 1000)
+        self.lease_ms = int(lease * 1000)
+        self.fail_open = fail_open
+
+    def name(self, key: EventKey) -> str:
+        return f"{self.prefix}{key.source}/{key.event_id}"
+
+    def unavailable(self, key: EventKey, error: Exception) -> Claim:
+        """NEW (handle without a mark, logged) when failing open; raises when failing closed."""
+        reason = f"{type(error).__name__}: {error}"
+        if self.fail_open:
+            logger.warning(
+                "idempotency store unavailable (%s): handling event %s without a mark", reason, key
+            )
+            return Claim.NEW
+        raise IdempotencyStoreUnavailableError(key, reason) from error
+
+    def lost(self, what: object, error: Exception) -> None:
+        """A mark that could not be written: logged, since the event is handled or released anyway."""
+        logger.warning("idempotency store unavailable: mark of %s not updated (%s)", what, error)
+
+
+def _claim(created: Any, current: Any) -> Claim:
+    if created:
+        return Claim.NEW
+    return Claim.DONE if current == _DONE else Claim.BUSY
+
+
+class RedisIdempotencyStore:
+    """Marks in Redis through a `redis.Redis` client (sync handlers)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "accord:handled:",
+        ttl: float = 7 * 24 * 3600.0,
+        lease: float = 60.0,
+        fail_open: bool = False,
+    ) -> None:
+        self._redis = client
+        self._settings = _Settings(prefix=prefix, ttl=ttl, lease=lease, fail_open=fail_open)
+
+    def begin(self, key: EventKey) -> Claim:
+        settings = self._settings
+        name = settings.name(key)
+        try:
+            pipeline = self._redis.pipeline(transaction=False)
+            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
+            pipeline.get(name)
+            created, current = pipeline.execute()
+        except redis.RedisError as error:
+            return settings.unavailable(key, error)
+        return _claim(created, current)
+
+    def begin_many(self, keys: Sequence[EventKey]) -> list[Claim]:
+        """Claims for a batch of events in one round trip (pipelined); fails as a whole."""
+        settings = self._settings
+        pipeline = self._redis.pipeline(transaction=False)
+        for key in keys:
+            name = settings.name(key)
+            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
+            pipeline.get(name)
+        try:
+            answers = pipeline.execute()
+        except redis.RedisError as error:
+            return [settings.unavailable(key, error) for key in keys]
+        return [_claim(answers[2 * index], answers[2 * index + 1]) for index in range(len(keys))]
+
+    def complete(self, key: EventKey) -> None:
+        try:
+            self._redis.set(self._settings.name(key), _DONE, px=self._settings.ttl_ms)
+        except redis.RedisError as error:
+            self._settings.lost(key, error)
+
+    def complete_many(self, keys: Sequence[EventKey]) -> None:
+        """Mark a batch of events done in one round trip."""
+        settings = self._settings
+        pipeline = self._redis.pipeline(transaction=False)
+        for key in keys:
+            pipeline.set(settings.name(key), _DONE, px=settings.ttl_ms)
+        try:
+            pipeline.execute()
+        except redis.RedisError as error:
+            settings.lost(f"a batch of {len(keys)} events", error)
+
+    def abandon(self, key: EventKey) -> None:
+        try:
+            self._redis.delete(self._settings.name(key))
+        except redis.RedisError as error:
+            self._settings.lost(key, error)
+
+
+class AsyncRedisIdempotencyStore:
+    """Marks in Redis through a `redis.asyncio.Redis` client (async handlers)."""
+
+    def __init__(
+        self,
+        client: redis.asyncio.Redis,
+        *,
+        prefix: str = "accord:handled:",
+        ttl: float = 7 * 24 * 3600.0,
+        lease: float = 60.0,
+        fail_open: bool = False,
+    ) -> None:
+        self._redis = client
+        self._settings = _Settings(prefix=prefix, ttl=ttl, lease=lease, fail_open=fail_open)
+
+    async def begin(self, key: EventKey) -> Claim:
+        settings = self._settings
+        name = settings.name(key)
+        try:
+            pipeline = self._redis.pipeline(transaction=False)
+            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
+            pipeline.get(name)
+            created, current = await pipeline.execute()
+        except redis.RedisError as error:
+            return settings.unavailable(key, error)
+        return _claim(created, current)
+
+    async def complete(self, key: EventKey) -> None:
+        try:
+            await self._redis.set(self._settings.name(key), _DONE, px=self._settings.ttl_ms)
+        except redis.RedisError as error:
+            self._settings.lost(key, error)
+
+    async def abandon(self, key: EventKey) -> None:
+        try:
+            await self._redis.delete(self._settings.name(key))
+        except redis.RedisError as error:
+            self._settings.lost(key, error)

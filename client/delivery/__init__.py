@@ -17,15 +17,33 @@ from client.delivery.idempotency import (
     event_key,
     idempotent,
 )
+from client.delivery.retries import (
+    ATTEMPT_HEADER,
+    NEVER_RETRIED,
+    HandlerFailedError,
+    Outcome,
+    RetrySchedule,
+    attempt_of,
+    call_with_retries,
+    failed_message,
+)
 
 __all__ = [
+    "ATTEMPT_HEADER",
+    "NEVER_RETRIED",
     "Claim",
     "EventInProgressError",
     "EventKey",
+    "HandlerFailedError",
     "IdempotencyStore",
     "IdempotencyStoreUnavailableError",
     "MemoryIdempotencyStore",
     "MissingEventIdentityError",
+    "Outcome",
+    "RetrySchedule",
+    "attempt_of",
+    "call_with_retries",
     "event_key",
+    "failed_message",
     "idempotent",
 ]

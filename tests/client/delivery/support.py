@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import orjson
 
@@ -46,3 +47,9 @@ async def eventually(check: Callable[[], bool], *, timeout: float = 10.0) -> Non
 
 def run(scenario: Callable[[], Awaitable[None]]) -> None:
     asyncio.run(scenario())
+
+
+async def ready_messages(channel: Any, queue_name: str) -> int:
+    """How many messages wait in the queue now (a passive declare; the channel's cached answer is stale)."""
+    queue = await channel.get_queue(queue_name)
+    return int((await queue.declare()).message_count)

@@ -19,7 +19,7 @@ from client.deadletter import ERROR_HEADER, ORIGIN_HEADER, REASON_HEADER
 from client.delivery.rabbitmq import RetryingRabbitConsumer
 from client.delivery.retries import ATTEMPT_HEADER, RetrySchedule
 from tests.client.delivery.conftest import AMQP_URL
-from tests.client.delivery.support import eventually, order_event, order_registry, run
+from tests.client.delivery.support import eventually, order_event, order_registry, ready_messages, run
 
 FAST = RetrySchedule(max_attempts=3, initial_delay=0.2, multiplier=2, jitter=0.2)
 
@@ -81,8 +81,8 @@ def test_a_failing_handler_is_retried_after_growing_delays_until_it_succeeds(uni
             await bus.consumer.consume(flaky)
             await bus.publisher.publish(order_event())
             await eventually(lambda: len(attempts) == 3)
-            queue = await bus.channel.get_queue(bus.consumer.dead_letter_queue)
-            assert queue.declaration_result.message_count == 0
+            assert await ready_messages(bus.channel, bus.consumer.dead_letter_queue) == 0
+            assert await ready_messages(bus.channel, bus.consumer.queue) == 0
 
     run(scenario)
     first_wait, second_wait = attempts[1] - attempts[0], attempts[2] - attempts[1]

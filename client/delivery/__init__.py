@@ -6,6 +6,7 @@ extra: client.delivery.redis_store (`redis`), client.delivery.sql_store and clie
 (`postgres`), client.delivery.rabbitmq (`rabbitmq`). The names below need nothing beyond the bare client.
 """
 
+from client.delivery.batches import EventOutcome, aconsume_batch, consume_batch
 from client.delivery.idempotency import (
     Claim,
     EventInProgressError,
@@ -17,6 +18,7 @@ from client.delivery.idempotency import (
     event_key,
     idempotent,
 )
+from client.delivery.ordering import KeyedExecutor, partition_key_of
 from client.delivery.retries import (
     ATTEMPT_HEADER,
     NEVER_RETRIED,
@@ -34,16 +36,21 @@ __all__ = [
     "Claim",
     "EventInProgressError",
     "EventKey",
+    "EventOutcome",
     "HandlerFailedError",
     "IdempotencyStore",
     "IdempotencyStoreUnavailableError",
+    "KeyedExecutor",
     "MemoryIdempotencyStore",
     "MissingEventIdentityError",
     "Outcome",
     "RetrySchedule",
+    "aconsume_batch",
     "attempt_of",
     "call_with_retries",
+    "consume_batch",
     "event_key",
     "failed_message",
     "idempotent",
+    "partition_key_of",
 ]

@@ -61,6 +61,8 @@ class Outcome(enum.Enum):
     """What became of one delivered message."""
 
     HANDLED = "handled"
+    DUPLICATE = "duplicate"  # handled before: acknowledged without handling
+    FAILED = "failed"  # the handler failed with an error worth retrying: redeliver it
     RETRYING = "retrying"  # a later attempt is scheduled
     DEAD_LETTERED = "dead-lettered"
     DEFERRED = "deferred"  # not the message's fault (registry unreachable): redelivered, attempt not counted

@@ -29,6 +29,7 @@ from client.delivery.retries import (
     call_with_retries,
     failed_message,
 )
+from client.delivery.upcasting import Upcaster, UpcastError, Upcasters, UpcastingDeserializer
 
 __all__ = [
     "ATTEMPT_HEADER",
@@ -45,6 +46,10 @@ __all__ = [
     "MissingEventIdentityError",
     "Outcome",
     "RetrySchedule",
+    "UpcastError",
+    "Upcaster",
+    "Upcasters",
+    "UpcastingDeserializer",
     "aconsume_batch",
     "attempt_of",
     "call_with_retries",

@@ -64,7 +64,6 @@ class RetryingRabbitConsumer:
         schedule: RetrySchedule | None = None,
         binding_keys: Iterable[str] = ("#",),
         registry_retry_delay: float = 1.0,
-        transform: Callable[[Envelope], Envelope] | None = None,
     ) -> None:
         self._channel = channel
         self._deserializer = deserializer
@@ -73,7 +72,6 @@ class RetryingRabbitConsumer:
         self.schedule = schedule or RetrySchedule()
         self._binding_keys = tuple(binding_keys)
         self._registry_retry_delay = registry_retry_delay
-        self._transform = transform
 
     @property
     def dead_letter_queue(self) -> str:
@@ -124,8 +122,6 @@ class RetryingRabbitConsumer:
         try:
             headers = from_amqp_properties(message.headers or {}, message.content_type)
             envelope = self._deserializer.deserialize(message.body, headers)
-            if self._transform is not None:
-                envelope = self._transform(envelope)
             with handling(envelope):
                 outcome = handler(envelope)
                 if inspect.isawaitable(outcome):

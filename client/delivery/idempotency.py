@@ -23,7 +23,7 @@ import enum
 import functools
 import inspect
 import time
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
@@ -105,8 +105,9 @@ class IdempotencyStore(Protocol):
 
 
 class MemoryIdempotencyStore:
-    """Marks in this process's memory: at most `capacity` of them (the oldest are forgotten first), each
-    for `ttl` seconds; a claim in progress lasts `lease` seconds. For one consumer process, and tests."""
+    """Marks in this process's memory: at most `capacity` done marks (the oldest are forgotten first),
+    each for `ttl` seconds; a claim in progress lasts `lease` seconds. For one consumer process, and tests.
+    """
 
     def __init__(
         self,
@@ -122,30 +123,68 @@ class MemoryIdempotencyStore:
         self.ttl = ttl
         self.lease = lease
         self._clock = clock
-        # key -> (expires at, done); oldest first
-        self._marks: OrderedDict[EventKey, tuple[float, bool]] = OrderedDict()
+        # key -> until when: a done mark is positive, a claim in progress is the negated end of its lease
+        self._marks: dict[tuple[str, str], float] = {}
+        self._done_order: deque[tuple[str, str]] = deque()  # done marks, oldest first
 
     def __len__(self) -> int:
         return len(self._marks)
 
     def begin(self, key: EventKey) -> Claim:
         now = self._clock()
-        marks = self._marks
-        mark = marks.get(key)
-        if mark is not None and mark[0] > now:
-            return Claim.DONE if mark[1] else Claim.BUSY
-        marks[key] = (now + self.lease, False)
-        marks.move_to_end(key)
-        if len(marks) > self.capacity:
-            marks.popitem(last=False)
-        return Claim.NEW
+        mark = self._marks.get(key)
+        if mark is not None:
+            if mark > now:
+                return _DONE
+            if -mark > now:
+                return _BUSY
+        self._marks[key] = -(now + self.lease)
+        return _NEW
 
     def complete(self, key: EventKey) -> None:
-        self._marks[key] = (self._clock() + self.ttl, True)
-        self._marks.move_to_end(key)
+        self._marks[key] = self._clock() + self.ttl
+        order = self._done_order
+        order.append(key)
+        if len(order) > self.capacity:
+            self._marks.pop(order.popleft(), None)
 
     def abandon(self, key: EventKey) -> None:
         self._marks.pop(key, None)
+
+    def wrap(self, handler: Callable[..., Result]) -> Callable[..., Result | None]:
+        """`idempotent(self)(handler)` for a sync handler, with the store's steps inlined: the
+        begin/complete protocol without its calls, as deduplication is on every event's path."""
+        marks, order, clock = self._marks, self._done_order, self._clock
+        capacity, ttl, lease = self.capacity, self.ttl, self.lease
+
+        @functools.wraps(handler)
+        def run_once(envelope: Envelope, *args: Any, **kwargs: Any) -> Result | None:
+            key = (envelope.source, envelope.event_id)
+            if not key[0] or not key[1]:
+                event_key(envelope)  # raises MissingEventIdentityError
+            now = clock()
+            mark = marks.get(key)
+            if mark is not None:
+                if mark > now:
+                    return None
+                if -mark > now:
+                    raise EventInProgressError(EventKey(*key))
+            marks[key] = -(now + lease)
+            try:
+                result = handler(envelope, *args, **kwargs)
+            except BaseException:
+                marks.pop(key, None)
+                raise
+            marks[key] = now + ttl
+            order.append(key)
+            if len(order) > capacity:
+                marks.pop(order.popleft(), None)
+            return result
+
+        return run_once
+
+
+_NEW, _DONE, _BUSY = Claim.NEW, Claim.DONE, Claim.BUSY
 
 
 def idempotent(store: IdempotencyStore) -> Callable[[Callable[..., Result]], Callable[..., Result | None]]:
@@ -159,25 +198,29 @@ def idempotent(store: IdempotencyStore) -> Callable[[Callable[..., Result]], Cal
     def decorate(handler: Callable[..., Result]) -> Callable[..., Result | None]:
         if inspect.iscoroutinefunction(handler):
             return cast(Callable[..., Result | None], _async_wrapper(store, handler))
+        if type(store) is MemoryIdempotencyStore:
+            return store.wrap(handler)
+
+        begin, complete, abandon = store.begin, store.complete, store.abandon
 
         @functools.wraps(handler)
         def run_once(envelope: Envelope, *args: Any, **kwargs: Any) -> Result | None:
             key = event_key(envelope)
-            claim = store.begin(key)
+            claim = begin(key)
             if not isinstance(claim, Claim):
                 if inspect.iscoroutine(claim):
                     claim.close()
                 raise TypeError(f"{type(store).__name__} is asynchronous: decorate an async handler")
-            if claim is Claim.DONE:
+            if claim is _DONE:
                 return None
-            if claim is Claim.BUSY:
+            if claim is _BUSY:
                 raise EventInProgressError(key)
             try:
                 result = handler(envelope, *args, **kwargs)
             except BaseException:
-                store.abandon(key)
+                abandon(key)
                 raise
-            store.complete(key)
+            complete(key)
             return result
 
         return run_once

@@ -1,5 +1,6 @@
-"""Idempotency marks in Redis, shared by every consumer process: one atomic SET NX with an expiry per
-event (a lease while it is handled, then the "done" mark for `ttl`). Needs the `redis` extra.
+"""Idempotency marks in Redis, shared by every consumer process: one atomic `SET key busy NX GET PX lease`
+per event claims it and says what was there (Redis 7.0 or later), then the "done" mark replaces the
+lease for `ttl`. Needs the `redis` extra.
 
 When Redis does not answer, the store fails closed (IdempotencyStoreUnavailableError: the event is not
 handled, the broker redelivers it) or, with `fail_open=True`, lets the handler run without a mark and
@@ -54,10 +55,11 @@ class _Settings:
         logger.warning("idempotency store unavailable: mark of %s not updated (%s)", what, error)
 
 
-def _claim(created: Any, current: Any) -> Claim:
-    if created:
+def _claim(previous: Any) -> Claim:
+    """The claim that `SET key busy NX GET` answered: the value that was there, or None when it set it."""
+    if previous is None:
         return Claim.NEW
-    return Claim.DONE if current == _DONE else Claim.BUSY
+    return Claim.DONE if previous == _DONE else Claim.BUSY
 
 
 class RedisIdempotencyStore:
@@ -79,27 +81,22 @@ class RedisIdempotencyStore:
         settings = self._settings
         name = settings.name(key)
         try:
-            pipeline = self._redis.pipeline(transaction=False)
-            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
-            pipeline.get(name)
-            created, current = pipeline.execute()
+            previous = self._redis.set(name, _BUSY, nx=True, get=True, px=settings.lease_ms)
         except redis.RedisError as error:
             return settings.unavailable(key, error)
-        return _claim(created, current)
+        return _claim(previous)
 
     def begin_many(self, keys: Sequence[EventKey]) -> list[Claim]:
         """Claims for a batch of events in one round trip (pipelined); fails as a whole."""
         settings = self._settings
         pipeline = self._redis.pipeline(transaction=False)
         for key in keys:
-            name = settings.name(key)
-            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
-            pipeline.get(name)
+            pipeline.set(settings.name(key), _BUSY, nx=True, get=True, px=settings.lease_ms)
         try:
             answers = pipeline.execute()
         except redis.RedisError as error:
             return [settings.unavailable(key, error) for key in keys]
-        return [_claim(answers[2 * index], answers[2 * index + 1]) for index in range(len(keys))]
+        return [_claim(previous) for previous in answers]
 
     def complete(self, key: EventKey) -> None:
         try:
@@ -144,13 +141,10 @@ class AsyncRedisIdempotencyStore:
         settings = self._settings
         name = settings.name(key)
         try:
-            pipeline = self._redis.pipeline(transaction=False)
-            pipeline.set(name, _BUSY, nx=True, px=settings.lease_ms)
-            pipeline.get(name)
-            created, current = await pipeline.execute()
+            previous = await self._redis.set(name, _BUSY, nx=True, get=True, px=settings.lease_ms)
         except redis.RedisError as error:
             return settings.unavailable(key, error)
-        return _claim(created, current)
+        return _claim(previous)
 
     async def complete(self, key: EventKey) -> None:
         try:

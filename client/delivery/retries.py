@@ -148,11 +148,12 @@ async def call_with_retries(
     envelope: Envelope,
     schedule: RetrySchedule,
     *,
+    attempt: int = 1,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> int:
     """Call `handler` (sync or async) until it succeeds or `schedule` gives up; the number of attempts it
-    took. When it gives up, HandlerFailedError says after how many attempts, with the last error."""
-    attempt = 1
+    took. When it gives up, HandlerFailedError says after how many attempts, with the last error.
+    `attempt` is the number of the first attempt made here (2 when the caller made the first)."""
     while True:
         try:
             outcome = handler(envelope)

@@ -153,3 +153,22 @@ def test_closing_cancels_what_is_not_done():
 def test_max_in_flight_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         KeyedExecutor(print, max_in_flight=0)
+
+
+def test_no_more_than_concurrency_keys_are_handled_at_once():
+    running = {"now": 0, "peak": 0}
+
+    async def handler(envelope) -> None:
+        running["now"] += 1
+        running["peak"] = max(running["peak"], running["now"])
+        await asyncio.sleep(0.01)
+        running["now"] -= 1
+
+    async def scenario() -> None:
+        executor = KeyedExecutor(handler, concurrency=2, max_in_flight=100)
+        for key in range(6):
+            await executor.submit(order_event(f"k{key}"))
+        await executor.join()
+
+    run(scenario)
+    assert running["peak"] == 2

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -222,3 +223,31 @@ def test_a_consumer_killed_after_its_commit_does_not_apply_the_redelivery(postgr
     assert payments(postgres_url) == ["o-9"]
     assert asyncio.run(redeliver()) is True
     assert payments(postgres_url) == ["o-9"]
+
+
+def test_async_handlers_mark_in_their_async_transaction(postgres_url):
+    prepare_postgres(postgres_url)
+
+    @asynccontextmanager
+    async def transaction():
+        async with await psycopg.AsyncConnection.connect(postgres_url) as connection:
+            yield connection  # the connection's block commits, or rolls back on an exception
+
+    failures = [RuntimeError("ledger busy")]
+
+    @handled.transactional(transaction)
+    async def charge(event, connection) -> str:
+        await connection.execute("INSERT INTO payments VALUES (%s)", (event.data["orderId"],))
+        if failures:
+            raise failures.pop()
+        return "charged"
+
+    event = order_event("o-async")
+
+    async def scenario() -> list[str | None]:
+        with pytest.raises(RuntimeError, match="ledger busy"):
+            await charge(event)
+        return [await charge(event), await charge(event)]
+
+    assert asyncio.run(scenario()) == ["charged", None]
+    assert payments(postgres_url) == ["o-async"]

@@ -11,6 +11,8 @@ from registry.compatibility.avro import AvroSchema
 from registry.schemas.store import with_body
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlmodel import Session
 
     from registry.schemas.lookup import SchemaLookup
@@ -32,14 +34,31 @@ class OutputFormats:
         self._store = store
         self._lookup = lookup
 
-    def get_schema_in_format(self, *, session: Session, schema_id: int, format: str | None) -> StoredSchema:
+    def get_schema_in_format(
+        self,
+        *,
+        session: Session,
+        schema_id: int,
+        format: str | None,
+        readable: Callable[[str], bool] | None = None,
+    ) -> StoredSchema:
         """The schema with this id as registered (`default`) or, for Avro, `resolved`: one self-contained
-        schema with the named types of its references (nested ones too) inlined at their first use."""
+        schema with the named types of its references (nested ones too) inlined at their first use.
+
+        A caller who reads only the subjects `readable` accepts gets `resolved` only when it would
+        inline nothing from others (else 40301)."""
         schema = self._lookup.get_schema(session=session, schema_id=schema_id)
         if is_default_format(format):
             return schema
         if format == RESOLVED and schema.schema_type is SchemaType.AVRO:
-            parsed = self._store.parsed_schema(session=session, schema_id=schema_id)
+            _, resolved = self._store.resolve_references(session=session, references=schema.references)
+            if readable is not None and not all(readable(reference.subject) for reference in resolved):
+                raise errors.ForbiddenError(
+                    f"Schema {schema_id} references, directly or through other schemas, a subject this "
+                    "caller may not read, so it cannot be shown resolved; the default format shows it "
+                    "as registered"
+                )
+            parsed = self._store.parse(schema_type=schema.schema_type, text=schema.text, resolved=resolved)
             assert isinstance(parsed, AvroSchema)
             return with_body(replace(schema, text=parsed.resolved))
         formats = (

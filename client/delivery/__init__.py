@@ -4,6 +4,17 @@ per-key ordering, batches, the transactional outbox and upcasting of old event v
 Each part is optional and small. What needs a store or a broker lives in its own module and needs its
 extra: client.delivery.redis_store (`redis`), client.delivery.sql_store and client.delivery.outbox
 (`postgres`), client.delivery.rabbitmq (`rabbitmq`). The names below need nothing beyond the bare client.
+
+Errors, all under client.errors' AccordError:
+
+AccordError
+├── MissingEventIdentityError          an event without eventId or source cannot be deduplicated
+├── EventInProgressError               another consumer holds the event's claim: redeliver it later
+├── IdempotencyStoreUnavailableError   the store did not answer and fails closed: not handled
+├── HandlerFailedError                 a handler failed for good, after `attempts` attempts
+├── KafkaDeliveryError                 (kafka_sink) Kafka did not confirm events: they stay in the outbox
+└── DeserializationError
+    └── UpcastError                    an old event could not be brought to the current version
 """
 
 from client.delivery.batches import EventOutcome, aconsume_batch, consume_batch

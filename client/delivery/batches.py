@@ -1,5 +1,5 @@
 """Consuming in batches with an outcome per event: a batch of messages (from Kafka's `consume(n)`, a
-RabbitMQ prefetch, a test) is read, deduplicated in one round trip where the store can (Redis's pipelined
+RabbitMQ prefetch, a test) is read, deduplicated in one round trip where the store can (Redis's
 `begin_many`), and handled event by event, so that one poison message or one failing event does not
 decide the fate of the others.
 

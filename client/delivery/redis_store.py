@@ -55,6 +55,22 @@ class _Settings:
         logger.warning("idempotency store unavailable: mark of %s not updated (%s)", what, error)
 
 
+# A batch's claims and marks in one round trip: the same SET commands, run by Redis in a script.
+_BEGIN_MANY = """
+local answers = {}
+for index, key in ipairs(KEYS) do
+    answers[index] = redis.call('SET', key, ARGV[1], 'NX', 'GET', 'PX', ARGV[2]) or ''
+end
+return answers
+"""
+_COMPLETE_MANY = """
+for _, key in ipairs(KEYS) do
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+end
+return #KEYS
+"""
+
+
 def _claim(previous: Any) -> Claim:
     """The claim that `SET key busy NX GET` answered: the value that was there, or None when it set it."""
     if previous is None:
@@ -76,6 +92,8 @@ class RedisIdempotencyStore:
     ) -> None:
         self._redis = client
         self._settings = _Settings(prefix=prefix, ttl=ttl, lease=lease, fail_open=fail_open)
+        self._begin_many = client.register_script(_BEGIN_MANY)
+        self._complete_many = client.register_script(_COMPLETE_MANY)
 
     def begin(self, key: EventKey) -> Claim:
         settings = self._settings
@@ -87,16 +105,17 @@ class RedisIdempotencyStore:
         return _claim(previous)
 
     def begin_many(self, keys: Sequence[EventKey]) -> list[Claim]:
-        """Claims for a batch of events in one round trip (pipelined); fails as a whole."""
+        """Claims for a batch of events in one round trip (one script runs the SET NX GET of each
+        event in Redis); fails as a whole. On Redis Cluster a batch's keys must share a slot: put a
+        hash tag in the prefix (`{billing}:handled:`)."""
         settings = self._settings
-        pipeline = self._redis.pipeline(transaction=False)
-        for key in keys:
-            pipeline.set(settings.name(key), _BUSY, nx=True, get=True, px=settings.lease_ms)
         try:
-            answers = pipeline.execute()
+            answers = self._begin_many(
+                keys=[settings.name(key) for key in keys], args=[_BUSY, settings.lease_ms]
+            )
         except redis.RedisError as error:
             return [settings.unavailable(key, error) for key in keys]
-        return [_claim(previous) for previous in answers]
+        return [_claim(previous or None) for previous in answers]
 
     def complete(self, key: EventKey) -> None:
         try:
@@ -105,13 +124,10 @@ class RedisIdempotencyStore:
             self._settings.lost(key, error)
 
     def complete_many(self, keys: Sequence[EventKey]) -> None:
-        """Mark a batch of events done in one round trip."""
+        """Mark a batch of events done in one round trip (one script)."""
         settings = self._settings
-        pipeline = self._redis.pipeline(transaction=False)
-        for key in keys:
-            pipeline.set(settings.name(key), _DONE, px=settings.ttl_ms)
         try:
-            pipeline.execute()
+            self._complete_many(keys=[settings.name(key) for key in keys], args=[_DONE, settings.ttl_ms])
         except redis.RedisError as error:
             settings.lost(f"a batch of {len(keys)} events", error)
 

@@ -83,20 +83,24 @@ def test_a_failed_event_is_handled_when_its_batch_is_redelivered():
     ]
 
 
-def test_redis_claims_a_batch_in_one_pipelined_round_trip(redis_prefix):
+def test_redis_claims_a_batch_in_one_round_trip(redis_prefix):
     deserializer, batch = a_mixed_batch()
     client = redis.Redis.from_url(REDIS_URL)
     store = RedisIdempotencyStore(client, prefix=redis_prefix)
-    calls: list[str] = []
-    original = client.pipeline
+    store.complete_many([])  # loads the scripts
+    store.begin_many([])
+    commands: list[str] = []
+    original = client.execute_command
 
-    def counted_pipeline(*args, **kwargs):
-        calls.append("pipeline")
+    def counted(*args, **kwargs):
+        commands.append(str(args[0]))
         return original(*args, **kwargs)
 
-    client.pipeline = counted_pipeline  # type: ignore[method-assign]
+    client.execute_command = counted  # type: ignore[method-assign]
     outcomes = consume_batch(batch, deserializer=deserializer, handler=bill, store=store)
-    assert calls == ["pipeline"]  # one round trip claimed the 4 readable events
+    # one script claimed the 4 readable events; then a mark per handled event, a release for the failed
+    assert commands[0] == "EVALSHA"
+    assert commands.count("EVALSHA") == 1
     assert [outcome.outcome for outcome in outcomes][-1] is Outcome.DUPLICATE
     client.close()
 

@@ -94,6 +94,7 @@ class OutboxRelay:
         )
         self._delete = f"DELETE FROM {self.table} WHERE id = ANY(%s)"
         self.relayed = 0
+        self.failures = 0  # rounds that failed and were tried again (run)
 
     async def relay_round(self, connection: psycopg.AsyncConnection[Any]) -> int:
         """One round in one transaction; the number of events sent (0: nothing to do or all lanes busy)."""
@@ -128,8 +129,14 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 await self._serve(stop)
-            except (psycopg.Error, OSError, ConnectionError) as error:
-                logger.warning("outbox relay: %s: %s; retrying in %.1f s", type(error).__name__, error, 1.0)
+            except Exception as error:  # a relay outlives its database's and its broker's failures
+                self.failures += 1
+                logger.warning(
+                    "outbox relay: %s: %s; retrying in %.1f s",
+                    type(error).__name__,
+                    error,
+                    self.poll_interval,
+                )
                 await _wait(stop, self.poll_interval)
 
     async def _serve(self, stop: asyncio.Event) -> None:

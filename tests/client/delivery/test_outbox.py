@@ -181,3 +181,38 @@ def test_a_running_relay_wakes_on_notify_rather_than_its_poll_interval(postgres_
             await asyncio.wait_for(running, timeout=5)
 
     run(scenario)
+
+
+def test_a_running_relay_outlives_a_failing_broker_and_loses_nothing(postgres_url, unique_name):
+    prepare_outbox(postgres_url)
+    outbox = Outbox(EventSerializer(order_registry()))
+    with psycopg.connect(postgres_url) as connection:
+        outbox.publish_batch(connection, [order_event("o-1"), order_event("o-2")])
+
+    class BrokerDownOnce:
+        def __init__(self, sink: RabbitSink) -> None:
+            self.sink, self.calls = sink, 0
+
+        async def send(self, records) -> None:
+            self.calls += 1
+            if self.calls == 1:
+                raise aio_pika.exceptions.AMQPConnectionError("broker restarting")
+            await self.sink.send(records)
+
+    async def scenario() -> None:
+        async with bound_queue(unique_name) as broker:
+            relay = OutboxRelay(
+                postgres_url,
+                BrokerDownOnce(RabbitSink(broker.channel, exchange=unique_name)),
+                poll_interval=0.1,
+            )
+            stop = asyncio.Event()
+            running = asyncio.create_task(relay.run(stop))
+            received = await broker.received(2)
+            stop.set()
+            await asyncio.wait_for(running, timeout=5)
+            assert relay.failures == 1
+            assert [event.partition_key for event in received] == ["o-1", "o-2"]
+
+    run(scenario)
+    assert outbox_rows(postgres_url) == 0

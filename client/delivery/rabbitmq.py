@@ -183,6 +183,7 @@ class KeyedRabbitConsumer:
         schedule: RetrySchedule | None = None,
         binding_keys: Iterable[str] = ("#",),
         max_in_flight: int = 256,
+        concurrency: int = 64,
         key: Callable[[Envelope], Hashable] = partition_key_of,
     ) -> None:
         self._channel = channel
@@ -192,6 +193,7 @@ class KeyedRabbitConsumer:
         self.schedule = schedule or RetrySchedule()
         self._binding_keys = tuple(binding_keys)
         self.max_in_flight = max_in_flight
+        self.concurrency = concurrency
         self._key = key
         self.registry_retry_delay = 1.0
         self._settling: set[asyncio.Task[None]] = set()

@@ -234,6 +234,7 @@ class KeyedRabbitConsumer:
         executor = KeyedExecutor(
             handler,
             max_in_flight=self.max_in_flight,
+            concurrency=self.concurrency,
             key=self._key,
             schedule=self.schedule,
             on_failure=failed,

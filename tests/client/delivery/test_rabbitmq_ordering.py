@@ -51,22 +51,28 @@ def test_a_keyed_consumer_keeps_each_keys_order_through_retries_and_acks_everyth
                 for sequence in range(10)
                 for key in range(10)
             ]
-            await publisher.publish_batch(events)
+            await publisher.publish_batch(events[:50])
+            exchange = await channel.get_exchange(unique_name)
+            await exchange.publish(aio_pika.Message(b"not an event"), routing_key="OrderCreated")
+            await publisher.publish_batch(events[50:])
             await consumer.consume(handler)
             await eventually(lambda: len(log) == 99)
             dead_queue = await channel.get_queue(consumer.dead_letter_queue)
-            dead = None
-            for _ in range(100):
+            dead_letters: dict[str, dict] = {}
+            for _ in range(200):
                 dead = await dead_queue.get(fail=False)
                 if dead is not None:
-                    break
-                await asyncio.sleep(0.05)
-            assert dead is not None
-            await dead.ack()
-            headers = dead.headers or {}
-            assert headers[ERROR_HEADER] == "ValueError"
-            assert headers[REASON_HEADER] == "amount does not add up"
-            assert headers[ATTEMPT_HEADER] == "3"
+                    await dead.ack()
+                    headers = dict(dead.headers or {})
+                    dead_letters[str(headers[ERROR_HEADER])] = headers
+                    if len(dead_letters) == 2:
+                        break
+                else:
+                    await asyncio.sleep(0.05)
+            assert set(dead_letters) == {"ValueError", "MalformedMessageError"}
+            assert dead_letters["ValueError"][REASON_HEADER] == "amount does not add up"
+            assert dead_letters["ValueError"][ATTEMPT_HEADER] == "3"
+            assert dead_letters["MalformedMessageError"][ATTEMPT_HEADER] == "1"
             await asyncio.sleep(0.2)
             assert await ready_messages(channel, consumer.queue) == 0
             assert consumer.executor is not None

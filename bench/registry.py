@@ -47,8 +47,11 @@ BENCH_SCHEMA = json.dumps(
 
 
 @contextmanager
-def server(database_url: str, bare_body: bytes = b"{}") -> Iterator[tuple[str, float, int]]:
-    """uvicorn with the bench app; yields (base URL, seconds until it answered, its RSS in KiB)."""
+def server(
+    database_url: str, bare_body: bytes = b"{}", *, tree: Path | None = None
+) -> Iterator[tuple[str, float, int]]:
+    """uvicorn with the bench app of `tree` (a checkout with its own .venv; default: this one); yields
+    (base URL, seconds until it answered, its RSS in KiB)."""
     port = free_port()
     env = {
         **os.environ,
@@ -57,7 +60,7 @@ def server(database_url: str, bare_body: bytes = b"{}") -> Iterator[tuple[str, f
         "ACCORD_LOG_LEVEL": "WARNING",
     }
     command = [
-        sys.executable,
+        sys.executable if tree is None else str(tree / ".venv" / "bin" / "python"),
         "-m",
         "uvicorn",
         "bench.app:create_bench_app",
@@ -67,7 +70,7 @@ def server(database_url: str, bare_body: bytes = b"{}") -> Iterator[tuple[str, f
     ]
     command += ["--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, cwd=tree)
     base_url = f"http://127.0.0.1:{port}"
     try:
         while True:

@@ -19,6 +19,7 @@ from registry.auth import Access, Role
 from registry.auth.access import AccessDep
 from registry.db import after_commit
 from registry.schemas.arguments import SubjectFilter
+from registry.schemas.output_formats import is_default_format
 from registry.schemas.registration import PreparedRegistration
 from registry.schemas.values import Reference, RegisterResult, SchemaSubmission
 from registry.schemas.wire import (
@@ -31,6 +32,7 @@ from registry.web.dependencies import (
     CompatibilityCheckerDep,
     DeletionServiceDep,
     MetricsDep,
+    OutputFormatsDep,
     RegistrationServiceDep,
     SchemaLookupDep,
     SessionDep,
@@ -55,6 +57,12 @@ Normalize = Annotated[bool, Query(description="Normalize the schema before compa
 Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
 Verbose = Annotated[bool, Query(description="Explain incompatibilities in `messages`")]
 SchemaBody = Annotated[SchemaPayload, Body()]
+FORMAT_DESCRIPTION = (
+    "Output format: 'default' (the registered text); for Avro 'resolved' (the schema with the named "
+    "types of its references inlined); for Protobuf 'serialized' (the base64-encoded FileDescriptorProto) "
+    "or 'ignore_extensions' (the text without custom options and extensions)"
+)
+Format = Annotated[str | None, Query(description=FORMAT_DESCRIPTION)]
 Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this many results")]
 Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 SCHEMA_TEXT: dict[int | str, dict[str, Any]] = {200: {"description": "The schema text, unescaped"}}
@@ -202,15 +210,20 @@ async def register_schema(
     "/subjects/{subject}/versions/{version}", response_model=RegisteredSchema, responses=error_responses(404)
 )
 async def get_version(
-    subject: str, version: str, request: Request, deleted: Deleted = False
+    subject: str, version: str, request: Request, deleted: Deleted = False, format: Format = None
 ) -> RegisteredSchema:
     # A hot read: async, so that a version answered from cache never leaves the event loop, and its
     # lookup read off app.state, since resolving it as a dependency costs more than the cached answer.
-    lookup = services_of(request).lookup
+    services = services_of(request)
+    lookup = services.lookup
     view = lookup.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
         view = await in_read_session(
             request, lookup.get_version, subject=subject, version=version, include_deleted=deleted
+        )
+    if not is_default_format(format):
+        view = await in_read_session(
+            request, services.output_formats.get_version_in_format, view=view, format=format
         )
     return RegisteredSchema.of(view)
 
@@ -221,9 +234,16 @@ async def get_version(
     responses={**SCHEMA_TEXT, **error_responses(404)},
 )
 def get_version_schema(
-    subject: str, version: str, session: SessionDep, lookup: SchemaLookupDep, deleted: Deleted = False
+    subject: str,
+    version: str,
+    session: SessionDep,
+    lookup: SchemaLookupDep,
+    formats: OutputFormatsDep,
+    deleted: Deleted = False,
+    format: Format = None,
 ) -> RegistryJSONResponse:
     view = lookup.get_version(session=session, subject=subject, version=version, include_deleted=deleted)
+    view = formats.get_version_in_format(session=session, view=view, format=format)
     return RegistryJSONResponse(view.schema.text.encode())  # the text is JSON already
 
 

@@ -244,7 +244,8 @@ def get_version_schema(
 ) -> RegistryJSONResponse:
     view = lookup.get_version(session=session, subject=subject, version=version, include_deleted=deleted)
     view = formats.get_version_in_format(session=session, view=view, format=format)
-    return RegistryJSONResponse(view.schema.text.encode())  # the text is JSON already
+    # the text as registered: JSON, or .proto source for Protobuf
+    return RegistryJSONResponse(view.schema.text.encode())
 
 
 @subjects_router.delete(

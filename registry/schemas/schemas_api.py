@@ -183,7 +183,8 @@ def get_schema_text(
 ) -> RegistryJSONResponse:
     lookup.check_schema_visible(session=session, schema_id=id, visible=visible_to(access))
     schema = formats.get_schema_in_format(session=session, schema_id=id, format=format)
-    return RegistryJSONResponse(schema.text.encode())  # the text is JSON already
+    # the text as registered: JSON, or .proto source for Protobuf
+    return RegistryJSONResponse(schema.text.encode())
 
 
 @schemas_router.get("/schemas/ids/{id}/subjects", response_model=list[str], responses=error_responses(404))

@@ -371,7 +371,6 @@ def test_the_format_parameter_serves_the_default_form_of_json_schemas_only(clien
     refused = client.get(f"/schemas/ids/{schema_id}?format=resolved")
     assert error_of(refused) == (422, 422)
     assert refused.json()["message"] == (
-        "Format 'resolved' is not supported for JSON schemas; "
-        "the only format is 'default'"
+        "Format 'resolved' is not supported for JSON schemas; the only format is 'default'"
     )
     assert error_of(client.get(f"/schemas/ids/{schema_id}/schema?format=serialized")) == (422, 422)

@@ -17,6 +17,7 @@ from registry import audit, contract_store, errors
 from registry.audit import AuditEntry, AuditFilter
 from registry.auth import Access
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
+from registry.compatibility.protobuf import line_of
 from registry.compatibility.reports import locate
 from registry.contract_store import views as contract_views
 from registry.contract_store.views import (
@@ -62,6 +63,7 @@ class SchemaText:
 
     text: str
     lines: list[Line]
+    schema_type: SchemaType
 
     @classmethod
     def of(cls, schema: StoredSchema) -> SchemaText:
@@ -70,7 +72,7 @@ class SchemaText:
     @classmethod
     def of_text(cls, text: str, schema_type: SchemaType) -> SchemaText:
         pretty = pretty_schema(text, schema_type)
-        return cls(pretty, highlight_lines(pretty, schema_type))
+        return cls(pretty, highlight_lines(pretty, schema_type), schema_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +253,7 @@ class Catalog:
         old_text = SchemaText.of(comparison.old.schema)
         new_text = SchemaText.of(comparison.new.schema)
         # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
-        readers = {"BACKWARD": ("new", new_text.text), "FORWARD": ("old", old_text.text)}
+        readers = {"BACKWARD": ("new", new_text), "FORWARD": ("old", old_text)}
         return DiffPage(
             subject=subject,
             history=history,
@@ -264,8 +266,7 @@ class Catalog:
                 for issue in failure.incompatibilities
             ],
             changes=[
-                ChangeLine(change, _anchor("new", new_text.text, change.path))
-                for change in comparison.changes
+                ChangeLine(change, _anchor("new", new_text, change.path)) for change in comparison.changes
             ],
         )
 
@@ -371,10 +372,14 @@ class Catalog:
         ]
 
 
-def _anchor(side: str, text: str, pointer: str) -> str:
-    """The id of the side-by-side line that `pointer` names in `text` (or the nearest part of it)."""
-    position = locate(text, pointer)
-    return f"{side}-L{position[0] if position else 1}"
+def _anchor(side: str, schema: SchemaText, pointer: str) -> str:
+    """The id of the side-by-side line that `pointer` names in the schema (or the nearest part of it)."""
+    if schema.schema_type is SchemaType.PROTOBUF:
+        line = line_of(schema.text, pointer)
+    else:
+        position = locate(schema.text, pointer)
+        line = position[0] if position else None
+    return f"{side}-L{line or 1}"
 
 
 def _default_version(history: list[VersionRecord]) -> int:

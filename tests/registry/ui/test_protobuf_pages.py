@@ -49,7 +49,8 @@ def test_the_diff_page_gives_the_verdict_of_every_level(client: TestClient) -> N
     register(client, "orders", ORDER.replace("string id = 1;", "int64 id = 1;"), [REFERENCE])
     register(client, "orders", ORDER.replace("string id = 1;", "int64 id = 1; string note = 3;"), [REFERENCE])
 
-    changed = visible_text(page(client, "/ui/subjects/orders/diff?old=1&new=2"))
+    changed_page = page(client, "/ui/subjects/orders/diff?old=1&new=2")
+    changed = visible_text(changed_page)
     added = visible_text(page(client, "/ui/subjects/orders/diff?old=2&new=3"))
 
     for level in (
@@ -67,3 +68,9 @@ def test_the_diff_page_gives_the_verdict_of_every_level(client: TestClient) -> N
     assert "FULL ✓ Compatible" in added
     assert "FULL_TRANSITIVE ✗ Incompatible v1" in added  # v3 against v1 too
     assert "added: string note = 3 ;" in added
+    # every change, compatible or not, links to the line that declares it
+    assert "FIELD_SCALAR_KIND_CHANGED #/Order/1 ✗ Breaks readers" in changed
+    assert "FIELD_ADDED #/Order/3 ✓ Compatible" in added
+    assert 'href="#new-L7"' in changed_page  # line 7 of the stored text: "  int64 id = 1;"
+    anchored = changed_page[changed_page.index('id="new-L7"') :]
+    assert visible_text(anchored[: anchored.index("</tr>")]).endswith("int64 id = 1 ;")

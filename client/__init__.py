@@ -6,7 +6,12 @@ paths and patterns) does not pay for the others.
 """
 
 import importlib as _importlib
+import logging as _logging
 from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+# A library leaves logging to the application: without a handler of its own, Python's last-resort
+# handler would print the client's warnings (an outage, say) to the stderr of every program using it.
+_logging.getLogger("accord.client").addHandler(_logging.NullHandler())
 
 if _TYPE_CHECKING:
     from client.adapters.memory import InMemoryBus, InMemoryRegistry

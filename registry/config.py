@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     login_checks_at_once: int = Field(
         default=1, ge=1, description="secrets checked at the same time (each is one scrypt, one core)"
     )
+    ui_pages_at_once: int = Field(
+        default=2, ge=1, description="web UI pages rendered at the same time; more wait their turn"
+    )
     forwarded_allow_ips: str | None = Field(
         default=None,
         description="proxies (comma-separated addresses, or *) whose X-Forwarded-For and "

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from registry.audit.dependencies import AuditDep
-from registry.auth import Role
 from registry.auth.access import AccessDep
-from registry.contract_store import deployments, guard, results
+from registry.contract_store import deployments, guard, permissions, results
 from registry.contract_store.publishing import EXPECTATIONS, SAMPLES
 from registry.contract_store.wire import (
     CanIDeployRead,
@@ -51,9 +50,8 @@ def publish_expectations(
     access: AccessDep,
     audit: AuditDep,
 ) -> PublishedRead:
-    subjects = sorted({expectation.subject or expectation.event_type for expectation in payload.expectations})
-    for subject in subjects:  # an expectation can block registrations: only of subjects its consumer reads
-        access.require(Role.READER, subject)
+    permissions.require_publisher(access, expectations=payload.expectations, samples=())
+    subjects = sorted({permissions.subject_of(expectation) for expectation in payload.expectations})
     count = EXPECTATIONS.publish(
         session=writer, application=consumer, version=version, documents=payload.expectations
     )
@@ -66,10 +64,11 @@ def publish_expectations(
     response_model=ExpectationsPayload,
     responses=error_responses(404),
 )
-def get_expectations(consumer: str, version: str, session: SessionDep) -> ExpectationsPayload:
-    return ExpectationsPayload(
-        expectations=EXPECTATIONS.get(session=session, application=consumer, version=version)
-    )
+def get_expectations(
+    consumer: str, version: str, session: SessionDep, access: AccessDep
+) -> ExpectationsPayload:
+    expectations = EXPECTATIONS.get(session=session, application=consumer, version=version)
+    return ExpectationsPayload(expectations=permissions.readable(access, expectations))
 
 
 @router.get(
@@ -79,11 +78,14 @@ def get_expectations(consumer: str, version: str, session: SessionDep) -> Expect
     summary="The expectations of every consumer version that counts (latest, deployed or released)",
 )
 def get_relevant_expectations(
-    session: SessionDep, event_type: EventTypes = None
+    session: SessionDep, access: AccessDep, event_type: EventTypes = None
 ) -> list[ConsumerExpectationsRead]:
+    published = EXPECTATIONS.list_relevant(session=session, event_types=event_type)
+    shown = [(item, permissions.readable(access, item.items)) for item in published]
     return [
-        ConsumerExpectationsRead(consumer=item.application, version=item.version, expectations=item.items)
-        for item in EXPECTATIONS.list_relevant(session=session, event_types=event_type)
+        ConsumerExpectationsRead(consumer=item.application, version=item.version, expectations=expectations)
+        for item, expectations in shown
+        if expectations
     ]
 
 
@@ -98,8 +100,10 @@ def publish_samples(
     version: str,
     payload: Annotated[SamplesPayload, Body()],
     writer: WriterDep,
+    access: AccessDep,
     audit: AuditDep,
 ) -> PublishedRead:
+    permissions.require_publisher(access, expectations=(), samples=payload.samples)
     count = SAMPLES.publish(session=writer, application=producer, version=version, documents=payload.samples)
     audit.record("contracts.samples.publish", producer=producer, version=version, count=count)
     return PublishedRead(application=producer, version=version, count=count)
@@ -110,8 +114,9 @@ def publish_samples(
     response_model=SamplesPayload,
     responses=error_responses(404),
 )
-def get_samples(producer: str, version: str, session: SessionDep) -> SamplesPayload:
-    return SamplesPayload(samples=SAMPLES.get(session=session, application=producer, version=version))
+def get_samples(producer: str, version: str, session: SessionDep, access: AccessDep) -> SamplesPayload:
+    samples = SAMPLES.get(session=session, application=producer, version=version)
+    return SamplesPayload(samples=permissions.readable(access, samples))
 
 
 @router.get(
@@ -120,10 +125,15 @@ def get_samples(producer: str, version: str, session: SessionDep) -> SamplesPayl
     responses=error_responses(),
     summary="The samples of every producer version that counts (latest, deployed or released)",
 )
-def get_relevant_samples(session: SessionDep, event_type: EventTypes = None) -> list[ProducerSamplesRead]:
+def get_relevant_samples(
+    session: SessionDep, access: AccessDep, event_type: EventTypes = None
+) -> list[ProducerSamplesRead]:
+    published = SAMPLES.list_relevant(session=session, event_types=event_type)
+    shown = [(item, permissions.readable(access, item.items)) for item in published]
     return [
-        ProducerSamplesRead(producer=item.application, version=item.version, samples=item.items)
-        for item in SAMPLES.list_relevant(session=session, event_types=event_type)
+        ProducerSamplesRead(producer=item.application, version=item.version, samples=samples)
+        for item, samples in shown
+        if samples
     ]
 
 
@@ -134,8 +144,9 @@ def get_relevant_samples(session: SessionDep, event_type: EventTypes = None) -> 
     summary="Record the verification of a producer version against a consumer version",
 )
 def record_result(
-    payload: Annotated[ResultPayload, Body()], writer: WriterDep, audit: AuditDep
+    payload: Annotated[ResultPayload, Body()], writer: WriterDep, access: AccessDep, audit: AuditDep
 ) -> ResultRead:
+    permissions.require_verifier(access, session=writer, result=payload)
     recorded = results.record_result(session=writer, result=payload)
     audit.record(
         "contracts.result.record",
@@ -169,8 +180,9 @@ def get_matrix(
     summary="Record that a version was deployed (replacing the previous one) or released to an environment",
 )
 def record_deployment(
-    payload: Annotated[DeploymentPayload, Body()], writer: WriterDep, audit: AuditDep
+    payload: Annotated[DeploymentPayload, Body()], writer: WriterDep, access: AccessDep, audit: AuditDep
 ) -> DeploymentRead:
+    permissions.require_deployer(access, session=writer, deployment=payload)
     recorded = deployments.record_deployment(session=writer, deployment=payload)
     audit.record(
         "contracts.deployment.record",

@@ -134,6 +134,11 @@ def event_types_by_application(session: Session, *, table: PublishedTable) -> Se
     ).all()
 
 
+def expected_subjects_by_event_type(session: Session) -> Sequence[tuple[str, str]]:
+    """Every (event type, subject) an expectation names."""
+    return session.exec(select(ContractExpectation.event_type, ContractExpectation.subject).distinct()).all()
+
+
 def list_applications(session: Session) -> Sequence[str]:
     return session.exec(select(ContractVersion.application).distinct()).all()
 

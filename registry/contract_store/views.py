@@ -46,6 +46,7 @@ class EventTypeSummary:
     event_type: str
     producers: tuple[str, ...]
     consumers: tuple[str, ...]
+    subjects: tuple[str, ...]  # its own name and any subject an expectation names
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,16 @@ def list_event_types(*, session: Session) -> list[EventTypeSummary]:
     for side, pairs in enumerate((producing, expecting)):
         for event_type, application in pairs:
             sides.setdefault(event_type, (set(), set()))[side].add(application)
+    subjects: dict[str, set[str]] = {}
+    for event_type, subject in repository.expected_subjects_by_event_type(session):
+        subjects.setdefault(event_type, {event_type}).add(subject)
     return [
-        EventTypeSummary(event_type, tuple(sorted(producers)), tuple(sorted(consumers)))
+        EventTypeSummary(
+            event_type,
+            tuple(sorted(producers)),
+            tuple(sorted(consumers)),
+            tuple(sorted(subjects.get(event_type, {event_type}))),
+        )
         for event_type, (producers, consumers) in sorted(sides.items())
     ]
 

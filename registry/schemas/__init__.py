@@ -47,6 +47,7 @@ from registry.schemas.views import (
     VersionComparison,
     VersionRecord,
 )
+from registry.schemas.wire import as_seen_by
 
 __all__ = [
     "LATEST",
@@ -75,6 +76,7 @@ __all__ = [
     "VersionComparison",
     "VersionRecord",
     "VersionView",
+    "as_seen_by",
     "is_default_format",
     "parse_version",
 ]

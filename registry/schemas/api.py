@@ -15,8 +15,8 @@ from sqlmodel import Session
 from registry import errors
 from registry.audit import AuditTrail
 from registry.audit.dependencies import AuditDep, actor_of
-from registry.auth import Access, Role
-from registry.auth.access import AccessDep
+from registry.auth import Access
+from registry.auth.access import AccessDep, access_of
 from registry.db import after_commit
 from registry.schemas.arguments import SubjectFilter
 from registry.schemas.output_formats import is_default_format
@@ -76,10 +76,8 @@ def visible_to(access: Access) -> Callable[[str], bool] | None:
 def submission_of(payload: SchemaPayload, access: Access) -> SchemaSubmission:
     """The service's view of a request body; negative ids and versions mean "not given", as in Confluent.
 
-    The caller must be able to read every subject the schema references (else: 40401 for that subject).
+    The caller must be able to read every subject the schema references, at every depth.
     """
-    for reference in payload.references or ():
-        access.require(Role.READER, reference.subject)
     return SchemaSubmission(
         text=payload.schema_text,
         schema_type=payload.schema_type,
@@ -88,6 +86,7 @@ def submission_of(payload: SchemaPayload, access: Access) -> SchemaSubmission:
         rule_set=payload.rule_set,
         schema_id=payload.id if payload.id is not None and payload.id >= 0 else None,
         version=payload.version if payload.version is not None and payload.version > 0 else None,
+        readable=visible_to(access),
     )
 
 
@@ -134,7 +133,7 @@ def lookup_schema(
         normalize=normalize,
         include_deleted=deleted,
     )
-    return RegisteredSchema.of(view)
+    return RegisteredSchema.of(view, visible_to(access))
 
 
 @subjects_router.delete("/subjects/{subject}", response_model=list[int], responses=error_responses(404))
@@ -221,11 +220,16 @@ async def get_version(
         view = await in_read_session(
             request, lookup.get_version, subject=subject, version=version, include_deleted=deleted
         )
+    readable = visible_to(access_of(request))
     if not is_default_format(format):
         view = await in_read_session(
-            request, services.output_formats.get_version_in_format, view=view, format=format
+            request,
+            services.output_formats.get_version_in_format,
+            view=view,
+            format=format,
+            readable=readable,
         )
-    return RegisteredSchema.of(view)
+    return RegisteredSchema.of(view, readable)
 
 
 @subjects_router.get(
@@ -239,11 +243,14 @@ def get_version_schema(
     session: SessionDep,
     lookup: SchemaLookupDep,
     formats: OutputFormatsDep,
+    access: AccessDep,
     deleted: Deleted = False,
     format: Format = None,
 ) -> RegistryJSONResponse:
     view = lookup.get_version(session=session, subject=subject, version=version, include_deleted=deleted)
-    view = formats.get_version_in_format(session=session, view=view, format=format)
+    view = formats.get_version_in_format(
+        session=session, view=view, format=format, readable=visible_to(access)
+    )
     # the text as registered: JSON, or .proto source for Protobuf
     return RegistryJSONResponse(view.schema.text.encode())
 

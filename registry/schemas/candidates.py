@@ -35,7 +35,9 @@ class CandidateParser:
             raise errors.InvalidSchemaError("Empty schema")
         limits.check_schema_size(submission.text, max_bytes=self._max_schema_bytes)
         schema_type = _schema_type(submission.schema_type)
-        declared, resolved = self._store.resolve_references(session=session, references=submission.references)
+        declared, resolved = self._store.resolve_references(
+            session=session, references=submission.references, readable=submission.readable
+        )
         try:
             parsed = self._store.parse(schema_type=schema_type, text=submission.text, resolved=resolved)
         except errors.InvalidSchemaError as error:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from registry.schemas.values import StoredSchema, VersionView
 
 
+RESOLVED = "resolved"
+
+
 def _resolved(parsed: ParsedSchema) -> str:
     assert isinstance(parsed, AvroSchema)
     return parsed.resolved
@@ -41,7 +44,7 @@ def _without_extensions(parsed: ParsedSchema) -> str:
 
 # The formats each schema type has besides `default`, and how each renders a parsed schema.
 FORMATS: dict[SchemaType, dict[str, Callable[[ParsedSchema], str]]] = {
-    SchemaType.AVRO: {"resolved": _resolved},
+    SchemaType.AVRO: {RESOLVED: _resolved},
     SchemaType.JSON: {},
     SchemaType.PROTOBUF: {"serialized": _serialized, "ignore_extensions": _without_extensions},
 }
@@ -66,9 +69,20 @@ class OutputFormats:
         self._store = store
         self._lookup = lookup
 
-    def get_schema_in_format(self, *, session: Session, schema_id: int, format: str | None) -> StoredSchema:
+    def get_schema_in_format(
+        self,
+        *,
+        session: Session,
+        schema_id: int,
+        format: str | None,
+        readable: Callable[[str], bool] | None = None,
+    ) -> StoredSchema:
         """The schema with this id as registered (`default`) or in one of its type's formats (`FORMATS`);
-        422 for a format its type does not have."""
+        422 for a format its type does not have.
+
+        A caller who reads only the subjects `readable` accepts gets Avro's `resolved` form only when it
+        would inline nothing from others (else 40301); Protobuf's forms name imports without their
+        contents."""
         schema = self._lookup.get_schema(session=session, schema_id=schema_id)
         if is_default_format(format):
             return schema
@@ -78,14 +92,33 @@ class OutputFormats:
                 f"Format '{format}' is not supported for {schema.schema_type.value} schemas; "
                 + _formats_of(schema.schema_type)
             )
-        parsed = self._store.parsed_schema(session=session, schema_id=schema_id)
+        _, resolved = self._store.resolve_references(session=session, references=schema.references)
+        inlined = format == RESOLVED
+        if (
+            inlined
+            and readable is not None
+            and not all(readable(reference.subject) for reference in resolved)
+        ):
+            raise errors.ForbiddenError(
+                f"Schema {schema_id} references, directly or through other schemas, a subject this "
+                "caller may not read, so it cannot be shown resolved; the default format shows it "
+                "as registered"
+            )
+        parsed = self._store.parse(schema_type=schema.schema_type, text=schema.text, resolved=resolved)
         return with_body(replace(schema, text=render(parsed)))
 
     def get_version_in_format(
-        self, *, session: Session, view: VersionView, format: str | None
+        self,
+        *,
+        session: Session,
+        view: VersionView,
+        format: str | None,
+        readable: Callable[[str], bool] | None = None,
     ) -> VersionView:
         """The subject version with its schema in `format`, as `get_schema_in_format` renders it."""
         if is_default_format(format):
             return view
-        schema = self.get_schema_in_format(session=session, schema_id=view.schema.id, format=format)
+        schema = self.get_schema_in_format(
+            session=session, schema_id=view.schema.id, format=format, readable=readable
+        )
         return replace(view, schema=schema)

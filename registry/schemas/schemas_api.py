@@ -22,7 +22,13 @@ from registry.schemas.api import (
     visible_to,
 )
 from registry.schemas.output_formats import is_default_format
-from registry.schemas.wire import RegisteredSchema, SchemaString, SubjectVersionPair, schema_string
+from registry.schemas.wire import (
+    RegisteredSchema,
+    SchemaString,
+    SubjectVersionPair,
+    as_seen_by,
+    schema_string,
+)
 from registry.web.dependencies import (
     OutputFormatsDep,
     SchemaLookupDep,
@@ -99,16 +105,22 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     lookup = services.lookup
     media_type = media_type_of_request(request)
     access = access_of(request)
-    if not access.reads_everything:
-        check = partial(lookup.check_schema_visible, schema_id=schema_id, visible=access.can_read)
+    readable = visible_to(access)
+    if readable is not None:
+        check = partial(lookup.check_schema_visible, schema_id=schema_id, visible=readable)
         await in_read_session(request, check)
     # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
     format = query.get("format")
     schema = lookup.cached_schema(schema_id) if is_default_format(format) else None
     if schema is None:
         schema = await in_read_session(
-            request, services.output_formats.get_schema_in_format, schema_id=schema_id, format=format
+            request,
+            services.output_formats.get_schema_in_format,
+            schema_id=schema_id,
+            format=format,
+            readable=readable,
         )
+    schema = as_seen_by(schema, readable)
     if not fetch_max_id:
         return RegistryJSONResponse(schema.body, media_type=media_type)
     max_id = await in_read_session(request, lookup.max_schema_id)
@@ -161,7 +173,8 @@ def list_schemas(
         limit=limit,
         visible=visible_to(access),
     )
-    return [RegisteredSchema.of(view) for view in views]
+    readable = visible_to(access)
+    return [RegisteredSchema.of(view, readable) for view in views]
 
 
 @schemas_router.get("/schemas/types", response_model=list[str], responses=error_responses())
@@ -181,8 +194,9 @@ def get_schema_text(
     subject: SubjectScope = None,
     format: Format = None,
 ) -> RegistryJSONResponse:
-    lookup.check_schema_visible(session=session, schema_id=id, visible=visible_to(access))
-    schema = formats.get_schema_in_format(session=session, schema_id=id, format=format)
+    readable = visible_to(access)
+    lookup.check_schema_visible(session=session, schema_id=id, visible=readable)
+    schema = formats.get_schema_in_format(session=session, schema_id=id, format=format, readable=readable)
     # the text as registered: JSON, or .proto source for Protobuf
     return RegistryJSONResponse(schema.text.encode())
 

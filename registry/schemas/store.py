@@ -199,15 +199,26 @@ class SchemaStore:
     # -- references and parsing
 
     def resolve_references(
-        self, *, session: Session, references: Sequence[Reference]
+        self,
+        *,
+        session: Session,
+        references: Sequence[Reference],
+        readable: Callable[[str], bool] | None = None,
     ) -> tuple[tuple[Reference, ...], tuple[ResolvedReference, ...]]:
-        """The declared references with concrete versions, and every schema they need, dependencies first."""
+        """The declared references with concrete versions, and every schema they need, dependencies first.
+
+        With `readable` (the subjects a submitter may read), every subject reached must be one of them:
+        a declared reference to another is 40401, as if it did not exist; a nested one is 40301,
+        without its name.
+        """
         limits.check_reference_count(len(references), max_references=self._max_references)
         declared: list[Reference] = []
         resolved: dict[tuple[str, int], ResolvedReference] = {}
         entered: set[tuple[str, int]] = set()  # counted when first reached, so a chain counts too
 
         def visit(reference: Reference, chain: tuple[tuple[str, int], ...]) -> Reference:
+            if readable is not None and not readable(reference.subject):
+                raise _unreadable(reference, chain)
             row = self.find_version(session=session, subject=reference.subject, version=reference.version)
             if row is None:
                 raise errors.InvalidSchemaError(
@@ -283,6 +294,17 @@ def stored_schema(record: SchemaRecord, references: Sequence[SchemaReference]) -
 def with_body(schema: StoredSchema) -> StoredSchema:
     """The schema with its /schemas/ids/{id} response body rendered."""
     return replace(schema, body=schema_body(schema))
+
+
+def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.RegistryError:
+    if not chain:
+        return errors.SubjectNotFoundError(reference.subject)
+    subject, version = chain[0]
+    return errors.ForbiddenError(
+        f"Reference to version {version} of subject '{subject}' reaches, through its own references, "
+        "a subject this caller may not read; a schema may only reference subjects its author can read, "
+        "at every depth"
+    )
 
 
 def _ignore(_cache: str, _hit: bool) -> None:

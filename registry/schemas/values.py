@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaType
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class SchemaSubmission:
     rule_set: dict[str, Any] | None = None
     schema_id: int | None = None
     version: int | None = None
+    readable: Callable[[str], bool] | None = None  # the submitter's readable subjects; None: every one
 
 
 @dataclass(frozen=True, slots=True)

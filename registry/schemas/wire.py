@@ -8,7 +8,8 @@ JSON rendered once and cached.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, Field
@@ -16,6 +17,9 @@ from pydantic import BaseModel, Field
 from registry.compatibility import SchemaType
 from registry.schemas.values import Reference, StoredSchema, VersionView
 from registry.web.payload import Int32, Payload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # -- requests -------------------------------------------------------------------------------------
 
@@ -68,8 +72,10 @@ class RegisteredSchema(Payload):
     deleted: bool | None = None
 
     @classmethod
-    def of(cls, view: VersionView) -> RegisteredSchema:
-        schema = view.schema
+    def of(cls, view: VersionView, readable: Callable[[str], bool] | None = None) -> RegisteredSchema:
+        """The version as a caller who reads the subjects `readable` accepts sees it (references into
+        others are left out; None: the caller reads every subject)."""
+        schema = as_seen_by(view.schema, readable)
         return cls(
             subject=view.subject,
             version=view.version,
@@ -128,6 +134,17 @@ def schema_string(schema: StoredSchema, *, max_id: int | None = None) -> dict[st
 def schema_body(schema: StoredSchema) -> bytes:
     """The response body of GET /schemas/ids/{id} for this schema."""
     return orjson.dumps(schema_string(schema))
+
+
+def as_seen_by(schema: StoredSchema, readable: Callable[[str], bool] | None) -> StoredSchema:
+    """The schema as a caller sees it: its references into subjects the caller may not read are left
+    out, so their names do not show (None: the caller reads every subject)."""
+    if readable is None or all(readable(reference.subject) for reference in schema.references):
+        return schema
+    shown = replace(
+        schema, references=tuple(reference for reference in schema.references if readable(reference.subject))
+    )
+    return replace(shown, body=schema_body(shown))
 
 
 def _references(references: tuple[Reference, ...]) -> list[ReferencePayload] | None:

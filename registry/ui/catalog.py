@@ -39,6 +39,7 @@ from registry.schemas import (
     VersionComparison,
     VersionRecord,
     VersionView,
+    as_seen_by,
 )
 from registry.settings import SettingsService, SubjectSettings
 from registry.ui.diff import DiffRow, side_by_side
@@ -57,22 +58,44 @@ class VersionLink:
     deleted: bool
 
 
+# What one page shows at most, so that a huge schema costs a page a bounded amount of work and HTML:
+# the lines of a schema (the rest is a link to the raw schema), and rows of a table of findings.
+SHOWN_SCHEMA_LINES = 2_000
+SHOWN_SCHEMA_CHARACTERS = 200_000
+SHOWN_ROWS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaText:
-    """A schema ready to show: pretty-printed text (for copying) and its highlighted lines."""
+    """A schema ready to show: pretty-printed text and its highlighted lines, up to the bounds above
+    (`total_lines` tells how many lines the whole schema has)."""
 
     text: str
     lines: list[Line]
     schema_type: SchemaType
+    total_lines: int
+    schema_id: int | None = None  # where the whole schema is, when it has an id
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.lines) < self.total_lines
 
     @classmethod
     def of(cls, schema: StoredSchema) -> SchemaText:
-        return cls.of_text(schema.text, schema.schema_type)
+        return cls.of_text(schema.text, schema.schema_type, schema_id=schema.id)
 
     @classmethod
-    def of_text(cls, text: str, schema_type: SchemaType) -> SchemaText:
-        pretty = pretty_schema(text, schema_type)
-        return cls(pretty, highlight_lines(pretty, schema_type), schema_type)
+    def of_text(cls, text: str, schema_type: SchemaType, *, schema_id: int | None = None) -> SchemaText:
+        every_line = pretty_schema(text, schema_type).split("\n")
+        kept: list[str] = []
+        size = 0
+        for line in every_line[:SHOWN_SCHEMA_LINES]:
+            size += len(line) + 1
+            if size > SHOWN_SCHEMA_CHARACTERS and kept:
+                break
+            kept.append(line)
+        shown = "\n".join(kept)
+        return cls(shown, highlight_lines(shown, schema_type), schema_type, len(every_line), schema_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +140,12 @@ class DiffPage:
     history: list[VersionRecord]
     comparison: VersionComparison
     settings: SubjectSettings
-    rows: list[DiffRow]
-    differences: list[Difference]
-    changes: list[ChangeLine]
+    rows: list[DiffRow]  # of the lines each side shows (SchemaText's bounds)
+    differences: list[Difference]  # the first SHOWN_ROWS
+    changes: list[ChangeLine]  # the first SHOWN_ROWS
+    more_differences: int
+    more_changes: int
+    compared_lines: tuple[int, int] | None  # (old, new) when a side shows only its first lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +260,7 @@ class Catalog:
             record=next(entry for entry in history if entry.version == selected.version),
             settings=self._settings.subject_settings(session=self._session, subject=subject),
             schema=SchemaText.of(selected.schema),
-            references=selected.schema.references,
+            references=self._shown(selected.schema).references,
             referenced_by=[link for schema_id in referencing for link in self._versions_of(schema_id)],
             contracts=contract_views.contracts_of_subject(session=self._session, subject=subject),
         )
@@ -254,6 +280,11 @@ class Catalog:
         new_text = SchemaText.of(comparison.new.schema)
         # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
         readers = {"BACKWARD": ("new", new_text), "FORWARD": ("old", old_text)}
+        issues = [
+            (failure.direction, issue)
+            for failure in comparison.results[CompatibilityLevel.FULL].failures
+            for issue in failure.incompatibilities
+        ]
         return DiffPage(
             subject=subject,
             history=history,
@@ -261,13 +292,20 @@ class Catalog:
             settings=self._settings.subject_settings(session=self._session, subject=subject),
             rows=side_by_side(old_text.lines, new_text.lines),
             differences=[
-                Difference(failure.direction, issue, _anchor(*readers[failure.direction], issue.path))
-                for failure in comparison.results[CompatibilityLevel.FULL].failures
-                for issue in failure.incompatibilities
+                Difference(direction, issue, _anchor(*readers[direction], issue.path))
+                for direction, issue in issues[:SHOWN_ROWS]
             ],
             changes=[
-                ChangeLine(change, _anchor("new", new_text, change.path)) for change in comparison.changes
+                ChangeLine(change, _anchor("new", new_text, change.path))
+                for change in comparison.changes[:SHOWN_ROWS]
             ],
+            more_differences=max(0, len(issues) - SHOWN_ROWS),
+            more_changes=max(0, len(comparison.changes) - SHOWN_ROWS),
+            compared_lines=(
+                (len(old_text.lines), len(new_text.lines))
+                if old_text.truncated or new_text.truncated
+                else None
+            ),
         )
 
     def get_schema_page(self, schema_id: int) -> SchemaPage:
@@ -275,14 +313,18 @@ class Catalog:
         used_by = self._versions_of(schema_id)
         if not used_by:
             raise errors.SchemaNotFoundError(schema_id)  # as if absent: no subject of it is readable
-        return SchemaPage(schema, SchemaText.of(schema), used_by)
+        return SchemaPage(self._shown(schema), SchemaText.of(schema), used_by)
 
     def get_contracts_page(self) -> ContractsPage:
         deployments: dict[str, list[DeploymentRead]] = {}
         for deployment in contract_store.list_deployments(session=self._session, environment=None):
             deployments.setdefault(deployment.environment, []).append(deployment)
         return ContractsPage(
-            event_types=contract_views.list_event_types(session=self._session),
+            event_types=[  # as if absent to whom may read none of its subjects
+                summary
+                for summary in contract_views.list_event_types(session=self._session)
+                if any(self._access.can_read(subject) for subject in summary.subjects)
+            ],
             deployments=dict(sorted(deployments.items())),
             applications=contract_views.list_applications(session=self._session),
         )
@@ -291,6 +333,8 @@ class Catalog:
         contracts = contract_views.get_event_type(
             session=self._session, event_type=event_type, history=history
         )
+        if not any(self._access.can_read(subject) for subject in contracts.subjects):
+            raise errors.EventTypeNotFoundError(event_type)  # as if absent, as in the listing
         return EventTypePage(
             contracts=contracts,
             subjects=[
@@ -311,6 +355,7 @@ class Catalog:
                     ),
                 )
                 for owner in contracts.expectations
+                if self._access.can_read(owner.expectation.subject or event_type)
             ],
             history=history,
         )
@@ -341,7 +386,8 @@ class Catalog:
             consumer=consumer,
             consumer_version=consumer_version,
         )
-        return PairPage(result, group_findings(result.findings))
+        findings = [finding for finding in result.findings if self._access.can_read(finding.event_type)]
+        return PairPage(result, group_findings(findings))
 
     def get_audit_page(self, audit_filter: AuditFilter, *, before: int | None, limit: int) -> AuditPage:
         """The entries an administrator may see, as GET /audit gives them: those of the subjects it
@@ -358,6 +404,10 @@ class Catalog:
         except errors.SubjectNotFoundError:
             return False
         return True
+
+    def _shown(self, schema: StoredSchema) -> StoredSchema:
+        """The schema without its references into subjects the caller may not read."""
+        return as_seen_by(schema, None if self._access.reads_everything else self._access.can_read)
 
     def _versions_of(self, schema_id: int) -> list[VersionLink]:
         live = set(

@@ -36,6 +36,12 @@ def schema_url(context: Any, schema_id: int) -> str:
 
 
 @pass_context
+def raw_schema_url(context: Any, schema_id: int) -> str:
+    """The API's answer with the whole schema text (the UI lives under /ui, beside the API)."""
+    return f"{_base(context).removesuffix('/ui')}/schemas/ids/{schema_id}/schema"
+
+
+@pass_context
 def event_type_url(context: Any, event_type: str, *, history: bool = False) -> str:
     address = f"{_base(context)}/contracts/event-types/{quote(event_type, safe='')}"
     return f"{address}?history=on" if history else address
@@ -75,6 +81,7 @@ TEMPLATE_GLOBALS = {
     "subject_url": subject_url,
     "diff_url": diff_url,
     "schema_url": schema_url,
+    "raw_schema_url": raw_schema_url,
     "event_type_url": event_type_url,
     "pair_url": pair_url,
     "can_i_deploy_url": can_i_deploy_url,

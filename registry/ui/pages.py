@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from anyio import CapacityLimiter
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,7 +64,8 @@ class PageRoute(RawSegmentRoute):
 
         async def handle(request: Request) -> Response:
             try:
-                return await handler(request)
+                async with _page_slots(request):
+                    return await handler(request)
             except errors.RegistryError as error:
                 if error.http_status >= 500:
                     log.error("page failed", exc_info=error)
@@ -86,6 +88,16 @@ class PageRoute(RawSegmentRoute):
                 return render_error(request, status_code=422, message=f"Invalid request ({problems})")
 
         return handle
+
+
+def _page_slots(request: Request) -> CapacityLimiter:
+    """Pages render a few at a time (ACCORD_UI_PAGES_AT_ONCE), so that however many are asked for at
+    once, the API's requests keep the threads and the CPU they need."""
+    state = request.app.state
+    if getattr(state, "ui_page_slots", None) is None:  # created on first use: it belongs to the loop
+        state.ui_page_slots = CapacityLimiter(state.settings.ui_pages_at_once)
+    slots: CapacityLimiter = state.ui_page_slots
+    return slots
 
 
 def get_catalog(

@@ -68,7 +68,7 @@ def test_public_api_is_exactly_all():
     exported = {name for name in dir(client) if not name.startswith(("_", "@"))}
     modules = {"adapters", "avro", "cloudevents", "deadletter", "envelope", "errors", "json_schema", "paths"}
     modules |= {"patterns", "registry_client", "schemas", "serde", "transport", "wire"}
-    modules |= {"protobuf", "protobuf_files", "protobuf_violations", "availability"}
+    modules |= {"protobuf", "protobuf_files", "protobuf_violations", "availability", "delivery"}
     assert exported - modules == set(client.__all__)
     assert (ROOT / "client" / "py.typed").is_file()
 

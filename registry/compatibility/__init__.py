@@ -27,7 +27,6 @@ if _TYPE_CHECKING:
     )
     from registry.compatibility.parsers import (
         SUPPORTED_SCHEMA_TYPES,
-        UnsupportedSchemaTypeError,
         parse_schema,
     )
     from registry.compatibility.reports import (
@@ -61,7 +60,6 @@ _MODULE_OF = {
     "PreviousVersion": "registry.compatibility.levels",
     "check_compatibility": "registry.compatibility.levels",
     "SUPPORTED_SCHEMA_TYPES": "registry.compatibility.parsers",
-    "UnsupportedSchemaTypeError": "registry.compatibility.parsers",
     "parse_schema": "registry.compatibility.parsers",
     "Case": "registry.compatibility.reports",
     "OutputFormat": "registry.compatibility.reports",
@@ -101,7 +99,6 @@ __all__ = [
     "Roles",
     "SchemaType",
     "Severity",
-    "UnsupportedSchemaTypeError",
     "VersionFailure",
     "build_registry",
     "check_compatibility",

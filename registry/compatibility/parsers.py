@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from registry.compatibility.avro import parse_avro
 from registry.compatibility.jsonschema import parse_json_schema
-from registry.compatibility.schema import InvalidSchemaError, SchemaType
+from registry.compatibility.protobuf import parse_protobuf
+from registry.compatibility.schema import SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -16,23 +17,15 @@ if TYPE_CHECKING:
 _PARSERS: dict[SchemaType, Callable[[str, Sequence[ResolvedReference]], ParsedSchema]] = {
     SchemaType.AVRO: parse_avro,
     SchemaType.JSON: parse_json_schema,
+    SchemaType.PROTOBUF: parse_protobuf,
 }
 
 SUPPORTED_SCHEMA_TYPES = tuple(_PARSERS)
 
 
-class UnsupportedSchemaTypeError(InvalidSchemaError):
-    """The schema type is known to Confluent's API but this registry does not support it yet."""
-
-
 def parse_schema(
     schema_type: SchemaType, text: str, references: Sequence[ResolvedReference] = ()
 ) -> ParsedSchema:
-    """Parse `text` as a schema of `schema_type`, resolving named types from `references`."""
-    parser = _PARSERS.get(schema_type)
-    if parser is None:
-        supported = ", ".join(SUPPORTED_SCHEMA_TYPES)
-        raise UnsupportedSchemaTypeError(
-            f"Schema type {schema_type.value} is not supported by this registry; supported: {supported}"
-        )
-    return parser(text, references)
+    """Parse `text` as a schema of `schema_type`, resolving named types (Avro), `$ref`s (JSON Schema) or
+    imports (Protobuf) from `references`."""
+    return _PARSERS[schema_type](text, references)

@@ -19,6 +19,7 @@ from registry.auth import Access
 from registry.auth.access import AccessDep, access_of
 from registry.db import after_commit
 from registry.schemas.arguments import SubjectFilter
+from registry.schemas.output_formats import is_default_format
 from registry.schemas.registration import PreparedRegistration
 from registry.schemas.values import Reference, RegisterResult, SchemaSubmission
 from registry.schemas.wire import (
@@ -32,6 +33,7 @@ from registry.web.dependencies import (
     CompatibilityCheckerDep,
     DeletionServiceDep,
     MetricsDep,
+    OutputFormatsDep,
     RegistrationServiceDep,
     SchemaLookupDep,
     SessionDep,
@@ -56,6 +58,12 @@ Normalize = Annotated[bool, Query(description="Normalize the schema before compa
 Permanent = Annotated[bool, Query(description="Delete permanently (requires a soft delete first)")]
 Verbose = Annotated[bool, Query(description="Explain incompatibilities in `messages`")]
 SchemaBody = Annotated[SchemaPayload, Body()]
+FORMAT_DESCRIPTION = (
+    "Output format: 'default' (the registered text); for Avro 'resolved' (the schema with the named "
+    "types of its references inlined); for Protobuf 'serialized' (the base64-encoded FileDescriptorProto) "
+    "or 'ignore_extensions' (the text without custom options and extensions)"
+)
+Format = Annotated[str | None, Query(description=FORMAT_DESCRIPTION)]
 Offset = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Skip this many results")]
 Limit = Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="At most this many results (-1: all)")]
 SCHEMA_TEXT: dict[int | str, dict[str, Any]] = {200: {"description": "The schema text, unescaped"}}
@@ -202,17 +210,27 @@ async def register_schema(
     "/subjects/{subject}/versions/{version}", response_model=RegisteredSchema, responses=error_responses(404)
 )
 async def get_version(
-    subject: str, version: str, request: Request, deleted: Deleted = False
+    subject: str, version: str, request: Request, deleted: Deleted = False, format: Format = None
 ) -> RegisteredSchema:
     # A hot read: async, so that a version answered from cache never leaves the event loop, and its
     # lookup read off app.state, since resolving it as a dependency costs more than the cached answer.
-    lookup = services_of(request).lookup
+    services = services_of(request)
+    lookup = services.lookup
     view = lookup.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
         view = await in_read_session(
             request, lookup.get_version, subject=subject, version=version, include_deleted=deleted
         )
-    return RegisteredSchema.of(view, visible_to(access_of(request)))
+    readable = visible_to(access_of(request))
+    if not is_default_format(format):
+        view = await in_read_session(
+            request,
+            services.output_formats.get_version_in_format,
+            view=view,
+            format=format,
+            readable=readable,
+        )
+    return RegisteredSchema.of(view, readable)
 
 
 @subjects_router.get(
@@ -221,10 +239,21 @@ async def get_version(
     responses={**SCHEMA_TEXT, **error_responses(404)},
 )
 def get_version_schema(
-    subject: str, version: str, session: SessionDep, lookup: SchemaLookupDep, deleted: Deleted = False
+    subject: str,
+    version: str,
+    session: SessionDep,
+    lookup: SchemaLookupDep,
+    formats: OutputFormatsDep,
+    access: AccessDep,
+    deleted: Deleted = False,
+    format: Format = None,
 ) -> RegistryJSONResponse:
     view = lookup.get_version(session=session, subject=subject, version=version, include_deleted=deleted)
-    return RegistryJSONResponse(view.schema.text.encode())  # the text is JSON already
+    view = formats.get_version_in_format(
+        session=session, view=view, format=format, readable=visible_to(access)
+    )
+    # the text as registered: JSON, or .proto source for Protobuf
+    return RegistryJSONResponse(view.schema.text.encode())
 
 
 @subjects_router.delete(

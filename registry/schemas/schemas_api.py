@@ -11,7 +11,16 @@ from fastapi import APIRouter, Path, Query, Request
 from registry import errors
 from registry.auth.access import AccessDep, access_of
 from registry.compatibility import SUPPORTED_SCHEMA_TYPES
-from registry.schemas.api import SCHEMA_TEXT, Deleted, Limit, Offset, SubjectPrefix, visible_to
+from registry.schemas.api import (
+    FORMAT_DESCRIPTION,
+    SCHEMA_TEXT,
+    Deleted,
+    Format,
+    Limit,
+    Offset,
+    SubjectPrefix,
+    visible_to,
+)
 from registry.schemas.output_formats import is_default_format
 from registry.schemas.wire import (
     RegisteredSchema,
@@ -39,11 +48,6 @@ SchemaId = Annotated[int, Path(ge=-(2**31), le=2**31 - 1, description="Global sc
 SubjectScope = Annotated[
     str | None, Query(description="Selects the context of the id; this registry has one context, '.'")
 ]
-FORMAT_DESCRIPTION = (
-    "Output format: 'default' (the registered text) or, for Avro, 'resolved' (the schema with the "
-    "named types of its references inlined)"
-)
-Format = Annotated[str | None, Query(description=FORMAT_DESCRIPTION)]
 
 
 # -- /schemas/ids/{id}: the hand-parsed fast path ------------------------------------------------
@@ -193,7 +197,8 @@ def get_schema_text(
     readable = visible_to(access)
     lookup.check_schema_visible(session=session, schema_id=id, visible=readable)
     schema = formats.get_schema_in_format(session=session, schema_id=id, format=format, readable=readable)
-    return RegistryJSONResponse(schema.text.encode())  # the text is JSON already
+    # the text as registered: JSON, or .proto source for Protobuf
+    return RegistryJSONResponse(schema.text.encode())
 
 
 @schemas_router.get("/schemas/ids/{id}/subjects", response_model=list[str], responses=error_responses(404))

@@ -14,9 +14,11 @@ from registry.compatibility import (
     CompatibilityResult,
     JsonSchema,
     PreviousVersion,
+    Roles,
     SchemaType,
     check_compatibility,
 )
+from registry.compatibility.protobuf import ProtobufSchema
 from registry.schemas import repository, search_repository
 from registry.schemas.arguments import SubjectFilter
 from registry.settings import SettingSource
@@ -202,11 +204,11 @@ class SchemaViews:
             for level in CompatibilityLevel
         }
         old_schema = parsed(old_view.schema.id)
-        changes = (
-            candidate.changes(old_schema, policy=policy)
-            if isinstance(candidate, JsonSchema) and isinstance(old_schema, JsonSchema)
-            else []
-        )
+        changes: list[Change] = []
+        if isinstance(candidate, JsonSchema) and isinstance(old_schema, JsonSchema):
+            changes = candidate.changes(old_schema, policy=policy)
+        elif isinstance(candidate, ProtobufSchema) and isinstance(old_schema, ProtobufSchema):
+            changes = candidate.changes(old_schema, roles=Roles.backward())
         return VersionComparison(old_view, new_view, policy, results, tuple(changes))
 
 

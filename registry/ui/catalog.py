@@ -17,6 +17,7 @@ from registry import audit, contract_store, errors
 from registry.audit import AuditEntry, AuditFilter
 from registry.auth import Access
 from registry.compatibility import Change, CompatibilityLevel, Incompatibility, SchemaType
+from registry.compatibility.protobuf import line_of
 from registry.compatibility.reports import locate
 from registry.contract_store import views as contract_views
 from registry.contract_store.views import (
@@ -71,6 +72,7 @@ class SchemaText:
 
     text: str
     lines: list[Line]
+    schema_type: SchemaType
     total_lines: int
     schema_id: int | None = None  # where the whole schema is, when it has an id
 
@@ -93,7 +95,7 @@ class SchemaText:
                 break
             kept.append(line)
         shown = "\n".join(kept)
-        return cls(shown, highlight_lines(shown, schema_type), len(every_line), schema_id)
+        return cls(shown, highlight_lines(shown, schema_type), schema_type, len(every_line), schema_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +279,7 @@ class Catalog:
         old_text = SchemaText.of(comparison.old.schema)
         new_text = SchemaText.of(comparison.new.schema)
         # A path names a place in the reader: the new version for BACKWARD, the old one for FORWARD.
-        readers = {"BACKWARD": ("new", new_text.text), "FORWARD": ("old", old_text.text)}
+        readers = {"BACKWARD": ("new", new_text), "FORWARD": ("old", old_text)}
         issues = [
             (failure.direction, issue)
             for failure in comparison.results[CompatibilityLevel.FULL].failures
@@ -294,7 +296,7 @@ class Catalog:
                 for direction, issue in issues[:SHOWN_ROWS]
             ],
             changes=[
-                ChangeLine(change, _anchor("new", new_text.text, change.path))
+                ChangeLine(change, _anchor("new", new_text, change.path))
                 for change in comparison.changes[:SHOWN_ROWS]
             ],
             more_differences=max(0, len(issues) - SHOWN_ROWS),
@@ -420,10 +422,14 @@ class Catalog:
         ]
 
 
-def _anchor(side: str, text: str, pointer: str) -> str:
-    """The id of the side-by-side line that `pointer` names in `text` (or the nearest part of it)."""
-    position = locate(text, pointer)
-    return f"{side}-L{position[0] if position else 1}"
+def _anchor(side: str, schema: SchemaText, pointer: str) -> str:
+    """The id of the side-by-side line that `pointer` names in the schema (or the nearest part of it)."""
+    if schema.schema_type is SchemaType.PROTOBUF:
+        line = line_of(schema.text, pointer)
+    else:
+        position = locate(schema.text, pointer)
+        line = position[0] if position else None
+    return f"{side}-L{line or 1}"
 
 
 def _default_version(history: list[VersionRecord]) -> int:

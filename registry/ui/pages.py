@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from anyio import CapacityLimiter
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -26,6 +25,7 @@ from registry.schemas import SubjectFilter, SubjectQuery
 from registry.settings import parse_compatibility_level
 from registry.ui.catalog import Catalog
 from registry.web.dependencies import SchemaLookupDep, SchemaViewsDep, SessionDep, SettingsServiceDep
+from registry.web.paths import RawSegmentRoute
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -56,7 +56,7 @@ def render_error(request: Request, *, status_code: int, message: str) -> Respons
     )
 
 
-class PageRoute(APIRoute):
+class PageRoute(RawSegmentRoute):
     """A route whose refusals are rendered as an HTML error page instead of Confluent's JSON body."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request
-from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from registry import errors
 from registry.web.media import PRODUCED, negotiate
+from registry.web.paths import RawSegmentRoute
 
 _MEDIA_TYPE = "accord.media_type"  # where the negotiated media type waits in the request scope
 _JSON_TYPES = frozenset(media_type for media_type, _ in PRODUCED)
@@ -30,7 +30,7 @@ def negotiated_media_type(request: Request) -> str:
     return media_type
 
 
-class NegotiatedRoute(APIRoute):
+class NegotiatedRoute(RawSegmentRoute):
     """An API route whose responses carry the media type negotiated from the request's Accept header.
 
     Negotiation happens in the route's handler, before any dependency runs: it costs one cached

@@ -11,6 +11,7 @@ need none. `ProtobufSchema` also gives the forms Confluent's API returns (`seria
 
 from registry.compatibility.protobuf.compiler import CompilerDiagnostic, ProtobufCompileError
 from registry.compatibility.protobuf.differences import Difference, DifferenceType
+from registry.compatibility.protobuf.locations import line_of
 from registry.compatibility.protobuf.schema import MessageIndex, ProtobufSchema, parse_protobuf
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "MessageIndex",
     "ProtobufCompileError",
     "ProtobufSchema",
+    "line_of",
     "parse_protobuf",
 ]

@@ -12,6 +12,11 @@ keep unknown enum numbers; scalar types may change only within a group that shar
 repeated numeric field is packed, so only string, bytes and message fields may change between singular
 and repeated. Where the wire would allow more, Confluent (and so Accord) is stricter: a removed message,
 a removed `required` field, a changed syntax or package, a field leaving a oneof.
+
+Where Confluent's rules would accept what the wire breaks, Accord is stricter: a constant that the
+reader's closed enum (proto2, or editions' CLOSED enum type) lacks is compatible unless a `required` field
+of the reader has that enum as its type. A closed enum's reader keeps an unknown number aside as an
+unknown field, so the required field reads as missing and the reader refuses the whole message.
 """
 
 from __future__ import annotations
@@ -105,6 +110,12 @@ class Difference:
     reader: FieldShape | MessageShape | EnumShape | str | None = None
     owner: MessageShape | EnumShape | None = None
     detail: tuple[FieldShape, ...] = field(default=())
+    breaking_uses: tuple[str, ...] = field(default=())  # what makes a difference of a compatible type break
+
+    @property
+    def compatible(self) -> bool:
+        """Whether a reader reads what the writer wrote despite this difference."""
+        return self.type in COMPATIBLE and not self.breaking_uses
 
 
 def compare_files(writer: FileShape, reader: FileShape) -> list[Difference]:
@@ -134,7 +145,7 @@ def compare_files(writer: FileShape, reader: FileShape) -> list[Difference]:
         if new_enum is None:
             found.append(Difference(T.ENUM_REMOVED, old_enum.path, old_enum, None))
         elif old_enum.constants != new_enum.constants:
-            found.extend(_compare_enums(old_enum, new_enum))
+            found.extend(_compare_enums(old_enum, new_enum, _required_uses(reader, new_enum)))
     found.extend(
         Difference(T.ENUM_ADDED, new_enum.path, None, new_enum)
         for name, new_enum in reader.enums.items()
@@ -234,13 +245,29 @@ def _compare_oneofs(writer: MessageShape, reader: MessageShape) -> list[Differen
     return found
 
 
-def _compare_enums(writer: EnumShape, reader: EnumShape) -> list[Difference]:
+def _required_uses(file: FileShape, enum: EnumShape) -> tuple[str, ...]:
+    """The required fields of `file` whose type is the closed enum `enum`, as messages name them: a number
+    the enum lacks makes such a field missing, and the message unreadable."""
+    if not enum.closed:
+        return ()
+    return tuple(
+        f"'{shape.name}' (number {shape.number}) of message {message.full_name}"
+        for message in file.messages.values()
+        for shape in message.fields.values()
+        if shape.required and shape.kind == "enum" and shape.type == enum.name
+    )
+
+
+def _compare_enums(writer: EnumShape, reader: EnumShape, required_uses: tuple[str, ...]) -> list[Difference]:
     found: list[Difference] = []
     for number in sorted(writer.constants.keys() | reader.constants.keys()):
         old, new = writer.constants.get(number), reader.constants.get(number)
         path = f"{reader.path}/{number}"
         if new is None:
-            found.append(Difference(T.ENUM_CONST_REMOVED, path, old[0] if old else None, None, reader))
+            constant = old[0] if old else None
+            found.append(
+                Difference(T.ENUM_CONST_REMOVED, path, constant, None, reader, breaking_uses=required_uses)
+            )
         elif old is None:
             found.append(Difference(T.ENUM_CONST_ADDED, path, None, new[0], reader))
         elif old != new:

@@ -4,6 +4,7 @@ reached the way the file's messages use it (`#/Order/LineItem/1` is `$.lineItems
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -45,3 +46,56 @@ def _usage_path(shape: FileShape, target: MessageShape) -> str:
                 step = child_path(path, field.json_name)
                 pending.append((inner, f"{step}[*]" if field.repeated else step))
     return "$"
+
+
+_OPENER = re.compile(r"\b(message|enum|oneof|group)\s+(\w+)\b[^{;]*\{")
+
+
+def line_of(text: str, pointer: str) -> int | None:
+    """The 1-based line of `.proto` text (as the registry prints it) that declares what `pointer` names:
+    `#/Order/LineItem` a message, `#/Order/3` a field (oneof members included), `#/Status/2` an enum
+    constant, `#/Order/payment` a oneof. When the pointer goes deeper than the text (it names something
+    removed), the deepest part found; None when not even its first step is there."""
+    lines = text.splitlines()
+    found: int | None = None
+    start, end = 0, len(lines)
+    for token in pointer_tokens(pointer):
+        hit = _find(lines, start, end, token)
+        if hit is None:
+            break
+        found = hit
+        start, end = hit + 1, _block_end(lines, hit)
+    return None if found is None else found + 1
+
+
+def _find(lines: list[str], start: int, end: int, token: str) -> int | None:
+    """The line in [start, end) that declares `token` directly in the block (fields also inside its
+    oneofs)."""
+    number = re.compile(rf"=\s*{re.escape(token)}\s*[;\[{{]") if token.isdigit() else None
+    level = 0
+    oneof_level: int | None = None
+    for index in range(start, end):
+        line = lines[index]
+        opener = _OPENER.search(line)
+        direct = level == 0 or (number is not None and level == 1 and oneof_level == 0)
+        if direct:
+            if number is not None and number.search(line):
+                return index
+            if number is None and opener is not None and opener.group(2) == token:
+                return index
+        if opener is not None and level == 0:
+            oneof_level = 0 if opener.group(1) == "oneof" else None
+        level += line.count("{") - line.count("}")
+        if level < 0:
+            return None
+    return None
+
+
+def _block_end(lines: list[str], opener: int) -> int:
+    """The index after the line that closes the block opened on line `opener`."""
+    level = 0
+    for index in range(opener, len(lines)):
+        level += lines[index].count("{") - lines[index].count("}")
+        if level <= 0 and index > opener:
+            return index + 1
+    return len(lines)

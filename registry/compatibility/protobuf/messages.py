@@ -181,6 +181,16 @@ def _enum_const_added(context: _Context) -> str:
 
 def _enum_const_removed(context: _Context) -> str:
     number = context.difference.path.rpartition("/")[2]
+    uses = context.difference.breaking_uses
+    if uses:
+        return (
+            f"Enum {context.owner} has the constant {context.difference.writer} = {number} "
+            f"{context.at_path} in the {context.sides_reversed}, and the enum is closed: a reader keeps a "
+            f"number it does not know aside as an unknown field. The {context.reader_side} schema requires "
+            f"{'field ' if len(uses) == 1 else 'fields '}{', '.join(uses)}, which then reads as missing, so "
+            f"the message is refused and {context.consequence}. Keep the constants of a closed enum that a "
+            "required field uses as they are; for new values add a new optional field of a new enum type."
+        )
     return (
         f"Enum {context.owner} has the constant {context.difference.writer} = {number} {context.at_path} in "
         f"the {context.sides_reversed}; a reader that does not know a number keeps it (open enums) or treats "

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from google.protobuf import descriptor_pool
 
 from registry.compatibility.protobuf.compiler import MAIN_FILE, compile_schema
-from registry.compatibility.protobuf.differences import COMPATIBLE, compare_files
+from registry.compatibility.protobuf.differences import compare_files
 from registry.compatibility.protobuf.locations import data_path
 from registry.compatibility.protobuf.messages import describe
 from registry.compatibility.protobuf.model import read_shape
@@ -130,7 +130,7 @@ class ProtobufSchema(ParsedSchema):
                 difference.type.value,
                 difference.path,
                 describe(difference, roles),
-                difference.type in COMPATIBLE,
+                difference.compatible,
             )
             for difference in self.differences(writer)
         ]
@@ -141,7 +141,7 @@ class ProtobufSchema(ParsedSchema):
         return [
             Incompatibility(difference.type.value, difference.path, describe(difference, roles))
             for difference in self.differences(writer)
-            if difference.type not in COMPATIBLE
+            if not difference.compatible
         ]
 
 

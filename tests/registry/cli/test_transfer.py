@@ -185,3 +185,33 @@ def test_import_needs_exactly_one_source(run, tmp_path):
     result = run("import", str(tmp_path), "--from", "http://127.0.0.1:9", "--registry", "http://127.0.0.1:9")
     assert result.exit_code == EXIT_ERROR
     assert "either an export" in result.stderr
+
+
+def test_protobuf_subjects_named_by_import_path_survive_export_and_import(run, fresh_registry, tmp_path):
+    source, target = fresh_registry("protobuf-source"), fresh_registry("protobuf-target")
+    address = 'syntax = "proto3";\npackage acme.common;\nmessage Address { string street = 1; }\n'
+    order = (
+        'syntax = "proto3";\npackage acme;\nimport "acme/common/address.proto";\n'
+        'import "google/protobuf/timestamp.proto";\n'
+        "message Order { acme.common.Address ship_to = 1; google.protobuf.Timestamp at = 2; }\n"
+    )
+    post(
+        source,
+        "/subjects/acme%2Fcommon%2Faddress.proto/versions",
+        {"schema": address, "schemaType": "PROTOBUF"},
+    )
+    reference = {"name": "acme/common/address.proto", "subject": "acme/common/address.proto", "version": 1}
+    post(
+        source,
+        "/subjects/orders-value/versions",
+        {"schema": order, "schemaType": "PROTOBUF", "references": [reference]},
+    )
+
+    exported = run("export", str(tmp_path / "export"), "--registry", source)
+    imported = run("import", str(tmp_path / "export"), "--registry", target)
+
+    assert exported.exit_code == EXIT_CLEAN, exported.stderr
+    assert imported.exit_code == EXIT_CLEAN, imported.stderr
+    assert "imported 2 versions (0 already there) of 2 subjects" in imported.stdout
+    for path in ("/subjects/acme%2Fcommon%2Faddress.proto/versions/1", "/subjects/orders-value/versions/1"):
+        assert httpx.get(f"{target}{path}").json() == httpx.get(f"{source}{path}").json()

@@ -49,6 +49,11 @@ SYNTAX = (
 )
 JSON_INTEGERS = "the JSON mapping writes 64-bit integers as strings and bools as true/false"
 ONEOF = "Buf's FIELD_SAME_ONEOF refuses any change of a field's oneof"
+CLOSED_ENUM = (
+    "Buf (and Confluent) allow adding enum constants; a reader whose closed enum lacks the number keeps it "
+    "as an unknown field, so a required field of that enum reads as missing and the message is refused "
+    "(FORWARD), which test_rules shows with protobuf's own parser"
+)
 
 DISAGREEMENTS = {
     "field removed": Disagreement(True, CATEGORIES, RESERVE),
@@ -113,6 +118,8 @@ DISAGREEMENTS = {
     ),
     "proto2 to proto3": Disagreement(False, CATEGORIES, SYNTAX),
     "proto3 to edition 2023": Disagreement(False, CATEGORIES, SYNTAX),
+    "closed enum constant added, required field": Disagreement(False, CATEGORIES, CLOSED_ENUM),
+    "closed enum constant added, editions LEGACY_REQUIRED": Disagreement(False, CATEGORIES, CLOSED_ENUM),
     "field added to a oneof": Disagreement(
         False,
         CATEGORIES,

@@ -106,6 +106,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/contracts/can-i-deploy"): CALLER,
     ("GET", "/contracts/subjects/{subject}/enforcement"): READ_SUBJECT,
     ("PUT", "/contracts/subjects/{subject}/enforcement"): ADMINISTER_SUBJECT,
+    # the event catalog: what the caller may read of subjects and contracts
+    ("GET", "/catalog/asyncapi"): CALLER,
     # the audit log: administrators see the entries of what they administer
     ("GET", "/audit"): ADMINISTER_SOMEWHERE,
     # the API's documentation page, as the OpenAPI document it shows

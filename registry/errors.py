@@ -205,7 +205,6 @@ class ApplicationNotFoundError(NotFoundError):
         super().__init__(f"Application '{application}' has no published contracts{where}")
 
 
-
 class HttpError(RegistryError):
     """Any other refusal at the HTTP level; like Confluent's rest-utils, its code is the status."""
 

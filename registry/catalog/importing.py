@@ -9,9 +9,10 @@ Pure: it reads a document and names subjects and schemas; `accord import --async
   or `+yaml`, or no format) are JSON, Protobuf (`application/vnd.google.protobuf...`) is PROTOBUF;
   other formats are refused.
 - The naming rule: the message's `x-accord-subject` (what `accord catalog asyncapi` writes), else the
-  template, `{message}` by default: the message's `name`, else its key. A template given explicitly
-  applies to every message; it may use `{message}` and `{channel}` (the channel's address, else its key;
-  for a message no channel uses, its own name), e.g. `{channel}-value` for Kafka's TopicNameStrategy.
+  template, `{message}` by default: the message's `name`, else its `messageId` (2.6), else its key. A
+  template given explicitly applies to every message; it may use `{message}` and `{channel}` (the
+  channel's address, else its key; for a message no channel uses, its own name), e.g.
+  `{channel}-value` for Kafka's TopicNameStrategy.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def subjects_of(document: dict[str, Any], *, template: str | None = None) -> lis
 def _subject_name(message: _Message, template: str | None) -> str:
     if template is None and isinstance(message.body.get("x-accord-subject"), str):
         return str(message.body["x-accord-subject"])
-    name = message.body.get("name")
-    message_name = name if isinstance(name, str) and name else message.key
+    names = [message.body.get(field) for field in ("name", "messageId")]
+    message_name = next((name for name in names if isinstance(name, str) and name), message.key)
     try:
         subject = (template or DEFAULT_TEMPLATE).format(
             message=message_name, channel=message.channel or message_name

@@ -125,3 +125,53 @@ def test_an_application_without_contracts_there_is_an_error(source: str) -> None
     )
     assert result.exit_code == 2
     assert "Application 'order-service' has no published contracts running in 'staging'" in result.output
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
+
+
+def test_importing_a_2_6_document_and_a_dry_run_of_a_breaking_change(
+    empty_registry: str, tmp_path: Path
+) -> None:
+    accounts = EXAMPLES / "accounts-2.6.yaml"
+    first = accord("import", "--asyncapi", str(accounts), "--registry", empty_registry)
+    assert first.exit_code == 0, first.output
+    assert sorted(httpx.get(f"{empty_registry}/subjects").json()) == [
+        "AccountClosed",
+        "AccountOpened",
+        "EmailSent",
+    ]
+    assert latest(empty_registry, "AccountClosed").get("schemaType", "AVRO") == "AVRO"
+    assert latest(empty_registry, "EmailSent")["schemaType"] == "JSON"
+
+    # AccountClosed's reason loses a symbol: BACKWARD (the default) refuses it
+    breaking = tmp_path / "accounts.yaml"
+    breaking.write_text(
+        accounts.read_text().replace("symbols: [CUSTOMER, FRAUD, DORMANT]", "symbols: [CUSTOMER]")
+    )
+    dry = accord("import", "--asyncapi", str(breaking), "--dry-run", "--registry", empty_registry)
+    assert dry.exit_code == 1, dry.output
+    assert (
+        "AccountOpened (JSON, from components.messages.AccountOpened): already registered as version 1"
+        in (dry.output)
+    )
+    assert "AccountClosed (AVRO, from components.messages.AccountClosed): incompatible:" in dry.output
+    assert "would register 2 of 3 subjects; 1 refused" in dry.output
+    assert httpx.get(f"{empty_registry}/subjects/AccountClosed/versions").json() == [1]
+
+
+def test_a_document_with_a_remote_reference_is_refused_before_anything_is_registered(
+    empty_registry: str,
+) -> None:
+    result = accord(
+        "import", "--asyncapi", str(EXAMPLES / "remote-ref-3.0.yaml"), "--registry", empty_registry
+    )
+    assert result.exit_code == 2
+    assert "$ref 'https://example.com/schemas/thing.json' is refused" in result.output
+    assert httpx.get(f"{empty_registry}/subjects").json() == []
+
+
+def test_dry_run_goes_with_asyncapi_only(tmp_path: Path) -> None:
+    result = accord("import", str(tmp_path), "--dry-run", "--registry", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "--subject-template and --dry-run go with --asyncapi" in result.output

@@ -36,6 +36,7 @@ CONTENT_TYPES = {
     SchemaType.PROTOBUF: "application/x-protobuf",
 }
 TOPIC_SUFFIXES = ("-value", "-key")
+NAMED_TYPES = ("record", "error", "enum", "fixed")
 _UNSAFE = re.compile(r"[^\w.\-]", re.ASCII)
 
 # The envelope as the CloudEvents Kafka binding carries it: (header, envelope field, schema).
@@ -160,10 +161,25 @@ def _message(event: EventSchema, registry_url: str, samples: tuple[Sample, ...])
 
 def _payload(event: EventSchema) -> dict[str, Any]:
     if event.schema_type is SchemaType.AVRO:
-        return {"schemaFormat": AVRO_FORMAT, "schema": orjson.loads(event.text)}
+        return {"schemaFormat": AVRO_FORMAT, "schema": split_full_names(orjson.loads(event.text))}
     if event.schema_type is SchemaType.JSON:
         return {"schemaFormat": JSON_SCHEMA_FORMAT, "schema": orjson.loads(event.text)}
     return {"schemaFormat": PROTOBUF_FORMAT, "schema": event.text}
+
+
+def split_full_names(schema: Any) -> Any:
+    """The Avro schema with each full name in `name` ("shop.Order") written as a name and a namespace:
+    the same schema to Avro, and the form AsyncAPI's Avro schema accepts."""
+    if isinstance(schema, list):
+        return [split_full_names(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    written = {key: split_full_names(value) for key, value in schema.items()}
+    name = written.get("name")
+    if written.get("type") in NAMED_TYPES and isinstance(name, str) and "." in name:
+        namespace, _, simple = name.rpartition(".")
+        written["name"], written["namespace"] = simple, namespace
+    return written
 
 
 def _headers() -> dict[str, Any]:

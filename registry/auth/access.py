@@ -123,6 +123,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/ui/schemas"): CALLER,
     ("GET", "/ui/schemas/{schema_id}"): CALLER,
     ("GET", "/ui/{unknown:path}"): CALLER,
+    # its catalog pages show what GET /catalog/asyncapi shows the caller
+    ("GET", "/ui/catalog"): CALLER,
+    ("GET", "/ui/catalog/event-types/{event_type:path}"): CALLER,
     # its contract pages read what the contract API lets every caller read
     ("GET", "/ui/contracts"): CALLER,
     ("GET", "/ui/contracts/event-types/{event_type:path}"): CALLER,

@@ -46,13 +46,7 @@ class CatalogReader:
     ) -> CatalogContent:
         """The events the caller may read and their producers and consumers, within `scope` (40413
         when the scope names an application that published no contracts the caller may read)."""
-        running = self._running_in(session, scope.environment)
-        productions = _productions(
-            SAMPLES.list_relevant(session=session, event_types=None), access, scope, running
-        )
-        consumptions = _consumptions(
-            EXPECTATIONS.list_relevant(session=session, event_types=None), access, scope, running
-        )
+        productions, consumptions = self._contracts(session, access, scope)
         if scope.application is not None and not productions and not consumptions:
             raise errors.ApplicationNotFoundError(scope.application, scope.environment)
         return CatalogContent(
@@ -64,6 +58,32 @@ class CatalogReader:
             application=scope.application,
             environment=scope.environment,
         )
+
+    def read_event(self, *, session: Session, access: Access, subject: str) -> CatalogContent:
+        """One event type (a subject the caller may read; 40401 when it may not, as if absent) with its
+        producers and consumers."""
+        if not access.can_read(subject):
+            raise errors.SubjectNotFoundError(subject)
+        productions, consumptions = self._contracts(session, access, CatalogScope())
+        return CatalogContent(
+            title=subject,
+            registry_url="",
+            events=[self.get_event(session=session, access=access, subject=subject)],
+            productions=[item for item in productions if item.event_type == subject],
+            consumptions=[item for item in consumptions if item.subject == subject],
+        )
+
+    def _contracts(
+        self, session: Session, access: Access, scope: CatalogScope
+    ) -> tuple[list[Production], list[Consumption]]:
+        running = self._running_in(session, scope.environment)
+        productions = _productions(
+            SAMPLES.list_relevant(session=session, event_types=None), access, scope, running
+        )
+        consumptions = _consumptions(
+            EXPECTATIONS.list_relevant(session=session, event_types=None), access, scope, running
+        )
+        return productions, consumptions
 
     def list_events(self, *, session: Session, access: Access) -> list[EventSchema]:
         """The newest live version of every live subject the caller may read."""

@@ -33,6 +33,11 @@ class DocumentFormat(StrEnum):
     YAML = "yaml"
 
 
+class SchemaPlacement(StrEnum):
+    INLINE = "inline"
+    REFERENCE = "reference"
+
+
 Name = Annotated[str | None, Query(min_length=1, max_length=1000)]
 
 
@@ -60,6 +65,9 @@ def get_asyncapi(
         Name, Query(description="only the application versions deployed or released there")
     ] = None,
     format: Annotated[DocumentFormat | None, Query(description="json or yaml (default: by Accept)")] = None,
+    schemas: Annotated[
+        SchemaPlacement, Query(description="inline, or reference: Avro and JSON Schema payloads by URL")
+    ] = SchemaPlacement.INLINE,
 ) -> Response:
     chosen = format or document_format(request.headers.get("accept"))
     reader = CatalogReader(lookup=lookup, output_formats=output_formats)
@@ -70,7 +78,7 @@ def get_asyncapi(
         title=f"{TITLE}: {application}" if application else TITLE,
         registry_url=str(request.base_url).rstrip("/"),
     )
-    document = build_document(content)
+    document = build_document(content, by_reference=schemas is SchemaPlacement.REFERENCE)
     if chosen is DocumentFormat.YAML:
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
         return Response(text, media_type=YAML_TYPE)

@@ -37,6 +37,7 @@ CONTENT_TYPES = {
 }
 TOPIC_SUFFIXES = ("-value", "-key")
 NAMED_TYPES = ("record", "error", "enum", "fixed")
+BY_REFERENCE = (SchemaType.AVRO, SchemaType.JSON)  # a Protobuf schema's text is no JSON: always inlined
 _UNSAFE = re.compile(r"[^\w.\-]", re.ASCII)
 
 # The envelope as the CloudEvents Kafka binding carries it: (header, envelope field, schema).
@@ -69,8 +70,9 @@ def safe_key(name: str) -> str:
     return _UNSAFE.sub("_", name) or "_"
 
 
-def build_document(content: CatalogContent) -> dict[str, Any]:
-    """The AsyncAPI 3.0 document of `content`, as JSON-ready data."""
+def build_document(content: CatalogContent, *, by_reference: bool = False) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of `content`, as JSON-ready data; `by_reference`: Avro and JSON Schema
+    payloads as `$ref`s to the registry's URL of each schema instead of inlined."""
     keys = _Keys()
     events = {event.subject: event for event in content.events}
     productions = [item for item in content.productions if item.event_type in events]
@@ -83,7 +85,10 @@ def build_document(content: CatalogContent) -> dict[str, Any]:
     samples = _samples_by_event_type(productions)
     for subject, event in sorted(events.items()):
         key = keys.channel(subject)
-        messages[key] = _message(event, content.registry_url, samples.get(subject, ()))
+        message = _message(event, content.registry_url, samples.get(subject, ()))
+        if by_reference and event.schema_type in BY_REFERENCE:
+            message["payload"]["schema"] = {"$ref": schema_text_url(content.registry_url, event)}
+        messages[key] = message
         channels[key] = {
             "address": topic_of(subject),
             "title": subject,
@@ -165,6 +170,16 @@ def _payload(event: EventSchema) -> dict[str, Any]:
     if event.schema_type is SchemaType.JSON:
         return {"schemaFormat": JSON_SCHEMA_FORMAT, "schema": orjson.loads(event.text)}
     return {"schemaFormat": PROTOBUF_FORMAT, "schema": event.text}
+
+
+def schema_text_url(registry_url: str, event: EventSchema) -> str:
+    """The registry's URL of the schema's text (for Avro with references, resolved into one schema)."""
+    address = f"{registry_url}/schemas/ids/{event.schema_id}/schema"
+    return (
+        f"{address}?format=resolved"
+        if event.has_references and event.schema_type is SchemaType.AVRO
+        else address
+    )
 
 
 def split_full_names(schema: Any) -> Any:

@@ -122,6 +122,7 @@ class CatalogReader:
             schema_type=schema.schema_type,
             text=text,
             versions=tuple(versions),
+            has_references=bool(schema.references),
         )
 
     @staticmethod

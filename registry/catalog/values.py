@@ -20,6 +20,7 @@ class EventSchema:
     schema_type: SchemaType
     text: str  # for Avro with references: resolved, so the document needs nothing else
     versions: tuple[int, ...] = ()  # every live version, oldest first
+    has_references: bool = False  # the registered text names types of other subjects (Avro)
 
 
 @dataclass(frozen=True, slots=True)

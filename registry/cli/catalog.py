@@ -29,6 +29,11 @@ app = typer.Typer(
 )
 
 
+class SchemaPlacement(StrEnum):
+    INLINE = "inline"
+    REFERENCE = "reference"
+
+
 class DocumentFormat(StrEnum):
     YAML = "yaml"
     JSON = "json"
@@ -44,6 +49,12 @@ def asyncapi(
     env: Annotated[
         str | None, typer.Option("--env", help="Only the application versions deployed or released there")
     ] = None,
+    schemas: Annotated[
+        SchemaPlacement,
+        typer.Option(
+            "--schemas", help="inline, or reference: Avro and JSON Schema payloads by the registry's URL"
+        ),
+    ] = SchemaPlacement.INLINE,
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", "-f", help="yaml or json")
     ] = DocumentFormat.YAML,
@@ -53,7 +64,8 @@ def asyncapi(
     registry: RegistryOption = None,
 ) -> None:
     """Write the event types you may read, their schemas, producers and consumers as AsyncAPI 3.0."""
-    params = [(name, value) for name, value in (("application", application), ("env", env)) if value]
+    given = (("application", application), ("env", env), ("schemas", schemas.value))
+    params = [(name, value) for name, value in given if value]
     with _transport(registry) as transport:
         document = transport.request("GET", "/catalog/asyncapi", params=params)
     if output_format is DocumentFormat.YAML:

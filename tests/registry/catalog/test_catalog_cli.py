@@ -175,3 +175,18 @@ def test_dry_run_goes_with_asyncapi_only(tmp_path: Path) -> None:
     result = accord("import", str(tmp_path), "--dry-run", "--registry", "http://127.0.0.1:9")
     assert result.exit_code == 2
     assert "--subject-template and --dry-run go with --asyncapi" in result.output
+
+
+def test_schemas_by_reference_resolve_against_the_registry(source: str, tmp_path: Path) -> None:
+    result = accord("catalog", "asyncapi", "--schemas", "reference", "--format", "json", "--registry", source)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    created = document["components"]["messages"]["OrderCreated"]["payload"]
+    schema_id = latest(source, "OrderCreated")["id"]
+    assert created == {
+        "schemaFormat": "application/vnd.apache.avro+json;version=1.9.0",
+        "schema": {"$ref": f"{source}/schemas/ids/{schema_id}/schema"},
+    }
+    parsed = parse_with_official_parser(result.output, tmp_path)  # the parser fetches each schema
+    assert parsed["errors"] == []
+    assert {message["payloadType"] for message in parsed["messages"]} == {"object"}

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -205,6 +206,7 @@ def _violation(
         sample=sample.scenario,
         schema=schema,
         consumer=consumer,
+        generated=sample.generated,
     )
 
 
@@ -223,5 +225,8 @@ def _schema_unusable(
 
 
 def _json(value: Any, limit: int = 200) -> str:
-    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
+    except TypeError:  # an integer beyond 64 bits, which the standard library writes as it is
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."

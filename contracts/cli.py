@@ -1,4 +1,4 @@
-"""`accord contracts publish|verify|can-i-deploy|record-deployment`: the harness in CI.
+"""`accord contracts publish|verify|export|matrix|can-i-deploy|record-deployment`: the harness in CI.
 
 Exit codes CI can rely on: 0 ok (can-i-deploy: yes), 1 violations found (can-i-deploy: no), 2 usage or
 connection error (can-i-deploy: unknown). Without --registry, verify works offline from files alone.
@@ -37,7 +37,15 @@ def publish(
     expectations: ExpectationsOption = None,
     samples: SamplesOption = None,
     pact: Annotated[
-        list[Path] | None, typer.Option(help="a Pact V4 message pact to import (repeatable)")
+        list[Path] | None, typer.Option(help="a Pact V3 or V4 message pact to import (repeatable)")
+    ] = None,
+    event_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event-type",
+            help="TYPE, or DESCRIPTION=TYPE (repeatable): the event type of --pact messages whose "
+            "metadata names none",
+        ),
     ] = None,
     registry: RegistryOption = None,
 ) -> None:
@@ -49,6 +57,7 @@ def publish(
         expectations=expectations or [],
         samples=samples or [],
         pact=pact or [],
+        event_type=event_type or [],
         registry=registry,
     )
 
@@ -81,6 +90,44 @@ def verify(
         registry=registry,
         output_format=output_format,
     )
+
+
+@app.command("export")
+def export(
+    pact: Annotated[Path, typer.Option("--pact", help="the Pact V4 message pact file to write")],
+    expectations: ExpectationsOption = None,
+    consumer: Annotated[str | None, typer.Option(help="the consumer whose expectations to export")] = None,
+    version: VersionOption = None,
+    provider: Annotated[str, typer.Option(help="the provider the pact names")] = "provider",
+    registry: RegistryOption = None,
+) -> None:
+    """Write a consumer's expectations as a Pact V4 message pact (from files, or as a version published
+    them to the registry)."""
+    from contracts import commands
+
+    commands.export_pact(
+        pact=pact,
+        expectations=expectations or [],
+        consumer=consumer,
+        version=version,
+        provider=provider,
+        registry=registry,
+    )
+
+
+@app.command("matrix")
+def matrix(
+    application: Annotated[
+        str | None, typer.Argument(help="only the pairs this application is in (all when left out)")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="at most this many pairs, newest first")] = 1000,
+    registry: RegistryOption = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Every verified producer/consumer version pair: exit 0 when all passed, 1 when one failed."""
+    from contracts import commands
+
+    commands.matrix(application=application, limit=limit, registry=registry, output_format=output_format)
 
 
 @app.command("can-i-deploy")

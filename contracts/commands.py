@@ -17,11 +17,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from contracts import pact_export
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, read_contract, read_json
 from contracts.findings import Check, ContractFinding, Verification
-from contracts.pact import import_pact
+from contracts.pact import EventTypes, import_pact
 from contracts.remote import ContractRegistry
 from contracts.samples import ProducerSamples, read_samples
 from contracts.verification import ProducerSide, producer_side, verify
@@ -29,6 +30,7 @@ from contracts.wire import CanIDeployAnswer
 from registry.compatibility import Case, OutputFormat, Report, ReportFinding, Severity, render
 
 OK, VIOLATIONS, USAGE = 0, 1, 2
+EXPECTATIONS, SAMPLES = ".expectations.json", ".samples.json"  # the plugin's file names
 
 
 class UsageError(Exception):
@@ -37,11 +39,16 @@ class UsageError(Exception):
 
 @contextmanager
 def _exits() -> Iterator[None]:
-    """Turn harness errors into a message and exit code 2, never a traceback."""
+    """Turn harness errors into a message and exit code 2, never a traceback: CI logs show one line."""
     try:
         yield
     except (ContractError, UsageError) as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(USAGE) from error
+    except typer.Exit:
+        raise
+    except Exception as error:  # a defect of ours: still one line and exit 2, as docs/ci.md promises
+        typer.echo(f"error: {type(error).__name__}: {error}", err=True)
         raise typer.Exit(USAGE) from error
 
 
@@ -51,13 +58,21 @@ def publish(
     expectations: list[Path],
     samples: list[Path],
     pact: list[Path],
+    event_type: list[str],
     registry: str | None,
 ) -> None:
     """Publish consumer contracts (or Pact files) and producer samples to the registry."""
     with _exits():
         url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        expectations, samples = _in_folders(expectations, EXPECTATIONS), _in_folders(samples, SAMPLES)
         contracts = [read_contract(path).with_version(version) for path in expectations]
-        contracts += [import_pact(path, version=version) for path in pact]
+        if event_type and not pact:
+            raise UsageError("--event-type names the event types of --pact messages: give a --pact file")
+        event_types = EventTypes.parse(event_type)
+        for path in pact:
+            imported = import_pact(path, version=version, event_types=event_types)
+            typer.echo(f"imported {imported.summary()} from {path}")
+            contracts.append(imported.contract)
         sample_sets = [read_samples(path).with_version(version) for path in samples]
         if not contracts and not sample_sets:
             raise UsageError("nothing to publish: give --expectations, --pact or --samples files")
@@ -84,6 +99,7 @@ def verify_contracts(
 ) -> None:
     """Check samples against schemas and expectations, and schemas against expectations."""
     with _exits():
+        expectations, samples = _in_folders(expectations, EXPECTATIONS), _in_folders(samples, SAMPLES)
         if (producer is None) == (consumer is None):
             raise UsageError("give exactly one of --producer NAME or --consumer NAME")
         own_version = _required(version, "--version")
@@ -97,7 +113,7 @@ def verify_contracts(
                 producers, consumers = [side], contracts
             else:
                 assert consumer is not None
-                consumers = [_own_contract(consumer, own_version, expectations)]
+                consumers = [_own_contract(consumer, own_version, expectations, remote)]
                 wanted = sorted({e.event_type for e in consumers[0].expectations})
                 sample_sets = [read_samples(path) for path in samples]
                 if remote is not None:
@@ -117,7 +133,71 @@ def verify_contracts(
                 remote.close()
         origin = next(iter([*samples, *expectations]), None)
         typer.echo(render(_report(result, str(origin or "contracts")), output_format), nl=False)
-        raise typer.Exit(OK if result.success else VIOLATIONS)
+    raise typer.Exit(OK if result.success else VIOLATIONS)
+
+
+def export_pact(
+    *,
+    pact: Path,
+    expectations: list[Path],
+    consumer: str | None,
+    version: str | None,
+    provider: str,
+    registry: str | None,
+) -> None:
+    """Write a consumer's expectations (files, or a version it published) as a Pact V4 message pact."""
+    with _exits():
+        expectations = _in_folders(expectations, EXPECTATIONS)
+        contracts = [read_contract(path) for path in expectations]
+        if consumer is not None:
+            contracts = [contract for contract in contracts if contract.consumer == consumer]
+        if not expectations:
+            if consumer is None or version is None or registry is None:
+                raise UsageError("give --expectations files, or --consumer, --version and --registry")
+            with ContractRegistry.from_environment(registry) as remote:
+                contracts = [remote.consumer_expectations(consumer, version)]
+        names = {contract.consumer for contract in contracts}
+        if len(names) != 1:
+            found = ", ".join(sorted(names)) or "none"
+            raise UsageError(f"a pact is one consumer's: the files hold {found}; choose one with --consumer")
+        merged = ConsumerContract(
+            names.pop(), version or contracts[0].version, tuple(e for c in contracts for e in c.expectations)
+        )
+        document = pact_export.export_pact(merged, provider=provider)
+        pact.parent.mkdir(parents=True, exist_ok=True)
+        pact.write_bytes(pact_export.pact_text(document))
+        left_out = document["metadata"].get("accord", {}).get("notExported", [])
+        typer.echo(f"wrote {len(merged.expectations)} messages of {merged.consumer} to {pact}")
+        for item in left_out:
+            typer.echo(f"  not in the pact (Pact cannot say it): {item}")
+
+
+def matrix(*, application: str | None, limit: int, registry: str | None, output_format: OutputFormat) -> None:
+    """The verified pairs, as a report: exit 0 when every pair passed, 1 when one failed."""
+    with _exits():
+        url = _required(registry, "--registry (or ACCORD_REGISTRY_URL)")
+        with ContractRegistry.from_environment(url) as remote:
+            rows = remote.matrix(application, limit)
+        cases = []
+        findings = []
+        for row in rows:
+            case = f"{row['producer']}@{row['producerVersion']} -> {row['consumer']}@{row['consumerVersion']}"
+            errors = [f for f in row["findings"] if f["severity"] == "error"]
+            verdict = "verified" if row["success"] else f"failed ({len(errors)} errors)"
+            cases.append(Case(case, f"{verdict} at {row['verifiedAt']}"))
+            findings += [
+                ReportFinding(
+                    file=f"{row['producer']}@{row['producerVersion']}",
+                    message=f"{finding.get('eventType')} at {finding.get('path')}: {finding['message']}",
+                    rule=str(finding.get("check", "verification")),
+                    severity=Severity.ERROR,
+                    case=case,
+                )
+                for finding in errors
+            ]
+        report = Report(tool="accord contracts matrix", cases=tuple(cases), findings=tuple(findings))
+        typer.echo(render(report, output_format), nl=False)
+    raise typer.Exit(OK if all(row["success"] for row in rows) else VIOLATIONS)
 
 
 def can_i_deploy(
@@ -168,15 +248,38 @@ def record_deployment(
     typer.echo(f"recorded {kind} of {application} {version} to {env}")
 
 
+def _in_folders(paths: list[Path], suffix: str) -> list[Path]:
+    """The files given, with a folder (accord-contracts/, or contracts/ of earlier versions) standing
+    for every `*<suffix>` file in it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob(f"*{suffix}"))
+            if not found:
+                raise UsageError(f"{path} holds no *{suffix} file")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
 def _required(value: str | None, what: str) -> str:
     if not value:
         raise UsageError(f"{what} is needed")
     return value
 
 
-def _own_contract(consumer: str, version: str, files: list[Path]) -> ConsumerContract:
+def _own_contract(
+    consumer: str, version: str, files: list[Path], remote: ContractRegistry | None
+) -> ConsumerContract:
+    """The consumer version's expectations: from its files, else as it published them."""
     if not files:
-        raise UsageError("a consumer verification needs its --expectations files")
+        if remote is None:
+            raise UsageError(
+                "a consumer verification needs its --expectations files, or --registry to read the "
+                "expectations this version published"
+            )
+        return remote.consumer_expectations(consumer, version)
     contracts = [read_contract(path) for path in files]
     expectations = tuple(
         e for contract in contracts if contract.consumer == consumer for e in contract.expectations
@@ -251,13 +354,42 @@ def _report(result: Verification, origin: str) -> Report:
     findings = []
     for pair in result.pairs:
         case = f"{pair.producer}@{pair.producer_version} -> {pair.consumer}@{pair.consumer_version}"
-        findings += [_reported(finding, case, origin) for finding in pair.findings]
+        findings += [_reported(f, case, origin) for f in pair.findings if not f.generated]
+        findings += _generated_summary([f for f in pair.findings if f.generated], case)
     shown = {(f.message, f.case) for f in findings}
     for finding in result.producer_findings:
         reported = _reported(finding, None, origin)
         if (reported.message, None) not in shown:
             findings.append(reported)
     return Report(tool="accord contracts verify", cases=tuple(cases), findings=tuple(findings))
+
+
+def _generated_summary(found: list[ContractFinding], case: str) -> list[ReportFinding]:
+    """Findings in generated samples, one per rule and place: they show what the schema allows, so
+    one line says it; the file is the schema they were generated from."""
+    groups: dict[tuple[str, str, str | None, str | None, str], list[ContractFinding]] = {}
+    for finding in found:
+        source = (finding.sample or "").rsplit(" #", 1)[0].removeprefix("generated from ")
+        key = (finding.check.value, finding.path, finding.expected, finding.consumer, source)
+        groups.setdefault(key, []).append(finding)
+    summary = []
+    for (check, path, expected, consumer, source), group in groups.items():
+        first = group[0]
+        count = f"{len(group)} sample{'s' if len(group) != 1 else ''}"
+        summary.append(
+            ReportFinding(
+                file=_schema_file(source) or f"generated from {source}",
+                message=(
+                    f"{first.event_type} at {path} (expectation of {consumer}): {count} generated from "
+                    f"{source} break {expected}, e.g. found {first.found}; the schema allows this, so "
+                    "record real samples to settle whether the producer sends it"
+                ),
+                rule=f"{check} (generated samples)",
+                severity=Severity(first.severity),
+                case=case,
+            )
+        )
+    return summary
 
 
 def _reported(finding: ContractFinding, case: str | None, origin: str) -> ReportFinding:

@@ -14,7 +14,9 @@ from typing import Any, Literal
 
 import orjson
 
+from contracts.avro_examples import avro_examples
 from contracts.errors import ContractError, ContractFileError, MatcherError
+from contracts.file_formats import check_file
 from contracts.matchers import Spec, compile_spec, variants
 from contracts.versions import VersionRange
 
@@ -45,12 +47,16 @@ class Expectation:
         return orjson.dumps(self.schema, option=orjson.OPT_SORT_KEYS).decode()
 
     def examples(self) -> list[Any]:
-        """`data` values that match: every optional/one_of variant for DSL expectations."""
-        if self.spec is None:
-            raise ContractError(
-                f"the expectation for {self.event_type} was not written with matchers, so it has no examples"
-            )
-        return variants(self.spec)
+        """`data` values that match: every optional/one_of variant of a DSL expectation, every nullable
+        and union variant of an Avro reader schema (contracts.avro_examples)."""
+        if self.spec is not None:
+            return variants(self.spec)
+        if self.schema_type == "AVRO":
+            return avro_examples(self.schema)
+        raise ContractError(
+            f"the expectation for {self.event_type} is a JSON Schema read from a file, not written with "
+            "matchers, so it has no examples: write it with expect(...) to get events that match"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,7 +192,10 @@ def write_contract(contract: ConsumerContract, path: Path) -> Path:
 
 
 def read_contract(path: Path) -> ConsumerContract:
-    return ConsumerContract.from_dict(read_json(path), origin=str(path))
+    """A consumer's contract file, checked against its published format (contracts.file_formats)."""
+    document = read_json(path)
+    check_file(document, "expectations", str(path))
+    return ConsumerContract.from_dict(document, origin=str(path))
 
 
 def read_json(path: Path) -> Any:

@@ -34,6 +34,7 @@ class ContractFinding:
     sample: str | None = None  # the sample's scenario
     schema: str | None = None  # which producer schema ("OrderCreated v3", "candidate ...")
     consumer: str | None = None  # "inventory-service@abc123"
+    generated: bool = False  # found in a sample generated from the schema, not one the producer recorded
 
     def describe(self) -> str:
         """One readable line: where, what is wrong, against whom."""

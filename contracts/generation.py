@@ -23,6 +23,7 @@ import orjson
 from fastavro.utils import gen_data
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from referencing.exceptions import Unresolvable
 from schemathesis.generation.jsonschema.builder import build
 
@@ -91,6 +92,7 @@ def _json_values(schema: Any, count: int) -> list[Any]:
     except Exception as error:  # draft_of, and the builder on schemas it does not model
         raise ContractError(f"cannot generate samples from this JSON Schema: {error}") from error
     found: list[Any] = []
+    strategy = strategy.filter(_encodable)
 
     @settings(
         max_examples=count,
@@ -105,8 +107,27 @@ def _json_values(schema: Any, count: int) -> list[Any]:
         if value not in found:
             found.append(value)
 
-    collect()
+    try:
+        collect()
+    except Unsatisfiable:  # every value drawn failed _encodable
+        found.clear()
+    if not found:
+        raise ContractError(
+            "cannot generate samples from this JSON Schema: none of the values it allows can be sent as "
+            "JSON and stored (integers beyond 64 bits, NUL characters); record samples of what the "
+            "producer sends instead"
+        )
     return found[:count]
+
+
+def _encodable(value: Any) -> bool:
+    """Whether `value` can go on the wire as JSON and be stored: orjson, like most JSON stacks, stops
+    at 64-bit integers, and the registry (like PostgreSQL) refuses text with a NUL character."""
+    try:
+        text = orjson.dumps(value)
+    except TypeError:
+        return False
+    return b"\\u0000" not in text
 
 
 _GENERATOR_DRAFTS = {  # by the kernel's name of each draft

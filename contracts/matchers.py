@@ -11,6 +11,7 @@ example, so a consumer test can run its handler on events that match (`variants`
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,11 +82,14 @@ class _Like(Matcher):
 class _EachLike(Matcher):
     item: Spec
     min: int
+    max: int | None = None
 
     def schema(self) -> JsonSchema:
         schema: JsonSchema = {"type": "array", "items": compile_spec(self.item)}
         if self.min:
             schema["minItems"] = self.min
+        if self.max is not None:
+            schema["maxItems"] = self.max
         return schema
 
     def example(self, choice: Choice) -> Any:
@@ -93,6 +97,36 @@ class _EachLike(Matcher):
 
     def branches(self) -> int:
         return branch_count(self.item)
+
+
+@dataclass(frozen=True, slots=True)
+class _EachValue(Matcher):
+    item: Spec
+    keys: str | None
+    value: dict[str, Any]
+
+    def schema(self) -> JsonSchema:
+        schema: JsonSchema = {"type": "object", "additionalProperties": compile_spec(self.item)}
+        if self.keys is not None:
+            schema["propertyNames"] = {"pattern": self.keys}
+        return schema
+
+    def example(self, choice: Choice) -> Any:
+        return self.value or {"key": build_example(self.item, choice)}
+
+    def branches(self) -> int:
+        return branch_count(self.item)
+
+
+@dataclass(frozen=True, slots=True)
+class _ArrayContains(Matcher):
+    items: tuple[Spec, ...]
+
+    def schema(self) -> JsonSchema:
+        return {"type": "array", "allOf": [{"contains": compile_spec(item)} for item in self.items]}
+
+    def example(self, choice: Choice) -> Any:
+        return [build_example(item, choice) for item in self.items]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +229,25 @@ def enum_of(*values: Any) -> Matcher:
     return _checked(_Typed({"enum": list(values)}, values[0]))
 
 
-def each_like(item: Spec, *, min: int = 0) -> Matcher:
-    """An array whose every element matches `item`, with at least `min` elements."""
+def each_like(item: Spec, *, min: int = 0, max: int | None = None) -> Matcher:
+    """An array whose every element matches `item`, with at least `min` (and at most `max`) elements."""
     if min < 0:
         raise MatcherError(f"each_like(min={min}): the minimum number of elements cannot be negative")
-    return _checked(_EachLike(item, min))
+    if max is not None and max < builtins.max(min, 1):
+        raise MatcherError(f"each_like(min={min}, max={max}): max must be at least min and at least 1")
+    return _checked(_EachLike(item, min, max))
+
+
+def each_value(item: Spec, *, keys: str | None = None, example: dict[str, Any] | None = None) -> Matcher:
+    """An object used as a map: every value matches `item`, and every key the `keys` pattern if given."""
+    return _checked(_EachValue(item, keys, example or {}))
+
+
+def array_contains(*items: Spec) -> Matcher:
+    """An array that holds, for each of `items`, at least one element matching it (others may follow)."""
+    if not items:
+        raise MatcherError("array_contains() needs at least one element to look for")
+    return _checked(_ArrayContains(tuple(items)))
 
 
 def optional(matcher: Spec) -> Matcher:

@@ -1,29 +1,105 @@
-"""Pact V4 message pacts as expectations, so teams already on Pact can bring their contracts.
+"""Pact message pacts as expectations, so teams already on Pact can bring their contracts.
 
-Each `Asynchronous/Messages` interaction becomes one expectation: its example content and its body
-matching rules turn into matchers, with Pact's meaning kept. A value without a rule must be equal to
-the example; a `type` rule asks for the same type and cascades to everything below it; array rules
-with `min`/`max` become `each_like`. The event type comes from the message metadata (`eventType`,
-`type` or `messageType`). A message whose content is a whole envelope (it has `eventType` and `data`)
-expects its `data` as the payload and the other fields as envelope fields.
+Every message a consumer reads becomes one expectation: the `messages` of a V3 message pact, the
+`Asynchronous/Messages` interactions of a V4 pact, and the responses of its `Synchronous/Messages`
+interactions (the request is what the consumer sends, so it expects nothing of it). HTTP interactions
+are skipped and counted. A message's example content and its matching rules become matchers with
+Pact's meaning kept (contracts.pact_rules).
+
+The event type comes from the message metadata (`eventType`, `type` or `messageType`); real pacts
+rarely carry one, so `EventTypes` supplies it: one type for every message, or one per message
+description. Metadata wins where present. A message whose content is a whole envelope (it has
+`eventType` and `data`) expects its `data` as the payload and the other fields as envelope fields.
+A body that is not JSON (the Protobuf plugin's, a base64-encoded one) is refused by name.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contracts.errors import ContractError, PactImportError
-from contracts.expectations import ConsumerContract, Expectation, expect, read_json
-from contracts.matchers import Matcher, Spec, any_of, decimal, each_like, integer, like, string
+from contracts.expectations import (
+    JSON_SCHEMA_DRAFT,
+    ConsumerContract,
+    Expectation,
+    expect,
+    read_json,
+)
+from contracts.matchers import compile_spec
+from contracts.pact_rules import PactRules, body_rules
 
 _EVENT_TYPE_KEYS = ("eventType", "type", "messageType")
-_FORMATS = {"date": "date", "time": "time", "datetime": "date-time", "timestamp": "date-time"}
+_JSON_CONTENT = re.compile(r"^(application|text)/([\w.+-]*\+)?json\s*(;.*)?$", re.IGNORECASE)
 
 
-def import_pact(path: Path, *, version: str | None = None) -> ConsumerContract:
-    """The consumer contract of a Pact V4 file (every Asynchronous/Messages interaction in it)."""
+@dataclass(frozen=True)
+class EventTypes:
+    """The event type of messages whose metadata names none: for all, or by message description."""
+
+    default: str | None = None
+    by_description: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, options: list[str]) -> EventTypes:
+        """From `--event-type TYPE` (at most one) and `--event-type DESCRIPTION=TYPE` options."""
+        default = None
+        by_description = {}
+        for option in options:
+            description, separator, event_type = option.rpartition("=")
+            if not event_type.strip():
+                raise ContractError(f"--event-type {option!r}: write TYPE or DESCRIPTION=TYPE")
+            if not separator:
+                if default is not None:
+                    raise ContractError(
+                        f"--event-type {default!r} and {event_type!r}: one TYPE for every message; "
+                        "name the messages for more (--event-type 'DESCRIPTION=TYPE')"
+                    )
+                default = event_type
+            else:
+                by_description[description] = event_type
+        return cls(default, by_description)
+
+    def of(self, description: str, metadata: dict[str, Any]) -> str | None:
+        named = next((metadata[key] for key in _EVENT_TYPE_KEYS if isinstance(metadata.get(key), str)), None)
+        return named or self.by_description.get(description) or self.default
+
+
+@dataclass(frozen=True)
+class PactImport:
+    """A pact file's consumer contract, and how many interactions of each other kind were skipped."""
+
+    contract: ConsumerContract
+    skipped: dict[str, int]
+
+    def summary(self) -> str:
+        count = len(self.contract.expectations)
+        text = f"{count} message{'s' if count != 1 else ''} of {self.contract.consumer}"
+        skipped = [
+            f"{number} {kind} interaction{'s' if number != 1 else ''}"
+            for kind, number in sorted(self.skipped.items())
+        ]
+        return f"{text}; skipped {', '.join(skipped)}" if skipped else text
+
+
+@dataclass(frozen=True)
+class _Message:
+    where: str
+    description: str
+    body: Any
+    content_type: str
+    encoded: Any
+    rules: Any
+    metadata: dict[str, Any]
+
+
+def import_pact(
+    path: Path, *, version: str | None = None, event_types: EventTypes | None = None
+) -> PactImport:
+    """The consumer contract of a V3 or V4 message pact (every message the consumer reads)."""
     pact = read_json(path)
     origin = str(path)
     if not isinstance(pact, dict):
@@ -31,137 +107,110 @@ def import_pact(path: Path, *, version: str | None = None) -> ConsumerContract:
     consumer = pact.get("consumer", {}).get("name") if isinstance(pact.get("consumer"), dict) else None
     if not isinstance(consumer, str) or not consumer:
         raise PactImportError(origin, "$.consumer.name", "the pact names no consumer")
-    interactions = pact.get("interactions")
-    if not isinstance(interactions, list):
-        raise PactImportError(origin, "$.interactions", "the pact has no list of interactions")
-    expectations = [
-        _expectation(origin, f"$.interactions[{index}]", interaction)
-        for index, interaction in enumerate(interactions)
-        if isinstance(interaction, dict) and interaction.get("type") == "Asynchronous/Messages"
-    ]
-    if not expectations:
-        raise PactImportError(origin, "$.interactions", "no Asynchronous/Messages interaction to import")
-    return ConsumerContract(consumer, version, tuple(expectations))
+    if not isinstance(pact.get("interactions", []), list) or not isinstance(pact.get("messages", []), list):
+        raise PactImportError(origin, "$", "interactions and messages must be lists")
+    if "interactions" not in pact and "messages" not in pact:
+        raise PactImportError(origin, "$.interactions", "the pact has no interactions or messages")
+    skipped: Counter[str] = Counter()
+    messages = [*_v3_messages(pact.get("messages", [])), *_v4_messages(pact.get("interactions", []), skipped)]
+    if not messages:
+        kinds = ", ".join(f"{number} {kind}" for kind, number in sorted(skipped.items())) or "nothing"
+        raise PactImportError(origin, "$.interactions", f"no message to import (the pact holds {kinds})")
+    chosen = event_types or EventTypes()
+    expectations = tuple(_expectation(origin, message, chosen) for message in messages)
+    return PactImport(ConsumerContract(consumer, version, expectations), dict(skipped))
 
 
-def _expectation(origin: str, where: str, interaction: dict[str, Any]) -> Expectation:
-    metadata = interaction.get("metadata") or {}
-    contents = interaction.get("contents") or {}
-    event_type = next((metadata[key] for key in _EVENT_TYPE_KEYS if isinstance(metadata.get(key), str)), None)
+def _v3_messages(items: list[Any]) -> list[_Message]:
+    messages = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        metadata = _object(item.get("metadata") or item.get("metaData"))
+        messages.append(
+            _Message(
+                where=f"$.messages[{index}]",
+                description=str(item.get("description") or ""),
+                body=item.get("contents", item.get("content")),
+                content_type=str(metadata.get("contentType") or "application/json"),
+                encoded=False,
+                rules=item.get("matchingRules"),
+                metadata=metadata,
+            )
+        )
+    return messages
+
+
+def _v4_messages(items: list[Any], skipped: Counter[str]) -> list[_Message]:
+    messages = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type") or ("HTTP" if "request" in item else "unknown")
+        description = str(item.get("description") or "")
+        if kind == "Asynchronous/Messages":
+            messages.append(_v4_message(f"$.interactions[{index}]", description, item))
+        elif kind == "Synchronous/Messages" and isinstance(item.get("response"), list):
+            responses = [response for response in item["response"] if isinstance(response, dict)]
+            for number, response in enumerate(responses):
+                where = f"$.interactions[{index}].response[{number}]"
+                named = description if len(responses) == 1 else f"{description} (response {number + 1})"
+                messages.append(_v4_message(where, named, response))
+        else:
+            skipped[str(kind)] += 1
+    return messages
+
+
+def _v4_message(where: str, description: str, item: dict[str, Any]) -> _Message:
+    contents = _object(item.get("contents"))
+    metadata = _object(item.get("metadata"))
+    return _Message(
+        where=where,
+        description=description,
+        body=contents.get("content"),
+        content_type=str(contents.get("contentType") or metadata.get("contentType") or "application/json"),
+        encoded=contents.get("encoded", False),
+        rules=item.get("matchingRules"),
+        metadata=metadata,
+    )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _expectation(origin: str, message: _Message, event_types: EventTypes) -> Expectation:
+    named = f"the message {message.description!r}" if message.description else "the message"
+    if not _JSON_CONTENT.match(message.content_type) or message.encoded not in (False, None, "json"):
+        encoding = f", encoded {message.encoded}" if message.encoded not in (False, None) else ""
+        raise PactImportError(
+            origin,
+            message.where,
+            f"{named} has a {message.content_type} body{encoding}, not JSON: only JSON messages "
+            "become expectations",
+        )
+    event_type = event_types.of(message.description, message.metadata)
     if event_type is None:
         raise PactImportError(
             origin,
-            f"{where}.metadata",
-            "the message names no event type (set metadata.eventType, e.g. OrderCreated)",
+            f"{message.where}.metadata",
+            f"{named} names no event type in its metadata: give --event-type TYPE, or "
+            f"--event-type '{message.description or 'DESCRIPTION'}=TYPE'",
         )
-    content = contents.get("content") if isinstance(contents, dict) else None
-    if not isinstance(content, dict):
-        raise PactImportError(origin, f"{where}.contents.content", "the message content is not a JSON object")
-    rules = _body_rules(interaction.get("matchingRules") or {})
-    converter = _Converter(origin, where, rules)
-    description = str(interaction.get("description") or "")
+    rules = PactRules(origin, message.where, body_rules(message.rules or {}))
+    body = message.body
     try:
-        if isinstance(content.get("data"), dict) and "eventType" in content:
-            envelope = {
-                key: converter.spec(value, f"$.{key}") for key, value in content.items() if key != "data"
-            }
+        if isinstance(body, dict) and isinstance(body.get("data"), dict) and "eventType" in body:
+            envelope = {key: rules.spec(value, f"$.{key}") for key, value in body.items() if key != "data"}
             envelope.pop("eventType", None)  # implied by the expectation's event type
-            data = converter.spec(content["data"], "$.data")
-            return expect(event_type, data, envelope=envelope or None, description=description)
-        return expect(event_type, converter.spec(content, "$"), description=description)
+            data = rules.spec(body["data"], "$.data")
+            return expect(event_type, data, envelope=envelope or None, description=message.description)
+        spec = rules.spec(body, "$")
+        if isinstance(spec, dict):
+            return expect(event_type, spec, description=message.description)
+        schema = {"$schema": JSON_SCHEMA_DRAFT, **compile_spec(spec)}
+        return Expectation(event_type, schema, description=message.description, spec=spec)
     except ContractError as error:
         if isinstance(error, PactImportError):
             raise
-        raise PactImportError(origin, where, str(error)) from error
-
-
-def _body_rules(matching_rules: Any) -> dict[str, list[dict[str, Any]]]:
-    """Body rules by normalized path, from V3/V4 (`body`/`content` category) or V2 (`$.body...`) form."""
-    rules: dict[str, list[dict[str, Any]]] = {}
-    category = matching_rules.get("body") or matching_rules.get("content")
-    if isinstance(category, dict):
-        for path, rule in category.items():
-            matchers = rule.get("matchers", [rule]) if isinstance(rule, dict) else []
-            combine = rule.get("combine", "AND") if isinstance(rule, dict) else "AND"
-            rules[_normalize(path)] = [{**matcher, "_combine": combine} for matcher in matchers]
-    for path, rule in matching_rules.items():
-        if isinstance(path, str) and path.startswith("$.body") and isinstance(rule, dict):
-            rules[_normalize("$" + path[len("$.body") :])] = [rule]
-    return rules
-
-
-def _normalize(path: str) -> str:
-    """Pact path with concrete indices and bracketed names written the same way: `$.items[*].sku`."""
-    path = re.sub(r"\[\d+\]", "[*]", path)
-    return re.sub(r"\['([^']*)'\]", r".\1", path)
-
-
-class _Converter:
-    def __init__(self, origin: str, where: str, rules: dict[str, list[dict[str, Any]]]) -> None:
-        self.origin = origin
-        self.where = where
-        self.rules = rules
-
-    def spec(self, value: Any, path: str, *, by_type: bool = False) -> Spec:
-        matchers = self.rules.get(_normalize(path), [])
-        if matchers:
-            if len(matchers) > 1 and matchers[0].get("_combine") == "OR":
-                return any_of(*(self._apply(m, value, path) for m in matchers))
-            return self._combined(matchers, value, path)
-        return self._structure(value, path, by_type=by_type)
-
-    def _structure(self, value: Any, path: str, *, by_type: bool) -> Spec:
-        if isinstance(value, dict):
-            return {key: self.spec(item, f"{path}.{key}", by_type=by_type) for key, item in value.items()}
-        if isinstance(value, list) and by_type and value:
-            return each_like(self.spec(value[0], f"{path}[*]", by_type=True))
-        return like(value) if by_type else value
-
-    def _combined(self, matchers: list[dict[str, Any]], value: Any, path: str) -> Spec:
-        # AND of a `type` rule (with array bounds) and a more specific one: the specific one decides
-        # the value, the type rule's bounds stay.
-        specific = [m for m in matchers if m.get("match", "type") != "type"]
-        return self._apply(specific[-1] if specific else matchers[0], value, path, bounds=matchers)
-
-    def _apply(
-        self, matcher: dict[str, Any], value: Any, path: str, bounds: list[dict[str, Any]] | None = None
-    ) -> Spec:
-        kind = matcher.get("match", "type")
-        if isinstance(value, list) and kind in ("type", "notEmpty"):
-            minimum = max((int(m.get("min", 0)) for m in bounds or [matcher]), default=0)
-            item = self.spec(value[0], f"{path}[*]", by_type=True) if value else None
-            if item is None:
-                raise self._error(path, "an array rule needs an example element")
-            return each_like(item, min=max(minimum, 1 if kind == "notEmpty" else 0))
-        if kind == "type":
-            return self._structure(value, path, by_type=True)
-        if kind == "regex":
-            return string(pattern=str(matcher.get("regex")), example=value)
-        if kind == "include":
-            return string(pattern=re.escape(str(matcher.get("value"))), example=value)
-        if kind == "integer":
-            return integer(example=value)
-        if kind in ("decimal", "number"):
-            return decimal(example=value)
-        if kind == "boolean":
-            return like(bool(value))
-        if kind == "equality":
-            return value
-        if kind == "null":
-            return None
-        if kind == "notEmpty":
-            return string(min_length=1, example=value)
-        if kind in _FORMATS:
-            return _formatted(value, _FORMATS[kind])
-        raise self._error(path, f"the Pact matcher '{kind}' has no equivalent expectation")
-
-    def _error(self, path: str, reason: str) -> PactImportError:
-        return PactImportError(self.origin, f"{self.where} body {path}", reason)
-
-
-def _formatted(value: Any, format_name: str) -> Matcher:
-    """A string of the format when the example is one (Pact's date patterns vary); else any string."""
-    try:
-        return string(format=format_name, example=value)
-    except ContractError:
-        return string(example=value)
+        raise PactImportError(origin, message.where, str(error)) from error

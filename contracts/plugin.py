@@ -1,13 +1,14 @@
 """The pytest plugin (entry point `pytest11`): contract files written by a service's own tests.
 
-- `contract_consumer`: a consumer test declares an expectation and gets events that match it (every
-  optional/one_of variant), to run its handler on.
+- `contract_consumer`: a consumer test declares an expectation (matchers, or an Avro reader schema) and
+  gets events that match it (every optional/one_of/union variant), to run its handler on.
 - `contract_producer`: a producer test publishes through an in-memory bus; every envelope becomes a
   sample of that test's scenario.
 
-At the end of the run the plugin writes `<app>.expectations.json` and/or `<app>.samples.json` into
-`--contracts-dir`, and publishes them with `--contracts-publish URL`. Every pytest run of an
-environment with accord installed loads this module, so it imports only what the client needs.
+At the end of a run whose tests all passed, the plugin writes `<app>.expectations.json` and/or
+`<app>.samples.json` into `--contracts-dir` (default `accord-contracts/`), and publishes them with
+`--contracts-publish URL`. Every pytest run of an environment with accord installed loads this
+module, so it imports only what the client needs.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ class _Recorder:
 
 
 _RECORDER = pytest.StashKey[_Recorder]()
+# Not `contracts`: a folder of that name in a service shadows this package on the next
+# `python -m pytest` (the working directory comes first on sys.path). A hyphen keeps it unimportable.
+DEFAULT_DIR = "accord-contracts"
+OLD_DEFAULT_DIR = "contracts"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,11 +45,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--contracts-app", help="this service's name (default: ini accord_contracts_app)")
     group.addoption("--contracts-version", help="this service's version, e.g. the git sha")
     group.addoption(
-        "--contracts-dir", default=None, help="where contract files are written (default: contracts)"
+        "--contracts-dir",
+        default=None,
+        help=f"where contract files are written (default: {DEFAULT_DIR})",
     )
     group.addoption("--contracts-publish", metavar="URL", help="publish the contract files to this registry")
     parser.addini("accord_contracts_app", "this service's name, for contract files")
-    parser.addini("accord_contracts_dir", "where contract files are written", default="contracts")
+    parser.addini("accord_contracts_dir", "where contract files are written", default=DEFAULT_DIR)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -105,6 +112,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     recorder = config.stash.get(_RECORDER, None)
     if recorder is None or not (recorder.expectations or recorder.samples):
         return
+    if exitstatus != 0:  # a contract from a failing run would declare what no passing test showed
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("accord: tests failed, so no contract files were written")
+        return
     app = config.getoption("--contracts-app") or config.getini("accord_contracts_app")
     if not app:
         raise pytest.UsageError(
@@ -112,6 +124,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         )
     version = config.getoption("--contracts-version")
     directory = Path(config.getoption("--contracts-dir") or config.getini("accord_contracts_dir"))
+    _note_old_files(config, app, directory)
     written: list[Any] = []
     if recorder.expectations:
         contract = ConsumerContract(app, version, tuple(recorder.expectations))
@@ -122,8 +135,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write_samples(samples, directory / f"{app}.samples.json")
         written.append(samples)
     url = config.getoption("--contracts-publish")
-    if url and exitstatus == 0:
+    if url:
         _publish(url, written)
+
+
+def _note_old_files(config: pytest.Config, app: str, directory: Path) -> None:
+    """Say so when files of the old default folder are left behind (they would shadow the package)."""
+    old = Path(OLD_DEFAULT_DIR)
+    if directory.resolve() == old.resolve():
+        return
+    left = sorted(str(path) for path in old.glob(f"{app}.*.json"))
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if left and reporter is not None:
+        reporter.write_line(
+            f"accord: contract files now go to {directory}/; move or delete {', '.join(left)} "
+            f"(a {OLD_DEFAULT_DIR}/ folder shadows the accord package on the next run)"
+        )
 
 
 def _publish(url: str, written: list[Any]) -> None:

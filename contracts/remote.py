@@ -106,6 +106,17 @@ class ContractRegistry:
         params = [("eventType", event_type) for event_type in event_types or []]
         return self._call("GET", "/contracts/expectations", wire.consumer_contracts, params=params)
 
+    def consumer_expectations(self, consumer: str, version: str) -> ConsumerContract:
+        """The expectations one consumer version published (40410 when it published none)."""
+        path = f"/contracts/consumers/{_segment(consumer)}/versions/{_segment(version)}/expectations"
+        answer = self._call("GET", path, wire.published_expectations)
+        return ConsumerContract(consumer, version, answer)
+
+    def matrix(self, application: str | None, limit: int) -> list[wire.VerifiedPair]:
+        """Every verified producer/consumer version pair (of one application), newest first."""
+        params = [("limit", str(limit))] + ([("application", application)] if application else [])
+        return self._call("GET", "/contracts/matrix", wire.verified_pairs, params=params)
+
     def can_i_deploy(self, application: str, version: str, environment: str) -> wire.CanIDeployAnswer:
         params = [("application", application), ("version", version), ("environment", environment)]
         return self._call("GET", "/contracts/can-i-deploy", wire.can_i_deploy_answer, params=params)

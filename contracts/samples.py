@@ -27,6 +27,7 @@ from client import (
 )
 from contracts.errors import ContractError, ContractFileError
 from contracts.expectations import read_json
+from contracts.file_formats import check_file
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,10 @@ def write_samples(samples: ProducerSamples, path: Path) -> Path:
 
 
 def read_samples(path: Path) -> ProducerSamples:
-    return ProducerSamples.from_dict(read_json(path), origin=str(path))
+    """A producer's samples file, checked against its published format (contracts.file_formats)."""
+    document = read_json(path)
+    check_file(document, "samples", str(path))
+    return ProducerSamples.from_dict(document, origin=str(path))
 
 
 def envelope_for(

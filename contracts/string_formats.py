@@ -66,3 +66,10 @@ def format_checker() -> FormatChecker:
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+def literal_pattern(text: str) -> str:
+    """`text` as a regular expression matching it literally, escaping only what ECMA-262 (the
+    dialect of JSON Schema's `pattern`) treats as special: Python's `re.escape` also escapes `-` and
+    spaces, which ECMA-262's unicode mode refuses."""
+    return re.sub(r"([\\^$.|?*+()\[\]{}/])", r"\\\1", text)

@@ -134,6 +134,12 @@ def consumer_contracts(answer: Any) -> list[ConsumerContract]:
     return contracts
 
 
+def published_expectations(answer: Any) -> tuple[Expectation, ...]:
+    """GET /contracts/consumers/{consumer}/versions/{version}/expectations."""
+    items = _list(_object(answer, "expectations").get("expectations"), "list of expectations")
+    return tuple(Expectation.from_dict(_file_form(item)) for item in items)
+
+
 def _file_form(answer: Any) -> dict[str, Any]:
     """An expectation as the API writes it, in the form of a contract file (eventVersions as text)."""
     raw = _object(answer, "expectation")
@@ -150,6 +156,30 @@ def producer_samples(answer: Any) -> list[ProducerSamples]:
         ProducerSamples.from_dict(item, origin="the registry's answer")
         for item in _list(answer, "samples listing")
     ]
+
+
+class VerifiedPair(TypedDict):
+    """One row of GET /contracts/matrix: a verified producer/consumer version pair."""
+
+    producer: str
+    producerVersion: str
+    consumer: str
+    consumerVersion: str
+    success: bool
+    verifiedAt: str
+    findings: list[dict[str, Any]]
+
+
+def verified_pairs(answer: Any) -> list[VerifiedPair]:
+    """GET /contracts/matrix, checked to have every field the harness shows."""
+    rows = _list(answer, "matrix")
+    names = {"producer": str, "producerVersion": str, "consumer": str, "consumerVersion": str}
+    for row in rows:
+        raw = _object(row, "matrix row")
+        _require(raw, {**names, "success": bool, "verifiedAt": str}, "matrix row")
+        for finding in _list(raw.get("findings", []), "findings"):
+            _require(_object(finding, "finding"), {"severity": str, "message": str}, "finding")
+    return cast(list[VerifiedPair], rows)
 
 
 def can_i_deploy_answer(answer: Any) -> CanIDeployAnswer:

@@ -122,7 +122,7 @@ def build_services(*, settings: Settings, metrics: Metrics | None, guard: Regist
     config_and_mode = SettingsService(
         default_level=settings.default_compatibility, import_preparation=ImportPurge(store=store)
     )
-    checker = CompatibilityChecker(store=store, parser=parser, settings=config_and_mode)
+    checker = CompatibilityChecker(store=store, parser=parser, settings=config_and_mode, guard=guard)
     lookup = SchemaLookup(
         store=store,
         parser=parser,

@@ -94,9 +94,7 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
         if verdict.is_compatible:
             cases.append(Case(file.subject, f"{file.display}: compatible with the registry"))
             continue
-        level = next((m for m in map(_LEVEL.search, verdict.messages) if m), None)
-        at = f" at {level.group(1)}" if level else ""
-        cases.append(Case(file.subject, f"{file.display}: not compatible with the registry{at}"))
+        cases.append(Case(file.subject, f"{file.display}: {refusal(verdict.messages, found)}"))
         findings += found or [
             ReportFinding(
                 file=file.display, rule="INCOMPATIBLE", message="; ".join(verdict.messages), case=file.subject
@@ -208,6 +206,18 @@ _REASON = re.compile(
 _PATH = re.compile(r"path '(?P<path>[^']*)'")
 _LEVEL = re.compile(r"^\{compatibility: '([A-Z_]+)'\}$")
 _CONTEXT = re.compile(r"^\{(oldSchemaVersion|oldSchema|compatibility|validateFields):")
+
+
+BROKEN_EXPECTATION = "CONSUMER_EXPECTATION_BROKEN"  # the errorType of the registry's guard messages
+
+
+def refusal(messages: Sequence[str], found: Sequence[ReportFinding]) -> str:
+    """Which part of registration refuses: the subject's level, or consumers' published expectations."""
+    if any(finding.rule == BROKEN_EXPECTATION for finding in found):
+        return "refused by consumer expectations (registering would answer 40910)"
+    level = next((m for m in map(_LEVEL.search, messages) if m), None)
+    at = f" at {level.group(1)}" if level else ""
+    return f"not compatible with the registry{at}"
 
 
 def reasons(messages: Sequence[str]) -> list[str]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
-from registry.cli.checks import reason_finding, reasons, registry_references, schema_of
+from registry.cli.checks import reason_finding, reasons, refusal, registry_references, schema_of
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile
 from registry.compatibility.reports import Case, Report, ReportFinding
@@ -131,8 +131,9 @@ def _plan(
             continue
         verdict = client.test_compatibility(file.subject, schema, version=None)
         if not verdict.is_compatible:
-            findings += [reason_finding(message, file) for message in reasons(verdict.messages)]
-            plans.append(_Plan(file, False, {}, f"{file.display}: not compatible with the registry"))
+            found = [reason_finding(message, file) for message in reasons(verdict.messages)]
+            findings += found
+            plans.append(_Plan(file, False, {}, f"{file.display}: {refusal(verdict.messages, found)}"))
             continue
         new_paths.add(file.path)
         plans.append(_Plan(file, True, settings, f"{file.display}: compatible, new version"))

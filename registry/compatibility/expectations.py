@@ -16,7 +16,7 @@ state such rules (Avro cannot), so they are checked on the producer's samples in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -26,7 +26,15 @@ from registry.compatibility.jsonschema import JsonSchema
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.parsers import parse_schema
 from registry.compatibility.result import Incompatibility
-from registry.compatibility.schema import ParsedSchema, Roles, SchemaType, pointer_tokens
+from registry.compatibility.schema import (
+    InvalidSchemaError,
+    ParsedSchema,
+    ResolvedReference,
+    Roles,
+    SchemaType,
+    pointer_tokens,
+)
+from registry.compatibility.union_forms import as_alternatives
 
 ROLES = Roles(reader="expected", writer="published")
 
@@ -95,9 +103,13 @@ def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[
     writer, producer_form = producer, "the producer's schema"
     if expectation.schema_type is SchemaType.JSON and producer.schema_type is SchemaType.AVRO:
         producer_form = "the producer's Avro schema, decoded,"
-        writer = parse_schema(
-            SchemaType.JSON, orjson.dumps(decoded_json_schema(producer.text, producer.references)).decode()
+        writer = _in_one_union_form(
+            orjson.dumps(decoded_json_schema(producer.text, producer.references)).decode(), ()
         )
+    elif producer.schema_type is SchemaType.JSON:
+        writer = _in_one_union_form(producer.text, producer.references)
+    if expectation.schema_type is SchemaType.JSON:
+        expectation = _in_one_union_form(expectation.text, expectation.references)
     issues = expectation.incompatibilities(writer, roles=ROLES, policy=CompatibilityPolicy.LENIENT)
     if not isinstance(expectation, JsonSchema):  # Avro paths point into the reader schema only
         reader_document = orjson.loads(expectation.text)
@@ -112,12 +124,38 @@ def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[
             breaking=not issue.type.startswith(_VALUE_CONSTRAINTS),
             data_path=_in_data(expectation, issue),
             expected=_value_at(expectation, issue.path),
-            found=_value_at(writer, issue.path),
+            found=_found_at(writer, issue.path),
             aligned=True,
             producer=producer_form,
         )
         for issue in issues
     ]
+
+
+def _in_one_union_form(text: str, references: tuple[ResolvedReference, ...] | Any) -> ParsedSchema:
+    """The JSON Schema `text` parsed with its unions of types spelled one way (union_forms)."""
+    spelled = tuple(
+        replace(reference, text=orjson.dumps(as_alternatives(orjson.loads(reference.text))).decode())
+        if reference.schema_type is SchemaType.JSON
+        else reference
+        for reference in references
+    )
+    try:
+        return parse_schema(
+            SchemaType.JSON, orjson.dumps(as_alternatives(orjson.loads(text))).decode(), spelled
+        )
+    except InvalidSchemaError:  # nested too deeply once spelled out: compared as written
+        return parse_schema(SchemaType.JSON, text, references)
+
+
+def _found_at(writer: JsonSchema, pointer: str) -> Any:
+    """What the producer's schema says at `pointer`; where the expectation has alternatives
+    (".../anyOf") and the producer has none, the producer's schema of that value."""
+    found = _value_at(writer, pointer)
+    parent, _, keyword = pointer.rpartition("/")
+    if found is None and keyword in ("anyOf", "oneOf"):
+        return _value_at(writer, parent)
+    return found
 
 
 def _value_at(schema: JsonSchema, pointer: str) -> Any:

@@ -26,6 +26,7 @@ from registry.schemas.wire import (
     RegisteredSchema,
     RegisterResponse,
     SchemaPayload,
+    refusal_of,
 )
 from registry.web.dependencies import (
     CompatibilityCheckerDep,
@@ -313,5 +314,7 @@ def check_compatibility(
     if not verdict.is_compatible:
         metrics.compatibility_failures.labels("check").inc()
     return CompatibilityResponse(
-        is_compatible=verdict.is_compatible, messages=list(verdict.messages) if verbose else None
+        is_compatible=verdict.is_compatible,
+        messages=list(verdict.messages) if verbose else None,
+        accord=refusal_of(verdict) if verbose else None,
     )

@@ -1,4 +1,9 @@
-"""Compatibility checks: a candidate against a subject's versions, at the subject's level."""
+"""Compatibility checks: a candidate against a subject's versions, at the subject's level.
+
+A check of what registering would do (POST /compatibility/subjects/{subject}/versions, or against
+`latest`) also asks the registration guard, so the answer agrees with the registration: a schema the
+level allows but that breaks a consumer's published expectation is not compatible, and the verdict
+names the broken expectations."""
 
 from __future__ import annotations
 
@@ -17,18 +22,30 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from registry.schemas.candidates import CandidateParser
+    from registry.schemas.guard import RegistrationGuard
     from registry.schemas.store import SchemaStore
     from registry.settings import EffectiveConfig, SettingsService
+
+
+BROKEN_EXPECTATION = "CONSUMER_EXPECTATION_BROKEN"  # the errorType of the guard's verbose messages
 
 
 class CompatibilityChecker:
     """Checks a schema as registering it would (POST /compatibility/...), and a candidate for
     registration."""
 
-    def __init__(self, *, store: SchemaStore, parser: CandidateParser, settings: SettingsService) -> None:
+    def __init__(
+        self,
+        *,
+        store: SchemaStore,
+        parser: CandidateParser,
+        settings: SettingsService,
+        guard: RegistrationGuard,
+    ) -> None:
         self._store = store
         self._parser = parser
         self._settings = settings
+        self._guard = guard
 
     def check_submission(
         self,
@@ -42,8 +59,9 @@ class CompatibilityChecker:
     ) -> CompatibilityVerdict:
         """Check the schema against one version, or (version None) as registering it would."""
         config = self._settings.effective_config(session=session, subject=subject)
+        rows = repository.list_version_rows(session, subject=subject)
+        next_version = rows[-1].version + 1 if rows else 1
         if version is None:
-            rows = repository.list_version_rows(session, subject=subject)
             previous: list[SubjectVersion | VersionRow] = [row for row in rows if not row.deleted]
         else:
             number = parse_version(version)
@@ -61,9 +79,18 @@ class CompatibilityChecker:
             )
         except errors.InvalidSchemaError as error:
             if verbose:
-                return CompatibilityVerdict(False, (error.message,))
+                return CompatibilityVerdict(False, (error.message,), error_code=error.error_code)
             raise
-        return self.check(session=session, candidate=candidate, live=previous, config=config)
+        verdict = self.check(session=session, candidate=candidate, live=previous, config=config)
+        if not verdict.is_compatible or (version is not None and parse_version(version) != LATEST):
+            return verdict  # registration would stop at the level; a numbered version is no registration
+        broken = self._guard.broken_expectations(
+            session=session, subject=subject, version=next_version, schema=candidate.parsed
+        )
+        if not broken:
+            return verdict
+        messages = tuple(f"{{errorType:'{BROKEN_EXPECTATION}', description:'{line}'}}" for line in broken)
+        return CompatibilityVerdict(False, (*verdict.messages, *messages), tuple(broken), error_code=40910)
 
     def check(
         self,

@@ -66,8 +66,13 @@ class RegisterResult:
 
 @dataclass(frozen=True, slots=True)
 class CompatibilityVerdict:
+    """A compatibility answer; `broken_expectations` are the lines of the registration guard (consumer
+    expectations) when the check was "would this register?" and the guard refuses."""
+
     is_compatible: bool
     messages: tuple[str, ...] = ()
+    broken_expectations: tuple[str, ...] = ()
+    error_code: int = 409  # what registering would answer when it is not compatible
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import orjson
 from pydantic import BaseModel, Field
 
 from registry.compatibility import SchemaType
-from registry.schemas.values import Reference, StoredSchema, VersionView
+from registry.schemas.values import CompatibilityVerdict, Reference, StoredSchema, VersionView
 from registry.web.payload import Int32, Payload
 
 if TYPE_CHECKING:
@@ -102,11 +102,36 @@ class SubjectVersionPair(Payload):
     version: int
 
 
+class RefusalExtension(Payload):
+    """Accord's addition to a verbose compatibility answer (Confluent's clients ignore fields they do
+    not know): which part of registration would refuse the schema, with what error code, and the
+    consumer expectations it would break."""
+
+    refused_by: str
+    error_code: int
+    broken_expectations: list[str] = Field(default_factory=list)
+
+
+def refusal_of(verdict: CompatibilityVerdict) -> RefusalExtension | None:
+    """The extension of a verbose answer: None when registering would succeed."""
+    if verdict.is_compatible:
+        return None
+    if verdict.broken_expectations:
+        return RefusalExtension(
+            refused_by="consumer-expectations",
+            error_code=verdict.error_code,
+            broken_expectations=list(verdict.broken_expectations),
+        )
+    refused_by = "compatibility-level" if verdict.error_code == 409 else "schema"
+    return RefusalExtension(refused_by=refused_by, error_code=verdict.error_code)
+
+
 class CompatibilityResponse(BaseModel):
-    """POST /compatibility/...; `messages` only with verbose=true."""
+    """POST /compatibility/...; `messages` (and Accord's `accord` extension) only with verbose=true."""
 
     is_compatible: bool
     messages: list[str] | None = None
+    accord: RefusalExtension | None = None
 
 
 # -- the body of GET /schemas/ids/{id} ------------------------------------------------------------

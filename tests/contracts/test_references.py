@@ -96,7 +96,7 @@ def test_samples_files_with_malformed_references_are_refused(tmp_path: Path) -> 
     path = tmp_path / "s.json"
     path.write_bytes(orjson.dumps(written))
 
-    with pytest.raises(ContractError, match=r"samples\[0\]: a reference's version is a positive integer"):
+    with pytest.raises(ContractError, match=r"\$\.samples\[0\]\.references\[0\]\.version: 'one' is not of"):
         read_samples(path)
 
 

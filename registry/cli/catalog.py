@@ -127,7 +127,7 @@ def import_(
     if asyncapi_file is None:
         if subject_template is not None or dry_run:
             raise CliError("--subject-template and --dry-run go with --asyncapi")
-        transfer.import_(source, from_url, registry)
+        transfer.import_(source=source, from_url=from_url, registry=registry)
         return
     if source is not None or from_url is not None:
         raise CliError("give --asyncapi FILE alone, without an export or --from")

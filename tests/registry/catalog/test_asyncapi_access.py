@@ -50,3 +50,17 @@ def test_each_caller_sees_only_what_it_may_read(secured: TestClient) -> None:
     refused = secured.get("/catalog/asyncapi", params={"application": "payments-reader"}, headers=READER)
     assert refused.status_code == 404
     assert refused.json()["error_code"] == 40413
+
+
+def test_catalog_pages_show_each_caller_only_what_it_may_read(secured: TestClient) -> None:
+    assert secured.get("/ui/catalog").status_code == 401
+    listing = secured.get("/ui/catalog", headers=READER).text
+    assert 'href="/ui/catalog/event-types/orders-value"' in listing
+    assert "payments-value" not in listing
+    assert "payments-value" in secured.get("/ui/catalog", headers=ROOT).text
+    page = secured.get("/ui/catalog/event-types/orders-value", headers=READER)
+    assert page.status_code == 200
+    assert "orders-reader" in page.text
+    hidden = secured.get("/ui/catalog/event-types/payments-value", headers=READER)
+    assert hidden.status_code == 404
+    assert "payments-reader" not in hidden.text

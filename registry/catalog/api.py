@@ -20,6 +20,8 @@ from registry.catalog.service import CatalogReader, CatalogScope
 from registry.web.dependencies import OutputFormatsDep, SchemaLookupDep, SessionDep
 from registry.web.documentation import error_responses
 
+# Not a NegotiatedRoute, which negotiates Confluent's JSON types only: the document is JSON or YAML,
+# negotiated here (document_format), and the route answers its own Response.
 router = APIRouter(tags=["Catalog"])
 
 JSON_TYPE = "application/json"

@@ -49,10 +49,19 @@ class CatalogReader:
         productions, consumptions = self._contracts(session, access, scope)
         if scope.application is not None and not productions and not consumptions:
             raise errors.ApplicationNotFoundError(scope.application, scope.environment)
+        if scope.application is None:
+            events = self.list_events(session=session, access=access)
+        else:  # only the events the application sends or receives (and that are registered)
+            used = {item.event_type for item in productions} | {item.subject for item in consumptions}
+            events = [
+                event
+                for subject in sorted(used)
+                if (event := self._find_event(session=session, access=access, subject=subject)) is not None
+            ]
         return CatalogContent(
             title=title,
             registry_url=registry_url,
-            events=self.list_events(session=session, access=access),
+            events=events,
             productions=productions,
             consumptions=consumptions,
             application=scope.application,
@@ -124,6 +133,13 @@ class CatalogReader:
             versions=tuple(versions),
             has_references=bool(schema.references),
         )
+
+    def _find_event(self, *, session: Session, access: Access, subject: str) -> EventSchema | None:
+        """The event of `subject`, or None when it has no live version."""
+        try:
+            return self.get_event(session=session, access=access, subject=subject)
+        except errors.NotFoundError:
+            return None
 
     @staticmethod
     def _running_in(session: Session, environment: str | None) -> Running:

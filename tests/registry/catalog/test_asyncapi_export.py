@@ -14,6 +14,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from tests.registry.api.samples import ORDER
 from tests.registry.catalog.asyncapi_tools import parse_with_official_parser, specification_errors
 from tests.registry.ui.order_flow import EVENT_TYPES, harness_for, publish_order_flow
 
@@ -148,4 +149,18 @@ def test_avro_references_are_resolved_into_one_payload(client: TestClient, tmp_p
         "fields": [{"name": "cents", "type": "long"}],
     }
     assert document["channels"]["orders-value"]["address"] == "orders"
+    assert parse_with_official_parser(json.dumps(document), tmp_path)["errors"] == []
+
+
+def test_an_application_document_leaves_out_events_not_registered(client: TestClient, tmp_path: Path) -> None:
+    client.post("/subjects/orders-value/versions", json={"schema": ORDER}).raise_for_status()
+    expectations = [
+        {"eventType": name, "schemaType": "AVRO", "schema": {"type": "string"}}
+        for name in ("orders-value", "not-registered-value")
+    ]
+    path = "/contracts/consumers/shop/versions/1/expectations"
+    client.put(path, json={"expectations": expectations}).raise_for_status()
+    document = export(client, application="shop")
+    assert sorted(document["channels"]) == ["orders-value"]
+    assert sorted(document["operations"]) == ["shop.receive.orders-value"]
     assert parse_with_official_parser(json.dumps(document), tmp_path)["errors"] == []

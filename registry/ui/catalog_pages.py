@@ -13,7 +13,7 @@ from starlette.responses import Response
 from registry.auth.access import AccessDep
 from registry.catalog import CatalogReader, CatalogScope
 from registry.catalog.views import event_type_detail, list_event_types
-from registry.ui.catalog import SchemaText
+from registry.ui.catalog import SHOWN_ROWS, SchemaText
 from registry.ui.pages import PageRoute, render
 from registry.web.dependencies import OutputFormatsDep, SchemaLookupDep, SessionDep
 
@@ -35,7 +35,13 @@ def catalog_page(
     )
     rows = list_event_types(content, search=search)
     return render(
-        request, "catalog.html", title="Event catalog", section="catalog", rows=rows, search=search.strip()
+        request,
+        "catalog.html",
+        title="Event catalog",
+        section="catalog",
+        rows=rows[:SHOWN_ROWS],
+        total=len(rows),
+        search=search.strip(),
     )
 
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.ui.catalog import SHOWN_ROWS
 from tests.registry.ui.order_flow import harness_for, publish_order_flow
 from tests.registry.ui.reading import page, visible_text
 
@@ -90,3 +91,15 @@ def test_an_unknown_event_type_is_a_404_page(client: TestClient) -> None:
     assert "Subject 'nothing' not found." in visible_text(
         page(client, "/ui/catalog/event-types/nothing", 404)
     )
+
+
+def test_a_long_catalog_shows_its_first_rows_and_says_so(client: TestClient) -> None:
+    schema = json.dumps({"type": "string"})
+    for number in range(SHOWN_ROWS + 3):
+        client.post(f"/subjects/event-{number:04d}/versions", json={"schema": schema}).raise_for_status()
+    listing = page(client, "/ui/catalog")
+    assert f"{SHOWN_ROWS + 3} event types. The first {SHOWN_ROWS} are shown: search to narrow them down." in (
+        visible_text(listing)
+    )
+    assert listing.count('href="/ui/catalog/event-types/event-') == SHOWN_ROWS
+    assert "1 event type match “event-0202”." in visible_text(page(client, "/ui/catalog?q=event-0202"))

@@ -17,6 +17,7 @@ from fastapi_offline import FastAPIOffline
 from registry.audit import api as audit
 from registry.auth import CredentialStore, LoginThrottle
 from registry.auth.access import Gate, authorize
+from registry.catalog import api as catalog
 from registry.config import Settings
 from registry.contract_store import api as contracts
 from registry.contract_store.guard import ContractRegistrationGuard
@@ -60,6 +61,7 @@ ROUTERS = (
     server.health_router,
     contracts.router,
     audit.router,
+    catalog.router,
 )
 
 

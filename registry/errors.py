@@ -17,7 +17,8 @@ One exception handler (registry.web.error_handlers) renders every one of them as
     │   ├── ModeNotConfiguredError         40409
     │   ├── ContractVersionNotFoundError   40410  no contracts published by that application version
     │   ├── EventTypeNotFoundError         40411  no contract names that event type
-    │   └── ContractResultNotFoundError    40412  that pair of versions was never verified
+    │   ├── ContractResultNotFoundError    40412  that pair of versions was never verified
+    │   └── ApplicationNotFoundError       40413  no contracts of that application (in that environment)
     ├── HttpError                          4xx    other HTTP-level refusals
     ├── UnauthenticatedError               40101  no credentials, or wrong ones (with WWW-Authenticate)
     ├── ForbiddenError                     40301  the caller may read the subject but not do this to it
@@ -192,6 +193,16 @@ class ContractResultNotFoundError(NotFoundError):
         super().__init__(
             f"{producer} {producer_version} was never verified against {consumer} {consumer_version}"
         )
+
+
+class ApplicationNotFoundError(NotFoundError):
+    """No version of the application that counts published contracts the caller may read."""
+
+    error_code = 40413
+
+    def __init__(self, application: str, environment: str | None) -> None:
+        where = f" running in '{environment}'" if environment else ""
+        super().__init__(f"Application '{application}' has no published contracts{where}")
 
 
 class HttpError(RegistryError):

@@ -106,6 +106,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/contracts/can-i-deploy"): CALLER,
     ("GET", "/contracts/subjects/{subject}/enforcement"): READ_SUBJECT,
     ("PUT", "/contracts/subjects/{subject}/enforcement"): ADMINISTER_SUBJECT,
+    # the event catalog: what the caller may read of subjects and contracts
+    ("GET", "/catalog/asyncapi"): CALLER,
     # the audit log: administrators see the entries of what they administer
     ("GET", "/audit"): ADMINISTER_SOMEWHERE,
     # the API's documentation page, as the OpenAPI document it shows
@@ -121,6 +123,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/ui/schemas"): CALLER,
     ("GET", "/ui/schemas/{schema_id}"): CALLER,
     ("GET", "/ui/{unknown:path}"): CALLER,
+    # its catalog pages show what GET /catalog/asyncapi shows the caller
+    ("GET", "/ui/catalog"): CALLER,
+    ("GET", "/ui/catalog/event-types/{event_type:path}"): CALLER,
     # its contract pages read what the contract API lets every caller read
     ("GET", "/ui/contracts"): CALLER,
     ("GET", "/ui/contracts/event-types/{event_type:path}"): CALLER,

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from registry.cli import schema, server, transfer, users
+from registry.cli import catalog, schema, server, transfer, users
 
 COMMAND_GROUPS = "accord.commands"
 
@@ -27,7 +27,8 @@ app.command()(server.serve)
 app.command()(server.migrate)
 app.add_typer(schema.app, name="schema")
 app.command("export")(transfer.export)
-app.command("import")(transfer.import_)
+app.command("import")(catalog.import_)  # --asyncapi, else transfer.import_
+app.add_typer(catalog.app, name="catalog")
 for entry_point in sorted(entry_points(group=COMMAND_GROUPS), key=lambda found: found.name):
     app.add_typer(entry_point.load(), name=entry_point.name)
 app.add_typer(users.app, name="users")

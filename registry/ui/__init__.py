@@ -15,12 +15,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from registry.ui import audit_pages, contract_pages, pages
+from registry.ui import audit_pages, catalog_pages, contract_pages, pages
 from registry.ui.links import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 HERE = Path(__file__).parent
 # In this order: the subject pages end with a catch-all page for unknown /ui paths.
-ROUTERS = (contract_pages.router, audit_pages.router, pages.router)
+ROUTERS = (catalog_pages.router, contract_pages.router, audit_pages.router, pages.router)
 
 
 def install_ui(app: FastAPI) -> None:

@@ -48,6 +48,11 @@ def event_type_url(context: Any, event_type: str, *, history: bool = False) -> s
 
 
 @pass_context
+def catalog_event_url(context: Any, event_type: str) -> str:
+    return f"{_base(context)}/catalog/event-types/{quote(event_type, safe='')}"
+
+
+@pass_context
 def pair_url(context: Any, producer: str, producer_version: str, consumer: str, consumer_version: str) -> str:
     query = {
         "producer": producer,
@@ -83,6 +88,7 @@ TEMPLATE_GLOBALS = {
     "schema_url": schema_url,
     "raw_schema_url": raw_schema_url,
     "event_type_url": event_type_url,
+    "catalog_event_url": catalog_event_url,
     "pair_url": pair_url,
     "can_i_deploy_url": can_i_deploy_url,
 }

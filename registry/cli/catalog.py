@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
 
 from client import RegistryResponseError, Schema
-from registry.catalog.importing import AsyncApiImportError, ImportedSubject, read_document, subjects_of
 from registry.cli import transfer
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError, exits_cleanly
 from registry.cli.options import RegistryOption, connect
 
 if TYPE_CHECKING:
     from client import RegistryClient, RegistryTransport
+    from registry.catalog.importing import ImportedSubject
 
 SUBJECT_NOT_FOUND = 40401
 
@@ -69,6 +68,8 @@ def asyncapi(
     with _transport(registry) as transport:
         document = transport.request("GET", "/catalog/asyncapi", params=params)
     if output_format is DocumentFormat.YAML:
+        import yaml  # only here: `accord` starts without loading what a command needs once it runs
+
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     else:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -135,6 +136,8 @@ def import_(
         text = asyncapi_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise CliError(f"cannot read {asyncapi_file}: {error}") from None
+    from registry.catalog.importing import AsyncApiImportError, read_document, subjects_of
+
     try:
         subjects = subjects_of(read_document(text), template=subject_template)
     except AsyncApiImportError as error:

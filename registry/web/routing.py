@@ -6,14 +6,22 @@ The route returns data (a model, a dict, a list); FastAPI validates it against t
 `response_model` and serializes it, so the documented shape is the enforced one; this route then labels
 every JSON body with the negotiated media type (a body in another media type, such as Prometheus text,
 keeps its own).
+
+A route written as a plain function runs in a worker thread, but everything after it (validating and
+serializing what it returned, then committing its transaction) runs on the event loop. FastAPI would
+validate a plain function's answer in another worker thread: a writer that holds a subject's lock would
+then wait for a free thread while every thread waits for that lock, until the lock times out.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from registry import errors
@@ -37,6 +45,9 @@ class NegotiatedRoute(RawSegmentRoute):
     lookup, where a FastAPI dependency would cost its resolution on every request.
     """
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        super().__init__(path, _awaitable(endpoint), **options)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
@@ -59,3 +70,16 @@ class ConfluentRoute(NegotiatedRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         super().__init__(path, endpoint, **{**options, "response_model_exclude_none": True})
+
+
+def _awaitable(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """`endpoint` as a coroutine function: a plain function runs in a worker thread and nothing else
+    does (FastAPI reads the parameters of the function it wraps)."""
+    if inspect.iscoroutinefunction(endpoint):
+        return endpoint
+
+    @functools.wraps(endpoint)
+    async def in_worker_thread(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(endpoint, *args, **kwargs)
+
+    return in_worker_thread

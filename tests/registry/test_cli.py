@@ -116,7 +116,7 @@ def test_json_schemas_through_confluents_client(client: SchemaRegistryClient) ->
 
     fetched = client.get_schema(schema_id)
     assert (fetched.schema_type, json.loads(fetched.schema_str)) == ("JSON", USER_JSON)
-    assert client.get_schema_types() == ["AVRO", "JSON"]
+    assert client.get_schema_types() == ["AVRO", "JSON", "PROTOBUF"]
     assert client.lookup_schema("users-json", json_schema(USER_JSON)).version == 1
     assert client.test_compatibility("users-json", json_schema(USER_JSON_WITH_ANY_NOTE)) is True
     assert client.test_compatibility("users-json", json_schema(USER_JSON_ID_AS_STRING)) is False

@@ -1,10 +1,11 @@
-"""A thread-safe least-recently-used map: the bounded memo of parsed schemas and verified credentials."""
+"""Thread-safe least-recently-used maps: bounded by entries (the memo of parsed schemas and verified
+credentials) or by bytes (the schema caches)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
@@ -32,3 +33,53 @@ class BoundedCache(Generic[Key, Value]):
             self._entries.move_to_end(key)
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+
+class ByteBoundedCache(Generic[Key, Value]):
+    """A thread-safe least-recently-used map whose entries' sizes (as `size_of` counts them) add up to
+    at most `budget` bytes; it counts the entries it evicts to stay within it."""
+
+    def __init__(self, budget: int, size_of: Callable[[Value], int]) -> None:
+        self.budget = budget
+        self._size_of = size_of
+        self._entries: OrderedDict[Key, tuple[Value, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.bytes = 0
+        self.evictions = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Key) -> Value | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Key, value: Value) -> None:
+        size = self._size_of(value)
+        if size > self.budget:
+            return
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self.bytes -= previous[1]
+            self._entries[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.budget:
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self.bytes -= evicted
+                self.evictions += 1
+
+    def pop(self, key: Key) -> None:
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self.bytes -= previous[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0

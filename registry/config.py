@@ -32,6 +32,19 @@ class Settings(BaseSettings):
         le=1.0,
         description="how often a process looks for deletes made by other processes (at most 1 s)",
     )
+    cache_schema_bytes: int = Field(
+        default=256 * ONE_MEBIBYTE,
+        ge=0,
+        description="memory for schemas by id (least recently used ones go first; 0: no cache)",
+    )
+    cache_version_bytes: int = Field(
+        default=32 * ONE_MEBIBYTE, ge=0, description="memory for which schema each subject version is"
+    )
+    cache_owners_bytes: int = Field(
+        default=32 * ONE_MEBIBYTE,
+        ge=0,
+        description="memory for which subjects hold each schema id (permission checks with authentication)",
+    )
     parsed_schema_cache_size: int = Field(default=10_000, ge=1)
     search_default_limit: int = Field(default=1000, ge=1, description="GET /schemas page size by default")
     search_max_limit: int = Field(default=1000, ge=1, description="the largest page GET /schemas returns")

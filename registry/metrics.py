@@ -7,10 +7,25 @@ worker, or run one worker per container (docs/security.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Protocol
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED_ROUTE = "unmatched"  # paths no route has, counted together so they cannot grow the series
+
+
+class MeasuredCache(Protocol):
+    """What the metrics read of a bounded cache."""
+
+    bytes: int
+    budget: int
+    evictions: int
+
+    def __len__(self) -> int: ...
 
 
 class Metrics:
@@ -44,15 +59,21 @@ class Metrics:
         )
         cache_lookups = Counter(
             "accord_cache_lookups",
-            "In-process cache lookups, by cache (schema, version, parsed) and result (hit, miss)",
+            "In-process cache lookups, by cache (schema, version, owners, parsed) and result (hit, miss)",
             ["cache", "result"],
             registry=self.registry,
         )
         self._cache_lookups = {
             (cache, hit): cache_lookups.labels(cache, "hit" if hit else "miss")
-            for cache in ("schema", "version", "parsed")
+            for cache in ("schema", "version", "owners", "parsed")
             for hit in (True, False)
         }
+        self._caches: dict[str, MeasuredCache] = {}
+        self.registry.register(_CacheCollector(self._caches))
+
+    def watch_cache(self, name: str, cache: MeasuredCache) -> None:
+        """Report the cache's size, budget, entries and evictions when scraped."""
+        self._caches[name] = cache
 
     def observe_request(self, *, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -63,3 +84,33 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _CacheCollector(Collector):
+    """The byte-bounded caches' figures, read when scraped (they change with every lookup)."""
+
+    def __init__(self, caches: dict[str, MeasuredCache]) -> None:
+        self._caches = caches
+
+    def collect(self) -> Iterator[Metric]:
+        size = GaugeMetricFamily("accord_cache_bytes", "Bytes a cache holds, by cache", labels=["cache"])
+        budget = GaugeMetricFamily(
+            "accord_cache_budget_bytes", "A cache's byte budget (ACCORD_CACHE_*_BYTES)", labels=["cache"]
+        )
+        entries = GaugeMetricFamily(
+            "accord_cache_entries", "Entries a cache holds, by cache", labels=["cache"]
+        )
+        evictions = CounterMetricFamily(
+            "accord_cache_evictions",
+            "Entries a cache dropped to stay within its byte budget, by cache",
+            labels=["cache"],
+        )
+        for name, cache in self._caches.items():
+            size.add_metric([name], cache.bytes)
+            budget.add_metric([name], cache.budget)
+            entries.add_metric([name], len(cache))
+            evictions.add_metric([name], cache.evictions)
+        yield from (size, budget, entries, evictions)
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())

@@ -6,7 +6,9 @@
   it was registered (NULL for versions older than that column).
 - `schema_references`: the references a schema declares, for resolving and for /referencedby.
 - `configs` and `modes`: per subject, or for the whole registry under the key `__GLOBAL`.
-- `registry_state`: one row; `delete_epoch` grows with every delete so other processes drop caches.
+- `registry_state`: one row of facts about the registry as a whole (its cluster id).
+- `cache_changes`: what each delete removed (and each new subject of an existing schema id), read by
+  every process to evict just those entries from its caches (registry/schemas/cache.py).
 
 Contract tables (Accord's own, under /contracts in the API):
 - `contract_versions`: an application version that published expectations or samples; its id orders them.
@@ -115,8 +117,21 @@ class RegistryState(SQLModel, table=True):
     __tablename__ = "registry_state"
 
     id: int = Field(default=1, primary_key=True)
-    delete_epoch: int = 0
     cluster_id: str = Field(max_length=64)
+
+
+class CacheChange(SQLModel, table=True):
+    """One change the caches of every process must follow: `kind` is `soft` (a version soft-deleted),
+    `hard` (a version removed) or `added` (an existing schema id registered under one more subject)."""
+
+    __tablename__ = "cache_changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, Identity(), primary_key=True))
+    kind: str = Field(max_length=16)
+    subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int | None = None
+    schema_id: int | None = None
 
 
 class ContractVersion(SQLModel, table=True):

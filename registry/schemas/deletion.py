@@ -9,10 +9,12 @@ from registry import errors
 from registry.locks import lock_name
 from registry.schemas import repository as schema_repository
 from registry.schemas.arguments import parse_version
+from registry.schemas.cache import HARD, SOFT, Change
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from registry.models import SubjectVersion
     from registry.schemas.store import SchemaStore
     from registry.settings import SettingsService
 
@@ -47,7 +49,7 @@ class DeletionService:
             schema_repository.mark_versions_deleted(session, subject=subject, versions=[row.version])
             if not schema_repository.subject_exists(session, subject=subject, include_deleted=False):
                 self._settings.forget_subject(session=session, subject=subject)
-        self._store.after_delete(session=session)
+        self._store.record_changes(session=session, changes=[_change(row, permanent=permanent)])
         return row.version
 
     def delete_subject(self, *, session: Session, subject: str, permanent: bool) -> list[int]:
@@ -72,7 +74,8 @@ class DeletionService:
         else:
             schema_repository.mark_versions_deleted(session, subject=subject, versions=versions)
             self._settings.forget_subject(session=session, subject=subject)
-        self._store.after_delete(session=session)
+        changes = [_change(row, permanent=permanent) for row in targets]
+        self._store.record_changes(session=session, changes=changes)
         return versions
 
 
@@ -96,15 +99,21 @@ class ImportPurge:
             if subject is None
             else [subject]
         )
-        purged = False
+        purged: list[Change] = []
         for name in subjects:
-            versions = [row.version for row in schema_repository.list_versions(session, subject=name)]
-            for version in versions:
-                referencing = schema_repository.referenced_by(session, subject=name, version=version)
+            rows = schema_repository.list_versions(session, subject=name)
+            for row in rows:
+                referencing = schema_repository.referenced_by(session, subject=name, version=row.version)
                 if referencing:
-                    raise errors.ReferenceExistsError(name, version, referencing)
-            if versions:
+                    raise errors.ReferenceExistsError(name, row.version, referencing)
+            if rows:
+                versions = [row.version for row in rows]
                 schema_repository.delete_versions(session, subject=name, versions=versions)
-                purged = True
+                purged.extend(_change(row, permanent=True) for row in rows)
         if purged:
-            self._store.after_delete(session=session)
+            self._store.record_changes(session=session, changes=purged)
+
+
+def _change(row: SubjectVersion, *, permanent: bool) -> Change:
+    """What deleting the version changes for the caches."""
+    return Change(HARD if permanent else SOFT, row.subject, row.version, row.schema_id)

@@ -43,29 +43,56 @@ class SchemaLookup:
         self._search_max_limit = search_max_limit
         self._max_page_size = max_page_size
 
-    def cached_schema(self, schema_id: int) -> StoredSchema | None:
-        """The schema if the cache can answer without the database (not when a check is due)."""
+    def cached_schema(
+        self, schema_id: int, visible: Callable[[str], bool] | None = None
+    ) -> StoredSchema | None:
+        """The schema if the cache can answer without the database (not when a check is due); with
+        `visible` only if the cache knows which subjects hold it, and 40403 if `visible` admits none."""
         cache = self._store.cache
-        return None if cache.claim_check() else cache.schema(schema_id)
+        if cache.claim_check():
+            return None
+        if visible is not None:
+            subjects = cache.subjects(schema_id)
+            if subjects is None:
+                return None
+            check_visible(schema_id, subjects, visible)
+        return cache.schema(schema_id)
 
     def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
         """The schema with this id, while any subject version (soft-deleted or not) uses it."""
-        epoch = self._store.observe_epoch(session=session)
+        since = self._store.sync(session=session)
         cached = self._store.cache.schema(schema_id)
         if cached is not None:
             return cached
-        if not repository.schema_is_registered(session, schema_id=schema_id):
+        schema = self._store.load_registered_schema(session=session, schema_id=schema_id, since=since)
+        if schema is None:
             raise errors.SchemaNotFoundError(schema_id)
-        return self._store.load_schema(session=session, schema_id=schema_id, epoch=epoch)
+        return schema
+
+    def get_visible_schema(
+        self, *, session: Session, schema_id: int, with_subjects: bool
+    ) -> tuple[StoredSchema, tuple[str, ...] | None]:
+        """GET /schemas/ids/{id} on a miss: the schema and, `with_subjects`, the subjects that hold it
+        (for `check_visible`), both cached for the next request."""
+        subjects = None
+        if with_subjects:
+            since = self._store.sync(session=session)
+            subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
+            if not subjects:
+                raise errors.SchemaNotFoundError()
+        return self.get_schema(session=session, schema_id=schema_id), subjects
 
     def schema_is_visible(
         self, *, session: Session, schema_id: int, visible: Callable[[str], bool] | None
     ) -> bool:
         """Whether `visible` (None: everything is) admits a subject using the schema (40403 if none does
-        at all)."""
+        at all). Which subjects do is cached, so a repeated check needs no query."""
         if visible is None:
             return True
-        subjects = self.subjects_of_schema(session=session, schema_id=schema_id, include_deleted=True)
+        since = self._store.sync(session=session)
+        subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
+        if not subjects:
+            raise errors.SchemaNotFoundError()
         return any(visible(subject) for subject in subjects)
 
     def check_schema_visible(
@@ -102,7 +129,7 @@ class SchemaLookup:
         """A page of subject versions; with `visible`, of the subjects it admits only."""
         if not 0 < limit <= self._search_max_limit:
             limit = self._search_default_limit
-        epoch = self._store.observe_epoch(session=session)
+        since = self._store.sync(session=session)
         rows = repository.list_subject_versions(
             session,
             prefix=subject_prefix,
@@ -113,7 +140,7 @@ class SchemaLookup:
         )
         if visible is not None:
             rows = [row for row in rows if visible(row.subject)][max(offset, 0) : max(offset, 0) + limit]
-        return [self._store.view(session=session, row=row, epoch=epoch) for row in rows]
+        return [self._store.view(session=session, row=row, since=since) for row in rows]
 
     def list_subjects(
         self,
@@ -153,9 +180,12 @@ class SchemaLookup:
     def cached_version(self, *, subject: str, version: str, include_deleted: bool) -> VersionView | None:
         """The subject version if the cache can answer without the database (never for "latest")."""
         number = parse_version(version)
-        cache = self._store.cache
-        if number == LATEST or cache.claim_check():
+        if number == LATEST or self._store.cache.claim_check():
             return None
+        return self._cached_version(subject, number, include_deleted=include_deleted)
+
+    def _cached_version(self, subject: str, number: int, *, include_deleted: bool) -> VersionView | None:
+        cache = self._store.cache
         fact = cache.version(subject, number)
         if fact is None or (fact.deleted and not include_deleted):
             return None
@@ -166,17 +196,18 @@ class SchemaLookup:
         self, *, session: Session, subject: str, version: str, include_deleted: bool
     ) -> VersionView:
         number = parse_version(version)
-        epoch = self._store.observe_epoch(session=session)
-        cached = self.cached_version(subject=subject, version=version, include_deleted=include_deleted)
-        if cached is not None:
-            return cached
+        since = self._store.sync(session=session)
+        if number != LATEST:
+            cached = self._cached_version(subject, number, include_deleted=include_deleted)
+            if cached is not None:
+                return cached
         row = self._store.find_version(session=session, subject=subject, version=number)
         if row is None or (row.deleted and not include_deleted):
             self._store.raise_version_not_found(
                 session=session, subject=subject, version=number, include_deleted=include_deleted
             )
         assert row is not None
-        return self._store.view(session=session, row=row, epoch=epoch)
+        return self._store.view(session=session, row=row, since=since)
 
     def referenced_by(self, *, session: Session, subject: str, version: str) -> list[int]:
         view = self.get_version(session=session, subject=subject, version=version, include_deleted=True)
@@ -192,7 +223,7 @@ class SchemaLookup:
         include_deleted: bool,
     ) -> VersionView:
         """The version of `subject` that is this schema (POST /subjects/{subject})."""
-        epoch = self._store.observe_epoch(session=session)
+        since = self._store.sync(session=session)
         normalize = normalize or self._settings.effective_config(session=session, subject=subject).normalize
         candidate = self._parser.parse(session=session, submission=submission, normalize=normalize)
         found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
@@ -203,7 +234,7 @@ class SchemaLookup:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
                 raise errors.SchemaNotFoundError()
             raise errors.SubjectNotFoundError(subject)
-        return self._store.view(session=session, row=found, epoch=epoch)
+        return self._store.view(session=session, row=found, since=since)
 
     def _versions_of_schema(self, session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
         rows = repository.versions_of_schema(session, schema_id=schema_id)
@@ -223,3 +254,9 @@ class SchemaLookup:
         if schema_id is None:
             return None
         return repository.find_version_of_schema(session, subject=subject, schema_id=schema_id)
+
+
+def check_visible(schema_id: int, subjects: tuple[str, ...], visible: Callable[[str], bool]) -> None:
+    """40403, as if the schema did not exist, unless `visible` admits one of the subjects holding it."""
+    if not any(visible(subject) for subject in subjects):
+        raise errors.SchemaNotFoundError(schema_id)

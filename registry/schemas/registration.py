@@ -14,6 +14,7 @@ from registry import errors
 from registry.db import after_commit
 from registry.locks import lock_name
 from registry.schemas import repository as schema_repository
+from registry.schemas.cache import ADDED, HARD, Change
 from registry.schemas.values import Candidate, RegisterResult, SchemaSubmission
 from registry.settings import Mode, resolve_normalize, validate_subject
 
@@ -97,8 +98,8 @@ class RegistrationService:
         the version a concurrent writer just registered). The candidate of step one is reused: the
         schemas it references are immutable."""
         lock_name(session, name=subject)
+        since = self._store.cache.generation()
         write = self._settings.settings_for_write(session=session, subject=subject)
-        self._store.cache.observe_epoch(write.delete_epoch)
         mode = write.mode
         _check_register_mode(subject, mode, importing=submission.schema_id is not None)
         versions = schema_repository.list_version_rows(session, subject=subject)
@@ -148,14 +149,16 @@ class RegistrationService:
         superseded = [row.version for row in versions if row.deleted and row.schema_id == schema_id]
         if superseded:
             schema_repository.delete_versions(session, subject=subject, versions=superseded)
-            self._store.after_delete(session=session)
         schema_repository.insert_version(session, subject=subject, version=version, schema_id=schema_id)
         if existing_id is None:
             after_commit(
                 session,
-                lambda: self._store.remember_registered(
-                    candidate, schema_id=schema_id, epoch=write.delete_epoch
-                ),
+                lambda: self._store.remember_registered(candidate, schema_id=schema_id, since=since),
+            )
+        else:  # one more subject may hold the id now, which permission checks must see
+            changes = [Change(HARD, subject, number, schema_id) for number in superseded]
+            self._store.record_changes(
+                session=session, changes=[*changes, Change(ADDED, subject, version, schema_id)]
             )
         return RegisterResult(schema_id, version, created=True)
 
@@ -205,7 +208,7 @@ class RegistrationService:
         """A submission without schema text reuses the latest version's schema (new metadata only)."""
         if not live:
             raise errors.InvalidSchemaError("Empty schema")
-        previous = self._store.load_schema(session=session, schema_id=live[-1].schema_id, epoch=None)
+        previous = self._store.load_schema(session=session, schema_id=live[-1].schema_id, since=None)
         return replace(
             submission,
             text=previous.text,

@@ -1,4 +1,4 @@
-"""The SQL of schemas and subject versions, and of the delete epoch that guards their caches.
+"""The SQL of schemas and subject versions, and of the change log their caches follow.
 Functions take the session first and keyword arguments after it.
 
 The statements of the frequent queries are built once, at import, with bound parameters: building a
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import Integer, and_, bindparam, cast, delete, func, text, update
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from registry.models import (
     GLOBAL_SCOPE,
-    RegistryState,
+    CacheChange,
     SchemaRecord,
     SchemaReference,
     SubjectConfig,
@@ -32,21 +32,43 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-# -- the delete epoch -------------------------------------------------------------------------------
+# -- the cache change log (registry/schemas/cache.py) ------------------------------------------------
+
+CHANGES_PAGE = 1000  # a process that finds this many changes to read starts its caches afresh
+_CHANGES = core_table(CacheChange)
+_READ_CHANGES = (
+    sa.select(_CHANGES.c.id, _CHANGES.c.kind, _CHANGES.c.subject, _CHANGES.c.version, _CHANGES.c.schema_id)
+    .where(_CHANGES.c.id > bindparam("after"))
+    .order_by(_CHANGES.c.id)
+    .limit(CHANGES_PAGE)
+)
+_LAST_CHANGE = sa.select(func.coalesce(func.max(_CHANGES.c.id), 0))
 
 
-_DELETE_EPOCH = select(RegistryState.delete_epoch).where(col(RegistryState.id) == 1)
+class ChangeRow(Protocol):
+    id: int
+    kind: str
+    subject: str | None
+    version: int | None
+    schema_id: int | None
 
 
-def read_delete_epoch(session: Session) -> int:
-    return session.exec(_DELETE_EPOCH).one()
+def read_changes(session: Session, *, after: int) -> Sequence[ChangeRow]:
+    return session.execute(_READ_CHANGES, {"after": after}).all()
 
 
-def bump_delete_epoch(session: Session) -> None:
+def last_change_id(session: Session) -> int:
+    return int(session.execute(_LAST_CHANGE).scalar_one())
+
+
+def record_changes(session: Session, *, changes: Sequence[Any]) -> None:
+    """Insert change rows (objects with kind, subject, version and schema_id)."""
     session.execute(
-        update(RegistryState)
-        .where(col(RegistryState.id) == 1)
-        .values(delete_epoch=RegistryState.delete_epoch + 1)
+        sa.insert(_CHANGES),
+        [
+            {"kind": c.kind, "subject": c.subject, "version": c.version, "schema_id": c.schema_id}
+            for c in changes
+        ],
     )
 
 
@@ -73,6 +95,36 @@ _REFERENCES = (
 
 def get_references(session: Session, *, schema_id: int) -> Sequence[SchemaReference]:
     return session.exec(_REFERENCES, params={"schema_id": schema_id}).all()
+
+
+_SCHEMAS = core_table(SchemaRecord)
+_REFERENCE_ROWS = core_table(SchemaReference)
+_VERSIONS_TABLE = core_table(SubjectVersion)
+_SCHEMA_WITH_REFERENCES = (
+    sa.select(
+        _SCHEMAS.c.schema_type,
+        _SCHEMAS.c.schema_text,
+        _SCHEMAS.c.schema_metadata,
+        _SCHEMAS.c.rule_set,
+        _REFERENCE_ROWS.c.name,
+        _REFERENCE_ROWS.c.subject,
+        _REFERENCE_ROWS.c.version,
+    )
+    .select_from(_SCHEMAS.outerjoin(_REFERENCE_ROWS, _REFERENCE_ROWS.c.schema_id == _SCHEMAS.c.id))
+    .where(_SCHEMAS.c.id == bindparam("schema_id"))
+    .order_by(_REFERENCE_ROWS.c.position)
+)
+_REGISTERED_SCHEMA_WITH_REFERENCES = _SCHEMA_WITH_REFERENCES.where(
+    sa.exists().where(_VERSIONS_TABLE.c.schema_id == bindparam("schema_id"))
+)
+
+
+def get_schema_with_references(session: Session, *, schema_id: int, registered: bool) -> Sequence[Any]:
+    """The schema's columns with one row per reference (in order; one row with NULL references if it has
+    none), in one query and without ORM objects; with `registered`, nothing unless some subject version,
+    soft-deleted or not, uses it."""
+    statement = _REGISTERED_SCHEMA_WITH_REFERENCES if registered else _SCHEMA_WITH_REFERENCES
+    return session.execute(statement, {"schema_id": schema_id}).all()
 
 
 def max_schema_id(session: Session) -> int | None:
@@ -334,6 +386,19 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
 _REGISTERED_ID = (
     select(SubjectVersion.id).where(col(SubjectVersion.schema_id) == bindparam("schema_id")).limit(1)
 )
+
+
+_SUBJECTS_OF_SCHEMA = (
+    sa.select(_VERSIONS_TABLE.c.subject)
+    .where(_VERSIONS_TABLE.c.schema_id == bindparam("schema_id"))
+    .distinct()
+    .order_by(_VERSIONS_TABLE.c.subject)
+)
+
+
+def subjects_of_schema(session: Session, *, schema_id: int) -> list[str]:
+    """The subjects with a version (soft-deleted or not) that is schema `schema_id`."""
+    return list(session.execute(_SUBJECTS_OF_SCHEMA, {"schema_id": schema_id}).scalars())
 
 
 def schema_is_registered(session: Session, *, schema_id: int) -> bool:

@@ -3,10 +3,12 @@ see `get_schema`), the schema types, and listings of versions across subjects.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
 
 from registry import errors
 from registry.auth.access import AccessDep, access_of
@@ -21,7 +23,9 @@ from registry.schemas.api import (
     SubjectPrefix,
     visible_to,
 )
+from registry.schemas.lookup import SchemaLookup, check_visible
 from registry.schemas.output_formats import is_default_format
+from registry.schemas.values import StoredSchema
 from registry.schemas.wire import (
     RegisteredSchema,
     SchemaString,
@@ -29,6 +33,7 @@ from registry.schemas.wire import (
     as_seen_by,
     schema_string,
 )
+from registry.web.coalesce import coalescer_of
 from registry.web.dependencies import (
     OutputFormatsDep,
     SchemaLookupDep,
@@ -104,27 +109,42 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
     services = services_of(request)
     lookup = services.lookup
     media_type = media_type_of_request(request)
-    access = access_of(request)
-    readable = visible_to(access)
-    if readable is not None:
-        check = partial(lookup.check_schema_visible, schema_id=schema_id, visible=readable)
-        await in_read_session(request, check)
-    # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it.
+    readable = visible_to(access_of(request))
     format = query.get("format")
-    schema = lookup.cached_schema(schema_id) if is_default_format(format) else None
-    if schema is None:
-        schema = await in_read_session(
-            request,
-            services.output_formats.get_schema_in_format,
-            schema_id=schema_id,
-            format=format,
-            readable=readable,
-        )
+    if is_default_format(format):
+        # Answered from pre-serialized bytes, without leaving the event loop, while the cache holds it
+        # (and, for a caller limited to some subjects, knows which subjects hold the id).
+        schema = lookup.cached_schema(schema_id, readable)
+        if schema is None:
+            schema = await _read_schema(request, lookup, schema_id, readable)
+    else:
+
+        def in_format(session: Session) -> StoredSchema:
+            lookup.check_schema_visible(session=session, schema_id=schema_id, visible=readable)
+            return services.output_formats.get_schema_in_format(
+                session=session, schema_id=schema_id, format=format, readable=readable
+            )
+
+        schema = await in_read_session(request, in_format)
     schema = as_seen_by(schema, readable)
     if not fetch_max_id:
         return RegistryJSONResponse(schema.body, media_type=media_type)
     max_id = await in_read_session(request, lookup.max_schema_id)
     return json_response(schema_string(schema, max_id=max_id), media_type=media_type)
+
+
+async def _read_schema(
+    request: Request, lookup: SchemaLookup, schema_id: int, readable: Callable[[str], bool] | None
+) -> StoredSchema:
+    """A miss: one database read however many requests ask for the id at once."""
+    with_subjects = readable is not None
+    read = partial(
+        in_read_session, request, lookup.get_visible_schema, schema_id=schema_id, with_subjects=with_subjects
+    )
+    schema, subjects = await coalescer_of(request).run(("schema", schema_id, with_subjects), read)
+    if readable is not None and subjects is not None:
+        check_visible(schema_id, subjects, readable)
+    return schema
 
 
 def _schema_id(text: str) -> int:

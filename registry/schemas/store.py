@@ -1,23 +1,16 @@
-"""The schemas this process has read: caches of immutable facts, loading stored schemas, resolving
-their references, and parsing them.
+"""The schemas this process has read: caches of immutable facts (registry/schemas/cache.py), loading
+stored schemas, resolving their references, and parsing them.
 
-A schema id always names the same schema, and version N of a subject always names the same schema id,
-until a delete. Every delete (soft or permanent, by any process) bumps `delete_epoch` in the database
-in the same transaction. Each process reads that counter at most every `check_seconds` and empties its
-caches when it moved, so a delete made by another process is respected within that interval. Entries
-remember the epoch read before the data they hold, and entries read before a delete are refused.
-
-Nothing is loaded at startup: caches fill as requests ask, so startup time and memory do not grow with
-the number of registered schemas.
+Nothing is loaded at startup: caches fill as requests ask, so startup time does not grow with the number
+of registered schemas, and their memory is bounded by ACCORD_CACHE_*_BYTES.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from registry import errors, limits
@@ -25,9 +18,10 @@ from registry.bounded_cache import BoundedCache
 from registry.compatibility import InvalidSchemaError as EngineInvalidSchemaError
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaType, parse_schema
 from registry.db import after_commit
-from registry.models import SchemaRecord, SchemaReference, SubjectVersion
+from registry.models import SubjectVersion
 from registry.schemas import repository
 from registry.schemas.arguments import LATEST
+from registry.schemas.cache import Change, SchemaCache, VersionFact
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
 from registry.schemas.wire import schema_body
 
@@ -40,86 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class VersionFact:
-    """Which schema a subject version is, and whether it is soft-deleted."""
-
-    schema_id: int
-    deleted: bool
-
-
-class SchemaCache:
-    """Schemas by id and versions by subject, valid for one delete epoch.
-
-    `on_lookup(cache, hit)` is told of every lookup ("schema" or "version"), for the metrics.
-    """
-
-    def __init__(self, *, check_seconds: float, on_lookup: Callable[[str, bool], None] | None = None) -> None:
-        self._on_lookup = on_lookup or _ignore
-        self._check_seconds = check_seconds
-        self._schemas: dict[int, StoredSchema] = {}
-        self._versions: dict[tuple[str, int], VersionFact] = {}
-        self._epoch: int | None = None
-        self._next_check = 0.0
-        self._lock = threading.Lock()
-
-    def claim_check(self) -> bool:
-        """True for the one caller that should read the epoch now; the others keep using the cache.
-
-        So a due check costs one request a database round trip, not every request in flight.
-        """
-        now = time.monotonic()
-        if now < self._next_check:
-            return False
-        with self._lock:
-            if now < self._next_check:
-                return False
-            self._next_check = now + self._check_seconds
-            return True
-
-    def schema(self, schema_id: int) -> StoredSchema | None:
-        schema = self._schemas.get(schema_id)
-        self._on_lookup("schema", schema is not None)
-        return schema
-
-    def version(self, subject: str, version: int) -> VersionFact | None:
-        fact = self._versions.get((subject, version))
-        self._on_lookup("version", fact is not None)
-        return fact
-
-    def observe_epoch(self, epoch: int) -> None:
-        """Record the epoch just read from the database; forget everything if it moved."""
-        with self._lock:
-            if epoch != self._epoch:
-                self._schemas.clear()
-                self._versions.clear()
-                self._epoch = epoch
-            self._next_check = time.monotonic() + self._check_seconds
-
-    def invalidate(self) -> None:
-        """Forget everything now and read the epoch again on the next access (after a local delete)."""
-        with self._lock:
-            self._schemas.clear()
-            self._versions.clear()
-            self._epoch = None
-            self._next_check = 0.0
-
-    @property
-    def epoch(self) -> int | None:
-        """The delete epoch the cached entries belong to (None until one is read)."""
-        return self._epoch
-
-    def put_schema(self, schema: StoredSchema, *, epoch: int) -> None:
-        with self._lock:
-            if epoch == self._epoch:
-                self._schemas[schema.id] = schema
-
-    def put_version(self, subject: str, version: int, fact: VersionFact, *, epoch: int) -> None:
-        with self._lock:
-            if epoch == self._epoch:
-                self._versions[(subject, version)] = fact
-
-
 class SchemaStore:
     """Stored schemas and subject versions, read through the caches, and schemas parsed (a bounded
     cache of parsed schemas: the compatibility checks parse the same versions again and again)."""
@@ -130,21 +44,54 @@ class SchemaStore:
         self._max_reference_depth = settings.max_reference_depth
         self._max_schema_depth = settings.max_schema_depth
         on_lookup = None if metrics is None else metrics.count_cache_lookup
-        self.cache = SchemaCache(check_seconds=settings.cache_check_seconds, on_lookup=on_lookup)
+        self.cache = SchemaCache(
+            check_seconds=settings.cache_check_seconds,
+            schema_bytes=settings.cache_schema_bytes,
+            version_bytes=settings.cache_version_bytes,
+            owners_bytes=settings.cache_owners_bytes,
+            on_lookup=on_lookup,
+        )
+        if metrics is not None:
+            metrics.watch_cache("schema", self.cache.schemas)
+            metrics.watch_cache("version", self.cache.versions)
+            metrics.watch_cache("owners", self.cache.owners)
         self._parsed = BoundedCache[tuple[Any, ...], ParsedSchema](settings.parsed_schema_cache_size)
+        self._polling = threading.Lock()
 
-    # -- the delete epoch
+    # -- the change log
 
-    def observe_epoch(self, *, session: Session) -> int:
-        """Read the delete epoch and bring the caches up to date with it."""
-        epoch = repository.read_delete_epoch(session)
-        self.cache.observe_epoch(epoch)
-        return epoch
+    def sync(self, *, session: Session) -> int:
+        """Follow the change log if a check is due; returns the generation to put what is read next with."""
+        if self.cache.take_poll() and self._polling.acquire(blocking=False):
+            try:
+                self._poll(session)
+            except BaseException:
+                self.cache.owe_poll()
+                raise
+            finally:
+                self._polling.release()
+        return self.cache.generation()
 
-    def after_delete(self, *, session: Session) -> None:
-        """Record a delete: other processes see the epoch move, this one forgets once it commits."""
-        repository.bump_delete_epoch(session)
-        after_commit(session, self.cache.invalidate)
+    def _poll(self, session: Session) -> None:
+        position = self.cache.position
+        if position.horizon is not None:
+            rows = repository.read_changes(session, after=position.read_after)
+            if len(rows) < repository.CHANGES_PAGE:
+                new = position.take([row.id for row in rows])
+                changes = [
+                    Change(row.kind, row.subject, row.version, row.schema_id) for row in rows if row.id in new
+                ]
+                if changes:
+                    self.cache.apply(changes)
+                return
+        # The first read, or too far behind to catch up change by change: start afresh.
+        position.restart(repository.last_change_id(session))
+        self.cache.reset()
+
+    def record_changes(self, *, session: Session, changes: Sequence[Change]) -> None:
+        """Log what a write changed for every process; this one evicts it once the write commits."""
+        repository.record_changes(session, changes=changes)
+        after_commit(session, lambda: self.cache.apply(changes))
 
     # -- stored schemas and versions
 
@@ -162,25 +109,60 @@ class SchemaStore:
             raise errors.SubjectNotFoundError(subject)
         raise errors.VersionNotFoundError(version)
 
-    def view(self, *, session: Session, row: SubjectVersion, epoch: int) -> VersionView:
-        """The version with its schema, both remembered for `epoch`."""
-        self.cache.put_version(row.subject, row.version, VersionFact(row.schema_id, row.deleted), epoch=epoch)
+    def view(self, *, session: Session, row: SubjectVersion, since: int) -> VersionView:
+        """The version with its schema, both cached (`since`: the generation read before the row)."""
+        self.cache.put_version(row.subject, row.version, VersionFact(row.schema_id, row.deleted), since=since)
         schema = self.cache.schema(row.schema_id) or self.load_schema(
-            session=session, schema_id=row.schema_id, epoch=epoch
+            session=session, schema_id=row.schema_id, since=since
         )
         return VersionView(row.subject, row.version, schema, row.deleted)
 
-    def load_schema(self, *, session: Session, schema_id: int, epoch: int | None) -> StoredSchema:
-        """The stored schema, read from the database (and cached for `epoch` when one is given)."""
-        record = repository.get_schema(session, schema_id=schema_id)
-        if record is None:
+    def load_schema(self, *, session: Session, schema_id: int, since: int | None) -> StoredSchema:
+        """The stored schema, read from the database (and cached when `since` is given)."""
+        stored = self.load_registered_schema(
+            session=session, schema_id=schema_id, since=since, registered=False
+        )
+        if stored is None:
             raise errors.SchemaNotFoundError(schema_id)
-        stored = stored_schema(record, repository.get_references(session, schema_id=schema_id))
-        if epoch is not None:
-            self.cache.put_schema(stored, epoch=epoch)
         return stored
 
-    def remember_registered(self, candidate: Candidate, *, schema_id: int, epoch: int) -> None:
+    def load_registered_schema(
+        self, *, session: Session, schema_id: int, since: int | None, registered: bool = True
+    ) -> StoredSchema | None:
+        """The stored schema in one query, None if there is none (with `registered`: or if no subject
+        version, soft-deleted or not, uses it); cached when `since` is given."""
+        rows = repository.get_schema_with_references(session, schema_id=schema_id, registered=registered)
+        if not rows:
+            return None
+        first = rows[0]
+        stored = with_body(
+            StoredSchema(
+                id=schema_id,
+                schema_type=SchemaType(first.schema_type),
+                text=first.schema_text,
+                references=tuple(
+                    Reference(row.name, row.subject, row.version) for row in rows if row.name is not None
+                ),
+                metadata=first.schema_metadata,
+                rule_set=first.rule_set,
+                body=b"",
+            )
+        )
+        if since is not None:
+            self.cache.put_schema(stored, since=since)
+        return stored
+
+    def subjects_of(self, *, session: Session, schema_id: int, since: int) -> tuple[str, ...]:
+        """The subjects holding the schema id (soft-deleted versions included), from the cache if it
+        knows them; empty if none does."""
+        subjects = self.cache.subjects(schema_id)
+        if subjects is None:
+            subjects = tuple(repository.subjects_of_schema(session, schema_id=schema_id))
+            if subjects:
+                self.cache.put_subjects(schema_id, subjects, since=since)
+        return subjects
+
+    def remember_registered(self, candidate: Candidate, *, schema_id: int, since: int) -> None:
         """Cache a schema this process has just stored, parsed too: the next version of its subject is
         checked against it."""
         stored = StoredSchema(
@@ -192,7 +174,7 @@ class SchemaStore:
             candidate.rule_set,
             body=b"",
         )
-        self.cache.put_schema(with_body(stored), epoch=epoch)
+        self.cache.put_schema(with_body(stored), since=since)
         if candidate.text == candidate.parsed.canonical:  # the stored text reads as the submitted one
             self._parsed.put((candidate.schema_type, candidate.text, candidate.resolved), candidate.parsed)
 
@@ -232,7 +214,7 @@ class SchemaStore:
             if key not in entered:
                 entered.add(key)
                 limits.check_reference_count(len(entered), max_references=self._max_references)
-                stored = self.load_schema(session=session, schema_id=row.schema_id, epoch=None)
+                stored = self.load_schema(session=session, schema_id=row.schema_id, since=None)
                 for nested in stored.references:
                     visit(nested, (*chain, key))
                 resolved[key] = ResolvedReference(
@@ -270,25 +252,10 @@ class SchemaStore:
     def parsed_schema(self, *, session: Session, schema_id: int) -> ParsedSchema:
         """The stored schema with this id, parsed with its references."""
         stored = self.cache.schema(schema_id) or self.load_schema(
-            session=session, schema_id=schema_id, epoch=None
+            session=session, schema_id=schema_id, since=None
         )
         _, resolved = self.resolve_references(session=session, references=stored.references)
         return self.parse(schema_type=stored.schema_type, text=stored.text, resolved=resolved)
-
-
-def stored_schema(record: SchemaRecord, references: Sequence[SchemaReference]) -> StoredSchema:
-    assert record.id is not None
-    return with_body(
-        StoredSchema(
-            id=record.id,
-            schema_type=SchemaType(record.schema_type),
-            text=record.schema_text,
-            references=tuple(Reference(ref.name, ref.subject, ref.version) for ref in references),
-            metadata=record.schema_metadata,
-            rule_set=record.rule_set,
-            body=b"",
-        )
-    )
 
 
 def with_body(schema: StoredSchema) -> StoredSchema:
@@ -305,7 +272,3 @@ def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> err
         "a subject this caller may not read; a schema may only reference subjects its author can read, "
         "at every depth"
     )
-
-
-def _ignore(_cache: str, _hit: bool) -> None:
-    pass

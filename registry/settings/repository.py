@@ -43,15 +43,12 @@ def get_configs(session: Session, *, subjects: Sequence[str]) -> dict[str, Subje
 
 @dataclass(frozen=True, slots=True)
 class SettingRows:
-    """The config and mode rows that exist for some subjects (or `__GLOBAL`), and the delete epoch."""
+    """The config and mode rows that exist for some subjects (or `__GLOBAL`)."""
 
     configs: dict[str, SubjectConfig]
     modes: dict[str, str]
-    delete_epoch: int
 
 
-# The delete epoch rides along so that a registration learns, in the same round trip as its settings,
-# whether the schema caches must be emptied.
 _SETTINGS: sa.CompoundSelect[Any] = sa.union_all(
     sa.select(
         col(SubjectConfig.subject),
@@ -67,28 +64,17 @@ _SETTINGS: sa.CompoundSelect[Any] = sa.union_all(
         sa.null(),
         cast(sa.null(), sa.Boolean),
     ).where(col(SubjectMode.subject).in_(bindparam("subjects", expanding=True))),
-    sa.select(
-        sa.literal(""),
-        sa.literal("epoch"),
-        cast(col(RegistryState.delete_epoch), sa.Text),
-        sa.null(),
-        cast(sa.null(), sa.Boolean),
-    ).where(col(RegistryState.id) == 1),
 )
 
 
 def get_settings(session: Session, *, subjects: Sequence[str]) -> SettingRows:
-    """The configs and modes of these subjects (or `__GLOBAL`) that exist, and the delete epoch, in
-    one round trip."""
+    """The configs and modes of these subjects (or `__GLOBAL`) that exist, in one round trip."""
     configs: dict[str, SubjectConfig] = {}
     modes: dict[str, str] = {}
-    delete_epoch = 0
     for subject, kind, level_or_mode, policy, normalize in session.execute(
         _SETTINGS, {"subjects": list(subjects)}
     ):
-        if kind == "epoch":
-            delete_epoch = int(level_or_mode)
-        elif kind == "mode":
+        if kind == "mode":
             modes[subject] = level_or_mode
         else:
             configs[subject] = SubjectConfig(
@@ -97,7 +83,7 @@ def get_settings(session: Session, *, subjects: Sequence[str]) -> SettingRows:
                 compatibility_policy=policy,
                 normalize=normalize,
             )
-    return SettingRows(configs, modes, delete_epoch)
+    return SettingRows(configs, modes)
 
 
 def save_config(session: Session, *, config: SubjectConfig) -> None:

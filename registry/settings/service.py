@@ -46,11 +46,10 @@ class ConfigView:
 
 @dataclass(frozen=True, slots=True)
 class WriteSettings:
-    """What a write to a subject must respect, and the delete epoch read with it."""
+    """What a write to a subject must respect."""
 
     config: EffectiveConfig
     mode: Mode
-    delete_epoch: int
 
 
 class SettingSource(StrEnum):
@@ -177,12 +176,12 @@ class SettingsService:
         return self.get_mode(session=session, subject=subject, default_to_global=True)
 
     def settings_for_write(self, *, session: Session, subject: str) -> WriteSettings:
-        """The effective config and mode of the subject, and the delete epoch, read in one query."""
+        """The effective config and mode of the subject, read in one query."""
         rows = settings_repository.get_settings(session, subjects=[subject, GLOBAL_SCOPE])
         global_mode = Mode(rows.modes.get(GLOBAL_SCOPE) or Mode.READWRITE)
         own_mode = rows.modes.get(subject)
         mode = Mode(own_mode) if own_mode and global_mode is not Mode.READONLY_OVERRIDE else global_mode
-        return WriteSettings(self._effective_config(rows.configs, subject), mode, rows.delete_epoch)
+        return WriteSettings(self._effective_config(rows.configs, subject), mode)
 
     def check_writable(self, *, session: Session, subject: str | None) -> None:
         """42205 while the subject (or, for None, the registry) is read-only."""

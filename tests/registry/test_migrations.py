@@ -19,7 +19,7 @@ CONTRACT_TABLES = {
     "contract_deployments",
     "contract_enforcement",
 }
-ALL_TABLES = REGISTRY_TABLES | CONTRACT_TABLES | {"audit_events"}
+ALL_TABLES = REGISTRY_TABLES | CONTRACT_TABLES | {"audit_events", "cache_changes"}
 
 
 def tables(url: str) -> set[str]:

@@ -16,6 +16,7 @@ from registry import migrations
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TABLES = (
+    "cache_changes",
     "schema_references",
     "subject_versions",
     "schemas",
@@ -65,7 +66,6 @@ def empty_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        connection.execute(text("UPDATE registry_state SET delete_epoch = 0"))
     engine.dispose()
 
 

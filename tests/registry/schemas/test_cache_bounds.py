@@ -37,7 +37,8 @@ def test_a_byte_bounded_cache_never_holds_more_than_its_budget_and_evicts_the_le
     assert [lru.get(key) is not None for key in (1, 3, 4)] == [True, True, True]
     assert lru.evictions == 1
     lru.put(5, "e" * 301)  # larger than the whole budget: not kept, nothing evicted for it
-    assert lru.get(5) is None and len(lru) == 3
+    assert lru.get(5) is None
+    assert len(lru) == 3
 
 
 def test_the_schema_cache_stays_within_its_budget_over_a_sweep() -> None:
@@ -47,7 +48,8 @@ def test_the_schema_cache_stays_within_its_budget_over_a_sweep() -> None:
         schemas.put_schema(stored(schema_id), since=schemas.generation())
         assert schemas.schemas.bytes <= one * 100
     assert len(schemas.schemas) == 100
-    assert schemas.schema(5000) is not None and schemas.schema(4900) is None
+    assert schemas.schema(5000) is not None
+    assert schemas.schema(4900) is None
     assert schemas.schemas.evictions == 4900
 
 
@@ -65,7 +67,8 @@ def test_a_soft_delete_evicts_the_version_only_and_a_permanent_one_the_id_too() 
     assert schemas.subjects(7) == ("orders",)
 
     schemas.apply([Change(HARD, "orders", 1, 7)])
-    assert schemas.schema(7) is None and schemas.subjects(7) is None
+    assert schemas.schema(7) is None
+    assert schemas.subjects(7) is None
     assert schemas.schema(8) is not None  # untouched by a change to another id
 
 

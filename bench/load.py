@@ -40,36 +40,44 @@ class Result:
         }
 
 
-def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
+def request_bytes(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
     head = (
         f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/vnd.schemaregistry.v1+json\r\n"
     )
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     if body or method in ("POST", "PUT"):
         head += f"Content-Type: application/vnd.schemaregistry.v1+json\r\nContent-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body
 
 
 class Workload:
-    """What connection `connection` sends as its `count`-th request; None when it is done."""
+    """What connection `connection` sends as its `count`-th request; None when it is done.
+
+    `random_ids` and `sweep_ids` ask for `template` (default /schemas/ids/{id}) with ids from `first` to
+    `last`, at random or each once; `headers` are added to every request."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.kind = spec["workload"]
-        self.random = random.Random(7)
+        self.random = random.Random(spec.get("seed", 7))
+        self.headers: dict[str, str] = spec.get("headers") or {}
+        self.template: str = spec.get("template", "/schemas/ids/{id}")
         if self.kind == "get":
-            self.fixed = request_bytes("GET", spec["path"])
+            self.fixed = request_bytes("GET", spec["path"], headers=self.headers)
         elif self.kind == "post":
-            self.fixed = request_bytes("POST", spec["path"], spec["body"].encode())
+            self.fixed = request_bytes("POST", spec["path"], spec["body"].encode(), headers=self.headers)
 
     def next_request(self, connection: int, count: int) -> bytes | None:
         spec = self.spec
         if self.kind in ("get", "post"):
             return self.fixed
         if self.kind == "random_ids":
-            return request_bytes("GET", f"/schemas/ids/{self.random.randint(spec['first'], spec['last'])}")
+            path = self.template.format(id=self.random.randint(spec["first"], spec["last"]))
+            return request_bytes("GET", path, headers=self.headers)
         if self.kind == "sweep_ids":
             schema_id = spec["first"] + connection + count * spec["connections"]
-            return request_bytes("GET", f"/schemas/ids/{schema_id}") if schema_id <= spec["last"] else None
+            path = self.template.format(id=schema_id)
+            return request_bytes("GET", path, headers=self.headers) if schema_id <= spec["last"] else None
         if self.kind == "new_versions":
             return request_bytes(
                 "POST", f"/subjects/{spec['subject']}-{connection}/versions", registration_body(count)

@@ -4,6 +4,9 @@
 For each backend, on `--count` schemas seeded by SQL (bench.registry.seed: version 1 of subject
 `seeded-N` is schema N), one uvicorn worker and 32 keep-alive connections (bench.load), in one run:
 
+Rates move with whatever else the machine runs; each figure also carries the server's CPU time per
+request (`server_cpu_ms_per_request`), which hardly does.
+
 1. misses: a cold process sweeps `--miss-ids` ids once each (every request a cache miss) on
    GET /schemas/ids/{id}, /subjects/{s}/versions/1 and /subjects/{s}/versions/latest, then asks the same
    ids at random for `--seconds` (cached); the ratio is miss rate / cached rate. `latest` is never cached
@@ -31,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from bench.registry import database, load, seed, server
+from bench.registry import database, load, load_with_cpu, seed, server
 from tests.support.credentials import CredentialsBuilder, basic
 
 ROUTES = {
@@ -40,7 +43,9 @@ ROUTES = {
     "latest": "/subjects/seeded-{id}/versions/latest",
 }
 READER = ("reader", "reader-password")
-CREDENTIALS = CredentialsBuilder().user(*READER, ("reader", ["seeded-*"])).user("root", "root", ("admin", ["*"]))
+CREDENTIALS = (
+    CredentialsBuilder().user(*READER, ("reader", ["seeded-*"])).user("root", "root", ("admin", ["*"]))
+)
 
 
 @contextmanager
@@ -62,8 +67,12 @@ def measure_misses(url: str, miss_ids: int, seconds: float) -> dict[str, Any]:
     report: dict[str, Any] = {}
     for name, template in ROUTES.items():
         with server(url) as (base_url, _, _):  # a cold process for each route
-            miss = load(base_url, 600, workload="sweep_ids", template=template, first=1, last=miss_ids)
-            cached = load(base_url, seconds, workload="random_ids", template=template, first=1, last=miss_ids)
+            miss = load_with_cpu(
+                base_url, 600, workload="sweep_ids", template=template, first=1, last=miss_ids
+            )
+            cached = load_with_cpu(
+                base_url, seconds, workload="random_ids", template=template, first=1, last=miss_ids
+            )
         report[name] = {
             "miss": miss,
             "cached": cached,
@@ -163,7 +172,9 @@ def _rss_kib_of_port(port: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=100_000, help="schemas seeded")
     parser.add_argument("--miss-ids", type=int, default=10_000, help="ids each miss sweep reads")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each timed run")

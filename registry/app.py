@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = Database(
         settings.database_url,
         pool_size=settings.db_pool_size,
+        lookup_pool_size=settings.db_lookup_pool_size,
         timeout_seconds=settings.db_timeout_seconds,
         connect_timeout_seconds=settings.db_connect_timeout_seconds,
     )

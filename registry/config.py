@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         default=10, ge=1, description="connections per process (PostgreSQL, SQLite readers)"
     )
+    db_lookup_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="PostgreSQL connections per process for lookups (autocommit), apart from the writers'",
+    )
     db_timeout_seconds: float = Field(default=10.0, gt=0, description="how long a writer waits for a lock")
     cluster_name: str = Field(default="schema-registry", description="reported by /v1/metadata/id")
     db_connect_timeout_seconds: float = Field(

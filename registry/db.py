@@ -2,8 +2,11 @@
 
 SQLite allows one writer at a time: write sessions come from their own single-connection engine and
 open their transaction with BEGIN IMMEDIATE, so a writer takes the lock before it reads and never has
-to upgrade a stale snapshot. Readers use WAL and never wait for the writer. On PostgreSQL, readers and
-writers share one pool and writers of a subject serialize on an advisory lock (see repository.py).
+to upgrade a stale snapshot. Readers use WAL and never wait for the writer; the hot lookups run on the
+event loop itself with a connection of their own (`inline_session`): a read from SQLite's page cache
+costs less than handing it to a worker thread. On PostgreSQL, readers and writers share one pool and
+writers of a subject serialize on an advisory lock (see repository.py); lookups have a small pool of
+their own in autocommit mode, so they never queue behind writers holding pooled connections.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Database:
         url: str,
         *,
         pool_size: int = 10,
+        lookup_pool_size: int = 5,
         timeout_seconds: float = 10.0,
         connect_timeout_seconds: float = 5.0,
     ) -> None:
@@ -47,25 +51,32 @@ class Database:
             self.write_engine = _sqlite_engine(
                 self.url, begin="BEGIN IMMEDIATE", pool_size=1, timeout=timeout_seconds
             )
+            self.lookup_engine = self.engine
+            # Used by the event loop's thread only, so never waited for; in autocommit, like lookups on
+            # PostgreSQL, so its one connection stays open between lookups without holding a snapshot.
+            self.inline_engine: Engine | None = _sqlite_engine(
+                self.url, begin=None, pool_size=1, timeout=timeout_seconds
+            )
+            self._inline_session: Session | None = None
         else:
-            self.engine = create_engine(
+            self.engine = _postgresql_engine(
                 self.url,
                 pool_size=pool_size,
-                max_overflow=pool_size,
-                pool_timeout=timeout_seconds,
-                pool_recycle=1800,
-                # An unreachable server fails a request within the connect timeout (libpq's minimum is 2 s).
-                connect_args={
-                    "options": f"-c lock_timeout={int(timeout_seconds * 1000)}",
-                    "connect_timeout": max(2, round(connect_timeout_seconds)),
-                },
+                timeout=timeout_seconds,
+                connect_timeout=connect_timeout_seconds,
             )
             self.write_engine = self.engine
-        # Lookups need no transaction: under READ COMMITTED every statement reads its own snapshot
-        # anyway, and without one PostgreSQL is spared a BEGIN and a ROLLBACK round trip each.
-        self.lookup_engine = (
-            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        )
+            # Lookups need no transaction: under READ COMMITTED every statement reads its own snapshot
+            # anyway, and without one PostgreSQL is spared a BEGIN and a ROLLBACK round trip each.
+            self.lookup_engine = _postgresql_engine(
+                self.url,
+                pool_size=lookup_pool_size,
+                timeout=timeout_seconds,
+                connect_timeout=connect_timeout_seconds,
+                isolation_level="AUTOCOMMIT",
+            )
+            self.inline_engine = None
+            self._inline_session = None
 
     def read_session(self) -> Session:
         """A session for reads; it connects only when first used."""
@@ -74,6 +85,17 @@ class Database:
     def lookup_session(self) -> Session:
         """A session for requests that only read; on PostgreSQL each statement commits by itself."""
         return Session(self.lookup_engine, expire_on_commit=False, autoflush=False)
+
+    def inline_session(self) -> Session | None:
+        """On SQLite, a session for lookups run on the event loop itself (None on PostgreSQL, where a
+        lookup waits for the network and belongs in a worker thread)."""
+        if self.inline_engine is None:
+            return None
+        if self._inline_session is None:
+            # One session, closed after each lookup and reused: building one costs more than the read.
+            connection = self.inline_engine.connect()
+            self._inline_session = Session(bind=connection, expire_on_commit=False, autoflush=False)
+        return self._inline_session
 
     def write_session(self) -> Session:
         """A session for a write transaction (on SQLite the one writer's connection)."""
@@ -90,9 +112,12 @@ class Database:
         return True
 
     def dispose(self) -> None:
-        self.engine.dispose()
-        if self.write_engine is not self.engine:
-            self.write_engine.dispose()
+        if self._inline_session is not None:
+            self._inline_session.close()
+            self._inline_session.get_bind().close()  # type: ignore[union-attr]
+        for engine in {self.engine, self.write_engine, self.lookup_engine, self.inline_engine}:
+            if engine is not None:
+                engine.dispose()
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -100,7 +125,27 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     event.listen(session, "after_commit", lambda _session: callback(), once=True)
 
 
-def _sqlite_engine(url: str, *, begin: str, pool_size: int, timeout: float) -> Engine:
+def _postgresql_engine(
+    url: str, *, pool_size: int, timeout: float, connect_timeout: float, isolation_level: str | None = None
+) -> Engine:
+    options: dict[str, Any] = {} if isolation_level is None else {"isolation_level": isolation_level}
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=timeout,
+        pool_recycle=1800,
+        # An unreachable server fails a request within the connect timeout (libpq's minimum is 2 s).
+        connect_args={
+            "options": f"-c lock_timeout={int(timeout * 1000)}",
+            "connect_timeout": max(2, round(connect_timeout)),
+        },
+        **options,
+    )
+
+
+def _sqlite_engine(url: str, *, begin: str | None, pool_size: int, timeout: float) -> Engine:
+    """With `begin` None, every statement is its own transaction (SQLite's autocommit)."""
     engine = create_engine(
         url,
         pool_size=pool_size,
@@ -120,9 +165,11 @@ def _sqlite_engine(url: str, *, begin: str, pool_size: int, timeout: float) -> E
         cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def start(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
+    if begin is not None:
+
+        @event.listens_for(engine, "begin")
+        def start(connection: Any) -> None:
+            connection.exec_driver_sql(begin)
 
     return engine
 

@@ -54,7 +54,7 @@ class ChangeRow(Protocol):
 
 
 def read_changes(session: Session, *, after: int) -> Sequence[ChangeRow]:
-    return session.execute(_READ_CHANGES, {"after": after}).all()
+    return session.connection().execute(_READ_CHANGES, {"after": after}).all()
 
 
 def last_change_id(session: Session) -> int:
@@ -124,7 +124,7 @@ def get_schema_with_references(session: Session, *, schema_id: int, registered: 
     none), in one query and without ORM objects; with `registered`, nothing unless some subject version,
     soft-deleted or not, uses it."""
     statement = _REGISTERED_SCHEMA_WITH_REFERENCES if registered else _SCHEMA_WITH_REFERENCES
-    return session.execute(statement, {"schema_id": schema_id}).all()
+    return session.connection().execute(statement, {"schema_id": schema_id}).all()
 
 
 def max_schema_id(session: Session) -> int | None:
@@ -398,7 +398,7 @@ _SUBJECTS_OF_SCHEMA = (
 
 def subjects_of_schema(session: Session, *, schema_id: int) -> list[str]:
     """The subjects with a version (soft-deleted or not) that is schema `schema_id`."""
-    return list(session.execute(_SUBJECTS_OF_SCHEMA, {"schema_id": schema_id}).scalars())
+    return list(session.connection().execute(_SUBJECTS_OF_SCHEMA, {"schema_id": schema_id}).scalars())
 
 
 def schema_is_registered(session: Session, *, schema_id: int) -> bool:

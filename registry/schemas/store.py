@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from registry.metrics import Metrics
 
 log = logging.getLogger(__name__)
+_SCHEMA_TYPES = {schema_type.value: schema_type for schema_type in SchemaType}  # faster than SchemaType(x)
 
 
 class SchemaStore:
@@ -138,7 +139,7 @@ class SchemaStore:
         stored = with_body(
             StoredSchema(
                 id=schema_id,
-                schema_type=SchemaType(first.schema_type),
+                schema_type=_SCHEMA_TYPES[first.schema_type],
                 text=first.schema_text,
                 references=tuple(
                     Reference(row.name, row.subject, row.version) for row in rows if row.name is not None

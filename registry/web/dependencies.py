@@ -94,11 +94,16 @@ Result = TypeVar("Result")
 
 
 async def in_read_session(request: Request, function: Callable[..., Result], /, **arguments: Any) -> Result:
-    """Call `function(session=..., **arguments)` in a worker thread with a read-only session.
+    """Call `function(session=..., **arguments)` with a read-only session: in a worker thread, or on
+    SQLite on the event loop itself (`Database.inline_session`).
 
     For the hot read routes: they answer from cache without any session, and open one only on a miss.
     """
     database: Database = request.app.state.database
+    inline = database.inline_session()
+    if inline is not None:
+        with inline as session:
+            return function(session=session, **arguments)
 
     def call() -> Result:
         with database.lookup_session() as session:

@@ -4,6 +4,7 @@ by id, by id resolved, and the id's versions and subjects. Both backends."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -80,10 +81,14 @@ def test_a_cached_id_is_checked_without_a_query(secured: TestClient) -> None:
     for schema_id in (allowed, denied):
         secured.get(f"/schemas/ids/{schema_id}", headers=READER)  # fills the caches
     statements: list[str] = []
-    engine = secured.app.state.database.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    # Enough requests that the change log is read too; the checks themselves read nothing.
-    for _ in range(20):
+    database = secured.app.state.database  # type: ignore[attr-defined]
+    for engine in {database.engine, database.lookup_engine, database.inline_engine} - {None}:
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    # Across a check interval, so that the change log is read too; the checks themselves read nothing.
+    for turn in range(20):
+        if turn == 10:
+            time.sleep(0.6)
         assert secured.get(f"/schemas/ids/{allowed}", headers=READER).status_code == 200
         assert secured.get(f"/schemas/ids/{denied}", headers=READER).status_code == 404
-    assert not [text for text in statements if "subject_versions" in text or "schema_text" in text]
+    assert [text for text in statements if "subject_versions" in text or "schema_text" in text] == []
+    assert any("cache_changes" in text for text in statements)  # the listeners do see the lookups' reads

@@ -83,10 +83,10 @@ def measure_misses(url: str, miss_ids: int, seconds: float) -> dict[str, Any]:
 
 def measure_deletes(url: str, count: int, seconds: float) -> dict[str, Any]:
     """Deletes go to a second process; lookups ask ids below the ones deleted."""
-    lookups = {"workload": "random_ids", "first": 1, "last": count - 1000}
+    lookups = {"workload": "random_ids", "first": 1, "last": min(count - 1000, 20_000)}
     with server(url) as (base_url, _, _), server(url) as (deleter_url, _, _):
         load(base_url, 600, workload="sweep_ids", first=1, last=lookups["last"])  # warm
-        quiet = load(base_url, seconds, **lookups)
+        quiet = load_with_cpu(base_url, seconds, **lookups)
         stop = threading.Event()
         deleted: list[int] = []
 
@@ -103,7 +103,7 @@ def measure_deletes(url: str, count: int, seconds: float) -> dict[str, Any]:
         deleter = threading.Thread(target=delete_every_second)
         deleter.start()
         try:
-            busy = load(base_url, seconds, **lookups)
+            busy = load_with_cpu(base_url, seconds, **lookups)
         finally:
             stop.set()
             deleter.join()
@@ -124,7 +124,7 @@ def measure_auth(url: str, count: int, seconds: float) -> dict[str, Any]:
     ):
         with environment(**variables), server(url) as (base_url, _, _):
             load(base_url, 600, workload="sweep_ids", first=1, last=lookups["last"], headers=headers)
-            report[name] = load(base_url, seconds, headers=headers, **lookups)
+            report[name] = load_with_cpu(base_url, seconds, headers=headers, **lookups)
         os.environ.pop("ACCORD_AUTH_CREDENTIALS", None)
     report["ratio"] = round(report["on"]["requests_per_second"] / report["off"]["requests_per_second"], 3)
     return report

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 from registry import errors
 from registry.compatibility import CompatibilityLevel, PreviousVersion, check_compatibility
-from registry.models import SubjectVersion
 from registry.schemas import repository
 from registry.schemas.arguments import LATEST, parse_version
-from registry.schemas.repository import VersionRow
+from registry.schemas.repository import SubjectVersionRow, VersionRow
 from registry.schemas.values import Candidate, CompatibilityVerdict, SchemaSubmission
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ class CompatibilityChecker:
         rows = repository.list_version_rows(session, subject=subject)
         next_version = rows[-1].version + 1 if rows else 1
         if version is None:
-            previous: list[SubjectVersion | VersionRow] = [row for row in rows if not row.deleted]
+            previous: list[SubjectVersionRow | VersionRow] = [row for row in rows if not row.deleted]
         else:
             number = parse_version(version)
             row = self._store.find_version(session=session, subject=subject, version=number)
@@ -97,7 +96,7 @@ class CompatibilityChecker:
         *,
         session: Session,
         candidate: Candidate,
-        live: Sequence[SubjectVersion | VersionRow],
+        live: Sequence[SubjectVersionRow | VersionRow],
         config: EffectiveConfig,
     ) -> CompatibilityVerdict:
         """The candidate against the live versions (oldest first) the level asks for."""

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from registry.models import SubjectVersion
+    from registry.schemas.repository import SubjectVersionRow
     from registry.schemas.store import SchemaStore
     from registry.settings import SettingsService
 
@@ -114,6 +115,6 @@ class ImportPurge:
             self._store.record_changes(session=session, changes=purged)
 
 
-def _change(row: SubjectVersion, *, permanent: bool) -> Change:
+def _change(row: SubjectVersion | SubjectVersionRow, *, permanent: bool) -> Change:
     """What deleting the version changes for the caches."""
     return Change(HARD if permanent else SOFT, row.subject, row.version, row.schema_id)

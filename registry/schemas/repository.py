@@ -198,26 +198,43 @@ def insert_schema(
 # -- subject versions -----------------------------------------------------------------------------
 
 
-_VERSION = select(SubjectVersion).where(
-    col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.version) == bindparam("version")
+class SubjectVersionRow(NamedTuple):
+    """One subject version as lookups need it: plain values, no ORM object to build."""
+
+    subject: str
+    version: int
+    schema_id: int
+    deleted: bool
+
+
+_VERSION_COLUMNS = (
+    _VERSIONS_TABLE.c.subject,
+    _VERSIONS_TABLE.c.version,
+    _VERSIONS_TABLE.c.schema_id,
+    _VERSIONS_TABLE.c.deleted,
+)
+_VERSION = sa.select(*_VERSION_COLUMNS).where(
+    _VERSIONS_TABLE.c.subject == bindparam("subject"), _VERSIONS_TABLE.c.version == bindparam("version")
 )
 
 
-def get_version(session: Session, *, subject: str, version: int) -> SubjectVersion | None:
-    return session.exec(_VERSION, params={"subject": subject, "version": version}).first()
+def get_version(session: Session, *, subject: str, version: int) -> SubjectVersionRow | None:
+    row = session.connection().execute(_VERSION, {"subject": subject, "version": version}).first()
+    return None if row is None else SubjectVersionRow(*row)
 
 
 _LATEST_VERSION = (
-    select(SubjectVersion)
-    .where(col(SubjectVersion.subject) == bindparam("subject"), col(SubjectVersion.deleted).is_(False))
-    .order_by(col(SubjectVersion.version).desc())
+    sa.select(*_VERSION_COLUMNS)
+    .where(_VERSIONS_TABLE.c.subject == bindparam("subject"), _VERSIONS_TABLE.c.deleted.is_(False))
+    .order_by(_VERSIONS_TABLE.c.version.desc())
     .limit(1)
 )
 
 
-def get_latest_version(session: Session, *, subject: str) -> SubjectVersion | None:
+def get_latest_version(session: Session, *, subject: str) -> SubjectVersionRow | None:
     """The highest live (not soft-deleted) version of the subject."""
-    return session.exec(_LATEST_VERSION, params={"subject": subject}).first()
+    row = session.connection().execute(_LATEST_VERSION, {"subject": subject}).first()
+    return None if row is None else SubjectVersionRow(*row)
 
 
 _VERSIONS = (

@@ -22,6 +22,7 @@ from registry.models import SubjectVersion
 from registry.schemas import repository
 from registry.schemas.arguments import LATEST
 from registry.schemas.cache import Change, SchemaCache, VersionFact
+from registry.schemas.repository import SubjectVersionRow
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
 from registry.schemas.wire import schema_body
 
@@ -96,7 +97,7 @@ class SchemaStore:
 
     # -- stored schemas and versions
 
-    def find_version(self, *, session: Session, subject: str, version: int) -> SubjectVersion | None:
+    def find_version(self, *, session: Session, subject: str, version: int) -> SubjectVersionRow | None:
         """The version (or, for LATEST, the newest live one), soft-deleted or not."""
         if version == LATEST:
             return repository.get_latest_version(session, subject=subject)
@@ -110,7 +111,7 @@ class SchemaStore:
             raise errors.SubjectNotFoundError(subject)
         raise errors.VersionNotFoundError(version)
 
-    def view(self, *, session: Session, row: SubjectVersion, since: int) -> VersionView:
+    def view(self, *, session: Session, row: SubjectVersion | SubjectVersionRow, since: int) -> VersionView:
         """The version with its schema, both cached (`since`: the generation read before the row)."""
         self.cache.put_version(row.subject, row.version, VersionFact(row.schema_id, row.deleted), since=since)
         schema = self.cache.schema(row.schema_id) or self.load_schema(

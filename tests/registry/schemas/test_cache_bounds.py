@@ -3,6 +3,8 @@ entry read before a delete that removed it, and read the change log without losi
 
 from __future__ import annotations
 
+import tracemalloc
+
 from registry.bounded_cache import ByteBoundedCache
 from registry.compatibility import SchemaType
 from registry.schemas.cache import HARD, SOFT, Change, LogPosition, SchemaCache, VersionFact, schema_size
@@ -101,3 +103,17 @@ def test_a_change_id_that_commits_after_a_later_one_is_still_read() -> None:
     assert position.read_after == 11
     assert position.take([12, 13, 14]) == {12, 14}  # 13 was applied already
     assert position.read_after == 14
+
+
+def test_the_bytes_a_cache_counts_cover_the_memory_its_entries_take() -> None:
+    schemas = cache(schema_bytes=1 << 30)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for schema_id in range(1, 2001):
+            schemas.put_schema(stored(schema_id, text_bytes=80 + schema_id % 50), since=schemas.generation())
+        taken = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(schemas.schemas) == 2000
+    assert taken <= schemas.schemas.bytes

@@ -61,15 +61,21 @@ def last_change_id(session: Session) -> int:
     return int(session.execute(_LAST_CHANGE).scalar_one())
 
 
+# The log keeps its newest CHANGES_KEPT rows: a process further behind than CHANGES_PAGE starts afresh
+# anyway. The writer of every PRUNE_EVERY-th id removes the older ones, so deleters rarely meet there.
+CHANGES_KEPT = 100_000
+PRUNE_EVERY = 1000
+
+
 def record_changes(session: Session, *, changes: Sequence[Any]) -> None:
-    """Insert change rows (objects with kind, subject, version and schema_id)."""
-    session.execute(
-        sa.insert(_CHANGES),
-        [
-            {"kind": c.kind, "subject": c.subject, "version": c.version, "schema_id": c.schema_id}
-            for c in changes
-        ],
-    )
+    """Insert change rows (objects with kind, subject, version and schema_id), and prune the log."""
+    rows = [
+        {"kind": c.kind, "subject": c.subject, "version": c.version, "schema_id": c.schema_id}
+        for c in changes
+    ]
+    for change_id in session.execute(sa.insert(_CHANGES).returning(_CHANGES.c.id), rows).scalars().all():
+        if change_id % PRUNE_EVERY == 0 and change_id > CHANGES_KEPT:
+            session.execute(sa.delete(_CHANGES).where(_CHANGES.c.id <= change_id - CHANGES_KEPT))
 
 
 # -- schemas --------------------------------------------------------------------------------------

@@ -1,15 +1,22 @@
 """The schema caches stay within their byte budgets, evict the least recently used entry first, refuse an
-entry read before a delete that removed it, and read the change log without losing a late commit."""
+entry read before a delete that removed it, and read the change log without losing a late commit; the
+log keeps its newest rows."""
 
 from __future__ import annotations
 
 import tracemalloc
+from pathlib import Path
+
+import pytest
 
 from registry.bounded_cache import ByteBoundedCache
 from registry.compatibility import SchemaType
+from registry.db import Database
+from registry.schemas import repository
 from registry.schemas.cache import HARD, SOFT, Change, LogPosition, SchemaCache, VersionFact, schema_size
 from registry.schemas.store import with_body
 from registry.schemas.values import StoredSchema
+from tests.support.databases import migrated_sqlite
 
 
 def stored(schema_id: int, text_bytes: int = 100) -> StoredSchema:
@@ -117,3 +124,21 @@ def test_the_bytes_a_cache_counts_cover_the_memory_its_entries_take() -> None:
         tracemalloc.stop()
     assert len(schemas.schemas) == 2000
     assert taken <= schemas.schemas.bytes
+
+
+def test_the_change_log_keeps_its_newest_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repository, "CHANGES_KEPT", 10)
+    monkeypatch.setattr(repository, "PRUNE_EVERY", 5)
+    database = Database(migrated_sqlite(tmp_path))
+    try:
+        for version in range(1, 24):
+            with database.write_session() as session:
+                repository.record_changes(session, changes=[Change(SOFT, "orders", version, 1)])
+                session.commit()
+        with database.read_session() as session:
+            rows = repository.read_changes(session, after=0)
+    finally:
+        database.dispose()
+    # Pruned when ids 15 and 20 were written: ids up to 10 are gone, the newest ten and more remain.
+    assert [row.id for row in rows] == list(range(11, 24))
+    assert rows[-1].version == 23

@@ -6,7 +6,8 @@ until a delete. Each delete writes what it changed into the `cache_changes` log 
 `hard` (a version removed: its fact, its schema and the subjects of that schema go) and `added` (an
 existing schema id registered under one more subject: the subjects of that schema go). Each process
 reads the log past what it has seen at most every `check_seconds`, and evicts only those entries; the
-process that made the change evicts them as soon as it commits.
+process that made the change evicts them as soon as it commits. A process too far behind (a full page of
+changes) empties its caches and starts at the end of the log; the log keeps only its newest rows.
 
 Entries are put with the generation read before the data they hold was read; an entry evicted at a
 later generation is refused, so a read that raced with a delete cannot put back what it removed.

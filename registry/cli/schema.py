@@ -45,7 +45,7 @@ def check(
     """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
     --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
     subjects are reported)."""
-    from registry.cli import checks, git
+    from registry.cli import checks, git, judging
     from registry.cli.project import Project
 
     project = Project.find(config)
@@ -53,7 +53,7 @@ def check(
     ref = git.parse_against(against)
     if ref is None:
         with connect(registry, configured=project.config.registry) as client:
-            report = checks.check_against_registry(project, files, client)
+            report = judging.check_against_registry(project, files, client)
     else:
         with git.project_at(ref, project) as old:
             report = checks.check_against_git(project, files, old, ref)

@@ -40,7 +40,7 @@ def test_against_git_passes_when_nothing_breaks(run, repository: Path):
 
 def test_against_git_uses_the_level_of_the_config(run, repository: Path):
     config = repository / "accord.toml"
-    config.write_text(config.read_text().replace('"BACKWARD"', '"NONE"'))
+    config.write_text('compatibility = "NONE"\n' + config.read_text())
 
     assert run("schema", "check", "schemas/orders.avsc", "--against", "git:HEAD~1").exit_code == EXIT_CLEAN
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from client import Schema, SchemaNotFoundError, SchemaReference
@@ -79,32 +79,38 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
     return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
 
 
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a diff: how reports name it, and its text."""
+
+    display: str
+    text: str
+
+
 def diff_files(
-    old_path: Path,
-    new_path: Path,
+    old: Side,
+    new: Side,
     *,
     level: CompatibilityLevel,
     schema_type: SchemaType,
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
 ) -> Report:
-    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`)."""
-    case = f"{display_path(old_path)} -> {display_path(new_path)}"
-    new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
+    """Whether `new` may follow `old` at `level` (JSON Schema: under `policy`)."""
+    case = f"{old.display} -> {new.display}"
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
-    for path, text in ((old_path, old_text), (new_path, new_text)):
-        schema, problems = parse_text(schema_type, text, (), display_path(path), case=case)
+    for side in (old, new):
+        schema, problems = parse_text(schema_type, side.text, (), side.display, case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
     result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
-    old = display_path(old_path)
-    findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
+    findings += result_findings(result, new.display, new.text, case=case, old=old.display)
     return Report(
         tool=DIFF_TOOL,
-        cases=(Case(case, _verdict(result, old)),),
+        cases=(Case(case, _verdict(result, old.display)),),
         findings=tuple(findings),
     )
 

@@ -63,8 +63,8 @@ def check(
 @app.command()
 @exits_cleanly
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier schema file")],
-    new: Annotated[Path, typer.Argument(help="The later schema file")],
+    old: Annotated[str, typer.Argument(help="The earlier schema: a file, or git:REF:PATH")],
+    new: Annotated[str, typer.Argument(help="The later schema: a file, or git:REF:PATH")],
     level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
         CompatibilityLevel.BACKWARD
     ),
@@ -77,17 +77,27 @@ def diff(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry."""
-    from registry.cli import checks
-    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX
+    """May NEW follow OLD at LEVEL? Compares two schemas directly, without configuration or registry.
+    Either side may be git:REF:PATH, the file PATH (relative to this folder) at a git ref."""
+    from registry.cli import checks, git
+    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, display_path
 
-    for path in (old, new):
+    sides = []
+    for value in (old, new):
+        if value.startswith(git.GIT_PREFIX):
+            sides.append(checks.Side(*git.read_at(value)))
+            continue
+        path = Path(value)
         if not path.is_file():
-            raise CliError(f"{path} is not a file")
-    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
+            raise CliError(f"{value} is not a file")
+        try:
+            sides.append(checks.Side(display_path(path.resolve()), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"{value}: cannot be read: {error}") from None
+    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(Path(new.rpartition(":")[2]).suffix)
     if kind is None:
         raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
-    report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy)
+    report = checks.diff_files(sides[0], sides[1], level=level, schema_type=kind, policy=policy)
     finish(report, output_format, output)
 
 

@@ -81,9 +81,10 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One side of a diff: how reports name it, and its text."""
+    """One side of a diff: how reports name it, the file its findings are on, and its text."""
 
     display: str
+    file: str
     text: str
 
 
@@ -100,14 +101,14 @@ def diff_files(
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
     for side in (old, new):
-        schema, problems = parse_text(schema_type, side.text, (), side.display, case=case)
+        schema, problems = parse_text(schema_type, side.text, (), side.file, case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
     result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
-    findings += result_findings(result, new.display, new.text, case=case, old=old.display)
+    findings += result_findings(result, new.file, new.text, case=case, old=old.display)
     return Report(
         tool=DIFF_TOOL,
         cases=(Case(case, _verdict(result, old.display)),),

@@ -91,7 +91,8 @@ def diff(
         if not path.is_file():
             raise CliError(f"{value} is not a file")
         try:
-            sides.append(checks.Side(display_path(path.resolve()), path.read_text(encoding="utf-8")))
+            shown = display_path(path.resolve())
+            sides.append(checks.Side(shown, shown, path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             raise CliError(f"{value}: cannot be read: {error}") from None
     kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(Path(new.rpartition(":")[2]).suffix)

@@ -261,6 +261,15 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
             findings += unregistered
             cases.append(Case(file.subject, f"{file.display}: a referenced schema is not registered"))
             continue
+        try:  # registering it again is a no-op that the registry accepts, as `register` says
+            registered = client.lookup_schema(file.subject, schema_of(file, references))
+        except SchemaNotFoundError:
+            pass
+        else:
+            cases.append(
+                Case(file.subject, f"{file.display}: already registered as version {registered.version}")
+            )
+            continue
         verdict = judge(file, parsed, references, client, settings)
         findings += verdict.findings
         cases.append(Case(file.subject, f"{file.display}: {verdict.detail}"))

@@ -112,9 +112,12 @@ class _Recorder(BaseHTTPRequestHandler):
         )
         self._answer(*answer)
 
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # a lookup finds nothing registered; the compatibility check passes
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._answer(200, {"is_compatible": True, "messages": []})
+        if self.path.startswith("/subjects/"):
+            self._answer(404, {"error_code": 40403, "message": "Schema not found"})
+        else:
+            self._answer(200, {"is_compatible": True, "messages": []})
 
     def _answer(self, status: int, body: dict[str, object]) -> None:
         _Recorder.seen.append(self.headers.get("Authorization"))

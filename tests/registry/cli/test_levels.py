@@ -121,3 +121,19 @@ def test_a_registration_refused_after_the_check_puts_the_level_back(
     assert "rejected by the registry" in result.stdout
     assert own_level(registry_url, name) is None  # not left at FORWARD
     assert versions(registry_url, name) == [1, 2]
+
+
+def test_a_file_registered_as_an_older_version_passes_check_as_register_accepts_it(
+    run, project, registry_url
+):
+    name = subject(project, "orders")
+    for text in (avro_record("O", ID, TOTAL), avro_record("O", ID)):  # v2 drops total: BACKWARD
+        answer = httpx.post(f"{registry_url}/subjects/{name}/versions", json={"schema": text})
+        assert answer.status_code == 200, answer.text
+    (project / "schemas" / "orders.avsc").write_text(avro_record("O", ID, TOTAL))  # v1 cannot read v2's data
+
+    check = run("schema", "check", "--registry", registry_url)
+
+    assert "already registered as version 1" in check.stdout
+    assert _verdicts(run, registry_url) == (EXIT_CLEAN,) * 3
+    assert versions(registry_url, name) == [1, 2]

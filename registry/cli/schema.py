@@ -42,9 +42,9 @@ def check(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
-    --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
-    subjects are reported)."""
+    """Is each schema file valid, and compatible with its subject at its effective level (the config's,
+    else the registry's)? Asks the registry (verbose reasons), or with --against git:REF compares with
+    the files at that ref (no registry; new subjects pass once valid, deleted subjects are reported)."""
     from registry.cli import checks, git, judging
     from registry.cli.project import Project
 

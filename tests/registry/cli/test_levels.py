@@ -137,3 +137,26 @@ def test_a_file_registered_as_an_older_version_passes_check_as_register_accepts_
     assert "already registered as version 1" in check.stdout
     assert _verdicts(run, registry_url) == (EXIT_CLEAN,) * 3
     assert versions(registry_url, name) == [1, 2]
+
+
+def test_a_configured_transitive_level_judges_every_registered_version(run, project, registry_url):
+    name = subject(project, "orders")
+    for text in (avro_record("O", ID, TOTAL), avro_record("O", ID)):
+        assert (
+            httpx.post(f"{registry_url}/subjects/{name}/versions", json={"schema": text}).status_code == 200
+        )
+    total_as_text = {"name": "total", "type": "string", "default": "", "doc": "Total, as text"}
+    (project / "schemas" / "orders.avsc").write_text(
+        avro_record("O", ID, total_as_text)
+    )  # fine after v2 only
+    assert (
+        run("schema", "check", "--registry", registry_url).exit_code == EXIT_CLEAN
+    )  # the registry: BACKWARD
+    _with_level(project, "BACKWARD_TRANSITIVE")
+
+    check = run("schema", "check", "--registry", registry_url)
+
+    assert "not compatible with the registry at BACKWARD_TRANSITIVE (the configured level)" in check.stdout
+    assert "error TYPE_MISMATCH schemas/orders.avsc:7:" in check.stdout
+    assert _verdicts(run, registry_url) == (EXIT_VIOLATIONS,) * 3
+    assert (versions(registry_url, name), own_level(registry_url, name)) == ([1, 2], None)

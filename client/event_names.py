@@ -26,7 +26,7 @@ _IRREGULAR = {
     "Withdraw": "Withdrawn",
     "Write": "Written",
 }
-_DOUBLED = {"Ship": "Shipped", "Stop": "Stopped", "Submit": "Submitted", "Plan": "Planned", "Drop": "Dropped"}
+_DOUBLED = {"Cancel": "Cancelled", "Ship": "Shipped", "Stop": "Stopped", "Submit": "Submitted", "Plan": "Planned", "Drop": "Dropped"}
 _REGULAR = frozenset(
     [
         "Accept",
@@ -75,7 +75,6 @@ _REGULAR = frozenset(
         "Move",
         "Notify",
         "Open",
-        "Order",
         "Pack",
         "Pick",
         "Place",

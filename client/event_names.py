@@ -26,7 +26,14 @@ _IRREGULAR = {
     "Withdraw": "Withdrawn",
     "Write": "Written",
 }
-_DOUBLED = {"Cancel": "Cancelled", "Ship": "Shipped", "Stop": "Stopped", "Submit": "Submitted", "Plan": "Planned", "Drop": "Dropped"}
+_DOUBLED = {
+    "Cancel": "Cancelled",
+    "Ship": "Shipped",
+    "Stop": "Stopped",
+    "Submit": "Submitted",
+    "Plan": "Planned",
+    "Drop": "Dropped",
+}
 _REGULAR = frozenset(
     [
         "Accept",

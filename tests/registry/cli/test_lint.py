@@ -97,7 +97,13 @@ def test_acc002_every_field_is_documented_in_avro_and_json_schema(run, project: 
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["severity"], f["file"], f["line"], f["message"]) for f in findings] == [
         ("ACC002", "warning", "schemas/orders.avsc", 6, "field 'id' has no doc: say what it means"),
-        ("ACC002", "warning", "schemas/orders.json", 9, "field 'lines' has no description: say what it means"),
+        (
+            "ACC002",
+            "warning",
+            "schemas/orders.json",
+            9,
+            "field 'lines' has no description: say what it means",
+        ),
         ("ACC002", "warning", "schemas/orders.json", 14, "field 'sku' has no description: say what it means"),
     ]
     assert lint(run, "--strict").exit_code == EXIT_VIOLATIONS

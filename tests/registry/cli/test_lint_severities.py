@@ -115,12 +115,16 @@ def test_json_schema_comment_ignores_a_rule_inside_its_object_only(run, project:
         },
     }
     (project / "schemas" / "orders.json").write_text(json.dumps(schema, indent=2))
-    (project / "accord.toml").write_text('[[schemas]]\npath = "schemas/orders.json"\nsubject = "orders-json"\n')
+    (project / "accord.toml").write_text(
+        '[[schemas]]\npath = "schemas/orders.json"\nsubject = "orders-json"\n'
+    )
 
     result = lint(run)
 
     document = json.loads(result.stdout)
-    assert [f["message"] for f in document["findings"]] == ["field 'note' has no description: say what it means"]
+    assert [f["message"] for f in document["findings"]] == [
+        "field 'note' has no description: say what it means"
+    ]
 
 
 def test_an_ignore_naming_an_unknown_rule_is_an_error(run, project: Path):

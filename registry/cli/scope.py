@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from registry.cli.errors import CliError
-from registry.cli.git import parse_against
+from registry.cli.git import GIT_PREFIX
 from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, Project, SchemaFile
 
 
@@ -23,8 +23,8 @@ def select(project: Project, paths: Sequence[Path], changed_since: str | None) -
     files = project.select(paths)
     if changed_since is None:
         return files
-    ref = parse_against(changed_since) if changed_since != "registry" else None
-    if ref is None:
+    ref = changed_since.removeprefix(GIT_PREFIX)
+    if not changed_since.startswith(GIT_PREFIX) or not ref:
         raise CliError(f"--changed-since takes git:REF (like git:origin/main), not {changed_since!r}")
     changed = changed_paths(project.root, ref)
     deleted = any(path.suffix in SCHEMA_TYPES_BY_SUFFIX and not path.exists() for path in changed)

@@ -107,7 +107,7 @@ def test_the_merge_base_is_the_base_so_main_moving_on_changes_nothing(run, proje
 
 
 def test_a_deleted_schema_file_checks_everything_so_the_deleted_subject_is_reported(run, project: Path):
-    prefix = repository(project)
+    repository(project)
     (project / "schemas" / "events" / "shipments.avsc").unlink()
     (project / "schemas" / "events" / "refunds.avsc").write_text(avro_record("RefundIssued", ID))
 
@@ -120,7 +120,7 @@ def test_a_deleted_schema_file_checks_everything_so_the_deleted_subject_is_repor
 
 
 def test_a_changed_config_checks_everything(run, project: Path):
-    prefix = repository(project)
+    repository(project)
     config = project / "accord.toml"
     config.write_text('compatibility = "FULL"\n' + config.read_text())
 
@@ -130,7 +130,7 @@ def test_a_changed_config_checks_everything(run, project: Path):
 
 
 def test_changed_since_needs_a_git_ref(run, project: Path):
-    prefix = repository(project)
+    repository(project)
 
     wrong = run("schema", "check", "--against", "git:main", "--changed-since", "main")
     unknown = run("schema", "check", "--against", "git:main", "--changed-since", "git:nope")

@@ -359,11 +359,14 @@ class RegistryClient(_Client):
         payload = {**schema.to_request(), **(extra or {})}
         return int(self._call("POST", f"/subjects/{_subject_path(subject)}/versions{query}", payload)["id"])
 
-    def lookup_version(self, subject: str, schema: Schema, *, normalize: bool = False) -> dict[str, Any]:
-        """The subject's version with exactly this schema, as the registry describes it (`metadata` and
-        `ruleSet` included); SchemaNotFoundError if none. Not cached."""
+    def lookup_version(
+        self, subject: str, schema: Schema, *, normalize: bool = False, extra: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The subject's version with this schema (and `extra`: metadata, ruleSet), as the registry
+        describes it; SchemaNotFoundError if none. Not cached."""
         query = "?normalize=true" if normalize else ""
-        return dict(self._call("POST", f"/subjects/{_subject_path(subject)}{query}", schema.to_request()))
+        payload = {**schema.to_request(), **(extra or {})}
+        return dict(self._call("POST", f"/subjects/{_subject_path(subject)}{query}", payload))
 
     def import_schema(self, subject: str, schema: Schema, *, schema_id: int, version: int) -> int:
         """Register the schema with the given global id and version (the registry must be in IMPORT

@@ -31,6 +31,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from registry.cli.errors import CliError
 from registry.cli.lint_config import LintOverride, LintSeverity
+from registry.cli.register_config import RuleSet, SchemaMetadata
 from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
@@ -69,10 +70,8 @@ class SchemaEntry(BaseModel):
     references: tuple[ReferenceConfig, ...] = ()
     # Applied by `register`: the subject's `normalize` setting, and the body's metadata and ruleSet.
     normalize: bool | None = None
-    metadata: dict[str, Any] | None = None
-    rule_set: dict[str, Any] | None = Field(
-        default=None, validation_alias=AliasChoices("rule_set", "ruleSet")
-    )
+    metadata: SchemaMetadata | None = None
+    rule_set: RuleSet | None = Field(default=None, validation_alias=AliasChoices("rule_set", "ruleSet"))
 
 
 class LintConfig(BaseModel):
@@ -277,8 +276,8 @@ class Project:
             policy=entry.policy or self.config.policy,
             declares_policy=entry.policy is not None,
             normalize=entry.normalize,
-            metadata=entry.metadata,
-            rule_set=entry.rule_set,
+            metadata=entry.metadata.body() if entry.metadata else None,
+            rule_set=entry.rule_set.body() if entry.rule_set else None,
         )
 
 

@@ -30,7 +30,7 @@ def declared(file: SchemaFile) -> dict[str, Any]:
 def lookup(client: RegistryClient, file: SchemaFile, schema: Schema) -> RegisteredSchema:
     """The version already holding this schema with the declared metadata and rule set, else
     SchemaNotFoundError."""
-    body = client.lookup_version(file.subject, schema, normalize=bool(file.normalize))
+    body = client.lookup_version(file.subject, schema, normalize=bool(file.normalize), extra=declared(file))
     differs = [key for key, value in declared(file).items() if body.get(key) != value]
     if differs:
         message = f"registered without the declared {' and '.join(differs)}"
@@ -42,5 +42,5 @@ def register(client: RegistryClient, file: SchemaFile, schema: Schema) -> Regist
     """Register the file with its declared parts; the version it became."""
     normalize = bool(file.normalize)
     schema_id = client.register_version(file.subject, schema, normalize=normalize, extra=declared(file))
-    body = client.lookup_version(file.subject, schema, normalize=normalize)
+    body = client.lookup_version(file.subject, schema, normalize=normalize, extra=declared(file))
     return RegisteredSchema(file.subject, int(body["version"]), schema_id, schema)

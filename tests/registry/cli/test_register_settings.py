@@ -12,7 +12,10 @@ from tests.registry.cli.conftest import ID, TOTAL, avro_record, subject
 SETTINGS = """
 normalize = true
 metadata = {{ properties = {{ owner = "{owner}" }} }}
-ruleSet = {{ domainRules = [{{ name = "positiveTotal", kind = "CONDITION", type = "CEL", mode = "WRITE", expr = "message.total > 0" }}] }}
+[schemas.ruleSet]
+domainRules = [
+  {{ name = "positiveTotal", kind = "CONDITION", type = "CEL", mode = "WRITE", expr = "message.total > 0" }},
+]
 """
 
 

@@ -60,8 +60,12 @@ def test_every_input_is_used_and_every_used_input_is_declared():
     used = {
         match.removeprefix("inputs.")
         for step in document["runs"]["steps"]
-        for value in [*step.get("env", {}).values(), step.get("if", ""), step.get("working-directory", "")]
-        + list(step.get("with", {}).values())
+        for value in [
+            *step.get("env", {}).values(),
+            *step.get("with", {}).values(),
+            step.get("if", ""),
+            step.get("working-directory", ""),
+        ]
         for match in EXPRESSION.findall(str(value)) + re.findall(r"inputs\.[\w-]+", str(value))
         if match.startswith("inputs.")
     }
@@ -189,7 +193,8 @@ def test_the_action_annotates_a_breaking_pull_request_and_passes_a_compatible_on
 
     assert install.returncode == 0, install.stderr
     assert compatible.returncode == 0, compatible.stdout + compatible.stderr
-    assert register.returncode == 0 and "registered" not in register.stdout  # not on a pull request
+    assert register.returncode == 0
+    assert "registered" not in register.stdout  # not on a pull request
     assert breaking.returncode == 1
     assert "::error file=schemas/orders.avsc,line=7,col=23,title=TYPE_MISMATCH::" in breaking.stdout
 

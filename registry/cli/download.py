@@ -72,14 +72,19 @@ def download_subjects(client: RegistryClient, subjects: Sequence[str], directory
     return list(written.values())
 
 
-def download_configured(client: RegistryClient, project: Project) -> list[Downloaded]:
-    """Each configured file overwritten with its subject's latest version."""
-    downloaded = []
+def download_configured(client: RegistryClient, project: Project) -> tuple[list[Downloaded], list[str]]:
+    """Each configured file overwritten with its subject's latest version; and the subjects that are
+    not registered yet (their files are left as they are)."""
+    downloaded, missing = [], []
     for file in project.schema_files():
-        registered = _latest(client, file.subject)
+        try:
+            registered = client.get_latest_version(file.subject)
+        except SchemaNotFoundError:
+            missing.append(file.subject)
+            continue
         file.path.write_text(registered.schema.schema_str, encoding="utf-8")
         downloaded.append(Downloaded(registered, file.path, (), latest=True))
-    return downloaded
+    return downloaded, missing
 
 
 def config_entries(downloaded: Sequence[Downloaded], config_dir: Path) -> str:

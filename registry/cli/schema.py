@@ -207,14 +207,17 @@ def download(
     project = None if chosen else Project.find(config)
     configured = project.config.registry if project else None
     with connect(registry, configured=configured) as client:
+        missing: list[str] = []
         if project is not None:
-            written = downloads.download_configured(client, project)
+            written, missing = downloads.download_configured(client, project)
         else:
             names = downloads.choose_subjects(client, everything=everything, prefixes=prefix or [])
             names = sorted({*names, *(subject or [])})
             written = downloads.download_subjects(client, names, output_dir)
     for item in written:
         typer.echo(f"{item.registered.subject} version {item.registered.version} -> {item.path}")
+    for name in missing:
+        typer.echo(f"{name}: not registered yet, its file is left as it is")
     if write_config is not None:
         write_config.write_text(downloads.config_entries(written, write_config.parent), encoding="utf-8")
         typer.echo(f"wrote the [[schemas]] entries to {write_config}")

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 
 from registry.cli.errors import EXIT_CLEAN, EXIT_ERROR
-from tests.registry.cli.conftest import ID, NOTE_WITH_DEFAULT, TOTAL, avro_record
+from tests.registry.cli.conftest import ID, NOTE_WITH_DEFAULT, TOTAL, avro_record, subject
 
 MONEY = avro_record("Money", {"name": "cents", "type": "long", "doc": "c"})
 MONEY_V2 = avro_record(
@@ -117,11 +117,15 @@ def test_without_a_selection_the_configured_files_are_refreshed(run, project: Pa
     orders.write_text(avro_record("OrderCreated", ID, TOTAL))
     assert run("schema", "register", "--registry", registry_url).exit_code == EXIT_CLEAN
     orders.write_text(avro_record("OrderCreated", ID, TOTAL, NOTE_WITH_DEFAULT))  # not registered
+    refunds = project / "schemas" / "refunds.avsc"
+    refunds.write_text(avro_record("RefundIssued", ID))  # a new subject
 
     result = run("schema", "download", "--registry", registry_url)
 
     assert result.exit_code == EXIT_CLEAN
     assert [field["name"] for field in json.loads(orders.read_text())["fields"]] == ["id", "total"]
+    assert f"{subject(project, 'refunds')}: not registered yet, its file is left as it is" in result.stdout
+    assert refunds.read_text() == avro_record("RefundIssued", ID)
 
 
 def test_an_unknown_subject_is_an_error(run, tmp_path: Path, monkeypatch, registry_url: str):

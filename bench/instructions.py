@@ -2,10 +2,11 @@
 compare exactly on a machine that other jobs keep busy:
 `.venv/bin/python -m bench.instructions [--before DIR] [--requests 400]`
 
-For each route (and for registering a new version, `POST /subjects/writing/versions`), the in-process app (an httpx client on the ASGI transport, SQLite) answers a warm-up
-and then `--requests` requests; the same program with no measured requests is counted too, and the
-difference divided by the requests is the cost of one request (the client's share included, the same
-in both trees). Counts repeat to within about 1% between runs; seconds on a shared machine do not.
+For each route, and for registering a new version (`POST /subjects/writing/versions`), the in-process
+app (an httpx client on the ASGI transport, SQLite) answers a warm-up and then `--requests` requests;
+the same program with no measured requests is counted too, and the difference divided by the requests
+is the cost of one request (the client's share included, the same in both trees). Counts repeat to
+within about 1% between runs; seconds on a shared machine do not.
 DIR is a checkout of an earlier revision with its own .venv (see bench/revisions.py).
 """
 

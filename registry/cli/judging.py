@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from client import SchemaNotFoundError
+from registry.cli import subject_settings
 from registry.cli.checks import (
     BROKEN_EXPECTATION,
     CHECK_TOOL,
@@ -165,13 +166,15 @@ class RegistrySettings:
         )
 
 
-def declared_settings(file: SchemaFile) -> dict[str, str]:
+def declared_settings(file: SchemaFile) -> dict[str, object]:
     """The settings the config gives the file's subject, by their API names."""
-    declared = {}
+    declared: dict[str, object] = {}
     if file.compatibility is not None:
         declared["compatibilityLevel"] = file.compatibility.value
     if file.policy is not None:
         declared["compatibilityPolicy"] = file.policy.value
+    if file.normalize is not None:
+        declared["normalize"] = file.normalize
     return declared
 
 
@@ -262,7 +265,7 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
             cases.append(Case(file.subject, f"{file.display}: a referenced schema is not registered"))
             continue
         try:  # registering it again is a no-op that the registry accepts, as `register` says
-            registered = client.lookup_schema(file.subject, schema_of(file, references))
+            registered = subject_settings.lookup(client, file, schema_of(file, references))
         except SchemaNotFoundError:
             pass
         else:

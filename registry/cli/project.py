@@ -25,14 +25,16 @@ import os
 import string
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registry.cli.errors import CliError
+from registry.cli.lint_config import LintOverride, LintSeverity
+from registry.cli.register_config import RuleSet, SchemaMetadata
 from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
@@ -77,6 +79,10 @@ class SchemaEntry(BaseModel):
     compatibility: CompatibilityLevel | None = None
     policy: CompatibilityPolicy | None = None
     references: tuple[ReferenceConfig, ...] = ()
+    # Applied by `register`: the subject's `normalize` setting, and the body's metadata and ruleSet.
+    normalize: bool | None = None
+    metadata: SchemaMetadata | None = None
+    rule_set: RuleSet | None = Field(default=None, validation_alias=AliasChoices("rule_set", "ruleSet"))
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> SchemaEntry:
@@ -97,6 +103,8 @@ class LintConfig(BaseModel):
 
     disable: tuple[str, ...] = ()
     baseline: str = DEFAULT_BASELINE
+    rules: dict[str, LintSeverity] = Field(default_factory=dict)  # see lint_config.py
+    overrides: tuple[LintOverride, ...] = ()
 
 
 class ProjectConfig(BaseModel):
@@ -124,6 +132,9 @@ class SchemaFile:
     references: tuple[ReferenceConfig, ...]
     text: str
     policy: CompatibilityPolicy | None = None
+    normalize: bool | None = None
+    metadata: dict[str, Any] | None = field(default=None, compare=False)
+    rule_set: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def display(self) -> str:
@@ -323,6 +334,9 @@ class Project:
             references=entry.references,
             text=text,
             policy=entry.policy or self.config.policy,
+            normalize=entry.normalize,
+            metadata=entry.metadata.body() if entry.metadata else None,
+            rule_set=entry.rule_set.body() if entry.rule_set else None,
         )
 
 

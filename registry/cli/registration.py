@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
+from registry.cli import subject_settings
 from registry.cli.checks import registry_references, schema_of, unusable
 from registry.cli.errors import CliError
 from registry.cli.judging import RegistrySettings, declared_settings, judge, parse_file
@@ -21,14 +22,18 @@ _INCOMPATIBLE = 409
 
 
 # The settings a file may declare, by their API names, and as messages call them.
-_SETTING_NAMES = {"compatibilityLevel": "compatibility", "compatibilityPolicy": "policy"}
+_SETTING_NAMES = {
+    "compatibilityLevel": "compatibility",
+    "compatibilityPolicy": "policy",
+    "normalize": "normalize",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     file: SchemaFile
     register: bool
-    settings: dict[str, str]  # declared settings the subject does not have yet
+    settings: dict[str, object]  # declared settings the subject does not have yet
     detail: str
 
 
@@ -117,7 +122,7 @@ def _plan(
                 plans.append(_Plan(file, False, {}, f"{file.display}: a referenced schema is not registered"))
                 continue
             try:
-                registered = client.lookup_schema(file.subject, schema_of(file, references))
+                registered = subject_settings.lookup(client, file, schema_of(file, references))
             except SchemaNotFoundError:
                 pass
             else:
@@ -151,19 +156,17 @@ def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], clien
             references, problems = registry_references(project, file, all_files, client)
             if problems:
                 raise CliError(problems[0].message)
-            schema = schema_of(file, references)
-            schema_id = client.register_schema(file.subject, schema)
+            registered = subject_settings.register(client, file, schema_of(file, references))
         except Exception:
             if plan.settings:
                 _restore(client, file.subject, before, plan.settings)
             raise
-        version = client.lookup_schema(file.subject, schema).version
-        done.append(f"registered as version {version} (id {schema_id})")
+        done.append(f"registered as version {registered.version} (id {registered.schema_id})")
     return f"{file.display}: {', '.join(done)}" if done else plan.detail
 
 
 def _restore(
-    client: RegistryClient, subject: str, before: dict[str, str] | None, changed: dict[str, str]
+    client: RegistryClient, subject: str, before: dict[str, object] | None, changed: dict[str, object]
 ) -> None:
     if before is None or not set(changed) <= set(before):
         client.delete_config(subject)  # the subject had none of its own (or not of every changed key)

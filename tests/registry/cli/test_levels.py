@@ -5,6 +5,7 @@ registration leaves the registry as it was."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -106,15 +107,15 @@ def test_a_registration_refused_after_the_check_puts_the_level_back(
     _with_level(project, "FORWARD")
     note = {"name": "note", "type": "string"}  # a new field without default: FORWARD, not BACKWARD
     (project / "schemas" / "orders.avsc").write_text(avro_record("O", ID, TOTAL, note))
-    register = RegistryClient.register_schema
+    register = RegistryClient.register_version
 
-    def after_another_writer(self: RegistryClient, subject_name: str, schema: object) -> int:
+    def after_another_writer(self: RegistryClient, *arguments: Any, **options: Any) -> int:
         other = avro_record("O", ID, TOTAL, {"name": "x", "type": "int"})  # cannot read ours: no x
         answer = httpx.post(f"{registry_url}/subjects/{name}/versions", json={"schema": other})
         assert answer.status_code == 200, answer.text
-        return register(self, subject_name, schema)  # type: ignore[arg-type]
+        return register(self, *arguments, **options)
 
-    monkeypatch.setattr(RegistryClient, "register_schema", after_another_writer)
+    monkeypatch.setattr(RegistryClient, "register_version", after_another_writer)
     result = run("schema", "register", "--registry", registry_url)
 
     assert result.exit_code == EXIT_VIOLATIONS

@@ -191,6 +191,8 @@ def judge(
     cannot take the file before that, so it is judged here."""
     registry_level, registry_policy = settings.effective(file.subject)
     level, policy = file.compatibility or registry_level, file.policy or registry_policy
+    if file.schema_type is not SchemaType.JSON:
+        policy = registry_policy  # the policy judges JSON Schema only
     if references is not None and (level, policy) == (registry_level, registry_policy):
         answer = client.test_compatibility(file.subject, schema_of(file, references), version=None)
         found = [reason_finding(message, file) for message in reasons(answer.messages)]

@@ -55,6 +55,7 @@ def _expectation_body(expectation: Expectation) -> dict[str, Any]:
         "eventVersions": {"minimum": versions.minimum, "maximum": versions.maximum},
         "schemaType": expectation.schema_type,
         "schema": expectation.schema,
+        "message": expectation.message,
         "envelope": expectation.envelope,
         "description": expectation.description,
     }

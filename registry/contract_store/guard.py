@@ -56,7 +56,9 @@ class ContractRegistrationGuard:
             broken += [
                 f"{owner.application} version {owner.version} ({row.event_type}) reads {gap.data_path}: "
                 f"{gap.describe()}"
-                for gap in expectation_gaps(expectation, schema)
+                for gap in expectation_gaps(
+                    expectation, schema, message=row.message, event_type=row.event_type
+                )
                 if gap.breaking
             ]
         return broken

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from client import Envelope
 from contracts import ContractError, expect, expect_avro, expect_proto, integer, optional, string
 from contracts.checks import (
     ProducerSchema,
@@ -16,7 +17,10 @@ from contracts.checks import (
 )
 from contracts.expectations import ConsumerContract, read_contract, write_contract
 from contracts.generation import generate_samples
+from contracts.plugin import ProducerSampleRecorder
+from contracts.protobuf_data import message_class
 from contracts.samples import Sample
+from registry.compatibility import SchemaType, parse_schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contracts" / "protobuf"
 ORDERS = (DATA / "orders.proto").read_text()
@@ -158,3 +162,21 @@ def test_samples_generated_from_a_message_are_valid_protobuf():
     assert generated
     assert all(check_sample_schema(item, PRODUCER) == [] for item in generated)
     assert all(item.data["totalCents"].lstrip("-").isdigit() for item in generated)  # int64 as text
+
+
+def test_samples_recorded_from_the_clients_bus_are_in_the_json_mapping_and_pass():
+    # the in-memory registry takes the compiled file (what EventSerializer registers for a generated class)
+    compiled = parse_schema(SchemaType.PROTOBUF, ORDERS).serialized
+    recorder = ProducerSampleRecorder("place order")
+    recorder.register("OrderCreated", compiled, "PROTOBUF")
+    generated_class = message_class(compiled, event_type="OrderCreated")
+    recorder.bus.publish(Envelope.new("OrderCreated", {"orderId": "o-1"}, source="order-service"))
+    recorder.bus.publish(Envelope.new("OrderCreated", generated_class(total_cents=7), source="order-service"))
+    reads = expect("OrderCreated", {"orderId": string(), "totalCents": string(), "quantity": integer()})
+
+    recorded = recorder.samples()
+
+    assert [item.data for item in recorded] == [{"orderId": "o-1"}, {"totalCents": "7"}]
+    producer = ProducerSchema("OrderCreated", "PROTOBUF", compiled, version=1)
+    assert all(check_sample_schema(item, producer) == [] for item in recorded)
+    assert all(check_sample_expectation(item, reads, consumer="c@1") == [] for item in recorded)

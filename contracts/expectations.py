@@ -69,16 +69,16 @@ class Expectation:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        written = {
             "eventType": self.event_type,
             "subject": self.subject,
             "eventVersions": str(self.event_versions),
             "schemaType": self.schema_type,
             "schema": self.schema,
-            "message": self.message,
             "envelope": self.envelope,
             "description": self.description,
         }
+        return written if self.message is None else {**written, "message": self.message}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Expectation:

@@ -161,3 +161,50 @@ def test_protobuf_samples_are_stored_with_their_schema(client: TestClient) -> No
     assert stored.status_code == 200, stored.text
     [read_back] = client.get("/contracts/producers/order-service/versions/p1/samples").json()["samples"]
     assert (read_back["schemaType"], read_back["schema"]) == ("PROTOBUF", ORDER)
+
+
+ADDRESS = (
+    'syntax = "proto3";\npackage acme.common;\nmessage Address { string street = 1; string city = 2; }\n'
+)
+SHIPPED = """
+syntax = "proto3";
+package acme.shipping;
+import "acme/common/address.proto";
+message OrderShipped { string order_id = 1; acme.common.Address to = 2; }
+"""
+
+
+def test_a_message_from_an_imported_subject_is_read_through_its_reference(client: TestClient) -> None:
+    assert client.put("/config/OrderShipped", json={"compatibility": "NONE"}).status_code == 200
+    assert register(client, "acme%2Fcommon%2Faddress.proto", ADDRESS).status_code == 200
+    reference = {"name": "acme/common/address.proto", "subject": "acme/common/address.proto", "version": 1}
+
+    def register_shipped(text: str, address_version: int = 1):
+        references = [{**reference, "version": address_version}]
+        body = {"schema": text, "schemaType": "PROTOBUF", "references": references}
+        return client.post("/subjects/OrderShipped/versions", json=body)
+
+    assert register_shipped(SHIPPED).status_code == 200
+    reads_street = {
+        "eventType": "OrderShipped",
+        "schemaType": "JSON",
+        "schema": {
+            "type": "object",
+            "properties": {
+                "to": {"type": "object", "properties": {"street": {"type": "string"}}, "required": ["street"]}
+            },
+            "required": ["orderId"],
+        },
+    }
+    publish(client, "courier", "k1", reads_street)
+    assert (
+        register(client, "acme%2Fcommon%2Faddress.proto", ADDRESS.replace("street", "line1")).status_code
+        == 200
+    )
+    moved = register_shipped(SHIPPED.replace("acme.common.Address to = 2;", "string to = 2;"))
+    without_street = register_shipped(SHIPPED, address_version=2)  # the imported Address lost street
+
+    assert without_street.status_code == 409
+    assert "courier version k1 (OrderShipped) reads $.data.to.street: " in without_street.json()["message"]
+    assert moved.status_code == 409
+    assert "courier version k1 (OrderShipped) reads $.data.to: TYPE_CHANGED" in moved.json()["message"]

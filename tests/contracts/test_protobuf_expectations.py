@@ -24,8 +24,9 @@ from contracts import (
     string,
     uuid,
 )
-from contracts.checks import ProducerSchema, check_schema_expectation
+from contracts.checks import ProducerSchema, check_sample_expectation, check_schema_expectation
 from contracts.matchers import Spec
+from contracts.samples import Sample
 from registry.compatibility import SchemaType, json_mapping_schema, parse_schema, select_message
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contracts" / "protobuf"
@@ -120,6 +121,30 @@ TWINS = {
         {"maxQuantity": any_of(string(), integer())},
         {("$.data.maxQuantity", "REQUIRED_ATTRIBUTE_ADDED")},
     ),
+    "optional": (
+        {"orderId": optional(string())},
+        {"coupon": optional(integer())},
+        {("$.data.coupon", "COMBINED_TYPE_SUBSCHEMAS_CHANGED")},
+    ),
+    "a constant": (
+        {"status": enum_of("NEW", "PAID")},
+        {"note": "o-1"},
+        {("$.data.note", "REQUIRED_ATTRIBUTE_ADDED"), ("$.data.note", "ENUM_ARRAY_NARROWED")},
+    ),
+    "array_contains": (
+        {"items": each_like({"sku": string()})},
+        {"basket": {"items": array_contains({"sku": string()})}},
+        {("$.data.basket", "REQUIRED_ATTRIBUTE_ADDED"), ("$.data.basket.items[*]", "SCHEMA_ADDED")},
+    ),
+}
+# A sample as the producer sends it (fields at their default left out) holds every present matcher.
+SAMPLE = {
+    "orderId": "3f0c6a9e-8b1d-4a5e-9c2f-1d2e3f4a5b6c",
+    "quantity": 2,
+    "amount": 12.5,
+    "status": "PAID",
+    "items": [{"sku": "A", "quantity": 1}],
+    "tags": {"a": 1},
 }
 
 
@@ -128,6 +153,24 @@ def test_every_matcher_holds_on_a_present_field_and_breaks_on_its_absent_twin(ma
     present, absent, gaps = TWINS[matcher]
     assert errors(present) == set()
     assert errors(absent) == gaps
+
+
+@pytest.mark.parametrize("matcher", TWINS)
+def test_every_matcher_holds_on_a_sample_that_has_the_field_and_not_on_its_absent_twin(matcher):
+    present, absent, gaps = TWINS[matcher]
+    sample = Sample("placed", {"eventType": "OrderCreated", "data": SAMPLE}, "PROTOBUF", ORDERS)
+
+    def found(spec: Spec) -> set[str]:
+        expectation = expect("OrderCreated", spec)
+        return {finding.path for finding in check_sample_expectation(sample, expectation, consumer="c@1")}
+
+    assert found(present) == set()
+    if matcher == "integer of an int64 (text in the JSON mapping)":
+        assert found(absent) == {"$.data.totalCents"}  # decoded as "0": text, not a number
+    elif matcher == "optional":
+        assert found(absent) == set()  # the coupon is absent in this sample: nothing to check
+    else:
+        assert found(absent) == {"$.data"}  # a required property is missing
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,7 @@ def test_every_matcher_holds_on_a_present_field_and_breaks_on_its_absent_twin(ma
 
 @pytest.mark.parametrize("matcher", TWINS)
 def test_every_matcher_holds_on_a_sample_that_has_the_field_and_not_on_its_absent_twin(matcher):
-    present, absent, gaps = TWINS[matcher]
+    present, absent, _ = TWINS[matcher]
     sample = Sample("placed", {"eventType": "OrderCreated", "data": SAMPLE}, "PROTOBUF", ORDERS)
 
     def found(spec: Spec) -> set[str]:

@@ -17,6 +17,7 @@ from contracts.checks import (
 )
 from contracts.expectations import ConsumerContract, read_contract, write_contract
 from contracts.generation import generate_samples
+from contracts.pact_export import export_pact
 from contracts.plugin import ProducerSampleRecorder
 from contracts.protobuf_data import message_class
 from contracts.samples import Sample
@@ -180,3 +181,12 @@ def test_samples_recorded_from_the_clients_bus_are_in_the_json_mapping_and_pass(
     producer = ProducerSchema("OrderCreated", "PROTOBUF", compiled, version=1)
     assert all(check_sample_schema(item, producer) == [] for item in recorded)
     assert all(check_sample_expectation(item, reads, consumer="c@1") == [] for item in recorded)
+
+
+def test_a_reader_proto_exports_as_a_pact_of_its_json_mapping():
+    contract = ConsumerContract("shipping", "s1", (expect_proto("OrderCreated", READER),))
+    [interaction] = export_pact(contract, provider="order-service")["interactions"]
+    assert interaction["contents"]["content"] == {"orderId": "", "totalCents": "0", "items": []}
+    rules = interaction["matchingRules"]["content"]
+    assert rules["$.orderId"]["matchers"] == [{"match": "type"}]
+    assert rules["$.totalCents"]["matchers"][0]["match"] == "regex"  # int64: decimal text

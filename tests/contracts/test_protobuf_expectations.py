@@ -282,3 +282,23 @@ def test_the_json_mapping_of_every_kind_of_field():
     assert properties["tiny"] == {"type": "integer", "minimum": 0, "maximum": 2**32 - 1}
     assert mapping["required"] == ["big", "blob", "byNumber", "byFlag", "nothing", "tiny"]
     assert mapping["additionalProperties"] is False
+
+
+def test_editions_presence_comes_from_the_features():
+    text = """
+        edition = "2023";
+        package ed;
+        message Ed {
+          string name = 1;
+          string code = 2 [features.field_presence = IMPLICIT];
+          int32 count = 3 [features.field_presence = LEGACY_REQUIRED];
+          repeated string tags = 4;
+        }
+    """
+    mapping = json_mapping_schema(select_message(parse_schema(SchemaType.PROTOBUF, text)))
+    assert mapping["required"] == ["code", "count", "tags"]  # explicit presence is the editions default
+    reads_name = expect("Ed", {"name": string(), "code": string()})
+    found = check_schema_expectation(
+        ProducerSchema("Ed", "PROTOBUF", text, version=1), reads_name, consumer="c@1"
+    )
+    assert {(finding.path, finding.severity) for finding in found} == {("$.data.name", "error")}

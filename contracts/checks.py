@@ -19,7 +19,7 @@ from client.errors import Violation
 from client.json_schema import JsonSchemaError, local_explainer
 from contracts.expectations import Expectation
 from contracts.findings import Check, ContractFinding, Severity
-from contracts.protobuf_data import decoded, message_class, parsed_sample
+from contracts.protobuf_data import decoded, imported, message_class, parsed_sample
 from contracts.samples import Sample
 from contracts.string_formats import format_checker
 from registry.compatibility import (
@@ -100,7 +100,10 @@ def check_sample_expectation(
             ]
         if expectation.schema_type == "PROTOBUF":
             reader = message_class(
-                expectation.schema_text, message=expectation.message, event_type=expectation.event_type
+                expectation.schema_text,
+                imported(expectation.imports),
+                message=expectation.message,
+                event_type=expectation.event_type,
             )
             _, violations = parsed_sample(data, reader, ignore_unknown=True)
             return found + [
@@ -129,7 +132,7 @@ def check_schema_expectation(
     """Check 3: statically, every datum the producer's schema allows is one the expectation reads."""
     try:
         producer = _parsed(schema.schema_type, schema.text, schema.references)
-        expected = _parsed(expectation.schema_type, expectation.schema_text, ())
+        expected = _parsed(expectation.schema_type, expectation.schema_text, imported(expectation.imports))
     except InvalidSchemaError as error:
         return [
             _schema_unusable(Check.SCHEMA_EXPECTATION, schema.event_type, schema.name, str(error), consumer)

@@ -34,6 +34,7 @@ class Expectation:
     schema: dict[str, Any] | str  # a JSON Schema, an Avro reader schema's JSON, or `.proto` text
     schema_type: SchemaType = "JSON"
     message: str | None = None  # the Protobuf message read; None: named like the event type, else the first
+    imports: dict[str, str] = field(default_factory=dict)  # a reader .proto's own imports: path -> text
     envelope: dict[str, Any] | None = None
     event_versions: VersionRange = field(default_factory=VersionRange)
     subject: str | None = None
@@ -62,7 +63,9 @@ class Expectation:
             # the pytest plugin loads this module with the client's dependencies alone
             from contracts.protobuf_data import protobuf_examples
 
-            return protobuf_examples(self.schema_text, message=self.message, event_type=self.event_type)
+            return protobuf_examples(
+                self.schema_text, self.imports, message=self.message, event_type=self.event_type
+            )
         raise ContractError(
             f"the expectation for {self.event_type} is a JSON Schema read from a file, not written with "
             "matchers, so it has no examples: write it with expect(...) to get events that match"
@@ -78,7 +81,11 @@ class Expectation:
             "envelope": self.envelope,
             "description": self.description,
         }
-        return written if self.message is None else {**written, "message": self.message}
+        if self.message is not None:
+            written["message"] = self.message
+        if self.imports:
+            written["imports"] = dict(self.imports)
+        return written
 
     @classmethod
     def from_dict(cls, raw: Any) -> Expectation:
@@ -100,6 +107,11 @@ class Expectation:
         message = raw.get("message")
         if message is not None and (not isinstance(message, str) or not message):
             raise ContractError(f"{event_type}: message must be a message's full name or null")
+        imports = raw.get("imports") or {}
+        if not isinstance(imports, dict) or not all(isinstance(text, str) for text in imports.values()):
+            raise ContractError(f"{event_type}: imports maps each import path to the imported file's text")
+        if imports and schema_type != "PROTOBUF":
+            raise ContractError(f"{event_type}: only a PROTOBUF reader schema has imports")
         envelope = raw.get("envelope")
         if envelope is not None and not isinstance(envelope, dict):
             raise ContractError(f"{event_type}: envelope must be a JSON Schema object or null")
@@ -111,6 +123,7 @@ class Expectation:
             schema=schema,
             schema_type=schema_type,
             message=message,
+            imports=imports,
             envelope=envelope,
             event_versions=VersionRange.parse(str(raw.get("eventVersions", "*"))),
             subject=subject,
@@ -174,13 +187,17 @@ def expect_proto(
     reader_proto: str,
     *,
     message: str | None = None,
+    imports: dict[str, str] | None = None,
     envelope: dict[str, Spec] | None = None,
     versions: str = "*",
     subject: str | None = None,
     description: str = "",
 ) -> Expectation:
     """An expectation given as the consumer's reader `.proto` file (the message it decodes events with:
-    `message`, its full name, else the one named like the event type, else the file's first)."""
+    `message`, its full name, else the one named like the event type, else the file's first).
+
+    `imports` gives the files it imports (other than Google's well-known types and Confluent's), by
+    import path: {"acme/common/address.proto": "<its text>"}."""
     if not isinstance(reader_proto, str) or not reader_proto.strip():
         raise ContractError(f"the reader .proto of {event_type} must be the file's text")
     expectation = Expectation(
@@ -188,6 +205,7 @@ def expect_proto(
         schema=reader_proto,
         schema_type="PROTOBUF",
         message=message,
+        imports=dict(imports or {}),
         envelope=None if envelope is None else compile_spec(envelope),
         event_versions=VersionRange.parse(versions),
         subject=subject,

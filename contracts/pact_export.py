@@ -20,7 +20,7 @@ import orjson
 
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, Expectation
-from contracts.protobuf_data import message_class
+from contracts.protobuf_data import imported, message_class
 from contracts.string_formats import literal_pattern
 from registry.compatibility import decoded_json_schema, json_mapping_schema
 
@@ -78,7 +78,10 @@ def _json_schema(expectation: Expectation) -> dict[str, Any]:
         return decoded_json_schema(expectation.schema_text, as_reader=True)
     if isinstance(expectation.schema, str):  # a reader .proto: what its message reads, in the JSON mapping
         reader = message_class(
-            expectation.schema_text, message=expectation.message, event_type=expectation.event_type
+            expectation.schema_text,
+            imported(expectation.imports),
+            message=expectation.message,
+            event_type=expectation.event_type,
         )
         return json_mapping_schema(reader.DESCRIPTOR)
     return expectation.schema

@@ -11,17 +11,20 @@ when the producer left it out), so the expectation is checked against that form.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from google.protobuf import json_format, message_factory
 
 from client.errors import Violation
 from client.protobuf_violations import message_from_dict, required_field_violations
 from contracts.errors import ContractError
-from registry.compatibility import InvalidSchemaError, SchemaType, parse_schema, select_message
-
-if TYPE_CHECKING:
-    from registry.compatibility import ResolvedReference
+from registry.compatibility import (
+    InvalidSchemaError,
+    ResolvedReference,
+    SchemaType,
+    parse_schema,
+    select_message,
+)
 
 
 @lru_cache(maxsize=256)
@@ -60,10 +63,19 @@ def parsed_sample(data: Any, cls: Any, *, ignore_unknown: bool = False) -> tuple
     return message, [] if message.IsInitialized() else required_field_violations(message)
 
 
-def protobuf_examples(text: str, *, message: str | None, event_type: str) -> list[Any]:
+def imported(imports: dict[str, str]) -> tuple[ResolvedReference, ...]:
+    """A reader `.proto`'s own imports (import path -> text) as the references the compiler takes."""
+    return tuple(
+        ResolvedReference(path, path, 1, SchemaType.PROTOBUF, text) for path, text in sorted(imports.items())
+    )
+
+
+def protobuf_examples(
+    text: str, imports: dict[str, str], *, message: str | None, event_type: str
+) -> list[Any]:
     """An event a reader `.proto` reads: its message with every field at its default, decoded."""
     try:
-        cls = message_class(text, message=message, event_type=event_type)
+        cls = message_class(text, imported(imports), message=message, event_type=event_type)
     except InvalidSchemaError as error:
         raise ContractError(f"the reader .proto of {event_type} cannot be used: {error}") from error
     return [decoded(cls())]

@@ -56,6 +56,7 @@ def _expectation_body(expectation: Expectation) -> dict[str, Any]:
         "schemaType": expectation.schema_type,
         "schema": expectation.schema,
         "message": expectation.message,
+        "imports": expectation.imports or None,
         "envelope": expectation.envelope,
         "description": expectation.description,
     }

@@ -44,6 +44,9 @@ class ExpectationPayload(_Payload):
         min_length=1,
         description="the Protobuf message read (full name); null: named like the eventType, else the first",
     )
+    imports: dict[str, str] | None = Field(
+        default=None, description="a reader .proto's own imports: import path -> the imported file's text"
+    )
     envelope: dict[str, Any] | None = Field(default=None, description="a JSON Schema of the envelope fields")
     description: str = ""
 

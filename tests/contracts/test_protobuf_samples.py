@@ -15,13 +15,13 @@ from contracts.checks import (
     check_sample_schema,
     check_schema_expectation,
 )
-from contracts.expectations import ConsumerContract, read_contract, write_contract
+from contracts.expectations import ConsumerContract, Expectation, read_contract, write_contract
 from contracts.generation import generate_samples
 from contracts.pact_export import export_pact
 from contracts.plugin import ProducerSampleRecorder
 from contracts.protobuf_data import message_class
 from contracts.samples import Sample
-from registry.compatibility import SchemaType, parse_schema
+from registry.compatibility import ResolvedReference, SchemaType, parse_schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contracts" / "protobuf"
 ORDERS = (DATA / "orders.proto").read_text()
@@ -190,3 +190,47 @@ def test_a_reader_proto_exports_as_a_pact_of_its_json_mapping():
     rules = interaction["matchingRules"]["content"]
     assert rules["$.orderId"]["matchers"] == [{"match": "type"}]
     assert rules["$.totalCents"]["matchers"][0]["match"] == "regex"  # int64: decimal text
+
+
+ADDRESS = (
+    'syntax = "proto3";\npackage acme.common;\nmessage Address { string street = 1; string city = 2; }\n'
+)
+SHIPPED = """
+syntax = "proto3";
+package acme.shipping;
+import "acme/common/address.proto";
+message OrderShipped { string order_id = 1; acme.common.Address to = 2; }
+"""
+
+
+def test_a_reader_proto_brings_its_own_imports():
+    producer = ProducerSchema(
+        "OrderShipped",
+        "PROTOBUF",
+        SHIPPED,
+        version=1,
+        references=(
+            ResolvedReference("acme/common/address.proto", "addresses", 1, SchemaType.PROTOBUF, ADDRESS),
+        ),
+    )
+    imports = {"acme/common/address.proto": ADDRESS}
+    reader = expect_proto("OrderShipped", SHIPPED, imports=imports)
+    numbered = expect_proto(
+        "OrderShipped",
+        SHIPPED,
+        imports={"acme/common/address.proto": ADDRESS.replace("string city", "int32 city")},
+    )
+
+    assert check_schema_expectation(producer, reader, consumer="courier@1") == []
+    [broken] = check_schema_expectation(producer, numbered, consumer="courier@1")
+    assert broken.message.startswith(
+        "FIELD_SCALAR_KIND_CHANGED: Field 'city' (number 2) of message acme.common.Address"
+    )
+    shipped = Sample(
+        "sent", {"eventType": "OrderShipped", "data": {"to": {"city": "Bonn"}}}, "PROTOBUF", SHIPPED
+    )
+    [wrong] = check_sample_expectation(shipped, numbered, consumer="courier@1")
+    assert wrong.path == "$.data.to.city"
+    assert Expectation.from_dict(reader.to_dict()).imports == imports
+    with pytest.raises(ContractError, match=r"Import \"acme/common/address\.proto\" was not found"):
+        expect_proto("OrderShipped", SHIPPED)

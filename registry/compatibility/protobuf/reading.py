@@ -6,9 +6,11 @@ message an expectation or a sample is about is, in order: the one it names (full
 message named like the event type (the one Accord's client writes a dict of that event type as), else
 the file's first message (Confluent's default).
 
-A reader `.proto` is compared with the producer's file by the engine's rules (`ProtobufSchema.changes`)
-and only what its message reads counts: the differences inside the messages and enums that message
-reaches through its fields. What the reader's file lacks and never uses (other messages, a package of
+A reader `.proto` is compared with the producer's file by the engine's rules (`compare_files`, Confluent's
+differences) and only what its message reads counts: the differences inside the messages and enums that
+message reaches through its fields, in its own file and in the files it imports (each compared with the
+producer's file of the same import path; the registry leaves imported types to their own subjects, but a
+reader decodes them all the same). What the reader's file lacks and never uses (other messages, a package of
 its own) cannot stop it from decoding.
 """
 
@@ -16,13 +18,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from google.protobuf import descriptor_pb2
+
+from registry.compatibility.protobuf.compiler import MAIN_FILE
+from registry.compatibility.protobuf.differences import compare_files
+from registry.compatibility.protobuf.messages import describe
+from registry.compatibility.protobuf.model import read_shape
 from registry.compatibility.protobuf.schema import ProtobufSchema
 from registry.compatibility.result import Incompatibility
 from registry.compatibility.schema import InvalidSchemaError, pointer_tokens
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor import Descriptor
+    from google.protobuf.descriptor_pool import DescriptorPool
 
+    from registry.compatibility.protobuf.model import FileShape
     from registry.compatibility.schema import ParsedSchema, Roles
 
 _IRRELEVANT = frozenset({"PACKAGE_CHANGED", "MESSAGE_REMOVED", "ENUM_REMOVED"})
@@ -74,15 +84,23 @@ def reader_gaps(
                 f"as this event; name the message in the expectation or read {_local_name(published)}",
             )
         ]
-    reached = _reached(read)
-    declared = {*reader.shape.messages, *reader.shape.enums}
-    return [
-        Incompatibility(change.type, change.path, change.message)
-        for change in reader.changes(writer, roles=roles)
-        if not change.compatible
-        and change.type not in _IRRELEVANT
-        and _concerns(change.path, declared, reached)
-    ]
+    issues = []
+    for file_name, reached in _reached(read).items():
+        try:
+            written = writer.pool.FindFileByName(file_name)
+        except KeyError:
+            continue  # the producer's types come from elsewhere: the fields naming them differ above
+        reader_shape = reader.shape if file_name == MAIN_FILE else _shape(read.file.pool, file_name)
+        writer_shape = writer.shape if written is writer.file_descriptor else _shape(writer.pool, file_name)
+        declared = {*reader_shape.messages, *reader_shape.enums}
+        issues += [
+            Incompatibility(difference.type.value, difference.path, describe(difference, roles))
+            for difference in compare_files(writer_shape, reader_shape)
+            if not difference.compatible
+            and difference.type.value not in _IRRELEVANT
+            and _concerns(difference.path, declared, reached)
+        ]
+    return issues
 
 
 def _local_name(message: Any) -> str:
@@ -91,21 +109,29 @@ def _local_name(message: Any) -> str:
     return full_name.removeprefix(f"{package}.") if package else full_name
 
 
-def _reached(root: Descriptor) -> set[str]:
-    """The names (within the package) of the messages and enums of root's file that root reaches."""
-    reached: set[str] = set()
+def _shape(pool: DescriptorPool, file_name: str) -> FileShape:
+    proto = descriptor_pb2.FileDescriptorProto()
+    pool.FindFileByName(file_name).CopyToProto(proto)
+    return read_shape(proto, pool)
+
+
+def _reached(root: Descriptor) -> dict[str, set[str]]:
+    """Per file (but Google's own), the names within its package of the messages and enums that root
+    reaches through its fields; root's own file first."""
+    reached: dict[str, set[str]] = {root.file.name: set()}
     pending = [root]
     while pending:
         message = pending.pop()
-        if message.file is not root.file or _local_name(message) in reached:
+        names = reached.setdefault(message.file.name, set())
+        if _local_name(message) in names:
             continue
-        reached.add(_local_name(message))
+        names.add(_local_name(message))
         for field in message.fields:
-            if field.enum_type is not None and field.enum_type.file is root.file:
-                reached.add(_local_name(field.enum_type))
+            if field.enum_type is not None:
+                reached.setdefault(field.enum_type.file.name, set()).add(_local_name(field.enum_type))
             if field.message_type is not None:
                 pending.append(field.message_type)
-    return reached
+    return {name: names for name, names in reached.items() if not name.startswith("google/protobuf/")}
 
 
 def _concerns(path: str, declared: set[str], reached: set[str]) -> bool:

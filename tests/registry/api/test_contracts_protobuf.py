@@ -208,3 +208,45 @@ def test_a_message_from_an_imported_subject_is_read_through_its_reference(client
     assert "courier version k1 (OrderShipped) reads $.data.to.street: " in without_street.json()["message"]
     assert moved.status_code == 409
     assert "courier version k1 (OrderShipped) reads $.data.to: TYPE_CHANGED" in moved.json()["message"]
+
+
+def test_a_reader_protos_imports_are_stored_and_guard_the_imported_messages(client: TestClient) -> None:
+    for subject in ("OrderShipped", "acme%2Fcommon%2Faddress.proto"):
+        assert client.put(f"/config/{subject}", json={"compatibility": "NONE"}).status_code == 200
+    assert register(client, "acme%2Fcommon%2Faddress.proto", ADDRESS).status_code == 200
+    assert (
+        register(
+            client, "acme%2Fcommon%2Faddress.proto", ADDRESS.replace("string city", "int32 city")
+        ).status_code
+        == 200
+    )
+    imports = {"acme/common/address.proto": ADDRESS}
+    publish(
+        client, "courier", "k1", {**proto_expectation(SHIPPED, imports=imports), "eventType": "OrderShipped"}
+    )
+    [stored] = client.get("/contracts/consumers/courier/versions/k1/expectations").json()["expectations"]
+    without = client.put(
+        "/contracts/consumers/courier/versions/k2/expectations",
+        json={"expectations": [{**proto_expectation(SHIPPED), "eventType": "OrderShipped"}]},
+    )
+
+    def register_shipped(address_version: int):
+        reference = {
+            "name": "acme/common/address.proto",
+            "subject": "acme/common/address.proto",
+            "version": address_version,
+        }
+        body = {"schema": SHIPPED, "schemaType": "PROTOBUF", "references": [reference]}
+        return client.post("/subjects/OrderShipped/versions", json=body)
+
+    assert stored["imports"] == imports
+    assert without.status_code == 422
+    assert 'Import "acme/common/address.proto" was not found' in without.json()["message"]
+    assert register_shipped(1).status_code == 200
+    numbered_city = register_shipped(2)
+    assert numbered_city.status_code == 409
+    assert "courier version k1 (OrderShipped) reads" in numbered_city.json()["message"]
+    assert (
+        "FIELD_SCALAR_KIND_CHANGED: Field 'city' (number 2) of message acme.common.Address"
+        in (numbered_city.json()["message"])
+    )

@@ -62,6 +62,7 @@ def test_published_expectations_read_back(client: TestClient) -> None:
                 "schemaType": "AVRO",
                 "schema": READS_EMAIL,
                 "message": None,
+                "imports": None,
                 "envelope": None,
                 "description": "emails the customer",
             }

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from registry.cli import catalog, schema, server, transfer, users
+from registry.cli import catalog, outbox, schema, server, transfer, users
 
 COMMAND_GROUPS = "accord.commands"
 
@@ -32,6 +32,7 @@ app.add_typer(catalog.app, name="catalog")
 for entry_point in sorted(entry_points(group=COMMAND_GROUPS), key=lambda found: found.name):
     app.add_typer(entry_point.load(), name=entry_point.name)
 app.add_typer(users.app, name="users")
+app.add_typer(outbox.app, name="outbox")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from client import Schema, SchemaNotFoundError, SchemaReference
@@ -38,23 +38,24 @@ DIFF_TOOL = "accord schema diff"
 def check_against_git(project: Project, files: Sequence[SchemaFile], old: Project | None, ref: str) -> Report:
     """Each file against the file of the same subject at `ref`, with the compatibility engine.
 
-    Subjects that are new pass; subjects whose file is gone are reported when every file is checked.
+    Every file is parsed; subjects that are new then pass; subjects whose file is gone are reported
+    when every file is checked.
     """
+    from registry.cli.judging import parse_file
+
     old_files = {file.subject: file for file in old.schema_files(missing_ok=True)} if old else {}
     all_files = project.schema_files()
     cases: list[Case] = []
     findings: list[ReportFinding] = []
     for file in files:
+        new_schema, problems = parse_file(project, file, all_files, None)
+        findings += problems
+        if new_schema is None:
+            cases.append(Case(file.subject, f"{file.display}: {unusable(problems)}"))
+            continue
         previous = old_files.get(file.subject)
         if previous is None or old is None:
             cases.append(Case(file.subject, f"{file.display}: new subject, nothing at {ref} to break"))
-            continue
-        new_schema, problems = _parse_file(
-            file, project.resolve_references(file, all_files), case=file.subject
-        )
-        findings += problems
-        if new_schema is None:
-            cases.append(Case(file.subject, f"{file.display}: does not parse"))
             continue
         old_schema = _parse_old(project, old, previous, list(old_files.values()), ref)
         if isinstance(old_schema, ReportFinding):
@@ -62,7 +63,7 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
             cases.append(Case(file.subject, f"{file.display}: cannot be compared with {ref}"))
             continue
         result = check_compatibility(
-            new_schema, [PreviousVersion(1, old_schema)], level=file.compatibility, policy=file.policy
+            new_schema, [PreviousVersion(1, old_schema)], level=file.offline_level, policy=file.offline_policy
         )
         findings += result_findings(
             result, file.display, file.text, case=file.subject, old=f"the file at {ref}"
@@ -78,57 +79,39 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
     return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
 
 
-def check_against_registry(project: Project, files: Sequence[SchemaFile], client: RegistryClient) -> Report:
-    """Each file as the registry's compatibility endpoint judges it (verbose), as registering would."""
-    all_files = project.schema_files()
-    cases: list[Case] = []
-    findings: list[ReportFinding] = []
-    for file in files:
-        references, unregistered = registry_references(project, file, all_files, client)
-        if unregistered:
-            findings += unregistered
-            cases.append(Case(file.subject, f"{file.display}: a referenced schema is not registered"))
-            continue
-        verdict = client.test_compatibility(file.subject, schema_of(file, references), version=None)
-        found = [reason_finding(message, file) for message in reasons(verdict.messages)]
-        if verdict.is_compatible:
-            cases.append(Case(file.subject, f"{file.display}: compatible with the registry"))
-            continue
-        cases.append(Case(file.subject, f"{file.display}: {refusal(verdict.messages, found)}"))
-        findings += found or [
-            ReportFinding(
-                file=file.display, rule="INCOMPATIBLE", message="; ".join(verdict.messages), case=file.subject
-            )
-        ]
-    return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a diff: how reports name it, the file its findings are on, and its text."""
+
+    display: str
+    file: str
+    text: str
 
 
 def diff_files(
-    old_path: Path,
-    new_path: Path,
+    old: Side,
+    new: Side,
     *,
     level: CompatibilityLevel,
     schema_type: SchemaType,
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
 ) -> Report:
-    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`)."""
-    case = f"{display_path(old_path)} -> {display_path(new_path)}"
-    new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
+    """Whether `new` may follow `old` at `level` (JSON Schema: under `policy`)."""
+    case = f"{old.display} -> {new.display}"
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
-    for path, text in ((old_path, old_text), (new_path, new_text)):
-        schema, problems = _parse(schema_type, text, (), display_path(path), case=case)
+    for side in (old, new):
+        schema, problems = parse_text(schema_type, side.text, (), side.file, case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
     result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
-    old = display_path(old_path)
-    findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
+    findings += result_findings(result, new.file, new.text, case=case, old=old.display)
     return Report(
         tool=DIFF_TOOL,
-        cases=(Case(case, _verdict(result, old)),),
+        cases=(Case(case, _verdict(result, old.display)),),
         findings=tuple(findings),
     )
 
@@ -239,13 +222,14 @@ def reason_finding(message: str, file: SchemaFile) -> ReportFinding:
     )
 
 
-def _parse_file(
-    file: SchemaFile, references: Sequence[ResolvedReference], *, case: str
-) -> tuple[ParsedSchema | None, list[ReportFinding]]:
-    return _parse(file.schema_type, file.text, references, file.display, case=case)
+def unusable(problems: Sequence[ReportFinding]) -> str:
+    """Why a file that did not parse cannot be judged."""
+    if any(problem.rule == "REFERENCE_NOT_FOUND" for problem in problems):
+        return "a referenced schema cannot be found"
+    return "not a valid schema"
 
 
-def _parse(
+def parse_text(
     schema_type: SchemaType, text: str, references: Sequence[ResolvedReference], display: str, *, case: str
 ) -> tuple[ParsedSchema | None, list[ReportFinding]]:
     try:

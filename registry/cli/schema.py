@@ -24,6 +24,18 @@ app = typer.Typer(
 PathsArgument = Annotated[
     list[Path] | None, typer.Argument(help="Schema files or directories (default: every configured file)")
 ]
+PathOption = Annotated[
+    list[Path] | None,
+    typer.Option("--path", help="Only this schema file or directory (repeatable); adds to PATHS"),
+]
+ChangedSinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--changed-since",
+        help="git:REF: only the files changed since REF (what a pull request touched), and the files "
+        "that refer to them",
+    ),
+]
 AgainstOption = Annotated[
     str,
     typer.Option(
@@ -36,24 +48,26 @@ AgainstOption = Annotated[
 @exits_cleanly
 def check(
     paths: PathsArgument = None,
+    path: PathOption = None,
+    changed_since: ChangedSinceOption = None,
     against: AgainstOption = "registry",
     registry: RegistryOption = None,
     config: ConfigOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
-    --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
-    subjects are reported)."""
-    from registry.cli import checks, git
+    """Is each schema file valid, and compatible with its subject at its effective level (the config's,
+    else the registry's)? Asks the registry (verbose reasons), or with --against git:REF compares with
+    the files at that ref (no registry; new subjects pass once valid, deleted subjects are reported)."""
+    from registry.cli import checks, git, judging, scope
     from registry.cli.project import Project
 
     project = Project.find(config)
-    files = project.select(paths or [])
+    files = scope.select(project, [*(paths or []), *(path or [])], changed_since)
     ref = git.parse_against(against)
     if ref is None:
         with connect(registry, configured=project.config.registry) as client:
-            report = checks.check_against_registry(project, files, client)
+            report = judging.check_against_registry(project, files, client)
     else:
         with git.project_at(ref, project) as old:
             report = checks.check_against_git(project, files, old, ref)
@@ -63,8 +77,8 @@ def check(
 @app.command()
 @exits_cleanly
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier schema file")],
-    new: Annotated[Path, typer.Argument(help="The later schema file")],
+    old: Annotated[str, typer.Argument(help="The earlier schema: a file, or git:REF:PATH")],
+    new: Annotated[str, typer.Argument(help="The later schema: a file, or git:REF:PATH")],
     level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
         CompatibilityLevel.BACKWARD
     ),
@@ -77,17 +91,28 @@ def diff(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry."""
-    from registry.cli import checks
-    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX
+    """May NEW follow OLD at LEVEL? Compares two schemas directly, without configuration or registry.
+    Either side may be git:REF:PATH, the file PATH (relative to this folder) at a git ref."""
+    from registry.cli import checks, git
+    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, display_path
 
-    for path in (old, new):
+    sides = []
+    for value in (old, new):
+        if value.startswith(git.GIT_PREFIX):
+            sides.append(checks.Side(*git.read_at(value)))
+            continue
+        path = Path(value)
         if not path.is_file():
-            raise CliError(f"{path} is not a file")
-    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
+            raise CliError(f"{value} is not a file")
+        try:
+            shown = display_path(path.resolve())
+            sides.append(checks.Side(shown, shown, path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"{value}: cannot be read: {error}") from None
+    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(Path(new.rpartition(":")[2]).suffix)
     if kind is None:
         raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
-    report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy)
+    report = checks.diff_files(sides[0], sides[1], level=level, schema_type=kind, policy=policy)
     finish(report, output_format, output)
 
 
@@ -118,6 +143,8 @@ def register(
 @exits_cleanly
 def lint(
     paths: PathsArgument = None,
+    path: PathOption = None,
+    changed_since: ChangedSinceOption = None,
     against: Annotated[
         str | None,
         typer.Option(
@@ -129,19 +156,22 @@ def lint(
         bool,
         typer.Option("--write-baseline", help="Record every current finding in the baseline file, and pass"),
     ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail lint too (exit 1)")] = False,
     registry: RegistryOption = None,
     config: ConfigOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
     """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
-    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. Disable rules in the
-    config's [lint] table; findings in the baseline file are not reported."""
-    from registry.cli import conventions, git, registration
+    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. ACC002 is a warning,
+    the others errors; warnings fail only with --strict. Set severities (error, warning, off) per rule
+    and per path in the config's \\[lint] table, or ignore a rule inline (`accord:ignore ACC002` in a
+    JSON Schema $comment or an Avro doc). Findings in the baseline file are not reported."""
+    from registry.cli import conventions, git, lint_findings, registration, scope
     from registry.cli.project import Project
 
     project = Project.find(config)
-    files = project.select(paths or [])
+    files = scope.select(project, [*(paths or []), *(path or [])], changed_since)
     baseline = set() if write_baseline else conventions.read_baseline(project)
     if against is None:
         report = conventions.lint_files(project, files, None, baseline=baseline)
@@ -153,8 +183,52 @@ def lint(
         with connect(registry, configured=project.config.registry) as client:
             previous = registration.latest_versions(files, client)
             report = conventions.lint_files(project, files, previous, baseline=baseline)
+    report = lint_findings.configured(project, files, report)
     if write_baseline:
-        path = conventions.write_baseline(project, files, report)
-        typer.echo(f"wrote {len(report.findings)} finding(s) to {path}; lint now reports only new ones")
+        written = conventions.write_baseline(project, files, report)
+        typer.echo(f"wrote {len(report.findings)} finding(s) to {written}; lint now reports only new ones")
         return
-    finish(report, output_format, output)
+    finish(report, output_format, output, strict=strict)
+
+
+@app.command()
+@exits_cleanly
+def download(
+    everything: Annotated[bool, typer.Option("--all", help="Every subject of the registry")] = False,
+    prefix: Annotated[
+        list[str] | None, typer.Option("--prefix", help="Subjects starting with this (repeatable)")
+    ] = None,
+    subject: Annotated[list[str] | None, typer.Option("--subject", help="This subject (repeatable)")] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", help="Where --all/--prefix/--subject write the files")
+    ] = Path("schemas"),
+    write_config: Annotated[
+        Path | None,
+        typer.Option("--write-config", help="Write the \\[\\[schemas]] entries for the files to this file"),
+    ] = None,
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Download registered schemas into files, with the schemas they refer to. Without --all, --prefix
+    or --subject, overwrite each configured file with its subject's latest version."""
+    from registry.cli import download as downloads
+    from registry.cli.project import Project
+
+    chosen = everything or prefix or subject
+    project = None if chosen else Project.find(config)
+    configured = project.config.registry if project else None
+    with connect(registry, configured=configured) as client:
+        missing: list[str] = []
+        if project is not None:
+            written, missing = downloads.download_configured(client, project)
+        else:
+            names = downloads.choose_subjects(client, everything=everything, prefixes=prefix or [])
+            names = sorted({*names, *(subject or [])})
+            written = downloads.download_subjects(client, names, output_dir)
+    for item in written:
+        typer.echo(f"{item.registered.subject} version {item.registered.version} -> {item.path}")
+    for name in missing:
+        typer.echo(f"{name}: not registered yet, its file is left as it is")
+    if write_config is not None:
+        write_config.write_text(downloads.config_entries(written, write_config.parent), encoding="utf-8")
+        typer.echo(f"wrote the [[schemas]] entries to {write_config}")

@@ -1,8 +1,8 @@
 """The cache change log: what each delete (and each new subject of an existing schema) changed, so every
 process evicts just those entries from its caches instead of emptying them all (the delete epoch).
 
-Revision ID: 0006_cache_changes
-Revises: 0005_contract_event_types
+Revision ID: 0007_cache_changes
+Revises: 0006_expectation_message
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_cache_changes"
-down_revision = "0005_contract_event_types"
+revision = "0007_cache_changes"
+down_revision = "0006_expectation_message"
 branch_labels = None
 depends_on = None
 

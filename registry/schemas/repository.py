@@ -92,17 +92,6 @@ def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
     return session.get(SchemaRecord, schema_id)
 
 
-_REFERENCES = (
-    select(SchemaReference)
-    .where(col(SchemaReference.schema_id) == bindparam("schema_id"))
-    .order_by(col(SchemaReference.position))
-)
-
-
-def get_references(session: Session, *, schema_id: int) -> Sequence[SchemaReference]:
-    return session.exec(_REFERENCES, params={"schema_id": schema_id}).all()
-
-
 _SCHEMAS = core_table(SchemaRecord)
 _REFERENCE_ROWS = core_table(SchemaReference)
 _VERSIONS_TABLE = core_table(SubjectVersion)
@@ -406,11 +395,6 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
     ).all()
 
 
-_REGISTERED_ID = (
-    select(SubjectVersion.id).where(col(SubjectVersion.schema_id) == bindparam("schema_id")).limit(1)
-)
-
-
 _SUBJECTS_OF_SCHEMA = (
     sa.select(_VERSIONS_TABLE.c.subject)
     .where(_VERSIONS_TABLE.c.schema_id == bindparam("schema_id"))
@@ -422,11 +406,6 @@ _SUBJECTS_OF_SCHEMA = (
 def subjects_of_schema(session: Session, *, schema_id: int) -> list[str]:
     """The subjects with a version (soft-deleted or not) that is schema `schema_id`."""
     return list(session.connection().execute(_SUBJECTS_OF_SCHEMA, {"schema_id": schema_id}).scalars())
-
-
-def schema_is_registered(session: Session, *, schema_id: int) -> bool:
-    """Whether any subject version, soft-deleted or not, is schema `schema_id`."""
-    return session.exec(_REGISTERED_ID, params={"schema_id": schema_id}).first() is not None
 
 
 def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:

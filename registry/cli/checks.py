@@ -14,6 +14,8 @@ from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
+from registry.cli.proto.findings import compile_findings
+from registry.cli.proto.findings import finding_on as finding_at  # also on the lines of .proto files
 from registry.compatibility import (
     CompatibilityLevel,
     CompatibilityPolicy,
@@ -26,7 +28,7 @@ from registry.compatibility import (
     check_compatibility,
     parse_schema,
 )
-from registry.compatibility.reports import Case, Report, ReportFinding, Severity, finding_at
+from registry.compatibility.reports import Case, Report, ReportFinding, Severity
 
 if TYPE_CHECKING:
     from client import RegistryClient  # httpx: loaded by the commands that connect, not by diff
@@ -110,14 +112,21 @@ def diff_files(
     level: CompatibilityLevel,
     schema_type: SchemaType,
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
+    import_roots: Sequence[Path] = (),
 ) -> Report:
-    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`)."""
+    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`; `.proto` imports
+    are read from `import_roots`, or each file's folder)."""
     case = f"{display_path(old_path)} -> {display_path(new_path)}"
     new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
     for path, text in ((old_path, old_text), (new_path, new_text)):
-        schema, problems = _parse(schema_type, text, (), display_path(path), case=case)
+        references: list[ResolvedReference] = []
+        if schema_type is SchemaType.PROTOBUF:
+            from registry.cli.proto.imports import resolved_imports
+
+            references = resolved_imports(text, list(import_roots) or [path.resolve().parent])
+        schema, problems = _parse(schema_type, text, references, display_path(path), case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
@@ -251,6 +260,8 @@ def _parse(
     try:
         return parse_schema(schema_type, text, references), []
     except InvalidSchemaError as error:
+        if schema_type is SchemaType.PROTOBUF:  # protoc's errors, each at file:line:column
+            return None, compile_findings(error, text, display, case=case, imported={})
         finding = finding_at(
             text, error.path, file=display, rule="INVALID_SCHEMA", message=str(error), case=case
         )

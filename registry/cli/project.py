@@ -3,11 +3,15 @@
 registry = "http://localhost:8081"       # optional; --registry and ACCORD_REGISTRY_URL win
 compatibility = "BACKWARD"               # level of subjects without their own
 policy = "STRICT"                        # JSON Schema policy of subjects without their own (or LENIENT)
+proto_path = ["proto"]                   # where .proto imports resolve from (default: this folder)
+buf_category = "WIRE_JSON"               # optional: check .proto files by a Buf category (FILE, PACKAGE,
+                                         # WIRE_JSON, WIRE) instead of the compatibility level
 
 [[schemas]]
 path = "schemas/*.avsc"                  # a file or a glob, relative to this file
-subject = "{stem}-value"                 # {stem}: the file name without its extension
-type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON
+subject = "{stem}-value"                 # {stem}: the file name without its extension; {import}: a
+                                         # .proto file's import path (as Confluent names dependencies)
+type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON, .proto is PROTOBUF
 compatibility = "FULL"                   # optional, per subject
 policy = "LENIENT"                       # optional, per subject
 references = [{ name = "com.acme.Money", path = "schemas/money.avsc" }]
@@ -33,7 +37,7 @@ from registry.cli.errors import CliError
 from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
-SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON}
+SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON, ".proto": SchemaType.PROTOBUF}
 DEFAULT_BASELINE = "accord-lint-baseline.json"
 
 
@@ -87,6 +91,8 @@ class ProjectConfig(BaseModel):
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
     schemas: tuple[SchemaEntry, ...] = ()
     lint: LintConfig = LintConfig()
+    proto_path: str | tuple[str, ...] = "."  # the import roots of .proto files, like protoc's -I
+    buf_category: str | None = None  # `check` judges .proto files by this Buf category (FILE, WIRE...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +233,12 @@ class Project:
         visit(schema_file, (schema_file.path,))
         return list(resolved.values())
 
+    @property
+    def import_roots(self) -> list[Path]:
+        """Where `.proto` imports resolve from, first match wins."""
+        paths = self.config.proto_path
+        return [(self.root / path).resolve() for path in ((paths,) if isinstance(paths, str) else paths)]
+
     def reference_target(self, reference: ReferenceConfig, files: Iterable[SchemaFile]) -> SchemaFile | None:
         """The project file a `path` reference points at."""
         if reference.path is None:
@@ -254,13 +266,19 @@ class Project:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CliError(f"{display_path(path)}: cannot be read: {error}") from None
+        subject, references = entry.subject.replace("{stem}", path.stem), entry.references
+        if schema_type is SchemaType.PROTOBUF:
+            from registry.cli.proto.imports import import_path, import_references
+
+            subject = subject.replace("{import}", import_path(path, self.import_roots))
+            references = import_references(self.root, self.import_roots, text, references)
         return SchemaFile(
             path=path,
-            subject=entry.subject.replace("{stem}", path.stem),
+            subject=subject,
             schema_type=schema_type,
             compatibility=entry.compatibility or self.config.compatibility,
             declares_compatibility=entry.compatibility is not None,
-            references=entry.references,
+            references=references,
             text=text,
             policy=entry.policy or self.config.policy,
             declares_policy=entry.policy is not None,

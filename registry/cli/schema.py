@@ -24,6 +24,14 @@ app = typer.Typer(
 PathsArgument = Annotated[
     list[Path] | None, typer.Argument(help="Schema files or directories (default: every configured file)")
 ]
+BufCategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--buf-category",
+        help="Judge .proto files by Buf's breaking category FILE, PACKAGE, WIRE_JSON or WIRE (as `buf "
+        "breaking` does) instead of the compatibility level (default: `buf_category` of the config)",
+    ),
+]
 AgainstOption = Annotated[
     str,
     typer.Option(
@@ -37,6 +45,7 @@ AgainstOption = Annotated[
 def check(
     paths: PathsArgument = None,
     against: AgainstOption = "registry",
+    buf_category: BufCategoryOption = None,
     registry: RegistryOption = None,
     config: ConfigOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
@@ -51,7 +60,15 @@ def check(
     project = Project.find(config)
     files = project.select(paths or [])
     ref = git.parse_against(against)
-    if ref is None:
+    category = buf_category or project.config.buf_category
+    if category is not None:
+        from registry.cli.proto import buf_check
+
+        if ref is None:
+            raise CliError("--buf-category compares with the files at a git ref: add --against git:REF")
+        with git.project_at(ref, project) as old:
+            report = buf_check.check_against_git(project, files, old, ref, buf_check.category(category))
+    elif ref is None:
         with connect(registry, configured=project.config.registry) as client:
             report = checks.check_against_registry(project, files, client)
     else:
@@ -74,6 +91,13 @@ def diff(
     schema_type: Annotated[
         SchemaType | None, typer.Option("--type", help="Schema type (default: from the file names)")
     ] = None,
+    proto_path: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--proto-path", "-I", help="Where .proto imports resolve from (default: each file's folder)"
+        ),
+    ] = None,
+    buf_category: BufCategoryOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
@@ -87,7 +111,15 @@ def diff(
     kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
     if kind is None:
         raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
-    report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy)
+    roots = [path.resolve() for path in proto_path or []]
+    if buf_category is not None:
+        from registry.cli.proto import buf_check
+
+        if kind is not SchemaType.PROTOBUF:
+            raise CliError("--buf-category judges .proto files only")
+        report = buf_check.diff_files(old, new, buf_check.category(buf_category), roots)
+    else:
+        report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy, import_roots=roots)
     finish(report, output_format, output)
 
 

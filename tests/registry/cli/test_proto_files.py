@@ -1,0 +1,218 @@
+"""`.proto` files in `accord schema check`, `diff`, `register` and `accord export`: imports resolved from
+the repository (`proto_path`), registered as references to the imported files' subjects, protoc's errors
+on file:line:column, and Buf's categories with `--buf-category`."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from registry.cli.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS
+from tests.registry.cli.conftest import commit_all
+
+ADDRESS = """\
+syntax = "proto3";
+package acme.common;
+
+message Address {
+  string street = 1;
+  string city = 2;
+}
+"""
+
+ORDER = """\
+syntax = "proto3";
+package acme.orders;
+
+import "acme/common/address.proto";
+import "google/protobuf/timestamp.proto";
+
+message OrderCreated {
+  string order_id = 1;
+  int64 total_cents = 2;
+  acme.common.Address ship_to = 3;
+  google.protobuf.Timestamp created_at = 4;
+}
+"""
+
+CONFIG = """\
+proto_path = "proto"
+
+[[schemas]]
+path = "proto/acme/common/*.proto"
+subject = "{prefix}{{import}}"
+
+[[schemas]]
+path = "proto/orders/order_created.proto"
+subject = "{prefix}orders-value"
+"""
+
+
+@pytest.fixture
+def protos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """A repository of two .proto files, one importing the other, committed once."""
+    root = tmp_path / "repo"
+    (root / "proto" / "acme" / "common").mkdir(parents=True)
+    (root / "proto" / "orders").mkdir()
+    (root / "proto" / "acme" / "common" / "address.proto").write_text(ADDRESS)
+    (root / "proto" / "orders" / "order_created.proto").write_text(ORDER)
+    prefix = request.node.name.replace("[", "-").replace("]", "") + "."
+    (root / "accord.toml").write_text(CONFIG.format(prefix=prefix))
+    commit_all(root, "first")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "proto" / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_breaking_proto_change_is_found_against_git_on_its_line(run, protos):
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "string total_cents = 2;")
+
+    result = run("schema", "check", "--against", "git:HEAD", "--format", "github")
+
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert "::error file=proto/orders/order_created.proto,line=9,col=3,title=FIELD_SCALAR_KIND_CHANGED::" in (
+        result.stdout
+    )
+
+
+def test_a_compatible_change_to_an_imported_file_passes(run, protos):
+    _edit(protos, "acme/common/address.proto", "string city = 2;", "string city = 2;\n  string zip = 3;")
+
+    result = run("schema", "check", "--against", "git:HEAD")
+
+    assert result.exit_code == EXIT_CLEAN, result.output
+    assert "compatible with the file at HEAD (BACKWARD)" in result.stdout
+
+
+def test_protoc_errors_are_reported_at_file_line_and_column(run, protos):
+    _edit(protos, "acme/common/address.proto", "string city = 2;", "string city = 2 oops")
+
+    result = run("schema", "check", "--against", "git:HEAD")
+
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert 'proto/acme/common/address.proto:6:19: protoc: Expected ";".' in result.stdout
+    # The importing file fails too, at its import line and where it uses the type.
+    assert "proto/orders/order_created.proto:4:1: protoc: Import" in result.stdout
+    assert 'proto/orders/order_created.proto:10:3: protoc: "acme.common.Address" is not defined.' in (
+        result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("category", "exit_code"),
+    [("WIRE", EXIT_CLEAN), ("WIRE_JSON", EXIT_CLEAN), ("PACKAGE", EXIT_VIOLATIONS), ("FILE", EXIT_VIOLATIONS)],
+)
+def test_buf_categories_judge_a_type_change_as_buf_does(run, protos, category, exit_code):
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "uint64 total_cents = 2;")
+
+    result = run("schema", "check", "--against", "git:HEAD", "--buf-category", category)
+
+    assert result.exit_code == exit_code, result.output
+    if exit_code == EXIT_VIOLATIONS:
+        assert (
+            'proto/orders/order_created.proto:9:3: Field "2" on message "OrderCreated" changed type from '
+            '"int64" to "uint64".' in result.stdout
+        )
+    assert f"(Buf category {category})" in result.stdout
+
+
+def test_the_config_can_name_the_buf_category(run, protos):
+    config = protos / "accord.toml"
+    config.write_text('buf_category = "WIRE"\n' + config.read_text())
+    _edit(protos, "acme/common/address.proto", "string city = 2;", "")
+
+    result = run("schema", "check", "--against", "git:HEAD", "--format", "github")
+
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert "title=FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED::" in result.stdout
+
+
+def test_a_deleted_file_breaks_only_the_file_category(run, protos):
+    (protos / "proto" / "acme" / "common" / "extra.proto").write_text(
+        'syntax = "proto3";\npackage acme.common;\nmessage Extra { int32 a = 1; }\n'
+    )
+    commit_all(protos, "extra")
+    (protos / "proto" / "acme" / "common" / "extra.proto").unlink()
+
+    by_file = run("schema", "check", "--against", "git:HEAD", "--buf-category", "FILE")
+    by_wire = run("schema", "check", "--against", "git:HEAD", "--buf-category", "WIRE")
+
+    assert by_file.exit_code == EXIT_VIOLATIONS, by_file.output
+    assert "FILE_NO_DELETE proto/acme/common/extra.proto" in by_file.stdout
+    assert by_wire.exit_code == EXIT_CLEAN, by_wire.output
+
+
+def test_buf_categories_need_a_git_ref_and_a_known_name(run, protos):
+    registry = run("schema", "check", "--buf-category", "WIRE")
+    unknown = run("schema", "check", "--against", "git:HEAD", "--buf-category", "BYTES")
+
+    assert registry.exit_code == unknown.exit_code == EXIT_ERROR
+    assert "--against git:REF" in registry.stderr
+    assert "unknown Buf category 'BYTES'" in unknown.stderr
+
+
+def test_diff_of_two_proto_files_reads_imports_from_the_proto_path(run, protos, tmp_path):
+    old = tmp_path / "old.proto"
+    old.write_text(ORDER)
+    new = protos / "proto" / "orders" / "order_created.proto"
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "double total_cents = 2;")
+
+    without = run("schema", "diff", str(old), str(new))
+    result = run("schema", "diff", str(old), str(new), "-I", "proto")
+    by_buf = run("schema", "diff", str(old), str(new), "-I", "proto", "--buf-category", "WIRE")
+
+    assert without.exit_code == EXIT_VIOLATIONS  # acme/common/address.proto is not found next to the files
+    assert "protoc: Import \"acme/common/address.proto\" was not found" in without.stdout
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert "FIELD_SCALAR_KIND_CHANGED proto/orders/order_created.proto:9:3" in result.stdout
+    assert by_buf.exit_code == EXIT_VIOLATIONS, by_buf.output
+    assert "FIELD_WIRE_COMPATIBLE_TYPE proto/orders/order_created.proto:9:3" in by_buf.stdout
+
+
+def _versions(registry_url: str, name: str) -> list[int]:
+    response = httpx.get(f"{registry_url}/subjects/{quote(name, safe='')}/versions")
+    return response.json() if response.status_code == 200 else []
+
+
+def test_register_puts_imported_files_first_and_refers_to_them(run, protos, registry_url, tmp_path):
+    prefix = (protos / "accord.toml").read_text().split('subject = "')[1].split("{import}")[0]
+    address, orders = f"{prefix}acme/common/address.proto", f"{prefix}orders-value"
+
+    first = run("schema", "register", "--registry", registry_url)
+    second = run("schema", "register", "--registry", registry_url)
+
+    assert first.exit_code == EXIT_CLEAN, first.output
+    assert second.exit_code == EXIT_CLEAN, second.output
+    assert first.stdout.index(address) < first.stdout.index(orders)
+    assert "already registered as version 1" in second.stdout
+    latest = httpx.get(f"{registry_url}/subjects/{quote(orders, safe='')}/versions/latest").json()
+    # The well-known import resolves without a reference; the repository's import refers to its subject.
+    assert latest["schemaType"] == "PROTOBUF"
+    assert latest["references"] == [{"name": "acme/common/address.proto", "subject": address, "version": 1}]
+
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "string total_cents = 2;")
+    refused = run("schema", "check", "--registry", registry_url, "--format", "github")
+    assert refused.exit_code == EXIT_VIOLATIONS, refused.output
+    assert "::error file=proto/orders/order_created.proto,line=9," in refused.stdout
+    assert _versions(registry_url, orders) == [1]
+
+    exported = run("export", str(tmp_path / "export.tar.gz"), "--registry", registry_url)
+    assert exported.exit_code == EXIT_CLEAN, exported.output
+    with tarfile.open(tmp_path / "export.tar.gz") as archive:
+        texts = [
+            archive.extractfile(member).read().decode()  # type: ignore[union-attr]
+            for member in archive.getmembers()
+            if member.name.endswith(".proto")
+        ]
+    assert "message OrderCreated {" in "".join(texts)
+    assert "message Address {" in "".join(texts)

@@ -110,7 +110,12 @@ def test_protoc_errors_are_reported_at_file_line_and_column(run, protos):
 
 @pytest.mark.parametrize(
     ("category", "exit_code"),
-    [("WIRE", EXIT_CLEAN), ("WIRE_JSON", EXIT_CLEAN), ("PACKAGE", EXIT_VIOLATIONS), ("FILE", EXIT_VIOLATIONS)],
+    [
+        ("WIRE", EXIT_CLEAN),
+        ("WIRE_JSON", EXIT_CLEAN),
+        ("PACKAGE", EXIT_VIOLATIONS),
+        ("FILE", EXIT_VIOLATIONS),
+    ],
 )
 def test_buf_categories_judge_a_type_change_as_buf_does(run, protos, category, exit_code):
     _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "uint64 total_cents = 2;")
@@ -172,7 +177,7 @@ def test_diff_of_two_proto_files_reads_imports_from_the_proto_path(run, protos, 
     by_buf = run("schema", "diff", str(old), str(new), "-I", "proto", "--buf-category", "WIRE")
 
     assert without.exit_code == EXIT_VIOLATIONS  # acme/common/address.proto is not found next to the files
-    assert "protoc: Import \"acme/common/address.proto\" was not found" in without.stdout
+    assert 'protoc: Import "acme/common/address.proto" was not found' in without.stdout
     assert result.exit_code == EXIT_VIOLATIONS, result.output
     assert "FIELD_SCALAR_KIND_CHANGED proto/orders/order_created.proto:9:3" in result.stdout
     assert by_buf.exit_code == EXIT_VIOLATIONS, by_buf.output

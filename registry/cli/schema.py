@@ -167,8 +167,9 @@ def lint(
     output: OutputOption = None,
 ) -> None:
     """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
-    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. Disable rules in the
-    config's [lint] table; findings in the baseline file are not reported."""
+    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete, ACC006 protobuf-style
+    (.proto files). Disable rules in the config's [lint] table; findings in the baseline file are not
+    reported."""
     from registry.cli import conventions, git, registration
     from registry.cli.project import Project
 

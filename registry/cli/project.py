@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registry.cli.errors import CliError
@@ -286,11 +285,16 @@ class Project:
 
 
 def _load_document(config_path: Path, text: str) -> Any:
-    try:
-        if config_path.suffix == ".toml":
+    if config_path.suffix == ".toml":
+        try:
             return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise CliError(f"{display_path(config_path)} cannot be parsed: {error}") from None
+    import yaml  # only for YAML configurations: it is slow to import
+
+    try:
         return yaml.safe_load(text) or {}
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         raise CliError(f"{display_path(config_path)} cannot be parsed: {error}") from None
 
 

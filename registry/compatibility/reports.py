@@ -13,15 +13,13 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from xml.etree import ElementTree
 
 import json_source_map
 from json_source_map.errors import InvalidInputError
-from rich.console import Console
-from rich.markup import escape
 
 
 class Severity(StrEnum):
@@ -164,32 +162,45 @@ _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE
 
 def render_text(report: Report, *, color: bool = False) -> str:
     """Findings grouped by case, each case's outcome, and a closing summary line."""
+    if not color:  # plain text needs no rich, which is slow to import
+        return "".join(f"{line}\n" for line in _text_lines(report, lambda text: text, styled=False))
+    from rich.console import Console
+    from rich.markup import escape
+
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=120, soft_wrap=True)
-    for case in report.cases:
-        found = report.findings_of(case.name)
-        failed = any(finding.severity is Severity.ERROR for finding in found)
-        mark = "[bold red]✗[/]" if failed else "[green]✓[/]"
-        detail = f" [dim]{escape(case.detail)}[/]" if case.detail else ""
-        console.print(f"{mark} {escape(case.name)}{detail}")
-        for finding in found:
-            _print_finding(console, finding, indent="    ")
-    named = {case.name for case in report.cases}
-    for finding in report.findings:
-        if finding.case_name not in named:
-            _print_finding(console, finding, indent="")
-    for note in report.notes:
-        console.print(f"[dim]{escape(note)}[/]")
-    console.print(_summary(report), style="bold green" if report.passed else "bold red")
+    console = Console(file=buffer, force_terminal=True, width=120, soft_wrap=True)
+    for line in _text_lines(report, escape, styled=True):
+        console.print(line)
     return buffer.getvalue()
 
 
-def _print_finding(console: Console, finding: ReportFinding, *, indent: str) -> None:
-    style = _STYLES[finding.severity]
-    console.print(
-        f"{indent}[{style}]{finding.severity.value}[/] [bold]{escape(finding.rule)}[/] "
-        f"{escape(finding.location)}: {escape(finding.message)}"
-    )
+def _text_lines(report: Report, escape: Callable[[str], str], *, styled: bool) -> Iterator[str]:
+    """The lines of the text report, in rich's markup when `styled` (`escape` protects the content)."""
+
+    def style(markup: str, text: str) -> str:
+        return f"[{markup}]{text}[/]" if styled else text
+
+    def finding_line(finding: ReportFinding, indent: str) -> str:
+        return (
+            f"{indent}{style(_STYLES[finding.severity], finding.severity.value)} "
+            f"{style('bold', escape(finding.rule))} {escape(finding.location)}: {escape(finding.message)}"
+        )
+
+    for case in report.cases:
+        found = report.findings_of(case.name)
+        failed = any(finding.severity is Severity.ERROR for finding in found)
+        mark = style("bold red", "✗") if failed else style("green", "✓")
+        detail = f" {style('dim', escape(case.detail))}" if case.detail else ""
+        yield f"{mark} {escape(case.name)}{detail}"
+        for finding in found:
+            yield finding_line(finding, "    ")
+    named = {case.name for case in report.cases}
+    for finding in report.findings:
+        if finding.case_name not in named:
+            yield finding_line(finding, "")
+    for note in report.notes:
+        yield style("dim", escape(note))
+    yield style("bold green" if report.passed else "bold red", _summary(report))
 
 
 def _summary(report: Report) -> str:

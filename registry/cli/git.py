@@ -22,27 +22,24 @@ GIT_PREFIX = "git:"
 @contextmanager
 def project_at(ref: str, project: Project) -> Iterator[Project | None]:
     """The project at `ref` (None when the ref has no configuration file there yet)."""
-    top = Path(
-        _git(
-            ["rev-parse", "--show-toplevel"],
-            cwd=project.root,
-            failure=f"{project.root} is not inside a git repository, so --against git:{ref} cannot work",
+    failure = f"{project.root} is not inside a git repository, so --against git:{ref} cannot work"
+    try:  # one process answers both: where the repository is, and which commit the ref names
+        output = _git(
+            ["rev-parse", "--show-toplevel", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=project.root
         )
-        .decode()
-        .strip()
-    )
-    _git(
-        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=top, failure=f"unknown git ref {ref!r}"
-    )
+    except CliError:
+        _git(["rev-parse", "--show-toplevel"], cwd=project.root, failure=failure)
+        raise CliError(f"unknown git ref {ref!r}") from None
+    top = Path(output.decode().splitlines()[0].strip())
     prefix = project.root.relative_to(top.resolve()).as_posix()
     names = (project.config_path.name, *(name for name in CONFIG_NAMES if name != project.config_path.name))
     config_names = [_join(prefix, name) for name in names]
-    present = _files_at(top, ref, config_names)
+    present = _read_blobs(top, ref, config_names, missing_ok=True)
     if not present:
         yield None
         return
     config_name = next(name for name in config_names if name in present)
-    config_text = _read_blobs(top, ref, [config_name])[config_name]
+    config_text = present[config_name]
     with tempfile.TemporaryDirectory(prefix="accord-git-") as directory:
         old_config_path = Path(directory) / config_name
         old = Project.parse(old_config_path, config_text.decode("utf-8"))
@@ -91,8 +88,9 @@ def _files_at(top: Path, ref: str, paths: Sequence[str]) -> list[str]:
     return [name for name in listing.decode().split("\0") if name]
 
 
-def _read_blobs(top: Path, ref: str, names: Sequence[str]) -> dict[str, bytes]:
-    """Many files at `ref` from one `git cat-file --batch` process."""
+def _read_blobs(top: Path, ref: str, names: Sequence[str], *, missing_ok: bool = False) -> dict[str, bytes]:
+    """Many files at `ref` from one `git cat-file --batch` process (with `missing_ok`, the ones that
+    are there)."""
     if not names:
         return {}
     request = "".join(f"{ref}:{name}\n" for name in names).encode()
@@ -102,6 +100,9 @@ def _read_blobs(top: Path, ref: str, names: Sequence[str]) -> dict[str, bytes]:
     for name in names:
         header_end = output.index(b"\n", offset)
         header = output[offset:header_end].split()
+        if missing_ok and header[-1:] == [b"missing"]:
+            offset = header_end + 1
+            continue
         if len(header) != 3 or header[1] != b"blob":
             raise CliError(f"git cannot read {name} at {ref}")
         size = int(header[2])

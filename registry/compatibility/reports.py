@@ -9,17 +9,12 @@ A `Report` holds the cases that were checked (so JUnit can count passes too) and
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from xml.etree import ElementTree
-
-import json_source_map
-from json_source_map.errors import InvalidInputError
 
 
 class Severity(StrEnum):
@@ -106,9 +101,12 @@ def locate(text: str, pointer: str) -> tuple[int, int] | None:
     deepest part that exists is used. Points at the key when there is one, so an annotation lands on
     the field's own line. None when `text` is not JSON.
     """
+    import json_source_map  # imported on first use: the CLI's start-up matters
+    import json_source_map.errors
+
     try:
         source_map = json_source_map.calculate(text)
-    except InvalidInputError:
+    except json_source_map.errors.InvalidInputError:
         return None
     parts = [part for part in pointer.removeprefix("#").split("/") if part]
     while True:
@@ -245,6 +243,8 @@ def render_json(report: Report) -> str:
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per checked case; its error findings are failures, the others go to
     system-out. Findings outside every case get a test case of their own."""
+    from xml.etree import ElementTree
+
     names = list(dict.fromkeys([case.name for case in report.cases] + [f.case_name for f in report.findings]))
     suite = ElementTree.Element(
         "testsuite",
@@ -340,4 +340,6 @@ def render_gitlab(report: Report) -> str:
 
 def _fingerprint(finding: ReportFinding) -> str:
     identity = "\0".join((finding.file, finding.rule, finding.case_name, finding.message))
+    import hashlib
+
     return hashlib.sha256(identity.encode()).hexdigest()[:32]

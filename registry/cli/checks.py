@@ -113,27 +113,31 @@ def diff_files(
     schema_type: SchemaType,
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
     import_roots: Sequence[Path] = (),
+    old_import_roots: Sequence[Path] = (),
+    old_name: str = "",
 ) -> Report:
-    """Whether `new_path` may follow `old_path` at `level` (JSON Schema: under `policy`; `.proto` imports
-    are read from `import_roots`, or each file's folder)."""
-    case = f"{display_path(old_path)} -> {display_path(new_path)}"
+    """Whether `new_path` may follow `old_path` (reported as `old_name` when given) at `level` (JSON
+    Schema: under `policy`; `.proto` imports are read from `import_roots`, for the old file from
+    `old_import_roots`, by default each file's folder)."""
+    old = old_name or display_path(old_path)
+    case = f"{old} -> {display_path(new_path)}"
     new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
-    for path, text in ((old_path, old_text), (new_path, new_text)):
+    sides = ((old_path, old_text, old_import_roots, old), (new_path, new_text, import_roots, ""))
+    for path, text, roots, name in sides:
         references: list[ResolvedReference] = []
         if schema_type is SchemaType.PROTOBUF:
             from registry.cli.proto.imports import resolved_imports
 
-            references = resolved_imports(text, list(import_roots) or [path.resolve().parent])
-        schema, problems = _parse(schema_type, text, references, display_path(path), case=case)
+            references = resolved_imports(text, list(roots) or [path.resolve().parent])
+        schema, problems = _parse(schema_type, text, references, name or display_path(path), case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
     result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
-    old = display_path(old_path)
     findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
     return Report(
         tool=DIFF_TOOL,

@@ -6,6 +6,7 @@ conventions) are imported when a command runs, so that `accord --help` starts fa
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -80,7 +81,9 @@ def check(
 @app.command()
 @exits_cleanly
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier schema file")],
+    old: Annotated[
+        Path, typer.Argument(help="The earlier schema file, or git:REF:PATH for the file at a git ref")
+    ],
     new: Annotated[Path, typer.Argument(help="The later schema file")],
     level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
         CompatibilityLevel.BACKWARD
@@ -101,25 +104,40 @@ def diff(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry."""
+    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry
+    (OLD may be git:REF:PATH, the file at a git ref)."""
     from registry.cli import checks
+    from registry.cli.git_sides import GitSide, git_side, is_git_side
     from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX
 
-    for path in (old, new):
-        if not path.is_file():
-            raise CliError(f"{path} is not a file")
-    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
-    if kind is None:
-        raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
     roots = [path.resolve() for path in proto_path or []]
-    if buf_category is not None:
-        from registry.cli.proto import buf_check
+    with ExitStack() as stack:
+        earlier = (
+            stack.enter_context(git_side(str(old), roots)) if is_git_side(old) else GitSide(old, roots, "")
+        )
+        for path in (earlier.path, new):
+            if not path.is_file():
+                raise CliError(f"{path} is not a file")
+        kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
+        if kind is None:
+            raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
+        if buf_category is not None:
+            from registry.cli.proto import buf_check
 
-        if kind is not SchemaType.PROTOBUF:
-            raise CliError("--buf-category judges .proto files only")
-        report = buf_check.diff_files(old, new, buf_check.category(buf_category), roots)
-    else:
-        report = checks.diff_files(old, new, level=level, schema_type=kind, policy=policy, import_roots=roots)
+            if kind is not SchemaType.PROTOBUF:
+                raise CliError("--buf-category judges .proto files only")
+            report = buf_check.diff_files(earlier, new, buf_check.category(buf_category), roots)
+        else:
+            report = checks.diff_files(
+                earlier.path,
+                new,
+                level=level,
+                schema_type=kind,
+                policy=policy,
+                import_roots=roots,
+                old_import_roots=earlier.import_roots,
+                old_name=earlier.display,
+            )
     finish(report, output_format, output)
 
 

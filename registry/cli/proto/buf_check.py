@@ -9,6 +9,7 @@ from pathlib import Path
 
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
+from registry.cli.git_sides import GitSide
 from registry.cli.project import Project, SchemaFile, display_path
 from registry.cli.proto.buf_rules import BufCategory, breaking_changes
 from registry.cli.proto.buf_symbols import BufFinding, ProtoFile
@@ -86,15 +87,15 @@ def check_against_git(
     )
 
 
-def diff_files(old_path: Path, new_path: Path, category: BufCategory, import_roots: Sequence[Path]) -> Report:
+def diff_files(old: GitSide, new_path: Path, category: BufCategory, import_roots: Sequence[Path]) -> Report:
     """Two `.proto` files compared as one file's two versions, by `category`."""
-    case = f"{display_path(old_path)} -> {display_path(new_path)}"
+    case = f"{old.display or display_path(old.path)} -> {display_path(new_path)}"
     sides: list[ProtoFile] = []
     findings: list[ReportFinding] = []
-    for path in (old_path, new_path):
+    for path, roots, name in ((old.path, old.import_roots, old.display), (new_path, import_roots, "")):
         text = path.read_text(encoding="utf-8")
-        references = resolved_imports(text, list(import_roots) or [path.resolve().parent])
-        compiled = _compile_one(new_path.name, text, references, display_path(path), case)
+        references = resolved_imports(text, list(roots) or [path.resolve().parent])
+        compiled = _compile_one(new_path.name, text, references, name or display_path(path), case)
         if isinstance(compiled, list):
             findings += compiled
         else:
@@ -116,7 +117,7 @@ def diff_files(old_path: Path, new_path: Path, category: BufCategory, import_roo
         )
     return Report(
         tool=DIFF_TOOL,
-        cases=(Case(case, _verdict(findings, display_path(old_path), category)),),
+        cases=(Case(case, _verdict(findings, old.display or display_path(old.path), category)),),
         findings=tuple(findings),
     )
 

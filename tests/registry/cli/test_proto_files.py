@@ -221,3 +221,33 @@ def test_register_puts_imported_files_first_and_refers_to_them(run, protos, regi
         ]
     assert "message OrderCreated {" in "".join(texts)
     assert "message Address {" in "".join(texts)
+
+
+def test_diff_reads_the_earlier_side_and_its_imports_from_git(run, protos):
+    common = protos / "proto" / "acme" / "common"
+    (common / "location.proto").write_text(ADDRESS)
+    (common / "address.proto").unlink()  # only HEAD has it now: the earlier side must import it from git
+    _edit(protos, "orders/order_created.proto", '"acme/common/address.proto"', '"acme/common/location.proto"')
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "string total_cents = 2;")
+    new = "proto/orders/order_created.proto"
+
+    result = run("schema", "diff", f"git:HEAD:{new}", new, "-I", "proto", "--format", "github")
+    by_buf = run("schema", "diff", f"git:HEAD:{new}", new, "-I", "proto", "--buf-category", "WIRE_JSON")
+    missing = run("schema", "diff", "git:HEAD:proto/orders/nothing.proto", new)
+
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert f"::error file={new},line=9,col=3,title=FIELD_SCALAR_KIND_CHANGED::" in result.stdout
+    assert by_buf.exit_code == EXIT_VIOLATIONS, by_buf.output
+    assert f"FIELD_WIRE_JSON_COMPATIBLE_TYPE {new}:9:3" in by_buf.stdout
+    assert f"from git:HEAD:{new} (Buf category WIRE_JSON)" in by_buf.stdout
+    assert missing.exit_code == EXIT_ERROR
+    assert "there is no proto/orders/nothing.proto at HEAD" in missing.stderr
+
+
+def test_diff_of_an_unchanged_file_against_git_passes(run, protos):
+    new = "proto/orders/order_created.proto"
+
+    result = run("schema", "diff", f"git:HEAD:{new}", new, "-I", "proto")
+
+    assert result.exit_code == EXIT_CLEAN, result.output
+    assert f"compatible with git:HEAD:{new} (BACKWARD)" in result.stdout

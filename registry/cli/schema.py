@@ -66,9 +66,13 @@ def check(
         from registry.cli.proto import buf_check
 
         if ref is None:
-            raise CliError("--buf-category compares with the files at a git ref: add --against git:REF")
-        with git.project_at(ref, project) as old:
-            report = buf_check.check_against_git(project, files, old, ref, buf_check.category(category))
+            from registry.cli.proto.buf_registry import check_against_registry
+
+            with connect(registry, configured=project.config.registry) as client:
+                report = check_against_registry(project, files, client, buf_check.category(category))
+        else:
+            with git.project_at(ref, project) as old:
+                report = buf_check.check_against_git(project, files, old, ref, buf_check.category(category))
     elif ref is None:
         with connect(registry, configured=project.config.registry) as client:
             report = checks.check_against_registry(project, files, client)

@@ -4,7 +4,7 @@ findings format (rule ids are Buf's), with the same exit codes. Other files are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from registry.cli.errors import CliError
@@ -38,16 +38,31 @@ def check_against_git(
     from registry.cli import checks
 
     others = [file for file in files if file.schema_type is not SchemaType.PROTOBUF]
-    chosen = [file for file in files if file.schema_type is SchemaType.PROTOBUF]
     base = checks.check_against_git(project, others, old, ref) if others else Report(tool=CHECK_TOOL)
-    all_files = project.schema_files()
-    new_protos, problems = _compile(project, [f for f in all_files if f.schema_type is SchemaType.PROTOBUF])
     old_protos: dict[str, ProtoFile] = {}
     if old is not None:
         old_all = old.schema_files(missing_ok=True)
         old_protos, old_problems = _compile(old, [f for f in old_all if f.schema_type is SchemaType.PROTOBUF])
         if old_problems:
             raise CliError(f"the .proto files at {ref} do not compile: {old_problems[0].message}")
+    return judge(project, files, old_protos, f"the files at {ref}", category, base=base, old=old)
+
+
+def judge(
+    project: Project,
+    files: Sequence[SchemaFile],
+    old_protos: Mapping[str, ProtoFile],
+    against: str,
+    category: BufCategory,
+    *,
+    base: Report,
+    old: Project | None = None,
+) -> Report:
+    """The selected `.proto` files against `old_protos` (by import path), added to the report `base` of
+    the other files. Files deleted since are reported from the `old` project when it is known."""
+    chosen = [file for file in files if file.schema_type is SchemaType.PROTOBUF]
+    all_files = project.schema_files()
+    new_protos, problems = _compile(project, [f for f in all_files if f.schema_type is SchemaType.PROTOBUF])
     by_name = {import_path(file.path, project.import_roots): file for file in chosen}
     everything = len(files) == len(all_files)
     found = [
@@ -66,9 +81,9 @@ def check_against_git(
         if any(p.case == file.subject for p in problems):
             detail = "does not compile"
         elif name not in old_protos:
-            detail = f"new file, nothing at {ref} to break"
+            detail = f"new, nothing in {against} to break"
         else:
-            detail = _verdict(mine, f"the files at {ref}", category)
+            detail = _verdict(mine, against, category)
         cases.append(Case(file.subject, f"{file.display}: {detail}"))
     for finding in found:
         if finding.in_old_file and old is not None:
@@ -81,7 +96,7 @@ def check_against_git(
             findings.append(
                 ReportFinding(file=shown, rule=finding.rule, message=finding.message, case=gone.subject)
             )
-            cases.append(Case(gone.subject, f"deleted since {ref}"))
+            cases.append(Case(gone.subject, f"deleted since {against}"))
     return Report(
         tool=CHECK_TOOL, cases=(*base.cases, *cases), findings=(*base.findings, *findings), notes=base.notes
     )
@@ -95,7 +110,7 @@ def diff_files(old: GitSide, new_path: Path, category: BufCategory, import_roots
     for path, roots, name in ((old.path, old.import_roots, old.display), (new_path, import_roots, "")):
         text = path.read_text(encoding="utf-8")
         references = resolved_imports(text, list(roots) or [path.resolve().parent])
-        compiled = _compile_one(new_path.name, text, references, name or display_path(path), case)
+        compiled = compile_one(new_path.name, text, references, name or display_path(path), case)
         if isinstance(compiled, list):
             findings += compiled
         else:
@@ -130,7 +145,7 @@ def _compile(
     all_files = project.schema_files(missing_ok=True)
     for file in files:
         name = import_path(file.path, project.import_roots)
-        result = _compile_one(
+        result = compile_one(
             name, file.text, project.resolve_references(file, all_files), file.display, file.subject
         )
         if isinstance(result, list):
@@ -140,9 +155,10 @@ def _compile(
     return compiled, problems
 
 
-def _compile_one(
+def compile_one(
     name: str, text: str, references: Sequence[ResolvedReference], display: str, case: str
 ) -> ProtoFile | list[ReportFinding]:
+    """`text` compiled as the file imported by `name`, or protoc's findings."""
     from registry.compatibility.protobuf import parse_protobuf
 
     try:

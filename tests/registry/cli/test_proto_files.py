@@ -157,13 +157,31 @@ def test_a_deleted_file_breaks_only_the_file_category(run, protos):
     assert by_wire.exit_code == EXIT_CLEAN, by_wire.output
 
 
-def test_buf_categories_need_a_git_ref_and_a_known_name(run, protos):
-    registry = run("schema", "check", "--buf-category", "WIRE")
+def test_an_unknown_buf_category_is_a_usage_error(run, protos):
     unknown = run("schema", "check", "--against", "git:HEAD", "--buf-category", "BYTES")
 
-    assert registry.exit_code == unknown.exit_code == EXIT_ERROR
-    assert "--against git:REF" in registry.stderr
-    assert "unknown Buf category 'BYTES'" in unknown.stderr
+    assert unknown.exit_code == EXIT_ERROR
+    assert "unknown Buf category 'BYTES'; the categories are FILE, PACKAGE, WIRE_JSON, WIRE" in unknown.stderr
+
+
+def test_buf_categories_judge_against_the_registered_versions(run, protos, registry_url):
+    assert run("schema", "register", "--registry", registry_url).exit_code == EXIT_CLEAN
+    _edit(protos, "orders/order_created.proto", "int64 total_cents = 2;", "uint64 total_cents = 2;")
+    (protos / "proto" / "acme" / "common" / "extra.proto").write_text(
+        'syntax = "proto3";\npackage acme.common;\nmessage Extra { int32 a = 1; }\n'
+    )
+
+    by_wire = run("schema", "check", "--registry", registry_url, "--buf-category", "WIRE")
+    by_file = run("schema", "check", "--registry", registry_url, "--buf-category", "FILE")
+
+    assert by_wire.exit_code == EXIT_CLEAN, by_wire.output
+    assert "no breaking change from the registry (Buf category WIRE)" in by_wire.stdout
+    assert "proto/acme/common/extra.proto: new, nothing in the registry to break" in by_wire.stdout
+    assert by_file.exit_code == EXIT_VIOLATIONS, by_file.output
+    assert (
+        'FIELD_SAME_TYPE proto/orders/order_created.proto:9:3: Field "2" on message "OrderCreated" changed '
+        'type from "int64" to "uint64".' in by_file.stdout
+    )
 
 
 def test_diff_of_two_proto_files_reads_imports_from_the_proto_path(run, protos, tmp_path):

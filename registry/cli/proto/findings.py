@@ -4,7 +4,9 @@ compatibility paths (`#/Order/3`) and lint rules name."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
+from registry.cli.project import display_path
 from registry.compatibility import InvalidSchemaError
 from registry.compatibility.reports import ReportFinding, Severity, finding_at, locate
 
@@ -61,7 +63,9 @@ def compile_findings(
         return [finding_at(text, None, file=display, rule="INVALID_SCHEMA", message=str(error), case=case)]
     return [
         ReportFinding(
-            file=display if diagnostic.file == MAIN_FILE else imported.get(diagnostic.file, diagnostic.file),
+            file=display
+            if diagnostic.file == MAIN_FILE
+            else _imported_file(diagnostic.file, display, imported),
             line=diagnostic.line,
             column=diagnostic.column,
             rule="INVALID_SCHEMA",
@@ -70,3 +74,15 @@ def compile_findings(
         )
         for diagnostic in error.diagnostics
     ]
+
+
+def _imported_file(name: str, display: str, imported: Mapping[str, str]) -> str:
+    """Where the file imported as `name` is shown: as `imported` says, else the file at that import path
+    under the importing file's folder or a folder above it (as the project's import roots usually
+    are), else the import path itself."""
+    if name in imported:
+        return imported[name]
+    for folder in Path(display).parents:
+        if (folder / name).is_file():
+            return display_path((folder / name).resolve())
+    return name

@@ -101,7 +101,9 @@ def test_protoc_errors_are_reported_at_file_line_and_column(run, protos):
 
     assert result.exit_code == EXIT_VIOLATIONS, result.output
     assert 'proto/acme/common/address.proto:6:19: protoc: Expected ";".' in result.stdout
-    # The importing file fails too, at its import line and where it uses the type.
+    # The importing file fails too, at its import line and where it uses the type; the imported file's
+    # error is shown there at the imported file's own path.
+    assert result.stdout.count('proto/acme/common/address.proto:6:19: protoc: Expected ";".') == 2
     assert "proto/orders/order_created.proto:4:1: protoc: Import" in result.stdout
     assert 'proto/orders/order_created.proto:10:3: protoc: "acme.common.Address" is not defined.' in (
         result.stdout

@@ -24,17 +24,17 @@ def project_at(ref: str, project: Project) -> Iterator[Project | None]:
     """The project at `ref` (None when the ref has no configuration file there yet)."""
     failure = f"{project.root} is not inside a git repository, so --against git:{ref} cannot work"
     try:  # one process answers both: where the repository is, and which commit the ref names
-        output = _git(
+        output = run_git(
             ["rev-parse", "--show-toplevel", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=project.root
         )
     except CliError:
-        _git(["rev-parse", "--show-toplevel"], cwd=project.root, failure=failure)
+        run_git(["rev-parse", "--show-toplevel"], cwd=project.root, failure=failure)
         raise CliError(f"unknown git ref {ref!r}") from None
     top = Path(output.decode().splitlines()[0].strip())
     prefix = project.root.relative_to(top.resolve()).as_posix()
     names = (project.config_path.name, *(name for name in CONFIG_NAMES if name != project.config_path.name))
     config_names = [_join(prefix, name) for name in names]
-    present = _read_blobs(top, ref, config_names, missing_ok=True)
+    present = read_blobs(top, ref, config_names, missing_ok=True)
     if not present:
         yield None
         return
@@ -44,7 +44,7 @@ def project_at(ref: str, project: Project) -> Iterator[Project | None]:
         old_config_path = Path(directory) / config_name
         old = Project.parse(old_config_path, config_text.decode("utf-8"))
         schema_names = _files_at(top, ref, [_join(prefix, path) for path in _static_prefixes(old.config)])
-        for name, content in _read_blobs(top, ref, schema_names).items():
+        for name, content in read_blobs(top, ref, schema_names).items():
             target = Path(directory) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -84,17 +84,17 @@ def _until_glob(parts: Sequence[str]) -> Iterator[str]:
 def _files_at(top: Path, ref: str, paths: Sequence[str]) -> list[str]:
     if not paths:
         return []
-    listing = _git(["ls-tree", "-r", "-z", "--name-only", ref, "--", *paths], cwd=top)
+    listing = run_git(["ls-tree", "-r", "-z", "--name-only", ref, "--", *paths], cwd=top)
     return [name for name in listing.decode().split("\0") if name]
 
 
-def _read_blobs(top: Path, ref: str, names: Sequence[str], *, missing_ok: bool = False) -> dict[str, bytes]:
+def read_blobs(top: Path, ref: str, names: Sequence[str], *, missing_ok: bool = False) -> dict[str, bytes]:
     """Many files at `ref` from one `git cat-file --batch` process (with `missing_ok`, the ones that
     are there)."""
     if not names:
         return {}
     request = "".join(f"{ref}:{name}\n" for name in names).encode()
-    output = _git(["cat-file", "--batch"], cwd=top, stdin=request)
+    output = run_git(["cat-file", "--batch"], cwd=top, stdin=request)
     blobs: dict[str, bytes] = {}
     offset = 0
     for name in names:
@@ -115,7 +115,9 @@ def _join(prefix: str, name: str) -> str:
     return name if prefix in ("", ".") else f"{prefix}/{name}"
 
 
-def _git(arguments: list[str], *, cwd: Path, stdin: bytes | None = None, failure: str | None = None) -> bytes:
+def run_git(
+    arguments: list[str], *, cwd: Path, stdin: bytes | None = None, failure: str | None = None
+) -> bytes:
     try:
         completed = subprocess.run(
             ["git", *arguments], cwd=cwd, input=stdin, capture_output=True, check=False

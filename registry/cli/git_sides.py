@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.cli.errors import CliError
-from registry.cli.git import GIT_PREFIX, _git, _read_blobs
+from registry.cli.git import GIT_PREFIX, read_blobs, run_git
 
 __all__ = ["GitSide", "git_side", "is_git_side"]
 
@@ -42,10 +42,10 @@ def git_side(value: str, import_roots: Sequence[Path]) -> Iterator[GitSide]:
             f"{value!r}: an earlier side from git is written git:REF:PATH, like git:main:schemas/a.avsc"
         )
     failure = f"{Path.cwd()} is not inside a git repository, so {value} cannot be read"
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd=Path.cwd(), failure=failure).decode().strip())
+    top = Path(run_git(["rev-parse", "--show-toplevel"], cwd=Path.cwd(), failure=failure).decode().strip())
     target = (Path.cwd() / path).resolve()
     name = _relative(target, top, value)
-    blobs = _read_blobs(top, ref, [name], missing_ok=True)
+    blobs = read_blobs(top, ref, [name], missing_ok=True)
     if name not in blobs:
         raise CliError(f"{value}: there is no {name} at {ref}")
     roots = [_relative(root.resolve(), top, value) for root in import_roots] or [str(Path(name).parent)]
@@ -67,7 +67,7 @@ def _write_imports(top: Path, ref: str, scratch: Path, roots: Sequence[str], tex
                 continue
             seen.add(imported)
             candidates = [str(Path(root) / imported) for root in roots]
-            found = _read_blobs(top, ref, candidates, missing_ok=True)
+            found = read_blobs(top, ref, candidates, missing_ok=True)
             for candidate in candidates:
                 if candidate in found:
                     _write(scratch / candidate, found[candidate])

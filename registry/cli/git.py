@@ -118,6 +118,7 @@ def _join(prefix: str, name: str) -> str:
 def run_git(
     arguments: list[str], *, cwd: Path, stdin: bytes | None = None, failure: str | None = None
 ) -> bytes:
+    """git's output; CliError (`failure`, or git's reason) when git fails or is not installed."""
     try:
         completed = subprocess.run(
             ["git", *arguments], cwd=cwd, input=stdin, capture_output=True, check=False

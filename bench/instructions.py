@@ -2,10 +2,11 @@
 compare exactly on a machine that other jobs keep busy:
 `.venv/bin/python -m bench.instructions [--before DIR] [--requests 400]`
 
-For each route, the in-process app (an httpx client on the ASGI transport, SQLite) answers a warm-up
-and then `--requests` requests; the same program with no measured requests is counted too, and the
-difference divided by the requests is the cost of one request (the client's share included, the same
-in both trees). Counts repeat to within about 1% between runs; seconds on a shared machine do not.
+For each route, and for registering a new version (`POST /subjects/writing/versions`), the in-process
+app (an httpx client on the ASGI transport, SQLite) answers a warm-up and then `--requests` requests;
+the same program with no measured requests is counted too, and the difference divided by the requests
+is the cost of one request (the client's share included, the same in both trees). Counts repeat to
+within about 1% between runs; seconds on a shared machine do not.
 DIR is a checkout of an earlier revision with its own .venv (see bench/revisions.py).
 """
 
@@ -21,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROUTES = ["/schemas/ids/1", "/subjects/reading/versions/1", "/subjects/reading/versions"]
+REGISTER = "POST /subjects/writing/versions"  # each request a new version: one more optional field
 SCHEMA = json.dumps(
     {
         "type": "record",
@@ -31,8 +33,16 @@ SCHEMA = json.dumps(
 )
 
 
+def version(number: int) -> str:
+    """Version `number` of the written subject: the read schema with `number` optional fields more."""
+    schema = json.loads(SCHEMA)
+    extra = [{"name": f"extra_{index}", "type": ["null", "long"], "default": None} for index in range(number)]
+    return json.dumps({**schema, "name": "Writing", "fields": schema["fields"] + extra})
+
+
 def serve_requests(path: str, requests: int) -> None:
-    """The measured program: one schema registered, then 100 warm-up and `requests` GETs of `path`."""
+    """The measured program: one schema registered, then 100 warm-up and `requests` requests of
+    `path` (GETs, or registrations of successive versions for REGISTER)."""
     import httpx
 
     from registry import migrations
@@ -48,8 +58,12 @@ def serve_requests(path: str, requests: int) -> None:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
                 (await client.post("/subjects/reading/versions", json={"schema": SCHEMA})).raise_for_status()
-                for _ in range(100 + requests):
-                    (await client.get(path)).raise_for_status()
+                for number in range(100 + requests):
+                    if path == REGISTER:
+                        body = {"schema": version(number)}
+                        (await client.post(path.split()[1], json=body)).raise_for_status()
+                    else:
+                        (await client.get(path)).raise_for_status()
 
     asyncio.run(run())
 
@@ -97,7 +111,7 @@ def main() -> None:
     trees = {"now": here} if arguments.before is None else {"before": arguments.before.resolve(), "now": here}
     report = {
         path: {name: per_request(tree, path, arguments.requests) for name, tree in trees.items()}
-        for path in ROUTES
+        for path in [*ROUTES, REGISTER]
     }
     for figures in report.values():
         if "before" in figures:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 import orjson
 
 from client.errors import EventTypeNameError
+from client.event_names import suggested_name
 
 if TYPE_CHECKING:
     from google.protobuf.message import Message as ProtobufMessage
@@ -289,7 +290,9 @@ def event_type_problem(event_type: str) -> str | None:
     last = words[-1]
     if last.endswith("ed") or last in _IRREGULAR_PAST:
         return None
-    return f"should end in a past-tense verb, a fact that happened (like {words[0]}Created), not {last!r}"
+    return (
+        f"should end in a past-tense verb, a fact that happened (like {suggested_name(words)}), not {last!r}"
+    )
 
 
 def check_event_type(event_type: str, mode: NamingMode) -> None:

@@ -350,6 +350,24 @@ class RegistryClient(_Client):
         path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}"
         self._call("PUT", path, {"mode": mode})
 
+    def register_version(
+        self, subject: str, schema: Schema, *, normalize: bool = False, extra: Mapping[str, Any] | None = None
+    ) -> int:
+        """Register with `?normalize=true` and `extra` body parts (Confluent's `metadata`, `ruleSet`);
+        not cached. Returns the id."""
+        query = "?normalize=true" if normalize else ""
+        payload = {**schema.to_request(), **(extra or {})}
+        return int(self._call("POST", f"/subjects/{_subject_path(subject)}/versions{query}", payload)["id"])
+
+    def lookup_version(
+        self, subject: str, schema: Schema, *, normalize: bool = False, extra: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The subject's version with this schema (and `extra`: metadata, ruleSet), as the registry
+        describes it; SchemaNotFoundError if none. Not cached."""
+        query = "?normalize=true" if normalize else ""
+        payload = {**schema.to_request(), **(extra or {})}
+        return dict(self._call("POST", f"/subjects/{_subject_path(subject)}{query}", payload))
+
     def import_schema(self, subject: str, schema: Schema, *, schema_id: int, version: int) -> int:
         """Register the schema with the given global id and version (the registry must be in IMPORT
         mode); idempotent when that version already holds this schema. Returns the id."""

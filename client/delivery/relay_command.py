@@ -1,5 +1,6 @@
-"""`accord-outbox-relay`: run the outbox relay as a process of its own (run several for more throughput
-and for failover; they share the outbox's lanes). It stops cleanly on SIGTERM or SIGINT.
+"""`accord-outbox-relay` (also `accord outbox relay`): run the outbox relay as a process of its own (run
+several for more throughput and for failover; they share the outbox's lanes). It stops cleanly on SIGTERM
+or SIGINT.
 
     accord-outbox-relay --database postgresql://orders@db/orders --amqp amqp://rabbit/ --exchange events
     accord-outbox-relay --database ... --kafka broker:9092 --topic orders      # needs the kafka extra
@@ -26,9 +27,9 @@ from client.errors import AccordError
 __all__ = ["main"]
 
 
-def _arguments() -> argparse.ArgumentParser:
+def _arguments(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="accord-outbox-relay", description="Relay events from a PostgreSQL outbox to RabbitMQ or Kafka."
+        prog=prog, description="Relay events from a PostgreSQL outbox to RabbitMQ or Kafka."
     )
     parser.add_argument("--database", required=True, help="PostgreSQL URL of the service's database")
     parser.add_argument("--table", default=DEFAULT_TABLE, help="the outbox table (default %(default)s)")
@@ -86,8 +87,8 @@ async def _relay(options: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _arguments()
+def main(argv: Sequence[str] | None = None, *, prog: str = "accord-outbox-relay") -> int:
+    parser = _arguments(prog)
     options = parser.parse_args(argv)
     if options.amqp is not None and not options.exchange:
         parser.error("--amqp needs --exchange")
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_relay(options))
     except (OSError, psycopg.Error, AccordError) as error:
-        print(f"accord-outbox-relay: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"{prog}: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
 
 

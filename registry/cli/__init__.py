@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from registry.cli import catalog, plugins, schema, server, transfer, users
+from registry.cli import catalog, outbox, plugins, schema, server, transfer, users
 
 COMMAND_GROUPS = "accord.commands"
 
@@ -30,6 +30,7 @@ app.add_typer(catalog.app, name="catalog")
 for name, value in sorted(plugins.entry_points(COMMAND_GROUPS).items()):
     app.add_typer(plugins.load(value), name=name)
 app.add_typer(users.app, name="users")
+app.add_typer(outbox.app, name="outbox")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import typer
 
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError
-from registry.compatibility.reports import OutputFormat, Report, render, render_text
+from registry.compatibility.reports import OutputFormat, Report, Severity, render, render_text
 
 if TYPE_CHECKING:
     from client import RegistryClient
@@ -63,8 +63,9 @@ def connect(
     return RegistryClient.from_transport(transport)
 
 
-def finish(report: Report, output_format: OutputFormat, output: Path | None) -> None:
-    """Print (or write) the report and exit: 0 when it passed, 1 when it found violations."""
+def finish(report: Report, output_format: OutputFormat, output: Path | None, *, strict: bool = False) -> None:
+    """Print (or write) the report and exit: 0 when it passed, 1 when it found violations (with
+    `strict`, warnings too)."""
     if output is None:
         color = output_format is OutputFormat.TEXT and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         typer.echo(render(report, output_format, color=color), nl=False)
@@ -74,4 +75,5 @@ def finish(report: Report, output_format: OutputFormat, output: Path | None) -> 
         except OSError as error:
             raise CliError(f"cannot write the report to {output}: {error}") from None
         typer.echo(render_text(report), nl=False)
-    raise typer.Exit(EXIT_CLEAN if report.passed else EXIT_VIOLATIONS)
+    failed = not report.passed or (strict and report.count(Severity.WARNING) > 0)
+    raise typer.Exit(EXIT_VIOLATIONS if failed else EXIT_CLEAN)

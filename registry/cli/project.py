@@ -26,13 +26,15 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registry.cli.errors import CliError
+from registry.cli.lint_config import LintOverride, LintSeverity
+from registry.cli.register_config import RuleSet, SchemaMetadata
 from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
@@ -69,6 +71,10 @@ class SchemaEntry(BaseModel):
     compatibility: CompatibilityLevel | None = None
     policy: CompatibilityPolicy | None = None
     references: tuple[ReferenceConfig, ...] = ()
+    # Applied by `register`: the subject's `normalize` setting, and the body's metadata and ruleSet.
+    normalize: bool | None = None
+    metadata: SchemaMetadata | None = None
+    rule_set: RuleSet | None = Field(default=None, validation_alias=AliasChoices("rule_set", "ruleSet"))
 
 
 class LintConfig(BaseModel):
@@ -78,6 +84,8 @@ class LintConfig(BaseModel):
 
     disable: tuple[str, ...] = ()
     baseline: str = DEFAULT_BASELINE
+    rules: dict[str, LintSeverity] = Field(default_factory=dict)  # see lint_config.py
+    overrides: tuple[LintOverride, ...] = ()
 
 
 class ProjectConfig(BaseModel):
@@ -107,6 +115,9 @@ class SchemaFile:
     text: str
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
     declares_policy: bool = False  # its own policy in the config, which `register` applies
+    normalize: bool | None = None
+    metadata: dict[str, Any] | None = field(default=None, compare=False)
+    rule_set: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def display(self) -> str:
@@ -281,6 +292,9 @@ class Project:
             text=text,
             policy=entry.policy or self.config.policy,
             declares_policy=entry.policy is not None,
+            normalize=entry.normalize,
+            metadata=entry.metadata.body() if entry.metadata else None,
+            rule_set=entry.rule_set.body() if entry.rule_set else None,
         )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
+from registry.cli import subject_settings
 from registry.cli.checks import reason_finding, reasons, refusal, registry_references, schema_of
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile
@@ -20,14 +21,18 @@ _INCOMPATIBLE = 409
 
 
 # The settings a file may declare, by their API names, and as messages call them.
-_SETTING_NAMES = {"compatibilityLevel": "compatibility", "compatibilityPolicy": "policy"}
+_SETTING_NAMES = {
+    "compatibilityLevel": "compatibility",
+    "compatibilityPolicy": "policy",
+    "normalize": "normalize",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     file: SchemaFile
     register: bool
-    settings: dict[str, str]  # declared settings the subject does not have yet
+    settings: dict[str, object]  # declared settings the subject does not have yet
     detail: str
 
 
@@ -119,7 +124,7 @@ def _plan(
             continue
         schema = schema_of(file, references)
         try:
-            registered = client.lookup_schema(file.subject, schema)
+            registered = subject_settings.lookup(client, file, schema)
         except SchemaNotFoundError:
             pass
         else:
@@ -151,9 +156,8 @@ def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], clien
         if problems:
             raise CliError(problems[0].message)
         schema = schema_of(file, references)
-        schema_id = client.register_schema(file.subject, schema)
-        version = client.lookup_schema(file.subject, schema).version
-        done.append(f"registered as version {version} (id {schema_id})")
+        registered = subject_settings.register(client, file, schema)
+        done.append(f"registered as version {registered.version} (id {registered.schema_id})")
     return f"{file.display}: {', '.join(done)}" if done else plan.detail
 
 
@@ -164,12 +168,14 @@ def _dry(plan: _Plan) -> str:
     return f"{plan.detail}; {', '.join(actions)}" if actions else plan.detail
 
 
-def _settings_to_apply(file: SchemaFile, client: RegistryClient) -> dict[str, str]:
-    declared = {}
+def _settings_to_apply(file: SchemaFile, client: RegistryClient) -> dict[str, object]:
+    declared: dict[str, object] = {}
     if file.declares_compatibility:
         declared["compatibilityLevel"] = file.compatibility.value
     if file.declares_policy:
         declared["compatibilityPolicy"] = file.policy.value
+    if file.normalize is not None:
+        declared["normalize"] = file.normalize
     if not declared:
         return {}
     configured = client.get_config(file.subject) or {}

@@ -33,6 +33,18 @@ BufCategoryOption = Annotated[
         "breaking` does) instead of the compatibility level (default: `buf_category` of the config)",
     ),
 ]
+PathOption = Annotated[
+    list[Path] | None,
+    typer.Option("--path", help="Only this schema file or directory (repeatable); adds to PATHS"),
+]
+ChangedSinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--changed-since",
+        help="git:REF: only the files changed since REF (what a pull request touched), and the files "
+        "that refer to them",
+    ),
+]
 AgainstOption = Annotated[
     str,
     typer.Option(
@@ -45,6 +57,8 @@ AgainstOption = Annotated[
 @exits_cleanly
 def check(
     paths: PathsArgument = None,
+    path: PathOption = None,
+    changed_since: ChangedSinceOption = None,
     against: AgainstOption = "registry",
     buf_category: BufCategoryOption = None,
     registry: RegistryOption = None,
@@ -55,11 +69,11 @@ def check(
     """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
     --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
     subjects are reported)."""
-    from registry.cli import checks, git
+    from registry.cli import checks, git, scope
     from registry.cli.project import Project
 
     project = Project.find(config)
-    files = project.select(paths or [])
+    files = scope.select(project, [*(paths or []), *(path or [])], changed_since)
     ref = git.parse_against(against)
     category = buf_category or project.config.buf_category
     if category is not None:
@@ -172,6 +186,8 @@ def register(
 @exits_cleanly
 def lint(
     paths: PathsArgument = None,
+    path: PathOption = None,
+    changed_since: ChangedSinceOption = None,
     against: Annotated[
         str | None,
         typer.Option(
@@ -183,6 +199,7 @@ def lint(
         bool,
         typer.Option("--write-baseline", help="Record every current finding in the baseline file, and pass"),
     ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail lint too (exit 1)")] = False,
     registry: RegistryOption = None,
     config: ConfigOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
@@ -190,13 +207,15 @@ def lint(
 ) -> None:
     """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
     new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete, ACC006 protobuf-style
-    (.proto files). Disable rules in the config's [lint] table; findings in the baseline file are not
-    reported."""
-    from registry.cli import conventions, git, registration
+    (.proto files). ACC002 is a warning, the others errors; warnings fail only with --strict. Set
+    severities (error, warning, off) per rule and per path in the config's \\[lint] table, or ignore a
+    rule inline (`accord:ignore ACC002` in a JSON Schema $comment or an Avro doc). Findings in the
+    baseline file are not reported."""
+    from registry.cli import conventions, git, lint_findings, registration, scope
     from registry.cli.project import Project
 
     project = Project.find(config)
-    files = project.select(paths or [])
+    files = scope.select(project, [*(paths or []), *(path or [])], changed_since)
     baseline = set() if write_baseline else conventions.read_baseline(project)
     if against is None:
         report = conventions.lint_files(project, files, None, baseline=baseline)
@@ -208,8 +227,52 @@ def lint(
         with connect(registry, configured=project.config.registry) as client:
             previous = registration.latest_versions(files, client)
             report = conventions.lint_files(project, files, previous, baseline=baseline)
+    report = lint_findings.configured(project, files, report)
     if write_baseline:
-        path = conventions.write_baseline(project, files, report)
-        typer.echo(f"wrote {len(report.findings)} finding(s) to {path}; lint now reports only new ones")
+        written = conventions.write_baseline(project, files, report)
+        typer.echo(f"wrote {len(report.findings)} finding(s) to {written}; lint now reports only new ones")
         return
-    finish(report, output_format, output)
+    finish(report, output_format, output, strict=strict)
+
+
+@app.command()
+@exits_cleanly
+def download(
+    everything: Annotated[bool, typer.Option("--all", help="Every subject of the registry")] = False,
+    prefix: Annotated[
+        list[str] | None, typer.Option("--prefix", help="Subjects starting with this (repeatable)")
+    ] = None,
+    subject: Annotated[list[str] | None, typer.Option("--subject", help="This subject (repeatable)")] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", help="Where --all/--prefix/--subject write the files")
+    ] = Path("schemas"),
+    write_config: Annotated[
+        Path | None,
+        typer.Option("--write-config", help="Write the \\[\\[schemas]] entries for the files to this file"),
+    ] = None,
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Download registered schemas into files, with the schemas they refer to. Without --all, --prefix
+    or --subject, overwrite each configured file with its subject's latest version."""
+    from registry.cli import download as downloads
+    from registry.cli.project import Project
+
+    chosen = everything or prefix or subject
+    project = None if chosen else Project.find(config)
+    configured = project.config.registry if project else None
+    with connect(registry, configured=configured) as client:
+        missing: list[str] = []
+        if project is not None:
+            written, missing = downloads.download_configured(client, project)
+        else:
+            names = downloads.choose_subjects(client, everything=everything, prefixes=prefix or [])
+            names = sorted({*names, *(subject or [])})
+            written = downloads.download_subjects(client, names, output_dir)
+    for item in written:
+        typer.echo(f"{item.registered.subject} version {item.registered.version} -> {item.path}")
+    for name in missing:
+        typer.echo(f"{name}: not registered yet, its file is left as it is")
+    if write_config is not None:
+        write_config.write_text(downloads.config_entries(written, write_config.parent), encoding="utf-8")
+        typer.echo(f"wrote the [[schemas]] entries to {write_config}")

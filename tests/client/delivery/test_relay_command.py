@@ -1,4 +1,5 @@
-"""`accord-outbox-relay` as its own process: drain once, run until SIGTERM, refuse bad usage."""
+"""The outbox relay as its own process, started as `accord-outbox-relay` and as `accord outbox relay`:
+drain once, run until SIGTERM, refuse bad usage."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import time
 
 import psycopg
+import pytest
 
 from client import EventSerializer
 from client.delivery.outbox import Outbox
@@ -16,7 +18,15 @@ from tests.client.delivery.conftest import AMQP_URL
 from tests.client.delivery.outbox_support import bound_queue, outbox_rows, prepare_outbox
 from tests.client.delivery.support import order_event, order_registry, run
 
-COMMAND = [sys.executable, "-m", "client.delivery.relay_command"]
+COMMANDS = {
+    "accord-outbox-relay": [sys.executable, "-m", "client.delivery.relay_command"],
+    "accord outbox relay": [sys.executable, "-c", "from registry.cli import main; main()", "outbox", "relay"],
+}
+
+
+@pytest.fixture(params=sorted(COMMANDS))
+def command(request: pytest.FixtureRequest) -> list[str]:
+    return COMMANDS[request.param]
 
 
 def publish(url: str, count: int) -> None:
@@ -26,7 +36,7 @@ def publish(url: str, count: int) -> None:
         )
 
 
-def test_once_drains_the_outbox_and_exits_0(postgres_url, unique_name):
+def test_once_drains_the_outbox_and_exits_0(command, postgres_url, unique_name):
     prepare_outbox(postgres_url)
     publish(postgres_url, 5)
 
@@ -34,7 +44,7 @@ def test_once_drains_the_outbox_and_exits_0(postgres_url, unique_name):
         async with bound_queue(unique_name) as broker:
             done = subprocess.run(
                 [
-                    *COMMAND,
+                    *command,
                     "--database",
                     postgres_url,
                     "--amqp",
@@ -56,13 +66,13 @@ def test_once_drains_the_outbox_and_exits_0(postgres_url, unique_name):
     assert outbox_rows(postgres_url) == 0
 
 
-def test_the_relay_process_relays_while_running_and_stops_on_sigterm(postgres_url, unique_name):
+def test_the_relay_process_relays_while_running_and_stops_on_sigterm(command, postgres_url, unique_name):
     prepare_outbox(postgres_url)
 
     async def scenario() -> None:
         async with bound_queue(unique_name) as broker:
             process = subprocess.Popen(
-                [*COMMAND, "--database", postgres_url, "--amqp", AMQP_URL, "--exchange", unique_name],
+                [*command, "--database", postgres_url, "--amqp", AMQP_URL, "--exchange", unique_name],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -79,9 +89,9 @@ def test_the_relay_process_relays_while_running_and_stops_on_sigterm(postgres_ur
     run(scenario)
 
 
-def test_bad_usage_exits_2_and_an_unreachable_database_exits_1():
+def test_bad_usage_exits_2_and_an_unreachable_database_exits_1(command):
     usage = subprocess.run(
-        [*COMMAND, "--database", "postgresql://x/y", "--amqp", AMQP_URL],
+        [*command, "--database", "postgresql://x/y", "--amqp", AMQP_URL],
         capture_output=True,
         text=True,
         timeout=60,
@@ -92,7 +102,7 @@ def test_bad_usage_exits_2_and_an_unreachable_database_exits_1():
     started = time.monotonic()
     unreachable = subprocess.run(
         [
-            *COMMAND,
+            *command,
             "--database",
             "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2",
             "--amqp",

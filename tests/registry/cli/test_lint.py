@@ -93,13 +93,20 @@ def test_acc002_every_field_is_documented_in_avro_and_json_schema(run, project: 
 
     result = lint(run)
 
-    assert result.exit_code == EXIT_VIOLATIONS
+    assert result.exit_code == EXIT_CLEAN  # ACC002 is a warning unless configured otherwise
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["rule"], f["file"], f["line"], f["message"]) for f in findings] == [
-        ("ACC002", "schemas/orders.avsc", 6, "field 'id' has no doc: say what it means"),
-        ("ACC002", "schemas/orders.json", 14, "field 'sku' has no description: say what it means"),
-        ("ACC002", "schemas/orders.json", 9, "field 'lines' has no description: say what it means"),
+    assert [(f["rule"], f["severity"], f["file"], f["line"], f["message"]) for f in findings] == [
+        ("ACC002", "warning", "schemas/orders.avsc", 6, "field 'id' has no doc: say what it means"),
+        (
+            "ACC002",
+            "warning",
+            "schemas/orders.json",
+            9,
+            "field 'lines' has no description: say what it means",
+        ),
+        ("ACC002", "warning", "schemas/orders.json", 14, "field 'sku' has no description: say what it means"),
     ]
+    assert lint(run, "--strict").exit_code == EXIT_VIOLATIONS
 
 
 def test_acc005_a_modelled_envelope_is_complete(run, project: Path):
@@ -123,10 +130,11 @@ def test_history_rules_against_git(run, project: Path):
 
     assert result.exit_code == EXIT_VIOLATIONS
     findings = json.loads(result.stdout)["findings"]
-    assert [f["rule"] for f in findings] == ["ACC003", "ACC004"]
-    assert findings[0]["message"].startswith("new required field 'note' has no default")
-    assert findings[1]["message"].startswith("field 'total' was removed")
-    assert "OrderCreatedV2" in findings[1]["message"]
+    assert [f["rule"] for f in findings] == ["ACC004", "ACC003"]  # by line: the fields list, then 'note'
+    assert findings[0]["line"] < findings[1]["line"]
+    assert findings[1]["message"].startswith("new required field 'note' has no default")
+    assert findings[0]["message"].startswith("field 'total' was removed")
+    assert "OrderCreatedV2" in findings[0]["message"]
 
 
 def test_a_new_event_type_may_drop_fields(run, project: Path):
@@ -179,7 +187,7 @@ def test_baseline_lets_a_repository_adopt_the_rules(run, project: Path):
     orders.write_text(
         avro_record("OrderCreated", {"name": "id", "type": "string"}, {"name": "x", "type": "int"})
     )
-    new_problem = lint(run)
+    new_problem = lint(run, "--strict")  # ACC002 is a warning: --strict fails on it
 
     assert written.exit_code == EXIT_CLEAN
     assert "wrote 1 finding(s)" in written.stdout

@@ -10,7 +10,7 @@ the working tree, at a git ref, or as a registry's previous version.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -147,3 +147,39 @@ def _commented(text: str, pointer: str) -> bool:
     line = lines[position[0] - 1]
     above = lines[position[0] - 2].strip() if position[0] >= 2 else ""
     return "//" in line or "/*" in line or above.startswith(("//", "/*", "*")) or above.endswith("*/")
+
+
+def comment_ignores(
+    file: SchemaFile, pattern: re.Pattern[str], rule_ids: Callable[[str], frozenset[str]]
+) -> list[tuple[int, int, frozenset[str]]]:
+    """(first line, last line, rule ids) that `// accord:ignore ACC006` comments cover in a `.proto`
+    file: a comment at the end of a line covers that line; a comment on lines of its own covers the
+    declaration after it, the whole block for a message or enum."""
+    lines = file.text.splitlines()
+    spans = []
+    for index, line in enumerate(lines):
+        code, _, comment = line.partition("//")
+        match = pattern.search(comment) if comment else None
+        if match is None:
+            continue
+        ids = rule_ids(match.group(1))
+        if code.strip():
+            spans.append((index + 1, index + 1, ids))
+            continue
+        following = next(
+            (i for i in range(index + 1, len(lines)) if not lines[i].strip().startswith("//")), None
+        )
+        if following is not None:
+            spans.append((following + 1, _block_end(lines, following) + 1, ids))
+    return spans
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """The index of the line that closes the block opened on line `start` (`start` when none opens)."""
+    depth = 0
+    for index in range(start, len(lines)):
+        code = lines[index].partition("//")[0]
+        depth += code.count("{") - code.count("}")
+        if depth <= 0:
+            return index
+    return len(lines) - 1

@@ -135,3 +135,18 @@ def test_a_file_protoc_refuses_is_reported(run, protos):
     assert result.exit_code == EXIT_VIOLATIONS
     assert "INVALID_SCHEMA" in result.stdout
     assert "protoc refuses it" in result.stdout
+
+
+def test_a_proto_comment_ignores_rules_for_its_line_or_the_block_below(run, protos):
+    (protos / "proto" / "orders.proto").write_text(
+        GOOD.replace("  string order_id = 1;", "  string orderId = 1;  // accord:ignore ACC006")
+        .replace("// How far the order is.\n", "// How far the order is.\n// accord:ignore protobuf-style\n")
+        .replace("STATUS_PLACED", "placed")
+        .replace("  // Where it goes.\n", "")
+    )
+
+    result = run("schema", "lint", "--format", "github")
+
+    assert result.exit_code == EXIT_CLEAN, result.output  # ACC002 on `status` is a warning
+    assert "title=ACC006" not in result.stdout
+    assert "::warning file=proto/orders.proto,line=9,col=3,title=ACC002::" in result.stdout

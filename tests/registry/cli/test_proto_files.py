@@ -271,3 +271,33 @@ def test_diff_of_an_unchanged_file_against_git_passes(run, protos):
 
     assert result.exit_code == EXIT_CLEAN, result.output
     assert f"compatible with git:HEAD:{new} (BACKWARD)" in result.stdout
+
+
+def test_downloaded_proto_files_and_their_config_can_be_checked(run, protos, registry_url, tmp_path):
+    assert run("schema", "register", "--registry", registry_url).exit_code == EXIT_CLEAN
+    prefix = (protos / "accord.toml").read_text().split('subject = "')[1].split("{import}")[0]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    downloaded = run(
+        "schema",
+        "download",
+        "--subject",
+        f"{prefix}orders-value",
+        "--output-dir",
+        str(elsewhere / "schemas"),
+        "--write-config",
+        str(elsewhere / "accord.toml"),
+        "--registry",
+        registry_url,
+    )
+    checked = run("schema", "check", "--config", str(elsewhere / "accord.toml"), "--registry", registry_url)
+
+    assert downloaded.exit_code == EXIT_CLEAN, downloaded.output
+    files = sorted(path.name for path in (elsewhere / "schemas").iterdir())
+    assert all(name.endswith(".proto") for name in files)
+    assert len(files) == 2  # the event and the file it imports
+    # The written config names the import by its path, so the files compile and match the registry.
+    assert 'name = "acme/common/address.proto"' in (elsewhere / "accord.toml").read_text()
+    assert checked.exit_code == EXIT_CLEAN, checked.output
+    assert checked.stdout.count("compatible with the registry") == 2

@@ -226,7 +226,7 @@ def _new_fields_without_default(file: SchemaFile, shape: Shape, old: Shape) -> I
                     "ACC003",
                     item.pointer,
                     f"new required field {item.name!r} has no default, so data written before it cannot be "
-                    "read: give it a default",
+                    f"read: {_DEFAULT_FIX.get(file.schema_type, 'give it a default')}",
                 )
 
 
@@ -255,6 +255,7 @@ def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[ReportFindi
             yield _finding(file, "ACC005", shape.top_pointer, f"the envelope has no {name!r} field")
 
 
+_DEFAULT_FIX = {SchemaType.PROTOBUF: "make it optional (a proto2 required field has no default)"}
 _DOCUMENTATION = {SchemaType.AVRO: "doc", SchemaType.JSON: "description", SchemaType.PROTOBUF: "comment"}
 
 

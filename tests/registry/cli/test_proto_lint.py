@@ -109,7 +109,10 @@ def test_a_removed_field_and_a_new_required_field_are_found_against_git(run, pro
 
     assert result.exit_code == EXIT_VIOLATIONS, result.output
     assert "ACC004 proto/orders.proto:5:1: field 'total_cents' was removed" in result.stdout
-    assert "ACC003 proto/orders.proto:11:3: new required field 'buyer' has no default" in result.stdout
+    assert (
+        "ACC003 proto/orders.proto:11:3: new required field 'buyer' has no default, so data written before "
+        "it cannot be read: make it optional (a proto2 required field has no default)" in result.stdout
+    )
 
 
 def test_an_envelope_message_names_its_fields_in_the_json_mapping(run, protos):

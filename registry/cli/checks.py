@@ -14,7 +14,7 @@ from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
-from registry.cli.proto.findings import compile_findings
+from registry.cli.proto.findings import compile_findings, local_problems
 from registry.cli.proto.findings import finding_on as finding_at  # also on the lines of .proto files
 from registry.compatibility import (
     CompatibilityLevel,
@@ -86,6 +86,10 @@ def check_against_registry(project: Project, files: Sequence[SchemaFile], client
     cases: list[Case] = []
     findings: list[ReportFinding] = []
     for file in files:
+        if file.schema_type is SchemaType.PROTOBUF and (invalid := local_problems(project, file, all_files)):
+            findings += invalid  # protoc's errors at file:line:column, not the registry's one line
+            cases.append(Case(file.subject, f"{file.display}: does not compile"))
+            continue
         references, unregistered = registry_references(project, file, all_files, client)
         if unregistered:
             findings += unregistered

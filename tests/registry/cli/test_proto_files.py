@@ -301,3 +301,15 @@ def test_downloaded_proto_files_and_their_config_can_be_checked(run, protos, reg
     assert 'name = "acme/common/address.proto"' in (elsewhere / "accord.toml").read_text()
     assert checked.exit_code == EXIT_CLEAN, checked.output
     assert checked.stdout.count("compatible with the registry") == 2
+
+
+def test_a_proto_file_protoc_refuses_is_reported_on_its_line_before_asking_the_registry(
+    run, protos, registry_url
+):
+    _edit(protos, "orders/order_created.proto", "string order_id = 1;", "string order_id = ;")
+
+    result = run("schema", "check", "--registry", registry_url)
+
+    assert result.exit_code == EXIT_VIOLATIONS, result.output
+    assert "proto/orders/order_created.proto:8:21: protoc: Expected field number." in result.stdout
+    assert "proto/orders/order_created.proto: does not compile" in result.stdout

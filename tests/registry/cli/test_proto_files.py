@@ -294,9 +294,9 @@ def test_downloaded_proto_files_and_their_config_can_be_checked(run, protos, reg
     checked = run("schema", "check", "--config", str(elsewhere / "accord.toml"), "--registry", registry_url)
 
     assert downloaded.exit_code == EXIT_CLEAN, downloaded.output
-    files = sorted(path.name for path in (elsewhere / "schemas").iterdir())
-    assert all(name.endswith(".proto") for name in files)
-    assert len(files) == 2  # the event and the file it imports
+    files = sorted(path.relative_to(elsewhere).as_posix() for path in elsewhere.rglob("*.proto"))
+    # The imported file lands at its import path, under the subject's prefix: the subject's name.
+    assert files == [f"schemas/{prefix}acme/common/address.proto", f"schemas/{prefix}orders-value.proto"]
     # The written config names the import by its path, so the files compile and match the registry.
     assert 'name = "acme/common/address.proto"' in (elsewhere / "accord.toml").read_text()
     assert checked.exit_code == EXIT_CLEAN, checked.output

@@ -340,6 +340,14 @@ class RegistryClient(_Client):
             body["compatibility"] = body.pop("compatibilityLevel")  # the name PUT takes in Confluent's API
         self._call("PUT", path, body)
 
+    def delete_config(self, subject: str) -> None:
+        """Remove the subject's own settings: it follows the global ones again."""
+        try:
+            self._call("DELETE", f"/config/{_subject_path(subject)}", None)
+        except RegistryResponseError as error:
+            if error.error_code != _NO_SUBJECT_CONFIG:
+                raise
+
     def get_mode(self, subject: str | None = None) -> str:
         """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""
         path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}?defaultToGlobal=true"

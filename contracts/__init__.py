@@ -24,6 +24,7 @@ if _TYPE_CHECKING:
         Expectation,
         expect,
         expect_avro,
+        expect_proto,
         read_contract,
         write_contract,
     )
@@ -56,6 +57,7 @@ _MODULE_OF = {
     "Expectation": "contracts.expectations",
     "expect": "contracts.expectations",
     "expect_avro": "contracts.expectations",
+    "expect_proto": "contracts.expectations",
     "read_contract": "contracts.expectations",
     "write_contract": "contracts.expectations",
     "Matcher": "contracts.matchers",
@@ -103,6 +105,7 @@ __all__ = [
     "enum_of",
     "expect",
     "expect_avro",
+    "expect_proto",
     "integer",
     "like",
     "one_of",

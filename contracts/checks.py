@@ -15,9 +15,11 @@ from typing import Any
 import jsonschema
 import orjson
 
+from client.errors import Violation
 from client.json_schema import JsonSchemaError, local_explainer
 from contracts.expectations import Expectation
 from contracts.findings import Check, ContractFinding, Severity
+from contracts.protobuf_data import decoded, imported, message_class, parsed_sample
 from contracts.samples import Sample
 from contracts.string_formats import format_checker
 from registry.compatibility import (
@@ -57,7 +59,18 @@ class ProducerSchema:
 
 
 def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[ContractFinding]:
-    """Check 1: the sample's data, in its JSON form, is valid under the producer's schema."""
+    """Check 1: the sample's data, in its JSON form, is valid under the producer's schema (a Protobuf
+    sample: parsed into the producer's message by protobuf's json_format)."""
+    if schema.schema_type == "PROTOBUF":
+        try:
+            cls = message_class(schema.text, schema.references, event_type=sample.event_type)
+        except InvalidSchemaError as error:
+            return [_schema_unusable(Check.SAMPLE_SCHEMA, sample.event_type, schema.name, str(error))]
+        _, violations = parsed_sample(sample.data, cls)
+        return [
+            _protobuf_violation(Check.SAMPLE_SCHEMA, "error", sample, violation, schema=schema.name)
+            for violation in violations[:MAX_VIOLATIONS]
+        ]
     try:
         validator = _validator(schema.schema_type, schema.text, schema.references, asserting_formats=False)
     except (InvalidSchemaError, jsonschema.SchemaError) as error:
@@ -77,12 +90,25 @@ def check_sample_expectation(
     """
     severity: Severity = "warning" if sample.generated else "error"
     found: list[ContractFinding] = []
+    data = _as_decoded(sample)
     try:
         if expectation.envelope is not None:
             envelope_validator = _local(jsonschema.Draft7Validator, expectation.envelope, format_checker())
             found += [
                 _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$", consumer=consumer)
                 for error in _errors(envelope_validator, sample.envelope)
+            ]
+        if expectation.schema_type == "PROTOBUF":
+            reader = message_class(
+                expectation.schema_text,
+                imported(expectation.imports),
+                message=expectation.message,
+                event_type=expectation.event_type,
+            )
+            _, violations = parsed_sample(data, reader, ignore_unknown=True)
+            return found + [
+                _protobuf_violation(Check.SAMPLE_EXPECTATION, severity, sample, violation, consumer=consumer)
+                for violation in violations[:MAX_VIOLATIONS]
             ]
         validator = _validator(
             expectation.schema_type, expectation.schema_text, (), asserting_formats=True, reading=True
@@ -95,7 +121,7 @@ def check_sample_expectation(
         ]
     found += [
         _violation(Check.SAMPLE_EXPECTATION, severity, sample, error, prefix="$.data", consumer=consumer)
-        for error in _errors(validator, sample.data)
+        for error in _errors(validator, data)
     ]
     return found
 
@@ -106,13 +132,16 @@ def check_schema_expectation(
     """Check 3: statically, every datum the producer's schema allows is one the expectation reads."""
     try:
         producer = _parsed(schema.schema_type, schema.text, schema.references)
-        expected = _parsed(expectation.schema_type, expectation.schema_text, ())
+        expected = _parsed(expectation.schema_type, expectation.schema_text, imported(expectation.imports))
     except InvalidSchemaError as error:
         return [
             _schema_unusable(Check.SCHEMA_EXPECTATION, schema.event_type, schema.name, str(error), consumer)
         ]
     findings = []
-    for gap in expectation_gaps(expected, producer):
+    gaps = expectation_gaps(
+        expected, producer, message=expectation.message, event_type=expectation.event_type
+    )
+    for gap in gaps:
         message = gap.describe()
         if not gap.breaking:
             message += " (the schema does not promise this rule; it is checked on the producer's samples)"
@@ -130,6 +159,24 @@ def check_schema_expectation(
             )
         )
     return findings
+
+
+def _as_decoded(sample: Sample) -> Any:
+    """The sample's data as its consumers decode it: a Protobuf message with its implicit-presence
+    fields at their defaults (as written when it does not parse; check 1 reports why)."""
+    if sample.schema_type != "PROTOBUF" or sample.schema is None:
+        return sample.data
+    references = tuple(
+        ResolvedReference(r.name, r.subject, r.version, SchemaType(r.schema_type), r.schema)
+        for r in sample.references
+    )
+    try:
+        message, _ = parsed_sample(
+            sample.data, message_class(sample.schema, references, event_type=sample.event_type)
+        )
+    except InvalidSchemaError:
+        return sample.data
+    return sample.data if message is None else decoded(message)
 
 
 @lru_cache(maxsize=256)
@@ -203,6 +250,33 @@ def _violation(
         message=message,
         expected=f"{error.validator}: {_json(error.validator_value)}",
         found=_json(error.instance),
+        sample=sample.scenario,
+        schema=schema,
+        consumer=consumer,
+        generated=sample.generated,
+    )
+
+
+def _protobuf_violation(
+    check: Check,
+    severity: Severity,
+    sample: Sample,
+    violation: Violation,
+    *,
+    schema: str | None = None,
+    consumer: str | None = None,
+) -> ContractFinding:
+    message = violation.message
+    if sample.generated:
+        message += " [in a sample generated from the schema: record real samples to settle this]"
+    return ContractFinding(
+        check=check,
+        severity=severity,
+        event_type=sample.event_type,
+        path="$.data" + violation.path[1:],
+        message=message,
+        expected=f"Protobuf {violation.rule}",
+        found=None if violation.value is None else _json(violation.value),
         sample=sample.scenario,
         schema=schema,
         consumer=consumer,

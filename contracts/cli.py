@@ -70,7 +70,8 @@ def verify(
     expectations: ExpectationsOption = None,
     samples: SamplesOption = None,
     schema: Annotated[
-        list[str] | None, typer.Option(help="EVENT_TYPE=FILE[:AVRO|JSON]: a schema the producer will publish")
+        list[str] | None,
+        typer.Option(help="EVENT_TYPE=FILE[:AVRO|JSON|PROTOBUF]: a schema the producer will publish"),
     ] = None,
     publish: Annotated[bool, typer.Option(help="record the samples and results in the registry")] = False,
     registry: RegistryOption = None,

@@ -20,7 +20,7 @@ from rich.table import Table
 from contracts import pact_export
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
-from contracts.expectations import ConsumerContract, read_contract, read_json
+from contracts.expectations import ConsumerContract, read_contract, read_json, read_text
 from contracts.findings import Check, ContractFinding, Verification
 from contracts.pact import EventTypes, import_pact
 from contracts.remote import ContractRegistry
@@ -329,16 +329,22 @@ def _with_generated(side: ProducerSide) -> ProducerSide:
     return producer_side(side.producer, side.version, [*side.samples, *generated], side.schemas)
 
 
+_SUFFIX_TYPES = {".avsc": "AVRO", ".proto": "PROTOBUF"}
+
+
 def _candidate(option: str) -> ProducerSchema:
     event_type, separator, location = option.partition("=")
     if not separator or not event_type or not location:
         raise UsageError(f"--schema {option!r}: write EVENT_TYPE=FILE, e.g. OrderCreated=schemas/order.avsc")
     path_text, _, kind = location.partition(":")
     path = Path(path_text)
-    schema_type = (kind or ("AVRO" if path.suffix == ".avsc" else "JSON")).upper()
-    if schema_type not in ("AVRO", "JSON"):
-        raise UsageError(f"--schema {option!r}: the type is AVRO or JSON, not {kind!r}")
-    read_json(path)  # a precise error for a missing or broken file
+    schema_type = (kind or _SUFFIX_TYPES.get(path.suffix, "JSON")).upper()
+    if schema_type not in ("AVRO", "JSON", "PROTOBUF"):
+        raise UsageError(f"--schema {option!r}: the type is AVRO, JSON or PROTOBUF, not {kind!r}")
+    if schema_type == "PROTOBUF":
+        read_text(path)  # a precise error for a missing file; protoc reports a broken one
+    else:
+        read_json(path)  # a precise error for a missing or broken file
     return ProducerSchema(event_type, schema_type, path.read_text(), label=f"{event_type} ({path})")
 
 

@@ -1,9 +1,11 @@
 """Consumer expectations: per event type, the reader schema of what one consumer reads.
 
 An expectation's reader schema describes the event's `data`: a JSON Schema (usually compiled from the
-matcher DSL) or an Avro reader schema. Envelope fields the consumer relies on (correlationId, source,
-...) are a separate JSON Schema of the envelope object. A consumer's expectations, with its name and
-version, form its contract; it lives as a JSON file in the consumer's repository.
+matcher DSL), an Avro reader schema, or a reader `.proto` file (the message the consumer decodes with).
+Against a Protobuf producer, `message` names the message read (its full name). Envelope fields the
+consumer relies on (correlationId, source, ...) are a separate JSON Schema of the envelope object. A
+consumer's expectations, with its name and version, form its contract; it lives as a JSON file in the
+consumer's repository.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from contracts.file_formats import check_file
 from contracts.matchers import Spec, compile_spec, variants
 from contracts.versions import VersionRange
 
-SchemaType = Literal["JSON", "AVRO"]
+SchemaType = Literal["JSON", "AVRO", "PROTOBUF"]
 JSON_SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
 
 
@@ -29,8 +31,10 @@ class Expectation:
     """What a consumer reads of one event type: a reader schema for `data`, and envelope fields."""
 
     event_type: str
-    schema: dict[str, Any]  # a JSON Schema, or the parsed JSON of an Avro reader schema
+    schema: dict[str, Any] | str  # a JSON Schema, an Avro reader schema's JSON, or `.proto` text
     schema_type: SchemaType = "JSON"
+    message: str | None = None  # the Protobuf message read; None: named like the event type, else the first
+    imports: dict[str, str] = field(default_factory=dict)  # a reader .proto's own imports: path -> text
     envelope: dict[str, Any] | None = None
     event_versions: VersionRange = field(default_factory=VersionRange)
     subject: str | None = None
@@ -44,6 +48,8 @@ class Expectation:
 
     @property
     def schema_text(self) -> str:
+        if isinstance(self.schema, str):
+            return self.schema
         return orjson.dumps(self.schema, option=orjson.OPT_SORT_KEYS).decode()
 
     def examples(self) -> list[Any]:
@@ -51,15 +57,22 @@ class Expectation:
         and union variant of an Avro reader schema (contracts.avro_examples)."""
         if self.spec is not None:
             return variants(self.spec)
-        if self.schema_type == "AVRO":
+        if self.schema_type == "AVRO" and isinstance(self.schema, dict):
             return avro_examples(self.schema)
+        if self.schema_type == "PROTOBUF":
+            # the pytest plugin loads this module with the client's dependencies alone
+            from contracts.protobuf_data import protobuf_examples
+
+            return protobuf_examples(
+                self.schema_text, self.imports, message=self.message, event_type=self.event_type
+            )
         raise ContractError(
             f"the expectation for {self.event_type} is a JSON Schema read from a file, not written with "
             "matchers, so it has no examples: write it with expect(...) to get events that match"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        written = {
             "eventType": self.event_type,
             "subject": self.subject,
             "eventVersions": str(self.event_versions),
@@ -68,6 +81,11 @@ class Expectation:
             "envelope": self.envelope,
             "description": self.description,
         }
+        if self.message is not None:
+            written["message"] = self.message
+        if self.imports:
+            written["imports"] = dict(self.imports)
+        return written
 
     @classmethod
     def from_dict(cls, raw: Any) -> Expectation:
@@ -77,11 +95,23 @@ class Expectation:
         if not isinstance(event_type, str) or not event_type:
             raise ContractError("an expectation needs an eventType (a non-empty string)")
         schema_type = raw.get("schemaType", "JSON")
-        if schema_type not in ("JSON", "AVRO"):
-            raise ContractError(f"{event_type}: schemaType must be JSON or AVRO, not {schema_type!r}")
+        if schema_type not in ("JSON", "AVRO", "PROTOBUF"):
+            raise ContractError(
+                f"{event_type}: schemaType must be JSON, AVRO or PROTOBUF, not {schema_type!r}"
+            )
         schema = raw.get("schema")
-        if not isinstance(schema, dict):
+        if schema_type == "PROTOBUF" and not isinstance(schema, str):
+            raise ContractError(f"{event_type}: a PROTOBUF schema is the text of a reader .proto file")
+        if not isinstance(schema, dict | str) or (schema_type != "PROTOBUF" and isinstance(schema, str)):
             raise ContractError(f"{event_type}: schema must be a JSON object (a JSON Schema or Avro record)")
+        message = raw.get("message")
+        if message is not None and (not isinstance(message, str) or not message):
+            raise ContractError(f"{event_type}: message must be a message's full name or null")
+        imports = raw.get("imports") or {}
+        if not isinstance(imports, dict) or not all(isinstance(text, str) for text in imports.values()):
+            raise ContractError(f"{event_type}: imports maps each import path to the imported file's text")
+        if imports and schema_type != "PROTOBUF":
+            raise ContractError(f"{event_type}: only a PROTOBUF reader schema has imports")
         envelope = raw.get("envelope")
         if envelope is not None and not isinstance(envelope, dict):
             raise ContractError(f"{event_type}: envelope must be a JSON Schema object or null")
@@ -92,6 +122,8 @@ class Expectation:
             event_type=event_type,
             schema=schema,
             schema_type=schema_type,
+            message=message,
+            imports=imports,
             envelope=envelope,
             event_versions=VersionRange.parse(str(raw.get("eventVersions", "*"))),
             subject=subject,
@@ -107,8 +139,10 @@ def expect(
     versions: str = "*",
     subject: str | None = None,
     description: str = "",
+    message: str | None = None,
 ) -> Expectation:
-    """A JSON Schema expectation written with matchers: `data` is what the consumer reads of the payload."""
+    """A JSON Schema expectation written with matchers: `data` is what the consumer reads of the payload
+    (of a Protobuf producer: of its message `message`, in Protobuf's JSON mapping)."""
     if not isinstance(data, dict):
         raise MatcherError(f"the data of {event_type} is an object: write it as a dict of matchers")
     schema = {"$schema": JSON_SCHEMA_DRAFT, **compile_spec(data)}
@@ -120,6 +154,7 @@ def expect(
         subject=subject,
         description=description,
         spec=data,
+        message=message,
     )
 
 
@@ -145,6 +180,39 @@ def expect_avro(
         subject=subject,
         description=description,
     )
+
+
+def expect_proto(
+    event_type: str,
+    reader_proto: str,
+    *,
+    message: str | None = None,
+    imports: dict[str, str] | None = None,
+    envelope: dict[str, Spec] | None = None,
+    versions: str = "*",
+    subject: str | None = None,
+    description: str = "",
+) -> Expectation:
+    """An expectation given as the consumer's reader `.proto` file (the message it decodes events with:
+    `message`, its full name, else the one named like the event type, else the file's first).
+
+    `imports` gives the files it imports (other than Google's well-known types and Confluent's), by
+    import path: {"acme/common/address.proto": "<its text>"}."""
+    if not isinstance(reader_proto, str) or not reader_proto.strip():
+        raise ContractError(f"the reader .proto of {event_type} must be the file's text")
+    expectation = Expectation(
+        event_type=event_type,
+        schema=reader_proto,
+        schema_type="PROTOBUF",
+        message=message,
+        imports=dict(imports or {}),
+        envelope=None if envelope is None else compile_spec(envelope),
+        event_versions=VersionRange.parse(versions),
+        subject=subject,
+        description=description,
+    )
+    expectation.examples()  # a precise error now for a file that does not compile or lacks the message
+    return expectation
 
 
 @dataclass(frozen=True)
@@ -198,11 +266,19 @@ def read_contract(path: Path) -> ConsumerContract:
     return ConsumerContract.from_dict(document, origin=str(path))
 
 
+def read_text(path: Path) -> str:
+    """The text in `path`, or ContractFileError saying why it cannot be read."""
+    try:
+        return path.read_text()
+    except OSError as error:
+        raise ContractFileError(str(path), error.strerror or str(error)) from error
+    except UnicodeDecodeError as error:
+        raise ContractFileError(str(path), f"not UTF-8 text: {error}") from error
+
+
 def read_json(path: Path) -> Any:
     """The JSON document in `path`, or ContractFileError saying why it cannot be read."""
     try:
-        return orjson.loads(path.read_bytes())
-    except OSError as error:
-        raise ContractFileError(str(path), error.strerror or str(error)) from error
+        return orjson.loads(read_text(path))
     except orjson.JSONDecodeError as error:
         raise ContractFileError(str(path), f"not valid JSON: {error}") from error

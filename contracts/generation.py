@@ -6,7 +6,9 @@ generator, written and read back so logical types arrive decoded (datetimes, dec
 consumer sees them. Generation is derandomized: the same schema gives the same samples every run.
 A schema with references is generated from as one document: Avro's named types from the referenced
 schemas are known to the generator, and a JSON Schema's `$ref`s are replaced by what they point to
-(the generator resolves none by name).
+(the generator resolves none by name). A Protobuf message's values are drawn from the JSON Schema of
+its JSON mapping, and each is parsed into the message by protobuf and written back as a consumer decodes
+it; values protobuf refuses (a 64-bit integer out of range) are dropped.
 """
 
 from __future__ import annotations
@@ -30,8 +32,15 @@ from schemathesis.generation.jsonschema.builder import build
 from client.avro import parse_avro
 from contracts.checks import ProducerSchema
 from contracts.errors import ContractError
+from contracts.protobuf_data import decoded, message_class, parsed_sample
 from contracts.samples import Sample, envelope_for, json_value
-from registry.compatibility import ResolvedReference, build_registry, draft_of
+from registry.compatibility import (
+    InvalidSchemaError,
+    ResolvedReference,
+    build_registry,
+    draft_of,
+    json_mapping_schema,
+)
 
 _FORMATS = {
     "uuid": st.uuids().map(str),
@@ -46,6 +55,8 @@ def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> 
     """`count` samples of data valid under `schema`, in complete envelopes, marked as generated."""
     if schema.schema_type == "AVRO":
         values = _avro_values(schema.text, schema.references, count)
+    elif schema.schema_type == "PROTOBUF":
+        values = _protobuf_values(schema, count)
     else:
         document = orjson.loads(schema.text)
         if schema.references:
@@ -63,6 +74,19 @@ def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> 
         )
         for index, value in enumerate(values)
     ]
+
+
+def _protobuf_values(schema: ProducerSchema, count: int) -> list[Any]:
+    try:
+        cls = message_class(schema.text, schema.references, event_type=schema.event_type)
+    except InvalidSchemaError as error:
+        raise ContractError(f"cannot generate samples from this Protobuf schema: {error}") from error
+    values = []
+    for value in _json_values(json_mapping_schema(cls.DESCRIPTOR), count):
+        message, violations = parsed_sample(value, cls)
+        if message is not None and not violations:
+            values.append(decoded(message))
+    return values or [decoded(cls())]
 
 
 def _avro_values(text: str, references: tuple[ResolvedReference, ...], count: int) -> list[Any]:

@@ -20,8 +20,9 @@ import orjson
 
 from contracts.errors import ContractError
 from contracts.expectations import ConsumerContract, Expectation
+from contracts.protobuf_data import imported, message_class
 from contracts.string_formats import literal_pattern
-from registry.compatibility import decoded_json_schema
+from registry.compatibility import decoded_json_schema, json_mapping_schema
 
 _UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _FORMATS = {
@@ -75,6 +76,14 @@ def export_pact(contract: ConsumerContract, *, provider: str) -> dict[str, Any]:
 def _json_schema(expectation: Expectation) -> dict[str, Any]:
     if expectation.schema_type == "AVRO":
         return decoded_json_schema(expectation.schema_text, as_reader=True)
+    if isinstance(expectation.schema, str):  # a reader .proto: what its message reads, in the JSON mapping
+        reader = message_class(
+            expectation.schema_text,
+            imported(expectation.imports),
+            message=expectation.message,
+            event_type=expectation.event_type,
+        )
+        return json_mapping_schema(reader.DESCRIPTOR)
     return expectation.schema
 
 

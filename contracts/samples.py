@@ -59,8 +59,10 @@ class SampleReference:
             raise ContractError("a reference needs name, subject and schema (the referenced schema's text)")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ContractError(f"a reference's version is a positive integer, not {version!r}")
-        if schema_type not in ("JSON", "AVRO"):
-            raise ContractError(f"a reference's schemaType must be JSON or AVRO, not {schema_type!r}")
+        if schema_type not in ("JSON", "AVRO", "PROTOBUF"):
+            raise ContractError(
+                f"a reference's schemaType must be JSON, AVRO or PROTOBUF, not {schema_type!r}"
+            )
         return cls(raw["name"], raw["subject"], version, schema_type, raw["schema"])
 
 
@@ -108,8 +110,8 @@ class Sample:
         if not isinstance(envelope, dict) or not isinstance(envelope.get("eventType"), str):
             raise ContractError("a sample needs an envelope object with an eventType")
         schema_type, schema = raw.get("schemaType"), raw.get("schema")
-        if schema_type not in (None, "JSON", "AVRO"):
-            raise ContractError(f"schemaType must be JSON, AVRO or null, not {schema_type!r}")
+        if schema_type not in (None, "JSON", "AVRO", "PROTOBUF"):
+            raise ContractError(f"schemaType must be JSON, AVRO, PROTOBUF or null, not {schema_type!r}")
         if schema is not None and not isinstance(schema, str):
             raise ContractError("schema must be the schema's text (a string) or null")
         references = raw.get("references") or []

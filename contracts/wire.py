@@ -55,6 +55,8 @@ def _expectation_body(expectation: Expectation) -> dict[str, Any]:
         "eventVersions": {"minimum": versions.minimum, "maximum": versions.maximum},
         "schemaType": expectation.schema_type,
         "schema": expectation.schema,
+        "message": expectation.message,
+        "imports": expectation.imports or None,
         "envelope": expectation.envelope,
         "description": expectation.description,
     }

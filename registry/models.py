@@ -153,6 +153,8 @@ class ContractExpectation(SQLModel, table=True):
     max_version: int | None = None
     schema_type: str = Field(max_length=16)
     schema_text: str = Field(sa_column=Column(Text, nullable=False))
+    message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # a Protobuf message
+    imports: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON: path -> .proto
     envelope_schema: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
 

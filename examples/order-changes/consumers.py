@@ -1,6 +1,6 @@
-"""What billing and shipping read of OrderPlaced, written with the matcher DSL (flows 1 and 3) and as
-Avro reader schemas (flow 2). `write_contracts(folder)` writes each consumer's expectations file, as
-their own tests would with the pytest plugin."""
+"""What billing and shipping read of OrderPlaced, written with the matcher DSL (flows 1, 3 and 4), as
+Avro reader schemas (flow 2) and as reader `.proto` files (flow 5). `write_contracts(folder)` writes
+each consumer's expectations file, as their own tests would with the pytest plugin."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from contracts import (
     each_like,
     expect,
     expect_avro,
+    expect_proto,
     integer,
     optional,
     string,
@@ -36,16 +37,22 @@ SHIPPING_READS = expect(
 )
 
 
-def reader(consumer: str) -> str:
-    return (HERE / "readers" / f"{consumer}.OrderPlaced.avsc").read_text()
+def reader(consumer: str, suffix: str = ".avsc") -> str:
+    return (HERE / "readers" / f"{consumer}.OrderPlaced{suffix}").read_text()
 
 
-def write_contracts(folder: Path, *, avro_readers: bool = False) -> dict[str, Path]:
-    """Each consumer's expectations file in `folder`: the DSL's, or the Avro reader schemas'."""
-    if avro_readers:
+def write_contracts(folder: Path, *, readers: str | None = None) -> dict[str, Path]:
+    """Each consumer's expectations file in `folder`: the DSL's, or the reader schemas' (`readers`:
+    "avro" or "protobuf")."""
+    if readers == "avro":
         reads = {
             "billing": expect_avro("OrderPlaced", reader("billing")),
             "shipping": expect_avro("OrderPlaced", reader("shipping")),
+        }
+    elif readers == "protobuf":
+        reads = {
+            "billing": expect_proto("OrderPlaced", reader("billing", ".proto")),
+            "shipping": expect_proto("OrderPlaced", reader("shipping", ".proto")),
         }
     else:
         reads = {"billing": BILLING_READS, "shipping": SHIPPING_READS}

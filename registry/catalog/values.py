@@ -51,7 +51,7 @@ class Consumption:
     subject: str
     versions: tuple[str, ...]
     schema_type: str
-    reader_schema: dict[str, Any]
+    reader_schema: dict[str, Any] | str  # JSON Schema or Avro; a reader .proto as text
     description: str = ""
     environments: tuple[str, ...] = ()
 

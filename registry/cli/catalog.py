@@ -15,7 +15,7 @@ import typer
 from client import RegistryResponseError, Schema
 from registry.cli import transfer
 from registry.cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, CliError, exits_cleanly
-from registry.cli.options import RegistryOption, connect
+from registry.cli.options import RegistryOption, connect, project_registry
 
 if TYPE_CHECKING:
     from client import RegistryClient, RegistryTransport
@@ -144,7 +144,7 @@ def import_(
         raise CliError(f"{asyncapi_file}: {error}") from None
     if not subjects:
         raise CliError(f"{asyncapi_file}: no message has a payload, so there is nothing to register")
-    with connect(registry) as client:
+    with connect(project_registry(registry)) as client:
         refused = sum(not _import_one(client, item, dry_run=dry_run) for item in subjects)
     verb = "would register" if dry_run else "registered"
     typer.echo(f"{verb} {len(subjects) - refused} of {len(subjects)} subjects; {refused} refused")

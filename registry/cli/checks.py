@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
-from registry.cli.proto.findings import compile_findings, local_problems
+from registry.cli.proto.findings import compile_findings
 from registry.cli.proto.findings import finding_on as finding_at  # also on the lines of .proto files
 from registry.compatibility import (
     CompatibilityLevel,
@@ -40,23 +41,24 @@ DIFF_TOOL = "accord schema diff"
 def check_against_git(project: Project, files: Sequence[SchemaFile], old: Project | None, ref: str) -> Report:
     """Each file against the file of the same subject at `ref`, with the compatibility engine.
 
-    Subjects that are new pass; subjects whose file is gone are reported when every file is checked.
+    Every file is parsed; subjects that are new then pass; subjects whose file is gone are reported
+    when every file is checked.
     """
+    from registry.cli.judging import parse_file
+
     old_files = {file.subject: file for file in old.schema_files(missing_ok=True)} if old else {}
     all_files = project.schema_files()
     cases: list[Case] = []
     findings: list[ReportFinding] = []
     for file in files:
+        new_schema, problems = parse_file(project, file, all_files, None)
+        findings += problems
+        if new_schema is None:
+            cases.append(Case(file.subject, f"{file.display}: {unusable(problems)}"))
+            continue
         previous = old_files.get(file.subject)
         if previous is None or old is None:
             cases.append(Case(file.subject, f"{file.display}: new subject, nothing at {ref} to break"))
-            continue
-        new_schema, problems = _parse_file(
-            file, project.resolve_references(file, all_files), case=file.subject
-        )
-        findings += problems
-        if new_schema is None:
-            cases.append(Case(file.subject, f"{file.display}: does not parse"))
             continue
         old_schema = _parse_old(project, old, previous, list(old_files.values()), ref)
         if isinstance(old_schema, ReportFinding):
@@ -64,7 +66,7 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
             cases.append(Case(file.subject, f"{file.display}: cannot be compared with {ref}"))
             continue
         result = check_compatibility(
-            new_schema, [PreviousVersion(1, old_schema)], level=file.compatibility, policy=file.policy
+            new_schema, [PreviousVersion(1, old_schema)], level=file.offline_level, policy=file.offline_policy
         )
         findings += result_findings(
             result, file.display, file.text, case=file.subject, old=f"the file at {ref}"
@@ -80,72 +82,46 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
     return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
 
 
-def check_against_registry(project: Project, files: Sequence[SchemaFile], client: RegistryClient) -> Report:
-    """Each file as the registry's compatibility endpoint judges it (verbose), as registering would."""
-    all_files = project.schema_files()
-    cases: list[Case] = []
-    findings: list[ReportFinding] = []
-    for file in files:
-        if file.schema_type is SchemaType.PROTOBUF and (invalid := local_problems(project, file, all_files)):
-            findings += invalid  # protoc's errors at file:line:column, not the registry's one line
-            cases.append(Case(file.subject, f"{file.display}: does not compile"))
-            continue
-        references, unregistered = registry_references(project, file, all_files, client)
-        if unregistered:
-            findings += unregistered
-            cases.append(Case(file.subject, f"{file.display}: a referenced schema is not registered"))
-            continue
-        verdict = client.test_compatibility(file.subject, schema_of(file, references), version=None)
-        found = [reason_finding(message, file) for message in reasons(verdict.messages)]
-        if verdict.is_compatible:
-            cases.append(Case(file.subject, f"{file.display}: compatible with the registry"))
-            continue
-        cases.append(Case(file.subject, f"{file.display}: {refusal(verdict.messages, found)}"))
-        findings += found or [
-            ReportFinding(
-                file=file.display, rule="INCOMPATIBLE", message="; ".join(verdict.messages), case=file.subject
-            )
-        ]
-    return Report(tool=CHECK_TOOL, cases=tuple(cases), findings=tuple(findings))
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a diff: how reports name it, the file its findings are on, and its text (for a
+    `.proto` file, the folders its imports resolve from)."""
+
+    display: str
+    file: str
+    text: str
+    import_roots: tuple[Path, ...] = ()
 
 
 def diff_files(
-    old_path: Path,
-    new_path: Path,
+    old: Side,
+    new: Side,
     *,
     level: CompatibilityLevel,
     schema_type: SchemaType,
     policy: CompatibilityPolicy = CompatibilityPolicy.STRICT,
-    import_roots: Sequence[Path] = (),
-    old_import_roots: Sequence[Path] = (),
-    old_name: str = "",
 ) -> Report:
-    """Whether `new_path` may follow `old_path` (reported as `old_name` when given) at `level` (JSON
-    Schema: under `policy`; `.proto` imports are read from `import_roots`, for the old file from
-    `old_import_roots`, by default each file's folder)."""
-    old = old_name or display_path(old_path)
-    case = f"{old} -> {display_path(new_path)}"
-    new_text, old_text = new_path.read_text(encoding="utf-8"), old_path.read_text(encoding="utf-8")
+    """Whether `new` may follow `old` at `level` (JSON Schema: under `policy`)."""
+    case = f"{old.display} -> {new.display}"
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
-    sides = ((old_path, old_text, old_import_roots, old), (new_path, new_text, import_roots, ""))
-    for path, text, roots, name in sides:
+    for side in (old, new):
         references: list[ResolvedReference] = []
         if schema_type is SchemaType.PROTOBUF:
             from registry.cli.proto.imports import resolved_imports
 
-            references = resolved_imports(text, list(roots) or [path.resolve().parent])
-        schema, problems = _parse(schema_type, text, references, name or display_path(path), case=case)
+            references = resolved_imports(side.text, side.import_roots)
+        schema, problems = parse_text(schema_type, side.text, references, side.file, case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
     if len(parsed) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not parse"),), findings=tuple(findings))
     result = check_compatibility(parsed[1], [PreviousVersion(1, parsed[0])], level=level, policy=policy)
-    findings += result_findings(result, display_path(new_path), new_text, case=case, old=old)
+    findings += result_findings(result, new.file, new.text, case=case, old=old.display)
     return Report(
         tool=DIFF_TOOL,
-        cases=(Case(case, _verdict(result, old)),),
+        cases=(Case(case, _verdict(result, old.display)),),
         findings=tuple(findings),
     )
 
@@ -256,13 +232,14 @@ def reason_finding(message: str, file: SchemaFile) -> ReportFinding:
     )
 
 
-def _parse_file(
-    file: SchemaFile, references: Sequence[ResolvedReference], *, case: str
-) -> tuple[ParsedSchema | None, list[ReportFinding]]:
-    return _parse(file.schema_type, file.text, references, file.display, case=case)
+def unusable(problems: Sequence[ReportFinding]) -> str:
+    """Why a file that did not parse cannot be judged."""
+    if any(problem.rule == "REFERENCE_NOT_FOUND" for problem in problems):
+        return "a referenced schema cannot be found"
+    return "not a valid schema"
 
 
-def _parse(
+def parse_text(
     schema_type: SchemaType, text: str, references: Sequence[ResolvedReference], display: str, *, case: str
 ) -> tuple[ParsedSchema | None, list[ReportFinding]]:
     try:

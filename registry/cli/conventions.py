@@ -119,7 +119,8 @@ def lint_files(
     cases = []
     findings = []
     for file in files:
-        found = [
+        invalid = _invalid(project, file, all_files)
+        found = invalid or [
             finding
             for finding in _lint_file(file, rules, previous, is_event=file.path not in referenced)
             if baseline_key(project, file, finding) not in baseline
@@ -167,6 +168,16 @@ def write_baseline(project: Project, files: Sequence[SchemaFile], report: Report
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _invalid(project: Project, file: SchemaFile, all_files: Sequence[SchemaFile]) -> list[ReportFinding]:
+    """Why the file is not a valid schema (nothing when it is): an invalid file is not linted. Files
+    that refer to subjects only the registry holds are not parsed here."""
+    from registry.cli.judging import parse_file
+
+    if any(reference.path is None for reference in file.references):
+        return []
+    return parse_file(project, file, all_files, None)[1]
 
 
 def _lint_file(

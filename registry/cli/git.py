@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from registry.cli.errors import CliError
-from registry.cli.project import CONFIG_NAMES, Project, ProjectConfig
+from registry.cli.project import CONFIG_NAMES, Project, ProjectConfig, display_path
 
 GIT_PREFIX = "git:"
 
@@ -49,6 +49,25 @@ def project_at(ref: str, project: Project) -> Iterator[Project | None]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         yield old
+
+
+def read_at(value: str) -> tuple[str, str, str]:
+    """The file a `git:REF:PATH` value names (PATH relative to the working directory, like a plain
+    path), as (how reports name it, where its findings are, its text)."""
+    ref, separator, path = value.removeprefix(GIT_PREFIX).partition(":")
+    if not ref or not separator or not path:
+        raise CliError(f"{value!r} is not git:REF:PATH (like git:origin/main:schemas/orders.avsc)")
+    cwd = Path.cwd()
+    run_git(["rev-parse", "--show-toplevel"], cwd=cwd, failure=f"{cwd} is not inside a git repository")
+    verify = ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]
+    run_git(verify, cwd=cwd, failure=f"unknown git ref {ref!r}")
+    blob = run_git(
+        ["cat-file", "blob", f"{ref}:./{path}"], cwd=cwd, failure=f"{path} does not exist at {ref}"
+    )
+    try:
+        return f"{ref}:{path}", display_path((cwd / path).resolve()), blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{path} at {ref} is not UTF-8 text") from None
 
 
 def original_path(old: Project, current: Project, path: Path) -> Path:

@@ -63,6 +63,17 @@ def connect(
     return RegistryClient.from_transport(transport)
 
 
+def project_registry(url: str | None) -> str | None:
+    """`url`, else the `registry` of the configuration file found from the working directory (for the
+    commands that need no project otherwise, like export and import)."""
+    if url:
+        return url
+    from registry.cli.project import Project, find_config
+
+    found = find_config(Path.cwd())
+    return Project.find(found).config.registry if found is not None else None
+
+
 def finish(report: Report, output_format: OutputFormat, output: Path | None, *, strict: bool = False) -> None:
     """Print (or write) the report and exit: 0 when it passed, 1 when it found violations (with
     `strict`, warnings too)."""

@@ -1,16 +1,16 @@
 """Schemas as code: `accord.toml` or `accord.yaml` maps a repository's schema files to subjects.
 
 registry = "http://localhost:8081"       # optional; --registry and ACCORD_REGISTRY_URL win
-compatibility = "BACKWARD"               # level of subjects without their own
-policy = "STRICT"                        # JSON Schema policy of subjects without their own (or LENIENT)
+compatibility = "BACKWARD"               # optional: level of subjects without their own
+policy = "STRICT"                        # optional: JSON Schema policy of subjects without their own
 proto_path = ["proto"]                   # where .proto imports resolve from (default: this folder)
 buf_category = "WIRE_JSON"               # optional: check .proto files by a Buf category (FILE, PACKAGE,
                                          # WIRE_JSON, WIRE) instead of the compatibility level
 
 [[schemas]]
 path = "schemas/*.avsc"                  # a file or a glob, relative to this file
-subject = "{stem}-value"                 # {stem}: the file name without its extension; {import}: a
-                                         # .proto file's import path (as Confluent names dependencies)
+subject = "{stem}-value"                 # placeholders: SUBJECT_PLACEHOLDERS
+topic = "orders"                         # optional: the {topic} of the subject
 type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON, .proto is PROTOBUF
 compatibility = "FULL"                   # optional, per subject
 policy = "LENIENT"                       # optional, per subject
@@ -23,7 +23,9 @@ baseline = "accord-lint-baseline.json"
 
 from __future__ import annotations
 
+import json
 import os
+import string
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +42,15 @@ from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, Reso
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
 SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON, ".proto": SchemaType.PROTOBUF}
 DEFAULT_BASELINE = "accord-lint-baseline.json"
+# What a subject template may name: the file's stem (TopicNameStrategy-like naming), the schema's full
+# record name (RecordNameStrategy), and the entry's `topic` (with {record}: TopicRecordNameStrategy).
+SUBJECT_PLACEHOLDERS = {
+    "stem": "the file name without its extension",
+    "record": "the full record name (Avro namespace.name, JSON Schema title)",
+    "topic": "the entry's `topic`",
+    "import": "a .proto file's import path under proto_path (Confluent's serializers name the subjects "
+    "of imported files so)",
+}
 
 
 class ReferenceConfig(BaseModel):
@@ -67,6 +78,7 @@ class SchemaEntry(BaseModel):
 
     path: str
     subject: str
+    topic: str | None = None
     type: SchemaType | None = None
     compatibility: CompatibilityLevel | None = None
     policy: CompatibilityPolicy | None = None
@@ -75,6 +87,17 @@ class SchemaEntry(BaseModel):
     normalize: bool | None = None
     metadata: SchemaMetadata | None = None
     rule_set: RuleSet | None = Field(default=None, validation_alias=AliasChoices("rule_set", "ruleSet"))
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> SchemaEntry:
+        names = subject_placeholders(self.subject)
+        unknown = sorted(names - set(SUBJECT_PLACEHOLDERS))
+        if unknown:
+            known = ", ".join(f"{{{name}}} ({what})" for name, what in SUBJECT_PLACEHOLDERS.items())
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}} in subject {self.subject!r}; use {known}")
+        if "topic" in names and self.topic is None:
+            raise ValueError(f"subject {self.subject!r} uses {{topic}}: set `topic` in the same entry")
+        return self
 
 
 class LintConfig(BaseModel):
@@ -94,8 +117,8 @@ class ProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     registry: str | None = None
-    compatibility: CompatibilityLevel = CompatibilityLevel.BACKWARD
-    policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
+    compatibility: CompatibilityLevel | None = None
+    policy: CompatibilityPolicy | None = None
     schemas: tuple[SchemaEntry, ...] = ()
     lint: LintConfig = LintConfig()
     proto_path: str | tuple[str, ...] = "."  # the import roots of .proto files, like protoc's -I
@@ -109,25 +132,53 @@ class SchemaFile:
     path: Path
     subject: str
     schema_type: SchemaType
-    compatibility: CompatibilityLevel
-    declares_compatibility: bool  # its own level in the config, which `register` applies
+    # The level and policy the config gives it (its own, else the top-level ones); None: the registry's.
+    # `register` applies them to the subject.
+    compatibility: CompatibilityLevel | None
     references: tuple[ReferenceConfig, ...]
     text: str
-    policy: CompatibilityPolicy = CompatibilityPolicy.STRICT
-    declares_policy: bool = False  # its own policy in the config, which `register` applies
+    policy: CompatibilityPolicy | None = None
     normalize: bool | None = None
     metadata: dict[str, Any] | None = field(default=None, compare=False)
     rule_set: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def display(self) -> str:
-        """The path as reports print it: relative to the working directory when inside it."""
+        """The path as reports print it (see display_path)."""
         return display_path(self.path)
+
+    @property
+    def offline_level(self) -> CompatibilityLevel:
+        """The level of checks without a registry: the configured one, else the registry default."""
+        return self.compatibility or CompatibilityLevel.BACKWARD
+
+    @property
+    def offline_policy(self) -> CompatibilityPolicy:
+        return self.policy or CompatibilityPolicy.STRICT
+
+
+def subject_placeholders(template: str) -> set[str]:
+    """The placeholder names of a subject template (`{{` and `}}` are literal braces)."""
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    except ValueError as error:
+        raise ValueError(f"subject {template!r} is not a valid template: {error}") from None
 
 
 def display_path(path: Path) -> str:
-    relative = os.path.relpath(path)
+    """The path as reports print it: relative to the git repository's root when it is in one (so that
+    GitHub and GitLab place annotations from any folder), else to the working directory."""
+    root = repository_root(path.parent)
+    relative = os.path.relpath(path, root) if root is not None else os.path.relpath(path)
     return Path(relative).as_posix() if not relative.startswith("..") else path.as_posix()
+
+
+def repository_root(directory: Path) -> Path | None:
+    """The root of the git work tree holding `directory` (the nearest folder with a `.git`)."""
+    for folder in (directory, *directory.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,15 +191,15 @@ class Project:
 
     @classmethod
     def find(cls, config: Path | None) -> Project:
-        """The project of `config`, or of the accord.toml/accord.yaml in the working directory."""
+        """The project of `config`, or of the accord.toml/accord.yaml in the working directory or the
+        nearest folder above it, up to the git repository's root."""
         if config is None:
-            found = [Path(name) for name in CONFIG_NAMES if Path(name).is_file()]
-            if not found:
+            config = find_config(Path.cwd())
+            if config is None:
                 raise CliError(
-                    f"no {' or '.join(CONFIG_NAMES[:2])} in {Path.cwd()}; create one (see docs/ci.md) "
-                    "or pass --config"
+                    f"no {' or '.join(CONFIG_NAMES[:2])} in {Path.cwd()} or its parents up to the repository "
+                    "root; create one (see docs/ci.md) or pass --config"
                 )
-            config = found[0]
         if not config.is_file():
             raise CliError(f"configuration file {config} does not exist")
         return cls.parse(config.resolve(), config.read_text(encoding="utf-8"))
@@ -174,9 +225,17 @@ class Project:
         """
         files: list[SchemaFile] = []
         by_subject: dict[str, Path] = {}
+        by_path: dict[Path, int] = {}
         for number, entry in enumerate(self.config.schemas, start=1):
             paths = self._expand(entry, number, missing_ok=missing_ok)
             for path in paths:
+                first = by_path.setdefault(path, number)
+                if first != number:
+                    raise CliError(
+                        f"{display_path(self.config_path)}: {display_path(path)} is matched by both "
+                        f"schemas[{first}] and schemas[{number}]; a file belongs to one subject, so narrow "
+                        "the paths"
+                    )
                 schema_file = self._schema_file(entry, path)
                 earlier = by_subject.setdefault(schema_file.subject, path)
                 if earlier != path:
@@ -276,26 +335,58 @@ class Project:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CliError(f"{display_path(path)}: cannot be read: {error}") from None
-        subject, references = entry.subject.replace("{stem}", path.stem), entry.references
-        if schema_type is SchemaType.PROTOBUF:
-            from registry.cli.proto.imports import import_path, import_references
+        values = {"stem": path.stem, "topic": entry.topic or ""}
+        if "record" in subject_placeholders(entry.subject):
+            values["record"] = _record_name(path, text, schema_type)
+        from registry.cli.proto.imports import import_path, import_references
 
-            subject = subject.replace("{import}", import_path(path, self.import_roots))
+        values["import"] = import_path(path, self.import_roots)
+        references = entry.references
+        if schema_type is SchemaType.PROTOBUF:
             references = import_references(self.root, self.import_roots, text, references)
         return SchemaFile(
             path=path,
-            subject=subject,
+            subject=entry.subject.format(**values),
             schema_type=schema_type,
             compatibility=entry.compatibility or self.config.compatibility,
-            declares_compatibility=entry.compatibility is not None,
             references=references,
             text=text,
             policy=entry.policy or self.config.policy,
-            declares_policy=entry.policy is not None,
             normalize=entry.normalize,
             metadata=entry.metadata.body() if entry.metadata else None,
             rule_set=entry.rule_set.body() if entry.rule_set else None,
         )
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file in `start` or the nearest folder above it, up to the repository root
+    (only `start` outside a repository). Two configuration files in one folder are an error."""
+    root = repository_root(start)
+    folders = [start] if root is None else [start, *start.parents[: len(start.parents) - len(root.parents)]]
+    for folder in folders:
+        found = [folder / name for name in CONFIG_NAMES if (folder / name).is_file()]
+        if len(found) > 1:
+            both = " and ".join(display_path(path) for path in found)
+            raise CliError(f"both {both} exist; keep one configuration file")
+        if found:
+            return found[0]
+    return None
+
+
+def _record_name(path: Path, text: str, schema_type: SchemaType) -> str:
+    """The full name that {record} stands for: Avro's namespace.name, JSON Schema's title."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = None
+    document = document if isinstance(document, dict) else {}
+    name, namespace, title = document.get("name"), document.get("namespace"), document.get("title")
+    if schema_type is SchemaType.AVRO and isinstance(name, str) and name:
+        return f"{namespace}.{name}" if "." not in name and isinstance(namespace, str) and namespace else name
+    if schema_type is SchemaType.JSON and isinstance(title, str) and title:
+        return title
+    what = "a named Avro type (`name`)" if schema_type is SchemaType.AVRO else "a JSON Schema `title`"
+    raise CliError(f"{display_path(path)}: the subject uses {{record}}, but the file has no {what}")
 
 
 def _load_document(config_path: Path, text: str) -> Any:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from client import RegistryClient, RegistryResponseError, SchemaNotFoundError
 from registry.cli import subject_settings
-from registry.cli.checks import reason_finding, reasons, refusal, registry_references, schema_of
+from registry.cli.checks import registry_references, schema_of, unusable
 from registry.cli.errors import CliError
+from registry.cli.judging import RegistrySettings, declared_settings, judge, parse_file
 from registry.cli.project import Project, SchemaFile
 from registry.compatibility.reports import Case, Report, ReportFinding
 
@@ -97,68 +98,80 @@ def _plan(
     plans: list[_Plan] = []
     findings: list[ReportFinding] = []
     new_paths = set()
+    registry_settings = RegistrySettings(client)
     for file in files:
-        settings = _settings_to_apply(file, client)
+        parsed, problems = parse_file(project, file, all_files, client)
+        if parsed is None:
+            findings += problems
+            plans.append(_Plan(file, False, {}, f"{file.display}: {unusable(problems)}"))
+            continue
+        declared = declared_settings(file)
+        own = registry_settings.own(file.subject) if declared else {}
+        settings = {key: value for key, value in declared.items() if own.get(key) != value}
         waits_for = [
             target
             for reference in file.references
             if (target := project.reference_target(reference, all_files)) is not None
             and target.path in new_paths
         ]
-        if waits_for:
-            # Its references are registered by this run, so the registry can judge it only then.
-            plans.append(
-                _Plan(
-                    file,
-                    True,
-                    settings,
-                    f"{file.display}: checked once {waits_for[0].display} is registered",
+        references = None
+        if not waits_for:  # else its references are registered by this run: it is judged here
+            references, problems = registry_references(project, file, all_files, client)
+            if problems:
+                findings += problems
+                plans.append(_Plan(file, False, {}, f"{file.display}: a referenced schema is not registered"))
+                continue
+            try:
+                registered = subject_settings.lookup(client, file, schema_of(file, references))
+            except SchemaNotFoundError:
+                pass
+            else:
+                detail = (
+                    f"{file.display}: already registered as version {registered.version} "
+                    f"(id {registered.schema_id})"
                 )
-            )
-            new_paths.add(file.path)
-            continue
-        references, problems = registry_references(project, file, all_files, client)
-        if problems:
-            findings += problems
-            plans.append(_Plan(file, False, {}, f"{file.display}: a referenced schema is not registered"))
-            continue
-        schema = schema_of(file, references)
-        try:
-            registered = subject_settings.lookup(client, file, schema)
-        except SchemaNotFoundError:
-            pass
-        else:
-            detail = (
-                f"{file.display}: already registered as version {registered.version} "
-                f"(id {registered.schema_id})"
-            )
-            plans.append(_Plan(file, False, settings, detail))
-            continue
-        verdict = client.test_compatibility(file.subject, schema, version=None)
-        if not verdict.is_compatible:
-            found = [reason_finding(message, file) for message in reasons(verdict.messages)]
-            findings += found
-            plans.append(_Plan(file, False, {}, f"{file.display}: {refusal(verdict.messages, found)}"))
+                plans.append(_Plan(file, False, settings, detail))
+                continue
+        verdict = judge(file, parsed, references, client, registry_settings)
+        if not verdict.compatible:
+            findings += verdict.findings
+            plans.append(_Plan(file, False, {}, f"{file.display}: {verdict.detail}"))
             continue
         new_paths.add(file.path)
-        plans.append(_Plan(file, True, settings, f"{file.display}: compatible, new version"))
+        plans.append(_Plan(file, True, settings, f"{file.display}: {verdict.detail}, new version"))
     return plans, findings
 
 
 def _apply(project: Project, plan: _Plan, all_files: Sequence[SchemaFile], client: RegistryClient) -> str:
+    """Set the declared settings and register, as one step: when the registration fails, the subject's
+    settings are put back as they were."""
     file = plan.file
     done = []
+    before = client.get_config(file.subject) if plan.settings else None
     if plan.settings:
         client.update_config(plan.settings, file.subject)
         done += [f"{_SETTING_NAMES[key]} set to {value}" for key, value in plan.settings.items()]
     if plan.register:
-        references, problems = registry_references(project, file, all_files, client)
-        if problems:
-            raise CliError(problems[0].message)
-        schema = schema_of(file, references)
-        registered = subject_settings.register(client, file, schema)
+        try:
+            references, problems = registry_references(project, file, all_files, client)
+            if problems:
+                raise CliError(problems[0].message)
+            registered = subject_settings.register(client, file, schema_of(file, references))
+        except Exception:
+            if plan.settings:
+                _restore(client, file.subject, before, plan.settings)
+            raise
         done.append(f"registered as version {registered.version} (id {registered.schema_id})")
     return f"{file.display}: {', '.join(done)}" if done else plan.detail
+
+
+def _restore(
+    client: RegistryClient, subject: str, before: dict[str, object] | None, changed: dict[str, object]
+) -> None:
+    if before is None or not set(changed) <= set(before):
+        client.delete_config(subject)  # the subject had none of its own (or not of every changed key)
+    if before:
+        client.update_config(before, subject)
 
 
 def _dry(plan: _Plan) -> str:
@@ -166,20 +179,6 @@ def _dry(plan: _Plan) -> str:
     if plan.register:
         actions.append("would register a new version")
     return f"{plan.detail}; {', '.join(actions)}" if actions else plan.detail
-
-
-def _settings_to_apply(file: SchemaFile, client: RegistryClient) -> dict[str, object]:
-    declared: dict[str, object] = {}
-    if file.declares_compatibility:
-        declared["compatibilityLevel"] = file.compatibility.value
-    if file.declares_policy:
-        declared["compatibilityPolicy"] = file.policy.value
-    if file.normalize is not None:
-        declared["normalize"] = file.normalize
-    if not declared:
-        return {}
-    configured = client.get_config(file.subject) or {}
-    return {key: value for key, value in declared.items() if configured.get(key) != value}
 
 
 def latest_versions(files: Sequence[SchemaFile], client: RegistryClient) -> dict[str, SchemaFile]:

@@ -66,10 +66,10 @@ def check(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """Is each schema file compatible with its subject? Asks the registry (verbose reasons), or with
-    --against git:REF compares with the files at that ref (no registry; new subjects pass, deleted
-    subjects are reported)."""
-    from registry.cli import checks, git, scope
+    """Is each schema file valid, and compatible with its subject at its effective level (the config's,
+    else the registry's)? Asks the registry (verbose reasons), or with --against git:REF compares with
+    the files at that ref (no registry; new subjects pass once valid, deleted subjects are reported)."""
+    from registry.cli import checks, git, judging, scope
     from registry.cli.project import Project
 
     project = Project.find(config)
@@ -89,7 +89,7 @@ def check(
                 report = buf_check.check_against_git(project, files, old, ref, buf_check.category(category))
     elif ref is None:
         with connect(registry, configured=project.config.registry) as client:
-            report = checks.check_against_registry(project, files, client)
+            report = judging.check_against_registry(project, files, client)
     else:
         with git.project_at(ref, project) as old:
             report = checks.check_against_git(project, files, old, ref)
@@ -99,10 +99,8 @@ def check(
 @app.command()
 @exits_cleanly
 def diff(
-    old: Annotated[
-        Path, typer.Argument(help="The earlier schema file, or git:REF:PATH for the file at a git ref")
-    ],
-    new: Annotated[Path, typer.Argument(help="The later schema file")],
+    old: Annotated[str, typer.Argument(help="The earlier schema: a file, or git:REF:PATH")],
+    new: Annotated[str, typer.Argument(help="The later schema: a file, or git:REF:PATH")],
     level: Annotated[CompatibilityLevel, typer.Option(help="Compatibility level to judge by")] = (
         CompatibilityLevel.BACKWARD
     ),
@@ -122,40 +120,48 @@ def diff(
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
-    """May NEW follow OLD at LEVEL? Compares two files directly, without configuration or registry
-    (OLD may be git:REF:PATH, the file at a git ref)."""
-    from registry.cli import checks
-    from registry.cli.git_sides import GitSide, git_side, is_git_side
-    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX
+    """May NEW follow OLD at LEVEL? Compares two schemas directly, without configuration or registry.
+    Either side may be git:REF:PATH, the file PATH (relative to this folder) at a git ref; a .proto
+    file's imports are then read at that ref too."""
+    from registry.cli import checks, git
+    from registry.cli.git_sides import git_side
+    from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, display_path
 
-    roots = [path.resolve() for path in proto_path or []]
+    kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(Path(new.rpartition(":")[2]).suffix)
+    if kind is None:
+        raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
+    roots = tuple(path.resolve() for path in proto_path or [])
     with ExitStack() as stack:
-        earlier = (
-            stack.enter_context(git_side(str(old), roots)) if is_git_side(old) else GitSide(old, roots, "")
-        )
-        for path in (earlier.path, new):
+        sides = []
+        for value in (old, new):
+            if value.startswith(git.GIT_PREFIX) and kind is SchemaType.PROTOBUF:
+                at = stack.enter_context(git_side(value, roots))
+                file = display_path((Path.cwd() / value.split(":", 2)[2]).resolve())
+                text = at.path.read_text(encoding="utf-8")
+                sides.append(
+                    checks.Side(value.removeprefix(git.GIT_PREFIX), file, text, tuple(at.import_roots))
+                )
+                continue
+            if value.startswith(git.GIT_PREFIX):
+                sides.append(checks.Side(*git.read_at(value)))
+                continue
+            path = Path(value)
             if not path.is_file():
-                raise CliError(f"{path} is not a file")
-        kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(new.suffix)
-        if kind is None:
-            raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
+                raise CliError(f"{value} is not a file")
+            try:
+                shown = display_path(path.resolve())
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CliError(f"{value}: cannot be read: {error}") from None
+            sides.append(checks.Side(shown, shown, text, roots or (path.resolve().parent,)))
         if buf_category is not None:
             from registry.cli.proto import buf_check
 
             if kind is not SchemaType.PROTOBUF:
                 raise CliError("--buf-category judges .proto files only")
-            report = buf_check.diff_files(earlier, new, buf_check.category(buf_category), roots)
+            report = buf_check.diff_files(sides[0], sides[1], buf_check.category(buf_category))
         else:
-            report = checks.diff_files(
-                earlier.path,
-                new,
-                level=level,
-                schema_type=kind,
-                policy=policy,
-                import_roots=roots,
-                old_import_roots=earlier.import_roots,
-                old_name=earlier.display,
-            )
+            report = checks.diff_files(sides[0], sides[1], level=level, schema_type=kind, policy=policy)
     finish(report, output_format, output)
 
 

@@ -21,7 +21,7 @@ import typer
 from client import AccordError
 from registry.cli import snapshot
 from registry.cli.errors import CliError, exits_cleanly
-from registry.cli.options import RegistryOption, connect
+from registry.cli.options import RegistryOption, connect, project_registry
 from registry.cli.snapshot import Advance, Snapshot, Version
 
 if TYPE_CHECKING:
@@ -38,8 +38,9 @@ def export(
     destination: Annotated[Path, typer.Argument(help="A new directory, or a .tar.gz, .tgz or .zip archive")],
     registry: RegistryOption = None,
 ) -> None:
-    """Export every live subject version, schema and compatibility setting of the registry."""
-    with connect(registry) as client, _reading("exporting") as on_subject:
+    """Export every live subject version, schema and compatibility setting of the registry (default:
+    the `registry` of accord.toml)."""
+    with connect(project_registry(registry)) as client, _reading("exporting") as on_subject:
         content = snapshot.read_registry(client, on_subject=on_subject)
     snapshot.write(content, destination)
     typer.echo(
@@ -78,7 +79,7 @@ def import_(
         with snapshot.opened(source) as directory:
             content = snapshot.read(directory)
     content.validate()
-    with connect(registry) as client:
+    with connect(project_registry(registry)) as client:
         missing, mode = plan_import(client, content)
         imported = restore(client, content, missing, mode=mode)
     typer.echo(

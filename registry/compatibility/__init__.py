@@ -29,6 +29,8 @@ if _TYPE_CHECKING:
         SUPPORTED_SCHEMA_TYPES,
         parse_schema,
     )
+    from registry.compatibility.protobuf.json_mapping import json_mapping_schema
+    from registry.compatibility.protobuf.reading import select_message
     from registry.compatibility.reports import (
         Case,
         OutputFormat,
@@ -59,6 +61,8 @@ _MODULE_OF = {
     "CompatibilityPolicy": "registry.compatibility.levels",
     "PreviousVersion": "registry.compatibility.levels",
     "check_compatibility": "registry.compatibility.levels",
+    "json_mapping_schema": "registry.compatibility.protobuf.json_mapping",
+    "select_message": "registry.compatibility.protobuf.reading",
     "SUPPORTED_SCHEMA_TYPES": "registry.compatibility.parsers",
     "parse_schema": "registry.compatibility.parsers",
     "Case": "registry.compatibility.reports",
@@ -105,9 +109,11 @@ __all__ = [
     "decoded_json_schema",
     "draft_of",
     "expectation_gaps",
+    "json_mapping_schema",
     "parse_json_schema",
     "parse_schema",
     "render",
+    "select_message",
 ]
 
 

@@ -6,7 +6,11 @@ Used by the contract harness (static verification) and by the registry (consumer
   lists only what its consumer reads, so keys the producer does not declare are simply not read.
 - Avro producer, JSON Schema expectation: the producer's schema becomes the JSON Schema of its decoded
   form (registry.compatibility.decoded), then the JSON engine compares.
-- Avro expectation, JSON Schema producer: an Avro decoder cannot read JSON events; always a gap.
+- Protobuf producer, JSON Schema expectation: the producer's message becomes the JSON Schema of its
+  proto3 JSON mapping (registry.compatibility.protobuf.json_mapping), then the JSON engine compares.
+- Protobuf producer, reader `.proto` expectation: the engine's Protobuf rules, producer as writer, for
+  what the reader's message reaches (registry.compatibility.protobuf.reading).
+- An Avro or Protobuf expectation of events in another format: its decoder cannot read them; always a gap.
 
 Gaps are *breaking* when the producer's schema lets through data of another shape than the consumer
 reads (a missing required field, another type, an enum value the consumer does not know). A value
@@ -25,6 +29,9 @@ from registry.compatibility.decoded import decoded_json_schema
 from registry.compatibility.jsonschema import JsonSchema
 from registry.compatibility.levels import CompatibilityPolicy
 from registry.compatibility.parsers import parse_schema
+from registry.compatibility.protobuf import ProtobufSchema
+from registry.compatibility.protobuf.json_mapping import json_mapping_schema
+from registry.compatibility.protobuf.reading import reader_gaps, select_message
 from registry.compatibility.result import Incompatibility
 from registry.compatibility.schema import (
     InvalidSchemaError,
@@ -90,17 +97,40 @@ class ExpectationGap:
         return text if self.expected is None else f"{text} (expects {_short(self.expected)})"
 
 
-def expectation_gaps(expectation: ParsedSchema, producer: ParsedSchema) -> list[ExpectationGap]:
-    """Every gap between what `expectation` reads and what `producer` may write (empty: none)."""
-    if expectation.schema_type is SchemaType.AVRO and producer.schema_type is not SchemaType.AVRO:
+def expectation_gaps(
+    expectation: ParsedSchema,
+    producer: ParsedSchema,
+    *,
+    message: str | None = None,
+    event_type: str | None = None,
+) -> list[ExpectationGap]:
+    """Every gap between what `expectation` reads and what `producer` may write (empty: none).
+
+    For a Protobuf producer (or reader), `message` names the message read (its full name); without it,
+    the message named like `event_type`, else the file's first (registry.compatibility.protobuf.reading).
+    """
+    if expectation.schema_type in (SchemaType.AVRO, SchemaType.PROTOBUF) and (
+        producer.schema_type is not expectation.schema_type
+    ):
         issue = Incompatibility(
             "SCHEMA_TYPE_MISMATCH",
             "#",
-            "the expectation is an Avro reader schema, but the producer publishes "
-            f"{producer.schema_type} events, which an Avro decoder cannot read",
+            f"the expectation is a{'n Avro' if expectation.schema_type is SchemaType.AVRO else ' Protobuf'} "
+            f"reader schema, but the producer publishes {producer.schema_type} events, which its decoder "
+            "cannot read",
         )
         return [ExpectationGap(issue, breaking=True)]
-    writer, producer_form = producer, "the producer's schema"
+    try:
+        if isinstance(expectation, ProtobufSchema) and isinstance(producer, ProtobufSchema):
+            issues = reader_gaps(expectation, producer, roles=ROLES, message=message, event_type=event_type)
+            return [ExpectationGap(issue, True, _in_data(expectation, issue)) for issue in issues]
+        writer, producer_form = producer, "the producer's schema"
+        if isinstance(producer, ProtobufSchema):
+            published = select_message(producer, message=message, event_type=event_type)
+            producer_form = f"the producer's message {published.full_name}, in Protobuf's JSON mapping,"
+            writer = _in_one_union_form(orjson.dumps(json_mapping_schema(published)).decode(), ())
+    except InvalidSchemaError as error:  # the message read is not in the producer's file
+        return [ExpectationGap(Incompatibility("MESSAGE_NOT_PUBLISHED", "#", error.message), breaking=True)]
     if expectation.schema_type is SchemaType.JSON and producer.schema_type is SchemaType.AVRO:
         producer_form = "the producer's Avro schema, decoded,"
         writer = _in_one_union_form(

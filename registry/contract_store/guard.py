@@ -8,12 +8,14 @@ has the registry's `broken_expectations` method); whether a subject is guarded i
 
 from __future__ import annotations
 
+import orjson
 from sqlmodel import Session
 
 from registry import errors
 from registry.compatibility import InvalidSchemaError, ParsedSchema, SchemaType, parse_schema
 from registry.compatibility.expectations import expectation_gaps
 from registry.contract_store import repository
+from registry.contract_store.publishing import reader_imports
 from registry.contract_store.versions import row_id, versions_that_count
 from registry.contract_store.wire import EnforcementRead
 
@@ -49,14 +51,19 @@ class ContractRegistrationGuard:
             if version < row.min_version or (row.max_version is not None and version > row.max_version):
                 continue
             try:
-                expectation = parse_schema(SchemaType(row.schema_type), row.schema_text)
+                imports = None if row.imports is None else orjson.loads(row.imports)
+                expectation = parse_schema(
+                    SchemaType(row.schema_type), row.schema_text, reader_imports(imports)
+                )
             except InvalidSchemaError:
                 continue  # it parsed when published; a stricter engine must not block registering
             owner = versions[row.version_id]
             broken += [
                 f"{owner.application} version {owner.version} ({row.event_type}) reads {gap.data_path}: "
                 f"{gap.describe()}"
-                for gap in expectation_gaps(expectation, schema)
+                for gap in expectation_gaps(
+                    expectation, schema, message=row.message, event_type=row.event_type
+                )
                 if gap.breaking
             ]
         return broken

@@ -17,7 +17,13 @@ import orjson
 from sqlmodel import Session
 
 from registry import errors
-from registry.compatibility import InvalidSchemaError, SchemaType, parse_schema
+from registry.compatibility import (
+    InvalidSchemaError,
+    ResolvedReference,
+    SchemaType,
+    parse_schema,
+    select_message,
+)
 from registry.contract_store import repository
 from registry.contract_store.versions import lock_version, published_version, row_id, versions_that_count
 from registry.contract_store.wire import EventVersions, ExpectationPayload, SamplePayload
@@ -106,9 +112,15 @@ def expectation_row(index: int, expectation: ExpectationPayload) -> ContractExpe
         raise errors.InvalidContractError(
             f"{where}: eventVersions maximum {bounds.maximum} is below the minimum"
         )
-    schema_text = json_text(expectation.schema_, where=f"{where}: the reader schema")
+    schema_text = _reader_schema_text(expectation, where=where)
     try:
-        parse_schema(SchemaType(expectation.schema_type), schema_text)
+        if expectation.imports and expectation.schema_type != "PROTOBUF":
+            raise errors.InvalidContractError(f"{where}: only a PROTOBUF reader schema has imports")
+        reader = parse_schema(
+            SchemaType(expectation.schema_type), schema_text, reader_imports(expectation.imports)
+        )
+        if reader.schema_type is SchemaType.PROTOBUF:
+            select_message(reader, message=expectation.message, event_type=expectation.event_type)
     except InvalidSchemaError as error:
         raise errors.InvalidContractError(f"{where}: the reader schema is invalid: {error}") from error
     if expectation.envelope is not None:
@@ -128,11 +140,32 @@ def expectation_row(index: int, expectation: ExpectationPayload) -> ContractExpe
         max_version=bounds.maximum,
         schema_type=expectation.schema_type,
         schema_text=schema_text,
+        message=expectation.message,
+        imports=json_text(expectation.imports, where=f"{where}: the imports")
+        if expectation.imports
+        else None,
         envelope_schema=None
         if expectation.envelope is None
         else json_text(expectation.envelope, where=f"{where}: the envelope schema"),
         description=expectation.description,
     )
+
+
+def reader_imports(imports: dict[str, str] | None) -> tuple[ResolvedReference, ...]:
+    """A reader `.proto`'s own imports as the references the Protobuf compiler takes."""
+    return tuple(
+        ResolvedReference(path, path, 1, SchemaType.PROTOBUF, text)
+        for path, text in sorted((imports or {}).items())
+    )
+
+
+def _reader_schema_text(expectation: ExpectationPayload, *, where: str) -> str:
+    """The reader schema as stored: a `.proto` file's text as it is, JSON compactly."""
+    schema = expectation.schema_
+    if (expectation.schema_type == "PROTOBUF") != isinstance(schema, str):
+        wanted = "the text of a .proto file" if expectation.schema_type == "PROTOBUF" else "a JSON object"
+        raise errors.InvalidContractError(f"{where}: a {expectation.schema_type} reader schema is {wanted}")
+    return schema if isinstance(schema, str) else json_text(schema, where=f"{where}: the reader schema")
 
 
 def expectation_of(row: ContractExpectation) -> ExpectationPayload:
@@ -141,7 +174,9 @@ def expectation_of(row: ContractExpectation) -> ExpectationPayload:
         subject=row.subject if row.named_subject else None,
         event_versions=EventVersions(minimum=row.min_version, maximum=row.max_version),
         schema_type=row.schema_type,  # type: ignore[arg-type]
-        schema=orjson.loads(row.schema_text),
+        schema=row.schema_text if row.schema_type == "PROTOBUF" else orjson.loads(row.schema_text),
+        message=row.message,
+        imports=None if row.imports is None else orjson.loads(row.imports),
         envelope=None if row.envelope_schema is None else orjson.loads(row.envelope_schema),
         description=row.description,
     )

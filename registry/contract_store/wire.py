@@ -35,8 +35,18 @@ class ExpectationPayload(_Payload):
     event_type: str = Field(min_length=1)
     subject: str | None = Field(default=None, description="the registry subject; default: the eventType")
     event_versions: EventVersions = Field(default_factory=EventVersions)
-    schema_type: Literal["JSON", "AVRO"] = "JSON"
-    schema_: dict[str, Any] = Field(alias="schema", description="a JSON Schema, or an Avro reader schema")
+    schema_type: Literal["JSON", "AVRO", "PROTOBUF"] = "JSON"
+    schema_: dict[str, Any] | str = Field(
+        alias="schema", description="a JSON Schema, an Avro reader schema, or a reader .proto file's text"
+    )
+    message: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the Protobuf message read (full name); null: named like the eventType, else the first",
+    )
+    imports: dict[str, str] | None = Field(
+        default=None, description="a reader .proto's own imports: import path -> the imported file's text"
+    )
     envelope: dict[str, Any] | None = Field(default=None, description="a JSON Schema of the envelope fields")
     description: str = ""
 
@@ -58,7 +68,7 @@ class SamplePayload(_Payload):
 
     scenario: str = "sample"
     envelope: dict[str, Any]
-    schema_type: Literal["JSON", "AVRO"] | None = None
+    schema_type: Literal["JSON", "AVRO", "PROTOBUF"] | None = None
     schema_: str | None = Field(default=None, alias="schema")
     generated: bool = False
 

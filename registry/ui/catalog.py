@@ -9,7 +9,7 @@ was checked before the page ran, by registry.auth.access.)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -350,7 +350,7 @@ class Catalog:
                 ReaderSchema(
                     owner,
                     SchemaText.of_text(
-                        orjson.dumps(owner.expectation.schema_).decode(),
+                        _reader_text(owner.expectation.schema_),
                         SchemaType(owner.expectation.schema_type),
                     ),
                 )
@@ -435,3 +435,8 @@ def _anchor(side: str, schema: SchemaText, pointer: str) -> str:
 def _default_version(history: list[VersionRecord]) -> int:
     live = [entry.version for entry in history if not entry.deleted]
     return (live or [entry.version for entry in history])[-1]
+
+
+def _reader_text(schema: dict[str, Any] | str) -> str:
+    """A reader schema as text: a `.proto` file as it is, a JSON one serialized."""
+    return schema if isinstance(schema, str) else orjson.dumps(schema).decode()

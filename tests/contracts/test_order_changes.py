@@ -33,12 +33,22 @@ PROPOSALS = {
     "require-address": {"shipping"},
     "drop-unread-field": set(),
 }
-# flow: (the producer's schema folder and file suffix, whether the consumers give Avro reader schemas)
+# flow: (the producer's schema folder and file suffix, the consumers' reader schemas or None for the
+# DSL, the proposals whose verdict differs from PROPOSALS). A binary Protobuf reader matches fields by
+# number, so a renamed field breaks only consumers that read the JSON mapping, where names count.
 FLOWS = {
-    "avro producer, DSL expectations": ("avro", ".avsc", False),
-    "avro producer, Avro reader expectations": ("avro", ".avsc", True),
-    "JSON Schema producer, DSL expectations": ("json", ".schema.json", False),
+    "avro producer, DSL expectations": ("avro", ".avsc", None, {}),
+    "avro producer, Avro reader expectations": ("avro", ".avsc", "avro", {}),
+    "JSON Schema producer, DSL expectations": ("json", ".schema.json", None, {}),
+    "Protobuf producer, DSL expectations on the JSON mapping": ("protobuf", ".proto", None, {}),
+    "Protobuf producer, reader .proto expectations": (
+        "protobuf",
+        ".proto",
+        "protobuf",
+        {"rename-total": set()},
+    ),
 }
+SCHEMA_TYPES = {"avro": "AVRO", "json": "JSON", "protobuf": "PROTOBUF"}
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def accord(*arguments: str) -> tuple[int, str]:
 
 def _schema_body(path: Path, folder: str) -> dict[str, str]:
     body = {"schema": path.read_text()}
-    return body if folder == "avro" else {**body, "schemaType": "JSON"}
+    return body if folder == "avro" else {**body, "schemaType": SCHEMA_TYPES[folder]}
 
 
 def _error_lines(output: str) -> list[str]:
@@ -63,10 +73,10 @@ def _error_lines(output: str) -> list[str]:
 
 @pytest.mark.parametrize("flow", FLOWS)
 def test_every_step_gives_the_right_verdict(flow, registry_url, tmp_path):
-    folder, suffix, avro_readers = FLOWS[flow]
+    folder, suffix, readers, verdicts = FLOWS[flow]
     url = registry_url
     v1 = EXAMPLE / folder / f"OrderPlaced{suffix}"
-    files = CONSUMERS["write_contracts"](tmp_path / "accord-contracts", avro_readers=avro_readers)
+    files = CONSUMERS["write_contracts"](tmp_path / "accord-contracts", readers=readers)
 
     assert httpx.put(f"{url}/config/OrderPlaced", json={"compatibility": "NONE"}).status_code == 200
     assert (
@@ -94,13 +104,13 @@ def test_every_step_gives_the_right_verdict(flow, registry_url, tmp_path):
     assert accord("can-i-deploy", "order-service@p1", "--to", "production", "--registry", url)[0] == 0
     accord("record-deployment", "order-service", "p1", "--env", "production", "--registry", url)
 
-    for proposal, breaks in PROPOSALS.items():
+    for proposal, breaks in {**PROPOSALS, **verdicts}.items():
         candidate = EXAMPLE / folder / "proposals" / f"{proposal}{suffix}"
         version = f"p2-{proposal}"
         expected_code = 1 if breaks else 0
 
         # the static check and sample verification, offline from the files
-        schema_option = f"OrderPlaced={candidate}:{'AVRO' if folder == 'avro' else 'JSON'}"
+        schema_option = f"OrderPlaced={candidate}:{SCHEMA_TYPES[folder]}"
         offline = accord(
             "verify",
             "--producer",
@@ -176,7 +186,7 @@ def test_every_step_gives_the_right_verdict(flow, registry_url, tmp_path):
 
     code, matrix = accord("matrix", "order-service", "--registry", url, "--format", "json")
     cases = {case["name"]: case["detail"] for case in orjson.loads(matrix)["cases"]}
-    for proposal, breaks in PROPOSALS.items():
+    for proposal, breaks in {**PROPOSALS, **verdicts}.items():
         for consumer, version in (("billing", "b1"), ("shipping", "s1")):
             detail = cases[f"order-service@p2-{proposal} -> {consumer}@{version}"]
             assert detail.startswith("failed" if consumer in breaks else "verified"), (

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from registry.cli.checks import Side
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
-from registry.cli.git_sides import GitSide
 from registry.cli.project import Project, SchemaFile, display_path
 from registry.cli.proto.buf_rules import BufCategory, breaking_changes
 from registry.cli.proto.buf_symbols import BufFinding, ProtoFile
@@ -102,27 +102,25 @@ def judge(
     )
 
 
-def diff_files(old: GitSide, new_path: Path, category: BufCategory, import_roots: Sequence[Path]) -> Report:
+def diff_files(old: Side, new: Side, category: BufCategory) -> Report:
     """Two `.proto` files compared as one file's two versions, by `category`."""
-    case = f"{old.display or display_path(old.path)} -> {display_path(new_path)}"
+    case = f"{old.display} -> {new.display}"
     sides: list[ProtoFile] = []
     findings: list[ReportFinding] = []
-    for path, roots, name in ((old.path, old.import_roots, old.display), (new_path, import_roots, "")):
-        text = path.read_text(encoding="utf-8")
-        references = resolved_imports(text, list(roots) or [path.resolve().parent])
-        compiled = compile_one(new_path.name, text, references, name or display_path(path), case)
+    for side in (old, new):
+        references = resolved_imports(side.text, side.import_roots)
+        compiled = compile_one(Path(new.file).name, side.text, references, side.file, case)
         if isinstance(compiled, list):
             findings += compiled
         else:
             sides.append(compiled)
     if len(sides) < 2:
         return Report(tool=DIFF_TOOL, cases=(Case(case, "does not compile"),), findings=tuple(findings))
-    text = new_path.read_text(encoding="utf-8")
     for finding in breaking_changes({sides[0].name: sides[0]}, {sides[1].name: sides[1]}, category):
-        position = proto_position(text, finding.pointer) if finding.pointer else None
+        position = proto_position(new.text, finding.pointer) if finding.pointer else None
         findings.append(
             ReportFinding(
-                file=display_path(new_path),
+                file=new.file,
                 line=position[0] if position else None,
                 column=position[1] if position else None,
                 rule=finding.rule,
@@ -130,11 +128,8 @@ def diff_files(old: GitSide, new_path: Path, category: BufCategory, import_roots
                 case=case,
             )
         )
-    return Report(
-        tool=DIFF_TOOL,
-        cases=(Case(case, _verdict(findings, old.display or display_path(old.path), category)),),
-        findings=tuple(findings),
-    )
+    verdict = _verdict(findings, old.display, category)
+    return Report(tool=DIFF_TOOL, cases=(Case(case, verdict),), findings=tuple(findings))
 
 
 def _compile(

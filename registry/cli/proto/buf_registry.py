@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 def check_against_registry(
     project: Project, files: Sequence[SchemaFile], client: RegistryClient, category: BufCategory
 ) -> Report:
-    from registry.cli import checks
+    from registry.cli import judging
 
     others = [file for file in files if file.schema_type is not SchemaType.PROTOBUF]
-    base = checks.check_against_registry(project, others, client) if others else Report(tool=CHECK_TOOL)
+    base = judging.check_against_registry(project, others, client) if others else Report(tool=CHECK_TOOL)
     old_protos: dict[str, ProtoFile] = {}
     findings = []
     for file in project.schema_files():

@@ -3,11 +3,10 @@ compatibility paths (`#/Order/3`) and lint rules name."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
-from registry.cli.errors import CliError
-from registry.cli.project import Project, SchemaFile, display_path
+from registry.cli.project import display_path
 from registry.compatibility import InvalidSchemaError
 from registry.compatibility.reports import ReportFinding, Severity, finding_at, locate
 
@@ -87,22 +86,3 @@ def _imported_file(name: str, display: str, imported: Mapping[str, str]) -> str:
         if (folder / name).is_file():
             return display_path((folder / name).resolve())
     return name
-
-
-def local_problems(
-    project: Project, file: SchemaFile, all_files: Sequence[SchemaFile]
-) -> list[ReportFinding]:
-    """protoc's errors in a `.proto` file of the project compiled with the project's files it imports,
-    before the registry is asked (which would refuse it with one line, 42201); none when an import is
-    only in the registry."""
-    from registry.compatibility.protobuf import parse_protobuf
-
-    if any(reference.path is None for reference in file.references):
-        return []
-    try:
-        parse_protobuf(file.text, project.resolve_references(file, all_files))
-    except InvalidSchemaError as error:
-        return compile_findings(error, file.text, file.display, case=file.subject, imported={})
-    except CliError:
-        return []  # a reference the project cannot resolve: the registry's answer says which
-    return []

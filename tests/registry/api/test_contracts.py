@@ -61,6 +61,8 @@ def test_published_expectations_read_back(client: TestClient) -> None:
                 "eventVersions": {"minimum": 1, "maximum": None},
                 "schemaType": "AVRO",
                 "schema": READS_EMAIL,
+                "message": None,
+                "imports": None,
                 "envelope": None,
                 "description": "emails the customer",
             }
@@ -93,7 +95,13 @@ def test_published_expectations_read_back(client: TestClient) -> None:
             "the envelope schema is invalid at $.type",
         ),
         ({"expectations": [{"eventType": "OrderCreated"}]}, 422, 422, "body field 'expectations.0.schema'"),
-        ({"expectations": [expectation(schemaType="PROTOBUF")]}, 422, 422, "schemaType"),
+        ({"expectations": [expectation(schemaType="XML")]}, 422, 422, "schemaType"),
+        (
+            {"expectations": [expectation(schemaType="PROTOBUF")]},
+            422,
+            42210,
+            "a PROTOBUF reader schema is the text of a .proto file",
+        ),
         # found by fuzzing, each once a 500: an Avro schema without "type", numbers beyond 64 bits
         ({"expectations": [expectation(schema={})]}, 422, 42210, 'needs a "type" attribute'),
         ({"expectations": [expectation(envelope={"maximum": 2**64})]}, 422, 42210, "cannot be stored"),

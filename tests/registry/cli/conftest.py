@@ -35,8 +35,6 @@ TOTAL_AS_STRING = {"name": "total", "type": "string", "doc": "Total, as text"}
 NOTE_WITH_DEFAULT = {"name": "note", "type": "string", "default": "", "doc": "A note"}
 
 CONFIG = """\
-compatibility = "BACKWARD"
-
 [[schemas]]
 path = "schemas/*.avsc"
 subject = "{prefix}{{stem}}-value"

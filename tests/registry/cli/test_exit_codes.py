@@ -104,17 +104,27 @@ class _Recorder(BaseHTTPRequestHandler):
 
     seen: list[str | None] = []
 
-    def do_POST(self) -> None:
-        _Recorder.seen.append(self.headers.get("Authorization"))
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        authorized = self.headers.get("Authorization") == "Basic Y2k6czNjcmV0"  # ci:s3cret
-        body = (
-            {"is_compatible": True, "messages": []}
-            if authorized
-            else {"error_code": 401, "message": "Unauthorized"}
+    def do_GET(self) -> None:  # the settings a check reads first: the global level, no subject's own
+        answer = (
+            (200, {"compatibilityLevel": "BACKWARD"})
+            if self.path == "/config"
+            else (404, {"error_code": 40408})
         )
+        self._answer(*answer)
+
+    def do_POST(self) -> None:  # a lookup finds nothing registered; the compatibility check passes
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.startswith("/subjects/"):
+            self._answer(404, {"error_code": 40403, "message": "Schema not found"})
+        else:
+            self._answer(200, {"is_compatible": True, "messages": []})
+
+    def _answer(self, status: int, body: dict[str, object]) -> None:
+        _Recorder.seen.append(self.headers.get("Authorization"))
+        if self.headers.get("Authorization") != "Basic Y2k6czNjcmV0":  # ci:s3cret
+            status, body = 401, {"error_code": 401, "message": "Unauthorized"}
         payload = json.dumps(body).encode()
-        self.send_response(200 if authorized else 401)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
@@ -146,7 +156,7 @@ def test_credentials_come_from_the_environment(project: Path, guarded_registry: 
     assert refused.returncode == EXIT_ERROR
     assert "the schema registry refused the request: Unauthorized (HTTP 401" in refused.stderr
     assert allowed.returncode == EXIT_CLEAN
-    assert _Recorder.seen == [None, "Basic Y2k6czNjcmV0", "Bearer t0ken"]
+    assert list(dict.fromkeys(_Recorder.seen)) == [None, "Basic Y2k6czNjcmV0", "Bearer t0ken"]
     assert bearer.returncode == EXIT_ERROR
 
 

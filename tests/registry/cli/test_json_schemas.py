@@ -101,7 +101,7 @@ def test_check_against_the_registry_annotates_its_reasons_on_the_line_for_json_a
     run, json_project: Path, registry_url: str
 ):
     config = json_project / "accord.toml"
-    config.write_text(config.read_text() + config.read_text().replace("*.json", "*.avsc").split("\n", 1)[1])
+    config.write_text(config.read_text() + "\n" + config.read_text().replace("*.json", "*.avsc"))
     schemas = json_project / "schemas"
     write(schemas / "orders.json", ORDER)
     avro = {
@@ -110,7 +110,8 @@ def test_check_against_the_registry_annotates_its_reasons_on_the_line_for_json_a
         "fields": [{"name": "id", "type": "string"}, {"name": "cents", "type": "long"}],
     }
     write(schemas / "payments.avsc", avro)
-    assert run("schema", "register", "--registry", registry_url).exit_code == EXIT_CLEAN
+    registered = run("schema", "register", "--registry", registry_url)
+    assert registered.exit_code == EXIT_CLEAN, registered.stderr
     json_text = write(schemas / "orders.json", ORDER_TOTAL_AS_STRING)
     avro_text = write(
         schemas / "payments.avsc",

@@ -259,9 +259,9 @@ def test_diff_reads_the_earlier_side_and_its_imports_from_git(run, protos):
     assert f"::error file={new},line=9,col=3,title=FIELD_SCALAR_KIND_CHANGED::" in result.stdout
     assert by_buf.exit_code == EXIT_VIOLATIONS, by_buf.output
     assert f"FIELD_WIRE_JSON_COMPATIBLE_TYPE {new}:9:3" in by_buf.stdout
-    assert f"from git:HEAD:{new} (Buf category WIRE_JSON)" in by_buf.stdout
+    assert f"from HEAD:{new} (Buf category WIRE_JSON)" in by_buf.stdout
     assert missing.exit_code == EXIT_ERROR
-    assert "there is no proto/orders/nothing.proto at HEAD" in missing.stderr
+    assert "there is no proto/orders/nothing.proto at HEAD" in missing.stderr, missing.stderr
 
 
 def test_diff_of_an_unchanged_file_against_git_passes(run, protos):
@@ -270,7 +270,7 @@ def test_diff_of_an_unchanged_file_against_git_passes(run, protos):
     result = run("schema", "diff", f"git:HEAD:{new}", new, "-I", "proto")
 
     assert result.exit_code == EXIT_CLEAN, result.output
-    assert f"compatible with git:HEAD:{new} (BACKWARD)" in result.stdout
+    assert f"compatible with HEAD:{new} (BACKWARD)" in result.stdout
 
 
 def test_downloaded_proto_files_and_their_config_can_be_checked(run, protos, registry_url, tmp_path):
@@ -300,7 +300,7 @@ def test_downloaded_proto_files_and_their_config_can_be_checked(run, protos, reg
     # The written config names the import by its path, so the files compile and match the registry.
     assert 'name = "acme/common/address.proto"' in (elsewhere / "accord.toml").read_text()
     assert checked.exit_code == EXIT_CLEAN, checked.output
-    assert checked.stdout.count("compatible with the registry") == 2
+    assert checked.stdout.count("already registered as version 1") == 2
 
 
 def test_a_proto_file_protoc_refuses_is_reported_on_its_line_before_asking_the_registry(
@@ -312,4 +312,3 @@ def test_a_proto_file_protoc_refuses_is_reported_on_its_line_before_asking_the_r
 
     assert result.exit_code == EXIT_VIOLATIONS, result.output
     assert "proto/orders/order_created.proto:8:21: protoc: Expected field number." in result.stdout
-    assert "proto/orders/order_created.proto: does not compile" in result.stdout

@@ -136,8 +136,7 @@ def test_a_file_protoc_refuses_is_reported(run, protos):
     result = run("schema", "lint")
 
     assert result.exit_code == EXIT_VIOLATIONS
-    assert "INVALID_SCHEMA" in result.stdout
-    assert "protoc refuses it" in result.stdout
+    assert "INVALID_SCHEMA proto/orders.proto:7:21: protoc: Expected field number." in result.stdout
 
 
 def test_a_proto_comment_ignores_rules_for_its_line_or_the_block_below(run, protos):

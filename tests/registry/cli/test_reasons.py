@@ -16,7 +16,6 @@ def schema_file(tmp_path: Path) -> SchemaFile:
         subject="orders-value",
         schema_type=SchemaType.AVRO,
         compatibility=CompatibilityLevel.BACKWARD,
-        declares_compatibility=False,
         references=(),
         text=avro_record("OrderCreated", ID, TOTAL),
     )

@@ -61,7 +61,7 @@ def test_changed_metadata_registers_a_new_version_carrying_it(run, project: Path
     dry = run("schema", "register", "--dry-run", "--registry", registry_url)
     real = run("schema", "register", "--registry", registry_url)
 
-    assert "compatible, new version; would register a new version" in dry.stdout, dry.stderr
+    assert "(BACKWARD), new version; would register a new version" in dry.stdout, dry.stderr
     assert "registered as version 2" in real.stdout
     assert latest(registry_url, orders)["metadata"] == {"properties": {"owner": "team-billing"}}
     assert "already registered as version 2" in run("schema", "register", "--registry", registry_url).stdout

@@ -1,8 +1,8 @@
-"""`accord schema diff git:REF:PATH NEW`: the earlier side of a diff read from git.
+"""A `.proto` side of `accord schema diff` read from git (`git:REF:PATH`), with its imports.
 
-The file at REF is written into a temporary directory at its place in the repository, and for a
-`.proto` file so are the files it imports (transitively) from the import roots at REF, so the earlier
-side compiles against its own imports, not the working tree's.
+The file at REF is written into a temporary directory at its place in the repository, and so are the
+files it imports (transitively) from the import roots at REF, so that side compiles against its own
+imports, not the working tree's.
 """
 
 from __future__ import annotations
@@ -16,20 +16,13 @@ from pathlib import Path
 from registry.cli.errors import CliError
 from registry.cli.git import GIT_PREFIX, read_blobs, run_git
 
-__all__ = ["GitSide", "git_side", "is_git_side"]
-
 
 @dataclass(frozen=True, slots=True)
 class GitSide:
-    """The earlier file as written out, the import roots it resolves from, and how reports name it."""
+    """The file as written out, and the import roots it resolves from."""
 
     path: Path
     import_roots: list[Path]
-    display: str
-
-
-def is_git_side(value: Path | str) -> bool:
-    return str(value).startswith(GIT_PREFIX)
 
 
 @contextmanager
@@ -54,7 +47,7 @@ def git_side(value: str, import_roots: Sequence[Path]) -> Iterator[GitSide]:
         _write(scratch / name, blobs[name])
         if target.suffix == ".proto":
             _write_imports(top, ref, scratch, roots, blobs[name].decode("utf-8", "replace"))
-        yield GitSide(scratch / name, [scratch / root for root in roots], value)
+        yield GitSide(scratch / name, [scratch / root for root in roots])
 
 
 def _write_imports(top: Path, ref: str, scratch: Path, roots: Sequence[str], text: str) -> None:

@@ -13,16 +13,22 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
 
 import httpx
 
 from client.availability import RegistryAvailability, StateListener
 from client.errors import RegistryError, RegistryResponseError, RegistryUnavailableError
-from client.schemas import CompatibilityResult, RegisteredSchema, Schema, SchemaReference
+from client.registry_operations import (
+    Flow,
+    Operations,
+    SchemaCache,
+    parse_registered,
+    parse_schema,
+    subject_path,
+)
+from client.schemas import CompatibilityResult, RegisteredSchema, Schema
 from client.transport import AsyncRegistryTransport, RegistryTransport, RetryPolicy
 
 T = TypeVar("T")
@@ -31,134 +37,13 @@ _NO_SUBJECT_CONFIG = 40408
 _CONFIG_KEYS = ("compatibilityLevel", "compatibilityPolicy", "normalize")
 
 
-@dataclass(slots=True)
-class SchemaCache:
-    """What the registry has told us: immutable facts forever, latest versions for a while."""
-
-    latest_ttl: float = 60.0
-    schemas: dict[int, Schema] = field(default_factory=dict)
-    versions: dict[tuple[str, int], RegisteredSchema] = field(default_factory=dict)
-    lookups: dict[tuple[str, Schema], RegisteredSchema] = field(default_factory=dict)
-    registered: dict[tuple[str, Schema], int] = field(default_factory=dict)
-    latest: dict[str, tuple[float, RegisteredSchema]] = field(default_factory=dict)
-    formatted: dict[str, Any] = field(default_factory=dict)  # `?format=` answers by path, kept forever
-
-    def stale_latest(self, subject: str, error: RegistryUnavailableError) -> RegisteredSchema:
-        """The expired latest version, when the registry is down; re-raises when there is none."""
-        entry = self.latest.get(subject)
-        if entry is None:
-            raise error
-        return entry[1]
-
-    def store_latest(self, registered: RegisteredSchema) -> RegisteredSchema:
-        self.latest[registered.subject] = (time.monotonic() + self.latest_ttl, registered)
-        self.remember(registered)
-        return registered
-
-    def remember(self, registered: RegisteredSchema) -> RegisteredSchema:
-        self.schemas[registered.schema_id] = registered.schema
-        self.versions[(registered.subject, registered.version)] = registered
-        return registered
-
-
-def _subject_path(subject: str) -> str:
-    return quote(subject, safe="")
-
-
-def _parse_schema(body: dict[str, Any]) -> Schema:
-    return Schema(
-        schema_str=body["schema"],
-        schema_type=body.get("schemaType", "AVRO"),
-        references=tuple(
-            SchemaReference(name=ref["name"], subject=ref["subject"], version=ref["version"])
-            for ref in body.get("references") or ()
-        ),
-    )
-
-
-def _parse_registered(body: dict[str, Any]) -> RegisteredSchema:
-    return RegisteredSchema(
-        subject=body["subject"], version=body["version"], schema_id=body["id"], schema=_parse_schema(body)
-    )
-
-
-def _parse_compatibility(body: dict[str, Any]) -> CompatibilityResult:
-    return CompatibilityResult(
-        is_compatible=bool(body["is_compatible"]), messages=tuple(body.get("messages") or ())
-    )
-
-
-Call = tuple[str, str, dict[str, Any] | None]  # HTTP method, path, JSON body
-Flow = Generator[Call, Any, T]
-
-
-class _Operations:
-    """Each registry operation written once, without I/O: a generator that consults the cache and
-    yields the HTTP calls it needs; the sync and async clients run it (sending back each answer, or
-    throwing in the RegistryError it became)."""
-
-    def __init__(self, cache: SchemaCache) -> None:
-        self.cache = cache
-
-    def get_schema(self, schema_id: int) -> Flow[Schema]:
-        schema = self.cache.schemas.get(schema_id)
-        if schema is None:
-            schema = _parse_schema((yield "GET", f"/schemas/ids/{schema_id}", None))
-            self.cache.schemas[schema_id] = schema
-        return schema
-
-    def get_formatted(self, path: str, output_format: str) -> Flow[Any]:
-        """The answer about an immutable schema or version in another rendering (Confluent's `?format=`)."""
-        path = f"{path}?format={quote(output_format, safe='')}"
-        if path not in self.cache.formatted:
-            self.cache.formatted[path] = yield "GET", path, None
-        return self.cache.formatted[path]
-
-    def get_latest_version(self, subject: str) -> Flow[RegisteredSchema]:
-        try:
-            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/latest", None
-        except RegistryUnavailableError as error:
-            return self.cache.stale_latest(subject, error)
-        return self.cache.store_latest(_parse_registered(body))
-
-    def get_version(self, subject: str, version: int) -> Flow[RegisteredSchema]:
-        registered = self.cache.versions.get((subject, version))
-        if registered is None:
-            body = yield "GET", f"/subjects/{_subject_path(subject)}/versions/{version}", None
-            registered = self.cache.remember(_parse_registered(body))
-        return registered
-
-    def register_schema(self, subject: str, schema: Schema) -> Flow[int]:
-        schema_id = self.cache.registered.get((subject, schema))
-        if schema_id is None:
-            body = yield "POST", f"/subjects/{_subject_path(subject)}/versions", schema.to_request()
-            schema_id = self.cache.registered[(subject, schema)] = int(body["id"])
-            self.cache.schemas[schema_id] = schema
-        return schema_id
-
-    def lookup_schema(self, subject: str, schema: Schema) -> Flow[RegisteredSchema]:
-        registered = self.cache.lookups.get((subject, schema))
-        if registered is None:
-            body = yield "POST", f"/subjects/{_subject_path(subject)}", schema.to_request()
-            registered = self.cache.remember(_parse_registered(body))
-            self.cache.lookups[(subject, schema)] = registered
-        return registered
-
-    def test_compatibility(
-        self, subject: str, schema: Schema, version: int | str | None
-    ) -> Flow[CompatibilityResult]:
-        versions = "versions" if version is None else f"versions/{version}"
-        path = f"/compatibility/subjects/{_subject_path(subject)}/{versions}?verbose=true"
-        return _parse_compatibility((yield "POST", path, schema.to_request()))
-
-
 class _Client:
     """The cache, operations and circuit breaker shared by RegistryClient and AsyncRegistryClient."""
 
     def __init__(self, *, base_url: str, latest_ttl: float, on_registry_state: StateListener | None) -> None:
         self.base_url = base_url
         self._cache = SchemaCache(latest_ttl=latest_ttl)
-        self._operations = _Operations(self._cache)
+        self._operations = Operations(self._cache)
         self._availability = RegistryAvailability(url=base_url, on_change=on_registry_state)
         self._refreshing: set[str] = set()  # subjects whose latest version is being fetched in the background
         self._refreshing_lock = threading.Lock()
@@ -271,7 +156,7 @@ class RegistryClient(_Client):
         asks for a Protobuf schema as a base64 FileDescriptorProto."""
         if format is not None:
             path = f"/schemas/ids/{schema_id}"
-            return _parse_schema(self._run(self._operations.get_formatted(path, format)))
+            return parse_schema(self._run(self._operations.get_formatted(path, format)))
         return self._cache.schemas.get(schema_id) or self._run(self._operations.get_schema(schema_id))
 
     def get_latest_version(self, subject: str) -> RegisteredSchema:
@@ -289,8 +174,8 @@ class RegistryClient(_Client):
     def get_version(self, subject: str, version: int, *, format: str | None = None) -> RegisteredSchema:
         """One version of a subject (cached forever); `format` as for get_schema."""
         if format is not None:
-            path = f"/subjects/{_subject_path(subject)}/versions/{version}"
-            return _parse_registered(self._run(self._operations.get_formatted(path, format)))
+            path = f"/subjects/{subject_path(subject)}/versions/{version}"
+            return parse_registered(self._run(self._operations.get_formatted(path, format)))
         return self._run(self._operations.get_version(subject, version))
 
     def register_schema(self, subject: str, schema: Schema) -> int:
@@ -316,13 +201,13 @@ class RegistryClient(_Client):
 
     def list_versions(self, subject: str) -> list[int]:
         """The live version numbers of a subject, oldest first."""
-        versions = self._call("GET", f"/subjects/{_subject_path(subject)}/versions", None)
+        versions = self._call("GET", f"/subjects/{subject_path(subject)}/versions", None)
         return [int(version) for version in versions]
 
     def get_config(self, subject: str | None = None) -> dict[str, Any] | None:
         """The compatibility settings configured globally, or for the subject alone (None when it has
         none): `compatibilityLevel`, and `compatibilityPolicy` and `normalize` where set."""
-        path = "/config" if subject is None else f"/config/{_subject_path(subject)}?defaultToGlobal=false"
+        path = "/config" if subject is None else f"/config/{subject_path(subject)}?defaultToGlobal=false"
         try:
             body = self._call("GET", path, None)
         except RegistryResponseError as error:
@@ -334,7 +219,7 @@ class RegistryClient(_Client):
     def update_config(self, config: Mapping[str, Any], subject: str | None = None) -> None:
         """Set the given settings (`compatibilityLevel`, `compatibilityPolicy`, `normalize`) globally or
         for the subject; the others stay as they are."""
-        path = "/config" if subject is None else f"/config/{_subject_path(subject)}"
+        path = "/config" if subject is None else f"/config/{subject_path(subject)}"
         body = {key: config[key] for key in _CONFIG_KEYS if key in config}
         if "compatibilityLevel" in body:
             body["compatibility"] = body.pop("compatibilityLevel")  # the name PUT takes in Confluent's API
@@ -343,19 +228,19 @@ class RegistryClient(_Client):
     def delete_config(self, subject: str) -> None:
         """Remove the subject's own settings: it follows the global ones again."""
         try:
-            self._call("DELETE", f"/config/{_subject_path(subject)}", None)
+            self._call("DELETE", f"/config/{subject_path(subject)}", None)
         except RegistryResponseError as error:
             if error.error_code != _NO_SUBJECT_CONFIG:
                 raise
 
     def get_mode(self, subject: str | None = None) -> str:
         """The global mode, or the mode in force for the subject (READWRITE, READONLY, IMPORT...)."""
-        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}?defaultToGlobal=true"
+        path = "/mode" if subject is None else f"/mode/{subject_path(subject)}?defaultToGlobal=true"
         return str(self._call("GET", path, None)["mode"])
 
     def set_mode(self, mode: str, subject: str | None = None) -> None:
         """Set the global mode, or the subject's mode. IMPORT needs an empty registry (or subject)."""
-        path = "/mode" if subject is None else f"/mode/{_subject_path(subject)}"
+        path = "/mode" if subject is None else f"/mode/{subject_path(subject)}"
         self._call("PUT", path, {"mode": mode})
 
     def register_version(
@@ -365,7 +250,7 @@ class RegistryClient(_Client):
         not cached. Returns the id."""
         query = "?normalize=true" if normalize else ""
         payload = {**schema.to_request(), **(extra or {})}
-        return int(self._call("POST", f"/subjects/{_subject_path(subject)}/versions{query}", payload)["id"])
+        return int(self._call("POST", f"/subjects/{subject_path(subject)}/versions{query}", payload)["id"])
 
     def lookup_version(
         self, subject: str, schema: Schema, *, normalize: bool = False, extra: Mapping[str, Any] | None = None
@@ -374,13 +259,13 @@ class RegistryClient(_Client):
         describes it; SchemaNotFoundError if none. Not cached."""
         query = "?normalize=true" if normalize else ""
         payload = {**schema.to_request(), **(extra or {})}
-        return dict(self._call("POST", f"/subjects/{_subject_path(subject)}{query}", payload))
+        return dict(self._call("POST", f"/subjects/{subject_path(subject)}{query}", payload))
 
     def import_schema(self, subject: str, schema: Schema, *, schema_id: int, version: int) -> int:
         """Register the schema with the given global id and version (the registry must be in IMPORT
         mode); idempotent when that version already holds this schema. Returns the id."""
         payload = {**schema.to_request(), "id": schema_id, "version": version}
-        body = self._call("POST", f"/subjects/{_subject_path(subject)}/versions", payload)
+        body = self._call("POST", f"/subjects/{subject_path(subject)}/versions", payload)
         return int(body["id"])
 
 

@@ -10,11 +10,9 @@ The registry never imports them itself.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-
 import typer
 
-from registry.cli import catalog, outbox, schema, server, transfer, users
+from registry.cli import catalog, outbox, plugins, schema, server, transfer, users
 
 COMMAND_GROUPS = "accord.commands"
 
@@ -29,8 +27,8 @@ app.add_typer(schema.app, name="schema")
 app.command("export")(transfer.export)
 app.command("import")(catalog.import_)  # --asyncapi, else transfer.import_
 app.add_typer(catalog.app, name="catalog")
-for entry_point in sorted(entry_points(group=COMMAND_GROUPS), key=lambda found: found.name):
-    app.add_typer(entry_point.load(), name=entry_point.name)
+for name, value in sorted(plugins.entry_points(COMMAND_GROUPS).items()):
+    app.add_typer(plugins.load(value), name=name)
 app.add_typer(users.app, name="users")
 app.add_typer(outbox.app, name="outbox")
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from client import Schema, SchemaNotFoundError, SchemaReference
 from registry.cli.errors import CliError
 from registry.cli.git import original_path
 from registry.cli.project import Project, SchemaFile, display_path
+from registry.cli.proto.findings import compile_findings
+from registry.cli.proto.findings import finding_on as finding_at  # also on the lines of .proto files
 from registry.compatibility import (
     CompatibilityLevel,
     CompatibilityPolicy,
@@ -26,7 +29,7 @@ from registry.compatibility import (
     check_compatibility,
     parse_schema,
 )
-from registry.compatibility.reports import Case, Report, ReportFinding, Severity, finding_at
+from registry.compatibility.reports import Case, Report, ReportFinding, Severity
 
 if TYPE_CHECKING:
     from client import RegistryClient  # httpx: loaded by the commands that connect, not by diff
@@ -81,11 +84,13 @@ def check_against_git(project: Project, files: Sequence[SchemaFile], old: Projec
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One side of a diff: how reports name it, the file its findings are on, and its text."""
+    """One side of a diff: how reports name it, the file its findings are on, and its text (for a
+    `.proto` file, the folders its imports resolve from)."""
 
     display: str
     file: str
     text: str
+    import_roots: tuple[Path, ...] = ()
 
 
 def diff_files(
@@ -101,7 +106,12 @@ def diff_files(
     findings: list[ReportFinding] = []
     parsed: list[ParsedSchema] = []
     for side in (old, new):
-        schema, problems = parse_text(schema_type, side.text, (), side.file, case=case)
+        references: list[ResolvedReference] = []
+        if schema_type is SchemaType.PROTOBUF:
+            from registry.cli.proto.imports import resolved_imports
+
+            references = resolved_imports(side.text, side.import_roots)
+        schema, problems = parse_text(schema_type, side.text, references, side.file, case=case)
         findings += problems
         if schema is not None:
             parsed.append(schema)
@@ -235,6 +245,8 @@ def parse_text(
     try:
         return parse_schema(schema_type, text, references), []
     except InvalidSchemaError as error:
+        if schema_type is SchemaType.PROTOBUF:  # protoc's errors, each at file:line:column
+            return None, compile_findings(error, text, display, case=case, imported={})
         finding = finding_at(
             text, error.path, file=display, rule="INVALID_SCHEMA", message=str(error), case=case
         )

@@ -17,8 +17,9 @@ from typing import Any
 from client import event_type_problem
 from registry.cli.errors import CliError
 from registry.cli.project import Project, SchemaFile, display_path
+from registry.cli.proto.findings import finding_on as finding_at  # also on the lines of .proto files
 from registry.compatibility import SchemaType
-from registry.compatibility.reports import Case, Report, ReportFinding, finding_at
+from registry.compatibility.reports import Case, Report, ReportFinding
 
 LINT_TOOL = "accord schema lint"
 ENVELOPE_FIELDS = (
@@ -55,6 +56,11 @@ RULES = (
         "ACC004", "no-field-removed", "a field is removed only with a new event type (OrderCreatedV2)", True
     ),
     Rule("ACC005", "envelope-complete", "a schema that models the envelope has every envelope field"),
+    Rule(
+        "ACC006",
+        "protobuf-style",
+        "Protobuf messages and enums are PascalCase, fields lower_snake_case, enum values UPPER_SNAKE_CASE",
+    ),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.id, rule.name)}
 
@@ -179,7 +185,8 @@ def _lint_file(
 ) -> Iterator[ReportFinding]:
     shape = _shape_of(file)
     if shape is None:
-        yield _finding(file, "INVALID_SCHEMA", "#", "the file is not a JSON document, so it cannot be linted")
+        what = "protoc refuses it" if file.schema_type is SchemaType.PROTOBUF else "it is not a JSON document"
+        yield _finding(file, "INVALID_SCHEMA", "#", f"the file cannot be linted: {what}")
         return
     old = previous.get(file.subject) if previous is not None else None
     old_shape = _shape_of(old) if old is not None else None
@@ -190,7 +197,7 @@ def _lint_file(
         for fields in shape.records.values():
             for item in fields:
                 if not item.documented:
-                    what = "doc" if file.schema_type is SchemaType.AVRO else "description"
+                    what = _DOCUMENTATION[file.schema_type]
                     yield _finding(
                         file, "ACC002", item.pointer, f"field {item.name!r} has no {what}: say what it means"
                     )
@@ -201,6 +208,10 @@ def _lint_file(
             yield from _removed_fields(file, shape, old_shape)
     if "ACC005" in ids:
         yield from _incomplete_envelope(file, shape)
+    if "ACC006" in ids and file.schema_type is SchemaType.PROTOBUF:
+        from registry.cli.proto.lint import style_findings
+
+        yield from style_findings(file)
 
 
 def _event_name(file: SchemaFile, shape: Shape) -> Iterator[ReportFinding]:
@@ -226,7 +237,7 @@ def _new_fields_without_default(file: SchemaFile, shape: Shape, old: Shape) -> I
                     "ACC003",
                     item.pointer,
                     f"new required field {item.name!r} has no default, so data written before it cannot be "
-                    "read: give it a default",
+                    f"read: {_DEFAULT_FIX.get(file.schema_type, 'give it a default')}",
                 )
 
 
@@ -255,11 +266,19 @@ def _incomplete_envelope(file: SchemaFile, shape: Shape) -> Iterator[ReportFindi
             yield _finding(file, "ACC005", shape.top_pointer, f"the envelope has no {name!r} field")
 
 
+_DEFAULT_FIX = {SchemaType.PROTOBUF: "make it optional (a proto2 required field has no default)"}
+_DOCUMENTATION = {SchemaType.AVRO: "doc", SchemaType.JSON: "description", SchemaType.PROTOBUF: "comment"}
+
+
 def _finding(file: SchemaFile, rule: str, pointer: str, message: str) -> ReportFinding:
     return finding_at(file.text, pointer, file=file.display, rule=rule, message=message, case=file.subject)
 
 
 def _shape_of(file: SchemaFile) -> Shape | None:
+    if file.schema_type is SchemaType.PROTOBUF:
+        from registry.cli.proto.lint import proto_shape
+
+        return proto_shape(file)
     try:
         document = json.loads(file.text)
     except ValueError:

@@ -4,7 +4,9 @@
 Without a selection, each configured file is overwritten with its subject's latest version (pull what
 the registry has into the project). With `--all`, `--prefix` or `--subject`, the latest version of
 each chosen subject is written to `OUTPUT_DIR/<subject>.<ext>`, and every schema it refers to is
-downloaded too (`<subject>.<ext>` when that is the referenced version, else `<subject>.v<N>.<ext>`);
+downloaded too (`<subject>.<ext>` when that is the referenced version, else `<subject>.v<N>.<ext>`;
+a Protobuf subject named like an import path, `acme/common/address.proto`, at that path, so that
+`import` statements resolve with OUTPUT_DIR as the import root);
 `--write-config` writes the `[[schemas]]` entries that map these files to their subjects, references
 included, so that the other commands can use them.
 """
@@ -63,6 +65,9 @@ def download_subjects(client: RegistryClient, subjects: Sequence[str], directory
         is_latest = latest[registered.subject].version == registered.version
         name = _UNSAFE.sub("_", registered.subject) + ("" if is_latest else f".v{registered.version}")
         path = directory / (name + EXTENSIONS.get(registered.schema.schema_type, ".txt"))
+        if registered.schema.schema_type == "PROTOBUF" and is_latest and _is_import_path(registered.subject):
+            path = directory / registered.subject  # where `import "acme/x.proto";` finds it
+            path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(registered.schema.schema_str, encoding="utf-8")
         written[key] = Downloaded(registered, path, tuple(references), is_latest)
         return written[key]
@@ -110,6 +115,17 @@ def _reference(name: str, target: Downloaded, config_dir: Path) -> str:
         return f"{{ name = {_quoted(name)}, path = {_quoted(_relative(target.path, config_dir))} }}"
     subject, version = target.registered.subject, target.registered.version
     return f"{{ name = {_quoted(name)}, subject = {_quoted(subject)}, version = {version} }}"
+
+
+def _is_import_path(subject: str) -> bool:
+    """Whether a subject is named like a `.proto` import path (Confluent's serializers name the
+    subjects of imported files so): relative, without `.` or `..` steps."""
+    parts = subject.split("/")
+    return (
+        subject.endswith(".proto")
+        and "\\" not in subject
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def _latest(client: RegistryClient, subject: str) -> RegisteredSchema:

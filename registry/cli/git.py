@@ -22,32 +22,29 @@ GIT_PREFIX = "git:"
 @contextmanager
 def project_at(ref: str, project: Project) -> Iterator[Project | None]:
     """The project at `ref` (None when the ref has no configuration file there yet)."""
-    top = Path(
-        _git(
-            ["rev-parse", "--show-toplevel"],
-            cwd=project.root,
-            failure=f"{project.root} is not inside a git repository, so --against git:{ref} cannot work",
+    failure = f"{project.root} is not inside a git repository, so --against git:{ref} cannot work"
+    try:  # one process answers both: where the repository is, and which commit the ref names
+        output = run_git(
+            ["rev-parse", "--show-toplevel", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=project.root
         )
-        .decode()
-        .strip()
-    )
-    _git(
-        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=top, failure=f"unknown git ref {ref!r}"
-    )
+    except CliError:
+        run_git(["rev-parse", "--show-toplevel"], cwd=project.root, failure=failure)
+        raise CliError(f"unknown git ref {ref!r}") from None
+    top = Path(output.decode().splitlines()[0].strip())
     prefix = project.root.relative_to(top.resolve()).as_posix()
     names = (project.config_path.name, *(name for name in CONFIG_NAMES if name != project.config_path.name))
     config_names = [_join(prefix, name) for name in names]
-    present = _files_at(top, ref, config_names)
+    present = read_blobs(top, ref, config_names, missing_ok=True)
     if not present:
         yield None
         return
     config_name = next(name for name in config_names if name in present)
-    config_text = _read_blobs(top, ref, [config_name])[config_name]
+    config_text = present[config_name]
     with tempfile.TemporaryDirectory(prefix="accord-git-") as directory:
         old_config_path = Path(directory) / config_name
         old = Project.parse(old_config_path, config_text.decode("utf-8"))
         schema_names = _files_at(top, ref, [_join(prefix, path) for path in _static_prefixes(old.config)])
-        for name, content in _read_blobs(top, ref, schema_names).items():
+        for name, content in read_blobs(top, ref, schema_names).items():
             target = Path(directory) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -61,10 +58,12 @@ def read_at(value: str) -> tuple[str, str, str]:
     if not ref or not separator or not path:
         raise CliError(f"{value!r} is not git:REF:PATH (like git:origin/main:schemas/orders.avsc)")
     cwd = Path.cwd()
-    _git(["rev-parse", "--show-toplevel"], cwd=cwd, failure=f"{cwd} is not inside a git repository")
+    run_git(["rev-parse", "--show-toplevel"], cwd=cwd, failure=f"{cwd} is not inside a git repository")
     verify = ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]
-    _git(verify, cwd=cwd, failure=f"unknown git ref {ref!r}")
-    blob = _git(["cat-file", "blob", f"{ref}:./{path}"], cwd=cwd, failure=f"{path} does not exist at {ref}")
+    run_git(verify, cwd=cwd, failure=f"unknown git ref {ref!r}")
+    blob = run_git(
+        ["cat-file", "blob", f"{ref}:./{path}"], cwd=cwd, failure=f"{path} does not exist at {ref}"
+    )
     try:
         return f"{ref}:{path}", display_path((cwd / path).resolve()), blob.decode("utf-8")
     except UnicodeDecodeError:
@@ -104,21 +103,25 @@ def _until_glob(parts: Sequence[str]) -> Iterator[str]:
 def _files_at(top: Path, ref: str, paths: Sequence[str]) -> list[str]:
     if not paths:
         return []
-    listing = _git(["ls-tree", "-r", "-z", "--name-only", ref, "--", *paths], cwd=top)
+    listing = run_git(["ls-tree", "-r", "-z", "--name-only", ref, "--", *paths], cwd=top)
     return [name for name in listing.decode().split("\0") if name]
 
 
-def _read_blobs(top: Path, ref: str, names: Sequence[str]) -> dict[str, bytes]:
-    """Many files at `ref` from one `git cat-file --batch` process."""
+def read_blobs(top: Path, ref: str, names: Sequence[str], *, missing_ok: bool = False) -> dict[str, bytes]:
+    """Many files at `ref` from one `git cat-file --batch` process (with `missing_ok`, the ones that
+    are there)."""
     if not names:
         return {}
     request = "".join(f"{ref}:{name}\n" for name in names).encode()
-    output = _git(["cat-file", "--batch"], cwd=top, stdin=request)
+    output = run_git(["cat-file", "--batch"], cwd=top, stdin=request)
     blobs: dict[str, bytes] = {}
     offset = 0
     for name in names:
         header_end = output.index(b"\n", offset)
         header = output[offset:header_end].split()
+        if missing_ok and header[-1:] == [b"missing"]:
+            offset = header_end + 1
+            continue
         if len(header) != 3 or header[1] != b"blob":
             raise CliError(f"git cannot read {name} at {ref}")
         size = int(header[2])
@@ -131,7 +134,10 @@ def _join(prefix: str, name: str) -> str:
     return name if prefix in ("", ".") else f"{prefix}/{name}"
 
 
-def _git(arguments: list[str], *, cwd: Path, stdin: bytes | None = None, failure: str | None = None) -> bytes:
+def run_git(
+    arguments: list[str], *, cwd: Path, stdin: bytes | None = None, failure: str | None = None
+) -> bytes:
+    """git's output; CliError (`failure`, or git's reason) when git fails or is not installed."""
     try:
         completed = subprocess.run(
             ["git", *arguments], cwd=cwd, input=stdin, capture_output=True, check=False

@@ -6,7 +6,8 @@ rule off everywhere; `[lint.rules]` sets severities; `[[lint.overrides]]` set th
 
 Inline ignores, where the format has room for a comment: a JSON Schema `$comment`, or an Avro `doc`,
 containing `accord:ignore ACC001` (several ids or names may follow, separated by spaces or commas)
-ignores those rules' findings inside the object that carries it (a record, a field, a property).
+ignores those rules' findings inside the object that carries it (a record, a field, a property); in a
+`.proto` file, a `//` comment does, for its line or the declaration (message, enum) below it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,13 @@ def _ignored(finding: ReportFinding, spans: Sequence[tuple[int, int, frozenset[s
 
 def _ignores(file: SchemaFile) -> list[tuple[int, int, frozenset[str]]]:
     """(first line, last line, rule ids) of each object whose comment ignores rules."""
+    if file.schema_type is SchemaType.PROTOBUF:
+        from registry.cli.proto.lint import comment_ignores
+
+        where = f"{file.display}: accord:ignore"
+        return comment_ignores(
+            file, _IGNORE, lambda names: frozenset(_rule_id(name, where) for name in _names(names))
+        )
     try:
         document = json.loads(file.text)
         source_map = json_source_map.calculate(file.text)

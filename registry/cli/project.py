@@ -3,12 +3,15 @@
 registry = "http://localhost:8081"       # optional; --registry and ACCORD_REGISTRY_URL win
 compatibility = "BACKWARD"               # optional: level of subjects without their own
 policy = "STRICT"                        # optional: JSON Schema policy of subjects without their own
+proto_path = ["proto"]                   # where .proto imports resolve from (default: this folder)
+buf_category = "WIRE_JSON"               # optional: check .proto files by a Buf category (FILE, PACKAGE,
+                                         # WIRE_JSON, WIRE) instead of the compatibility level
 
 [[schemas]]
 path = "schemas/*.avsc"                  # a file or a glob, relative to this file
 subject = "{stem}-value"                 # placeholders: SUBJECT_PLACEHOLDERS
 topic = "orders"                         # optional: the {topic} of the subject
-type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON
+type = "AVRO"                            # optional: .avsc is AVRO, .json is JSON, .proto is PROTOBUF
 compatibility = "FULL"                   # optional, per subject
 policy = "LENIENT"                       # optional, per subject
 references = [{ name = "com.acme.Money", path = "schemas/money.avsc" }]
@@ -29,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registry.cli.errors import CliError
@@ -38,7 +40,7 @@ from registry.cli.register_config import RuleSet, SchemaMetadata
 from registry.compatibility import CompatibilityLevel, CompatibilityPolicy, ResolvedReference, SchemaType
 
 CONFIG_NAMES = ("accord.toml", "accord.yaml", "accord.yml")
-SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON}
+SCHEMA_TYPES_BY_SUFFIX = {".avsc": SchemaType.AVRO, ".json": SchemaType.JSON, ".proto": SchemaType.PROTOBUF}
 DEFAULT_BASELINE = "accord-lint-baseline.json"
 # What a subject template may name: the file's stem (TopicNameStrategy-like naming), the schema's full
 # record name (RecordNameStrategy), and the entry's `topic` (with {record}: TopicRecordNameStrategy).
@@ -46,6 +48,8 @@ SUBJECT_PLACEHOLDERS = {
     "stem": "the file name without its extension",
     "record": "the full record name (Avro namespace.name, JSON Schema title)",
     "topic": "the entry's `topic`",
+    "import": "a .proto file's import path under proto_path (Confluent's serializers name the subjects "
+    "of imported files so)",
 }
 
 
@@ -117,6 +121,8 @@ class ProjectConfig(BaseModel):
     policy: CompatibilityPolicy | None = None
     schemas: tuple[SchemaEntry, ...] = ()
     lint: LintConfig = LintConfig()
+    proto_path: str | tuple[str, ...] = "."  # the import roots of .proto files, like protoc's -I
+    buf_category: str | None = None  # `check` judges .proto files by this Buf category (FILE, WIRE...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +302,12 @@ class Project:
         visit(schema_file, (schema_file.path,))
         return list(resolved.values())
 
+    @property
+    def import_roots(self) -> list[Path]:
+        """Where `.proto` imports resolve from, first match wins."""
+        paths = self.config.proto_path
+        return [(self.root / path).resolve() for path in ((paths,) if isinstance(paths, str) else paths)]
+
     def reference_target(self, reference: ReferenceConfig, files: Iterable[SchemaFile]) -> SchemaFile | None:
         """The project file a `path` reference points at."""
         if reference.path is None:
@@ -326,12 +338,18 @@ class Project:
         values = {"stem": path.stem, "topic": entry.topic or ""}
         if "record" in subject_placeholders(entry.subject):
             values["record"] = _record_name(path, text, schema_type)
+        from registry.cli.proto.imports import import_path, import_references
+
+        values["import"] = import_path(path, self.import_roots)
+        references = entry.references
+        if schema_type is SchemaType.PROTOBUF:
+            references = import_references(self.root, self.import_roots, text, references)
         return SchemaFile(
             path=path,
             subject=entry.subject.format(**values),
             schema_type=schema_type,
             compatibility=entry.compatibility or self.config.compatibility,
-            references=entry.references,
+            references=references,
             text=text,
             policy=entry.policy or self.config.policy,
             normalize=entry.normalize,
@@ -372,11 +390,16 @@ def _record_name(path: Path, text: str, schema_type: SchemaType) -> str:
 
 
 def _load_document(config_path: Path, text: str) -> Any:
-    try:
-        if config_path.suffix == ".toml":
+    if config_path.suffix == ".toml":
+        try:
             return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise CliError(f"{display_path(config_path)} cannot be parsed: {error}") from None
+    import yaml  # only for YAML configurations: it is slow to import
+
+    try:
         return yaml.safe_load(text) or {}
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         raise CliError(f"{display_path(config_path)} cannot be parsed: {error}") from None
 
 

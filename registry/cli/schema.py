@@ -6,6 +6,7 @@ conventions) are imported when a command runs, so that `accord --help` starts fa
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,14 @@ app = typer.Typer(
 
 PathsArgument = Annotated[
     list[Path] | None, typer.Argument(help="Schema files or directories (default: every configured file)")
+]
+BufCategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--buf-category",
+        help="Judge .proto files by Buf's breaking category FILE, PACKAGE, WIRE_JSON or WIRE (as `buf "
+        "breaking` does) instead of the compatibility level (default: `buf_category` of the config)",
+    ),
 ]
 PathOption = Annotated[
     list[Path] | None,
@@ -51,6 +60,7 @@ def check(
     path: PathOption = None,
     changed_since: ChangedSinceOption = None,
     against: AgainstOption = "registry",
+    buf_category: BufCategoryOption = None,
     registry: RegistryOption = None,
     config: ConfigOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
@@ -65,7 +75,19 @@ def check(
     project = Project.find(config)
     files = scope.select(project, [*(paths or []), *(path or [])], changed_since)
     ref = git.parse_against(against)
-    if ref is None:
+    category = buf_category or project.config.buf_category
+    if category is not None:
+        from registry.cli.proto import buf_check
+
+        if ref is None:
+            from registry.cli.proto.buf_registry import check_against_registry
+
+            with connect(registry, configured=project.config.registry) as client:
+                report = check_against_registry(project, files, client, buf_check.category(category))
+        else:
+            with git.project_at(ref, project) as old:
+                report = buf_check.check_against_git(project, files, old, ref, buf_check.category(category))
+    elif ref is None:
         with connect(registry, configured=project.config.registry) as client:
             report = judging.check_against_registry(project, files, client)
     else:
@@ -88,31 +110,58 @@ def diff(
     schema_type: Annotated[
         SchemaType | None, typer.Option("--type", help="Schema type (default: from the file names)")
     ] = None,
+    proto_path: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--proto-path", "-I", help="Where .proto imports resolve from (default: each file's folder)"
+        ),
+    ] = None,
+    buf_category: BufCategoryOption = None,
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
 ) -> None:
     """May NEW follow OLD at LEVEL? Compares two schemas directly, without configuration or registry.
-    Either side may be git:REF:PATH, the file PATH (relative to this folder) at a git ref."""
+    Either side may be git:REF:PATH, the file PATH (relative to this folder) at a git ref; a .proto
+    file's imports are then read at that ref too."""
     from registry.cli import checks, git
+    from registry.cli.git_sides import git_side
     from registry.cli.project import SCHEMA_TYPES_BY_SUFFIX, display_path
 
-    sides = []
-    for value in (old, new):
-        if value.startswith(git.GIT_PREFIX):
-            sides.append(checks.Side(*git.read_at(value)))
-            continue
-        path = Path(value)
-        if not path.is_file():
-            raise CliError(f"{value} is not a file")
-        try:
-            shown = display_path(path.resolve())
-            sides.append(checks.Side(shown, shown, path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as error:
-            raise CliError(f"{value}: cannot be read: {error}") from None
     kind = schema_type or SCHEMA_TYPES_BY_SUFFIX.get(Path(new.rpartition(":")[2]).suffix)
     if kind is None:
         raise CliError(f"cannot tell the schema type of {new} from its name; pass --type")
-    report = checks.diff_files(sides[0], sides[1], level=level, schema_type=kind, policy=policy)
+    roots = tuple(path.resolve() for path in proto_path or [])
+    with ExitStack() as stack:
+        sides = []
+        for value in (old, new):
+            if value.startswith(git.GIT_PREFIX) and kind is SchemaType.PROTOBUF:
+                at = stack.enter_context(git_side(value, roots))
+                file = display_path((Path.cwd() / value.split(":", 2)[2]).resolve())
+                text = at.path.read_text(encoding="utf-8")
+                sides.append(
+                    checks.Side(value.removeprefix(git.GIT_PREFIX), file, text, tuple(at.import_roots))
+                )
+                continue
+            if value.startswith(git.GIT_PREFIX):
+                sides.append(checks.Side(*git.read_at(value)))
+                continue
+            path = Path(value)
+            if not path.is_file():
+                raise CliError(f"{value} is not a file")
+            try:
+                shown = display_path(path.resolve())
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CliError(f"{value}: cannot be read: {error}") from None
+            sides.append(checks.Side(shown, shown, text, roots or (path.resolve().parent,)))
+        if buf_category is not None:
+            from registry.cli.proto import buf_check
+
+            if kind is not SchemaType.PROTOBUF:
+                raise CliError("--buf-category judges .proto files only")
+            report = buf_check.diff_files(sides[0], sides[1], buf_check.category(buf_category))
+        else:
+            report = checks.diff_files(sides[0], sides[1], level=level, schema_type=kind, policy=policy)
     finish(report, output_format, output)
 
 
@@ -163,10 +212,11 @@ def lint(
     output: OutputOption = None,
 ) -> None:
     """Check the event conventions: ACC001 event-name-past-tense, ACC002 field-documented, ACC003
-    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete. ACC002 is a warning,
-    the others errors; warnings fail only with --strict. Set severities (error, warning, off) per rule
-    and per path in the config's \\[lint] table, or ignore a rule inline (`accord:ignore ACC002` in a
-    JSON Schema $comment or an Avro doc). Findings in the baseline file are not reported."""
+    new-field-has-default, ACC004 no-field-removed, ACC005 envelope-complete, ACC006 protobuf-style
+    (.proto files). ACC002 is a warning, the others errors; warnings fail only with --strict. Set
+    severities (error, warning, off) per rule and per path in the config's \\[lint] table, or ignore a
+    rule inline (`accord:ignore ACC002` in a JSON Schema $comment or an Avro doc). Findings in the
+    baseline file are not reported."""
     from registry.cli import conventions, git, lint_findings, registration, scope
     from registry.cli.project import Project
 

@@ -6,7 +6,6 @@ start fast.
 
 from __future__ import annotations
 
-import logging.config
 import os
 from typing import Annotated
 
@@ -39,6 +38,8 @@ def serve(
         os.environ[f"ACCORD_{name.upper()}"] = str(value)
     settings = Settings()
     log_config = logging_config(settings.log_level)
+    import logging.config
+
     logging.config.dictConfig(log_config)
     if migrate:
         migrations.upgrade(settings.database_url)
@@ -74,6 +75,8 @@ def migrate(
     from registry.logs import logging_config
 
     settings = Settings() if database_url is None else Settings(database_url=database_url)
+    import logging.config
+
     logging.config.dictConfig(logging_config(settings.log_level))
     migrations.upgrade(settings.database_url)
     typer.echo("database is at the latest revision")

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from client import AccordError
 from registry.cli import snapshot
@@ -27,6 +25,8 @@ from registry.cli.options import RegistryOption, connect, project_registry
 from registry.cli.snapshot import Advance, Snapshot, Version
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from client import RegistryClient
 
 SOURCE_AUTH_VARIABLE = "ACCORD_SOURCE_REGISTRY_AUTH"
@@ -175,6 +175,10 @@ def _reading(label: str) -> Iterator[Callable[[int], Advance]]:
 @contextmanager
 def _progress() -> Iterator[Progress]:
     """Progress bars on stderr when it is a terminal (CI logs get the closing summary line only)."""
+    # rich is imported here: every `accord` command imports this module, only export and import draw bars
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
-from registry.compatibility.avro import parse_avro
-from registry.compatibility.jsonschema import parse_json_schema
-from registry.compatibility.protobuf import parse_protobuf
 from registry.compatibility.schema import SchemaType
 
 if TYPE_CHECKING:
@@ -14,10 +12,12 @@ if TYPE_CHECKING:
 
     from registry.compatibility.schema import ParsedSchema, ResolvedReference
 
-_PARSERS: dict[SchemaType, Callable[[str, Sequence[ResolvedReference]], ParsedSchema]] = {
-    SchemaType.AVRO: parse_avro,
-    SchemaType.JSON: parse_json_schema,
-    SchemaType.PROTOBUF: parse_protobuf,
+# Each format's parser is imported on first use: a command that checks .proto files only (the CLI)
+# does not load the JSON Schema and Avro libraries.
+_PARSERS: dict[SchemaType, tuple[str, str]] = {
+    SchemaType.AVRO: ("registry.compatibility.avro", "parse_avro"),
+    SchemaType.JSON: ("registry.compatibility.jsonschema", "parse_json_schema"),
+    SchemaType.PROTOBUF: ("registry.compatibility.protobuf", "parse_protobuf"),
 }
 
 SUPPORTED_SCHEMA_TYPES = tuple(_PARSERS)
@@ -28,4 +28,8 @@ def parse_schema(
 ) -> ParsedSchema:
     """Parse `text` as a schema of `schema_type`, resolving named types (Avro), `$ref`s (JSON Schema) or
     imports (Protobuf) from `references`."""
-    return _PARSERS[schema_type](text, references)
+    module, name = _PARSERS[schema_type]
+    parser: Callable[[str, Sequence[ResolvedReference]], ParsedSchema] = getattr(
+        importlib.import_module(module), name
+    )
+    return parser(text, references)

@@ -9,19 +9,12 @@ A `Report` holds the cases that were checked (so JUnit can count passes too) and
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from xml.etree import ElementTree
-
-import json_source_map
-from json_source_map.errors import InvalidInputError
-from rich.console import Console
-from rich.markup import escape
 
 
 class Severity(StrEnum):
@@ -108,9 +101,12 @@ def locate(text: str, pointer: str) -> tuple[int, int] | None:
     deepest part that exists is used. Points at the key when there is one, so an annotation lands on
     the field's own line. None when `text` is not JSON.
     """
+    import json_source_map  # imported on first use: the CLI's start-up matters
+    import json_source_map.errors
+
     try:
         source_map = json_source_map.calculate(text)
-    except InvalidInputError:
+    except json_source_map.errors.InvalidInputError:
         return None
     parts = [part for part in pointer.removeprefix("#").split("/") if part]
     while True:
@@ -164,32 +160,45 @@ _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE
 
 def render_text(report: Report, *, color: bool = False) -> str:
     """Findings grouped by case, each case's outcome, and a closing summary line."""
+    if not color:  # plain text needs no rich, which is slow to import
+        return "".join(f"{line}\n" for line in _text_lines(report, lambda text: text, styled=False))
+    from rich.console import Console
+    from rich.markup import escape
+
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=120, soft_wrap=True)
-    for case in report.cases:
-        found = report.findings_of(case.name)
-        failed = any(finding.severity is Severity.ERROR for finding in found)
-        mark = "[bold red]✗[/]" if failed else "[green]✓[/]"
-        detail = f" [dim]{escape(case.detail)}[/]" if case.detail else ""
-        console.print(f"{mark} {escape(case.name)}{detail}")
-        for finding in found:
-            _print_finding(console, finding, indent="    ")
-    named = {case.name for case in report.cases}
-    for finding in report.findings:
-        if finding.case_name not in named:
-            _print_finding(console, finding, indent="")
-    for note in report.notes:
-        console.print(f"[dim]{escape(note)}[/]")
-    console.print(_summary(report), style="bold green" if report.passed else "bold red")
+    console = Console(file=buffer, force_terminal=True, width=120, soft_wrap=True)
+    for line in _text_lines(report, escape, styled=True):
+        console.print(line)
     return buffer.getvalue()
 
 
-def _print_finding(console: Console, finding: ReportFinding, *, indent: str) -> None:
-    style = _STYLES[finding.severity]
-    console.print(
-        f"{indent}[{style}]{finding.severity.value}[/] [bold]{escape(finding.rule)}[/] "
-        f"{escape(finding.location)}: {escape(finding.message)}"
-    )
+def _text_lines(report: Report, escape: Callable[[str], str], *, styled: bool) -> Iterator[str]:
+    """The lines of the text report, in rich's markup when `styled` (`escape` protects the content)."""
+
+    def style(markup: str, text: str) -> str:
+        return f"[{markup}]{text}[/]" if styled else text
+
+    def finding_line(finding: ReportFinding, indent: str) -> str:
+        return (
+            f"{indent}{style(_STYLES[finding.severity], finding.severity.value)} "
+            f"{style('bold', escape(finding.rule))} {escape(finding.location)}: {escape(finding.message)}"
+        )
+
+    for case in report.cases:
+        found = report.findings_of(case.name)
+        failed = any(finding.severity is Severity.ERROR for finding in found)
+        mark = style("bold red", "✗") if failed else style("green", "✓")
+        detail = f" {style('dim', escape(case.detail))}" if case.detail else ""
+        yield f"{mark} {escape(case.name)}{detail}"
+        for finding in found:
+            yield finding_line(finding, "    ")
+    named = {case.name for case in report.cases}
+    for finding in report.findings:
+        if finding.case_name not in named:
+            yield finding_line(finding, "")
+    for note in report.notes:
+        yield style("dim", escape(note))
+    yield style("bold green" if report.passed else "bold red", _summary(report))
 
 
 def _summary(report: Report) -> str:
@@ -234,6 +243,8 @@ def render_json(report: Report) -> str:
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per checked case; its error findings are failures, the others go to
     system-out. Findings outside every case get a test case of their own."""
+    from xml.etree import ElementTree
+
     names = list(dict.fromkeys([case.name for case in report.cases] + [f.case_name for f in report.findings]))
     suite = ElementTree.Element(
         "testsuite",
@@ -329,4 +340,6 @@ def render_gitlab(report: Report) -> str:
 
 def _fingerprint(finding: ReportFinding) -> str:
     identity = "\0".join((finding.file, finding.rule, finding.case_name, finding.message))
+    import hashlib
+
     return hashlib.sha256(identity.encode()).hexdigest()[:32]

@@ -27,6 +27,7 @@ SCRIPT = textwrap.dedent(
         "httpx", "jsonschema", "pydantic", "yaml", "fastapi", "sqlalchemy", "hypothesis", "fastavro",
         "avro", "registry.compatibility.parsers", "registry.cli.checks", "registry.cli.project",
         "contracts.checks", "contracts.remote", "contracts.matchers", "contracts.commands",
+        "rich", "email", "importlib.metadata", "grpc_tools", "google.protobuf",
     }
     loaded = sorted(name for name in sys.modules if name in heavy or name.split(".")[0] in heavy)
     print("loaded", loaded, "contracts.cli" in sys.modules)

@@ -23,10 +23,10 @@ from contracts.protobuf_data import decoded, imported, message_class, parsed_sam
 from contracts.samples import Sample
 from contracts.string_formats import format_checker
 from registry.compatibility import (
-    InvalidSchemaError,
     JsonSchema,
     ParsedSchema,
     ResolvedReference,
+    SchemaParseError,
     SchemaType,
     decoded_json_schema,
     expectation_gaps,
@@ -64,7 +64,7 @@ def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[Contract
     if schema.schema_type == "PROTOBUF":
         try:
             cls = message_class(schema.text, schema.references, event_type=sample.event_type)
-        except InvalidSchemaError as error:
+        except SchemaParseError as error:
             return [_schema_unusable(Check.SAMPLE_SCHEMA, sample.event_type, schema.name, str(error))]
         _, violations = parsed_sample(sample.data, cls)
         return [
@@ -73,7 +73,7 @@ def check_sample_schema(sample: Sample, schema: ProducerSchema) -> list[Contract
         ]
     try:
         validator = _validator(schema.schema_type, schema.text, schema.references, asserting_formats=False)
-    except (InvalidSchemaError, jsonschema.SchemaError) as error:
+    except (SchemaParseError, jsonschema.SchemaError) as error:
         return [_schema_unusable(Check.SAMPLE_SCHEMA, sample.event_type, schema.name, str(error))]
     return [
         _violation(Check.SAMPLE_SCHEMA, "error", sample, error, prefix="$.data", schema=schema.name)
@@ -113,7 +113,7 @@ def check_sample_expectation(
         validator = _validator(
             expectation.schema_type, expectation.schema_text, (), asserting_formats=True, reading=True
         )
-    except (InvalidSchemaError, jsonschema.SchemaError) as error:
+    except (SchemaParseError, jsonschema.SchemaError) as error:
         return [
             _schema_unusable(
                 Check.SAMPLE_EXPECTATION, sample.event_type, "the expectation", str(error), consumer
@@ -133,7 +133,7 @@ def check_schema_expectation(
     try:
         producer = _parsed(schema.schema_type, schema.text, schema.references)
         expected = _parsed(expectation.schema_type, expectation.schema_text, imported(expectation.imports))
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         return [
             _schema_unusable(Check.SCHEMA_EXPECTATION, schema.event_type, schema.name, str(error), consumer)
         ]
@@ -174,7 +174,7 @@ def _as_decoded(sample: Sample) -> Any:
         message, _ = parsed_sample(
             sample.data, message_class(sample.schema, references, event_type=sample.event_type)
         )
-    except InvalidSchemaError:
+    except SchemaParseError:
         return sample.data
     return sample.data if message is None else decoded(message)
 
@@ -216,7 +216,7 @@ def _local(
     try:
         return local_explainer(validator_class, document, format_checker=checker, references=references)
     except JsonSchemaError as error:
-        raise InvalidSchemaError(str(error)) from error
+        raise SchemaParseError(str(error)) from error
 
 
 def _errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[jsonschema.ValidationError]:

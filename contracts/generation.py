@@ -35,8 +35,8 @@ from contracts.errors import ContractError
 from contracts.protobuf_data import decoded, message_class, parsed_sample
 from contracts.samples import Sample, envelope_for, json_value
 from registry.compatibility import (
-    InvalidSchemaError,
     ResolvedReference,
+    SchemaParseError,
     build_registry,
     draft_of,
     json_mapping_schema,
@@ -79,7 +79,7 @@ def generate_samples(schema: ProducerSchema, *, source: str, count: int = 5) -> 
 def _protobuf_values(schema: ProducerSchema, count: int) -> list[Any]:
     try:
         cls = message_class(schema.text, schema.references, event_type=schema.event_type)
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         raise ContractError(f"cannot generate samples from this Protobuf schema: {error}") from error
     values = []
     for value in _json_values(json_mapping_schema(cls.DESCRIPTOR), count):

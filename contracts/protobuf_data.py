@@ -19,8 +19,8 @@ from client.errors import Violation
 from client.protobuf_violations import message_from_dict, required_field_violations
 from contracts.errors import ContractError
 from registry.compatibility import (
-    InvalidSchemaError,
     ResolvedReference,
+    SchemaParseError,
     SchemaType,
     parse_schema,
     select_message,
@@ -36,7 +36,7 @@ def message_class(
     event_type: str | None = None,
 ) -> Any:
     """The message class of the Protobuf schema `text` that a sample or expectation is about (see
-    registry.compatibility.select_message). Raises InvalidSchemaError."""
+    registry.compatibility.select_message). Raises SchemaParseError."""
     schema = parse_schema(SchemaType.PROTOBUF, text, references)
     return message_factory.GetMessageClass(select_message(schema, message=message, event_type=event_type))
 
@@ -76,7 +76,7 @@ def protobuf_examples(
     """An event a reader `.proto` reads: its message with every field at its default, decoded."""
     try:
         cls = message_class(text, imported(imports), message=message, event_type=event_type)
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         raise ContractError(f"the reader .proto of {event_type} cannot be used: {error}") from error
     return [decoded(cls())]
 

@@ -3,12 +3,12 @@
 One exception handler (registry.web.error_handlers) renders every one of them as
 `{"error_code": N, "message": "..."}`.
 
-    RegistryError
+    ApiError
     ├── NotFoundError (404)
     │   ├── RouteNotFoundError             404    no such path
     │   ├── SubjectNotFoundError           40401
     │   ├── VersionNotFoundError           40402
-    │   ├── SchemaNotFoundError            40403
+    │   ├── SchemaIdNotFoundError          40403
     │   ├── SubjectSoftDeletedError        40404
     │   ├── SubjectNotSoftDeletedError     40405
     │   ├── VersionSoftDeletedError        40406
@@ -50,7 +50,7 @@ One exception handler (registry.web.error_handlers) renders every one of them as
 from __future__ import annotations
 
 
-class RegistryError(Exception):
+class ApiError(Exception):
     """Anything the registry answers with an error body."""
 
     error_code: int = 500
@@ -65,7 +65,7 @@ class RegistryError(Exception):
         return int(str(self.error_code)[:3])
 
 
-class NotFoundError(RegistryError):
+class NotFoundError(ApiError):
     """Something the request names does not exist."""
 
     error_code = 404
@@ -98,7 +98,7 @@ class VersionNotFoundError(NotFoundError):
         self.version = version
 
 
-class SchemaNotFoundError(NotFoundError):
+class SchemaIdNotFoundError(NotFoundError):
     """No schema has this id, or the schema is not registered under the subject."""
 
     error_code = 40403
@@ -205,7 +205,7 @@ class ApplicationNotFoundError(NotFoundError):
         super().__init__(f"Application '{application}' has no published contracts{where}")
 
 
-class HttpError(RegistryError):
+class HttpError(ApiError):
     """Any other refusal at the HTTP level; like Confluent's rest-utils, its code is the status."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -213,7 +213,7 @@ class HttpError(RegistryError):
         self.error_code = status
 
 
-class UnauthenticatedError(RegistryError):
+class UnauthenticatedError(ApiError):
     """The request carries no credentials, or credentials that match no user or API key."""
 
     error_code = 40101
@@ -225,19 +225,19 @@ class UnauthenticatedError(RegistryError):
         self.headers = {"WWW-Authenticate": 'Basic realm="accord", charset="UTF-8"'}
 
 
-class ForbiddenError(RegistryError):
+class ForbiddenError(ApiError):
     """The caller is known, and may see what it names, but its role does not allow this operation."""
 
     error_code = 40301
 
 
-class CrossSiteRequestError(RegistryError):
+class CrossSiteRequestError(ApiError):
     """A browser sent a state-changing request from a page of another site or origin."""
 
     error_code = 403
 
 
-class MalformedRequestError(RegistryError):
+class MalformedRequestError(ApiError):
     """The request body is not valid JSON."""
 
     error_code = 400
@@ -247,7 +247,7 @@ class UnstorableCharacterError(MalformedRequestError):
     """The request holds a character no database can store: NUL, or half of a surrogate pair."""
 
 
-class MethodNotAllowedError(RegistryError):
+class MethodNotAllowedError(ApiError):
     """The path exists but not with this HTTP method."""
 
     error_code = 405
@@ -256,13 +256,13 @@ class MethodNotAllowedError(RegistryError):
         super().__init__("HTTP 405 Method Not Allowed")
 
 
-class NotAcceptableError(RegistryError):
+class NotAcceptableError(ApiError):
     """The Accept header allows none of the registry's JSON media types."""
 
     error_code = 406
 
 
-class IncompatibleSchemaError(RegistryError):
+class IncompatibleSchemaError(ApiError):
     """The schema breaks the subject's compatibility level; `messages` are Confluent's verbose lines."""
 
     error_code = 409
@@ -276,7 +276,7 @@ class IncompatibleSchemaError(RegistryError):
         self.messages = messages
 
 
-class ExpectationBrokenError(RegistryError):
+class ExpectationBrokenError(ApiError):
     """Registering the schema would break published consumer expectations; `broken` has one line per
     problem (consumer, its version, the path, what it expects and what the schema has)."""
 
@@ -291,7 +291,7 @@ class ExpectationBrokenError(RegistryError):
         self.broken = broken
 
 
-class RequestTooLargeError(RegistryError):
+class RequestTooLargeError(ApiError):
     """The request body is larger than the configured limit."""
 
     error_code = 413
@@ -302,13 +302,13 @@ class RequestTooLargeError(RegistryError):
         )
 
 
-class UnsupportedMediaTypeError(RegistryError):
+class UnsupportedMediaTypeError(ApiError):
     """The request body's Content-Type is not one the registry reads."""
 
     error_code = 415
 
 
-class TooManyRequestsError(RegistryError):
+class TooManyRequestsError(ApiError):
     """Over the rate limit, or too many failed logins: try again after `retry_after` seconds."""
 
     error_code = 429
@@ -319,7 +319,7 @@ class TooManyRequestsError(RegistryError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
-class UnprocessableError(RegistryError):
+class UnprocessableError(ApiError):
     """A request field is missing or has the wrong type."""
 
     error_code = 422
@@ -403,7 +403,7 @@ class InvalidContractError(UnprocessableError):
     error_code = 42210
 
 
-class ServerError(RegistryError):
+class ServerError(ApiError):
     """Something failed on the registry's side; the log has the details under the request id."""
 
     error_code = 500

@@ -21,10 +21,10 @@ from registry.compatibility import (
     CompatibilityLevel,
     CompatibilityPolicy,
     CompatibilityResult,
-    InvalidSchemaError,
     ParsedSchema,
     PreviousVersion,
     ResolvedReference,
+    SchemaParseError,
     SchemaType,
     check_compatibility,
     parse_schema,
@@ -244,7 +244,7 @@ def parse_text(
 ) -> tuple[ParsedSchema | None, list[ReportFinding]]:
     try:
         return parse_schema(schema_type, text, references), []
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         if schema_type is SchemaType.PROTOBUF:  # protoc's errors, each at file:line:column
             return None, compile_findings(error, text, display, case=case, imported={})
         finding = finding_at(
@@ -259,7 +259,7 @@ def _parse_old(
     try:
         references = old.resolve_references(previous, old_files)
         return parse_schema(previous.schema_type, previous.text, references)
-    except (InvalidSchemaError, CliError) as error:
+    except (SchemaParseError, CliError) as error:
         return ReportFinding(
             file=display_path(original_path(old, project, previous.path)),
             rule="OLD_SCHEMA_UNREADABLE",

@@ -103,14 +103,14 @@ class Snapshot:
                         "which the export does not have"
                     )
         # The parsers load here, not with the module: `accord --help` imports this one.
-        from registry.compatibility import SUPPORTED_SCHEMA_TYPES, InvalidSchemaError, parse_schema
+        from registry.compatibility import SUPPORTED_SCHEMA_TYPES, SchemaParseError, parse_schema
 
         for schema_id, schema in self.schemas.items():
             if SchemaType(schema.schema_type) not in SUPPORTED_SCHEMA_TYPES:
                 continue  # the target registry judges what this build cannot parse
             try:
                 parse_schema(SchemaType(schema.schema_type), schema.schema_str, self._resolved(schema, keys))
-            except InvalidSchemaError as error:
+            except SchemaParseError as error:
                 raise CliError(f"schema id {schema_id} of the export is not valid: {error}") from None
 
     def _resolved(self, schema: Schema, keys: dict[tuple[str, int], Version]) -> list[ResolvedReference]:

@@ -41,10 +41,10 @@ if _TYPE_CHECKING:
     )
     from registry.compatibility.result import Change, CompatibilityResult, Incompatibility, VersionFailure
     from registry.compatibility.schema import (
-        InvalidSchemaError,
         ParsedSchema,
         ResolvedReference,
         Roles,
+        SchemaParseError,
         SchemaType,
     )
 
@@ -75,7 +75,7 @@ _MODULE_OF = {
     "CompatibilityResult": "registry.compatibility.result",
     "Incompatibility": "registry.compatibility.result",
     "VersionFailure": "registry.compatibility.result",
-    "InvalidSchemaError": "registry.compatibility.schema",
+    "SchemaParseError": "registry.compatibility.schema",
     "ParsedSchema": "registry.compatibility.schema",
     "ResolvedReference": "registry.compatibility.schema",
     "Roles": "registry.compatibility.schema",
@@ -92,7 +92,6 @@ __all__ = [
     "Difference",
     "DifferenceType",
     "Incompatibility",
-    "InvalidSchemaError",
     "JsonSchema",
     "OutputFormat",
     "ParsedSchema",
@@ -101,6 +100,7 @@ __all__ = [
     "ReportFinding",
     "ResolvedReference",
     "Roles",
+    "SchemaParseError",
     "SchemaType",
     "Severity",
     "VersionFailure",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from registry.compatibility.schema import InvalidSchemaError
+from registry.compatibility.schema import SchemaParseError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,7 +77,7 @@ class _Converter:
         if isinstance(schema, str):
             return self._by_name(schema, namespace)
         if not isinstance(schema, dict):
-            raise InvalidSchemaError(f"Invalid Avro schema: {schema!r} is not a type")
+            raise SchemaParseError(f"Invalid Avro schema: {schema!r} is not a type")
         kind = schema.get("type")
         logical = schema.get("logicalType")
         if logical == "decimal" and kind in ("bytes", "fixed"):
@@ -103,7 +103,7 @@ class _Converter:
         full = _full_name(name, namespace)
         definition = self.named.get(full, self.named.get(name))
         if definition is None:
-            raise InvalidSchemaError(f"Invalid Avro schema: unknown type {name!r}")
+            raise SchemaParseError(f"Invalid Avro schema: unknown type {name!r}")
         if full in self.visiting:
             return {}  # a recursive type: its JSON form nests without end, so any value may appear here
         self.visiting.add(full)
@@ -181,4 +181,4 @@ def _load(text: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise InvalidSchemaError(f"Invalid Avro schema: not JSON: {error}") from error
+        raise SchemaParseError(f"Invalid Avro schema: not JSON: {error}") from error

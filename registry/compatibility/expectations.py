@@ -34,10 +34,10 @@ from registry.compatibility.protobuf.json_mapping import json_mapping_schema
 from registry.compatibility.protobuf.reading import reader_gaps, select_message
 from registry.compatibility.result import Incompatibility
 from registry.compatibility.schema import (
-    InvalidSchemaError,
     ParsedSchema,
     ResolvedReference,
     Roles,
+    SchemaParseError,
     SchemaType,
     pointer_tokens,
 )
@@ -129,7 +129,7 @@ def expectation_gaps(
             published = select_message(producer, message=message, event_type=event_type)
             producer_form = f"the producer's message {published.full_name}, in Protobuf's JSON mapping,"
             writer = _in_one_union_form(orjson.dumps(json_mapping_schema(published)).decode(), ())
-    except InvalidSchemaError as error:  # the message read is not in the producer's file
+    except SchemaParseError as error:  # the message read is not in the producer's file
         return [ExpectationGap(Incompatibility("MESSAGE_NOT_PUBLISHED", "#", error.message), breaking=True)]
     if expectation.schema_type is SchemaType.JSON and producer.schema_type is SchemaType.AVRO:
         producer_form = "the producer's Avro schema, decoded,"
@@ -174,7 +174,7 @@ def _in_one_union_form(text: str, references: tuple[ResolvedReference, ...] | An
         return parse_schema(
             SchemaType.JSON, orjson.dumps(as_alternatives(orjson.loads(text))).decode(), spelled
         )
-    except InvalidSchemaError:  # nested too deeply once spelled out: compared as written
+    except SchemaParseError:  # nested too deeply once spelled out: compared as written
         return parse_schema(SchemaType.JSON, text, references)
 
 

@@ -22,7 +22,7 @@ class SchemaType(StrEnum):
     PROTOBUF = "PROTOBUF"
 
 
-class InvalidSchemaError(ValueError):
+class SchemaParseError(ValueError):
     """The schema text does not parse, breaks its metaschema, or names a reference that is not there."""
 
     def __init__(self, message: str, *, path: str = "") -> None:

@@ -12,7 +12,7 @@ import orjson
 from sqlmodel import Session
 
 from registry import errors
-from registry.compatibility import InvalidSchemaError, ParsedSchema, SchemaType, parse_schema
+from registry.compatibility import ParsedSchema, SchemaParseError, SchemaType, parse_schema
 from registry.compatibility.expectations import expectation_gaps
 from registry.contract_store import repository
 from registry.contract_store.publishing import reader_imports
@@ -55,7 +55,7 @@ class ContractRegistrationGuard:
                 expectation = parse_schema(
                     SchemaType(row.schema_type), row.schema_text, reader_imports(imports)
                 )
-            except InvalidSchemaError:
+            except SchemaParseError:
                 continue  # it parsed when published; a stricter engine must not block registering
             owner = versions[row.version_id]
             broken += [

@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from registry import errors
 from registry.compatibility import (
-    InvalidSchemaError,
     ResolvedReference,
+    SchemaParseError,
     SchemaType,
     parse_schema,
     select_message,
@@ -121,7 +121,7 @@ def expectation_row(index: int, expectation: ExpectationPayload) -> ContractExpe
         )
         if reader.schema_type is SchemaType.PROTOBUF:
             select_message(reader, message=expectation.message, event_type=expectation.event_type)
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         raise errors.InvalidContractError(f"{where}: the reader schema is invalid: {error}") from error
     if expectation.envelope is not None:
         try:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from registry import errors, limits
-from registry.compatibility import InvalidSchemaError as EngineInvalidSchemaError
-from registry.compatibility import ResolvedReference, SchemaType, parse_schema
+from registry.compatibility import ResolvedReference, SchemaParseError, SchemaType, parse_schema
 from registry.schemas.values import Candidate, SchemaSubmission
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def _schema_type(value: str | None) -> SchemaType:
 def _is_json_schema(text: str, references: Sequence[ResolvedReference]) -> bool:
     try:
         parse_schema(SchemaType.JSON, text, references)
-    except EngineInvalidSchemaError:
+    except SchemaParseError:
         return False
     return True
 

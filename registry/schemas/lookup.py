@@ -66,7 +66,7 @@ class SchemaLookup:
             return cached
         schema = self._store.load_registered_schema(session=session, schema_id=schema_id, since=since)
         if schema is None:
-            raise errors.SchemaNotFoundError(schema_id)
+            raise errors.SchemaIdNotFoundError(schema_id)
         return schema
 
     def get_visible_schema(
@@ -79,7 +79,7 @@ class SchemaLookup:
             since = self._store.sync(session=session)
             subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
             if not subjects:
-                raise errors.SchemaNotFoundError()
+                raise errors.SchemaIdNotFoundError()
         return self.get_schema(session=session, schema_id=schema_id), subjects
 
     def schema_is_visible(
@@ -92,7 +92,7 @@ class SchemaLookup:
         since = self._store.sync(session=session)
         subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
         if not subjects:
-            raise errors.SchemaNotFoundError()
+            raise errors.SchemaIdNotFoundError()
         return any(visible(subject) for subject in subjects)
 
     def check_schema_visible(
@@ -100,7 +100,7 @@ class SchemaLookup:
     ) -> None:
         """40403, as if the schema did not exist, unless `visible` admits a subject that uses it."""
         if not self.schema_is_visible(session=session, schema_id=schema_id, visible=visible):
-            raise errors.SchemaNotFoundError(schema_id)
+            raise errors.SchemaIdNotFoundError(schema_id)
 
     def max_schema_id(self, *, session: Session) -> int:
         return repository.max_schema_id(session) or 0
@@ -232,14 +232,14 @@ class SchemaLookup:
             found = self._find_in_subject(session, subject, candidate, include_deleted=include_deleted)
         if found is None:
             if repository.subject_exists(session, subject=subject, include_deleted=include_deleted):
-                raise errors.SchemaNotFoundError()
+                raise errors.SchemaIdNotFoundError()
             raise errors.SubjectNotFoundError(subject)
         return self._store.view(session=session, row=found, since=since)
 
     def _versions_of_schema(self, session: Session, *, schema_id: int) -> Sequence[SubjectVersion]:
         rows = repository.versions_of_schema(session, schema_id=schema_id)
         if not rows:
-            raise errors.SchemaNotFoundError()
+            raise errors.SchemaIdNotFoundError()
         return rows
 
     def _find_in_subject(
@@ -259,4 +259,4 @@ class SchemaLookup:
 def check_visible(schema_id: int, subjects: tuple[str, ...], visible: Callable[[str], bool]) -> None:
     """40403, as if the schema did not exist, unless `visible` admits one of the subjects holding it."""
     if not any(visible(subject) for subject in subjects):
-        raise errors.SchemaNotFoundError(schema_id)
+        raise errors.SchemaIdNotFoundError(schema_id)

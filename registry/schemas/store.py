@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry import errors, limits
 from registry.bounded_cache import BoundedCache
-from registry.compatibility import InvalidSchemaError as EngineInvalidSchemaError
-from registry.compatibility import ParsedSchema, ResolvedReference, SchemaType, parse_schema
+from registry.compatibility import ParsedSchema, ResolvedReference, SchemaParseError, SchemaType, parse_schema
 from registry.db import after_commit
 from registry.models import SubjectVersion
 from registry.schemas import repository
@@ -125,7 +124,7 @@ class SchemaStore:
             session=session, schema_id=schema_id, since=since, registered=False
         )
         if stored is None:
-            raise errors.SchemaNotFoundError(schema_id)
+            raise errors.SchemaIdNotFoundError(schema_id)
         return stored
 
     def load_registered_schema(
@@ -241,7 +240,7 @@ class SchemaStore:
             limits.check_schema_depth(text, max_depth=self._max_schema_depth)
             try:
                 parsed = parse_schema(schema_type, text, resolved)
-            except EngineInvalidSchemaError as error:
+            except SchemaParseError as error:
                 raise errors.InvalidSchemaError(str(error)) from error
             except Exception as error:
                 # Parser libraries raise their own errors on some malformed documents
@@ -265,7 +264,7 @@ def with_body(schema: StoredSchema) -> StoredSchema:
     return replace(schema, body=schema_body(schema))
 
 
-def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.RegistryError:
+def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.ApiError:
     if not chain:
         return errors.SubjectNotFoundError(reference.subject)
     subject, version = chain[0]

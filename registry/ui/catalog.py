@@ -312,7 +312,7 @@ class Catalog:
         schema = self._lookup.get_schema(session=self._session, schema_id=schema_id)
         used_by = self._versions_of(schema_id)
         if not used_by:
-            raise errors.SchemaNotFoundError(schema_id)  # as if absent: no subject of it is readable
+            raise errors.SchemaIdNotFoundError(schema_id)  # as if absent: no subject of it is readable
         return SchemaPage(self._shown(schema), SchemaText.of(schema), used_by)
 
     def get_contracts_page(self) -> ContractsPage:

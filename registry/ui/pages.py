@@ -66,7 +66,7 @@ class PageRoute(RawSegmentRoute):
             try:
                 async with _page_slots(request):
                     return await handler(request)
-            except errors.RegistryError as error:
+            except errors.ApiError as error:
                 if error.http_status >= 500:
                     log.error("page failed", exc_info=error)
                 page = render_error(request, status_code=error.http_status, message=error.message)

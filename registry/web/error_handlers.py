@@ -23,14 +23,14 @@ log = logging.getLogger("registry.errors")
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(errors.RegistryError, _render_registry_error)
+    app.add_exception_handler(errors.ApiError, _render_registry_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.add_exception_handler(HTTPException, _render_http_error)
     app.add_exception_handler(SQLAlchemyError, _render_database_error)
     app.add_exception_handler(Exception, _render_unexpected_error)
 
 
-def render_error(request: Request, error: errors.RegistryError) -> Response:
+def render_error(request: Request, error: errors.ApiError) -> Response:
     media_type = negotiate(request.headers.get("accept")) or SCHEMA_REGISTRY_V1_JSON
     content = {"error_code": error.error_code, "message": error.message}
     response = json_response(content, media_type=media_type, status_code=error.http_status)
@@ -40,7 +40,7 @@ def render_error(request: Request, error: errors.RegistryError) -> Response:
 
 
 async def _render_registry_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, errors.RegistryError)
+    assert isinstance(error, errors.ApiError)
     return render_error(request, error)
 
 
@@ -66,7 +66,7 @@ async def _render_validation_error(request: Request, error: Exception) -> Respon
 
 async def _render_http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    translated: errors.RegistryError
+    translated: errors.ApiError
     if error.status_code == 404:
         translated = errors.RouteNotFoundError()
     elif error.status_code == 405:

@@ -99,7 +99,7 @@ class RequestGuard:
                 self._check_rate(scope)
                 check_same_site(scope["method"], headers)
                 check_path_and_query(scope["path"], scope["query_string"])
-            except errors.RegistryError as error:
+            except errors.ApiError as error:
                 await _send_error(send_with_id, error, headers)
             else:
                 if scope["method"] in BODY_METHODS:
@@ -170,7 +170,7 @@ class RequestGuard:
         body = b"".join(chunks)
         try:
             check_body(body)
-        except errors.RegistryError as error:
+        except errors.ApiError as error:
             await _send_error(send, error, headers)
             return
         replayed = False
@@ -192,7 +192,7 @@ class RequestGuard:
         await self.app(scope, replay, send)
 
 
-async def _send_error(send: Send, error: errors.RegistryError, headers: dict[bytes, bytes]) -> None:
+async def _send_error(send: Send, error: errors.ApiError, headers: dict[bytes, bytes]) -> None:
     accept = headers.get(b"accept", b"").decode("latin-1") or None
     media_type = negotiate(accept) or SCHEMA_REGISTRY_V1_JSON
     body = orjson.dumps({"error_code": error.error_code, "message": error.message})

@@ -15,7 +15,7 @@ from registry.cli.proto.buf_rules import BufCategory, breaking_changes
 from registry.cli.proto.buf_symbols import BufFinding, ProtoFile
 from registry.cli.proto.findings import compile_findings, proto_position
 from registry.cli.proto.imports import import_path, resolved_imports
-from registry.compatibility import InvalidSchemaError, ResolvedReference, SchemaType
+from registry.compatibility import ResolvedReference, SchemaParseError, SchemaType
 from registry.compatibility.reports import Case, Report, ReportFinding
 
 CHECK_TOOL = "accord schema check"
@@ -158,7 +158,7 @@ def compile_one(
 
     try:
         schema = parse_protobuf(text, references)
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         return compile_findings(error, text, display, case=case, imported={})
     return ProtoFile(name=name, proto=schema.descriptor_proto, descriptor=schema.file_descriptor)
 

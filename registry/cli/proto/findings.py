@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from registry.cli.project import display_path
-from registry.compatibility import InvalidSchemaError
+from registry.compatibility import SchemaParseError
 from registry.compatibility.reports import ReportFinding, Severity, finding_at, locate
 
 MAIN_FILE = "default"  # the name protoc knows the compiled file by (registry.compatibility.protobuf)
@@ -53,7 +53,7 @@ def proto_position(text: str, pointer: str) -> tuple[int, int] | None:
 
 
 def compile_findings(
-    error: InvalidSchemaError, text: str, display: str, *, case: str, imported: Mapping[str, str]
+    error: SchemaParseError, text: str, display: str, *, case: str, imported: Mapping[str, str]
 ) -> list[ReportFinding]:
     """protoc's errors, each at its file:line:column (`imported` maps import paths to the displayed
     paths of the project's files); other refusals on the file itself."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from registry.cli.proto.findings import finding_on, proto_position
 from registry.cli.proto.imports import resolved_imports
-from registry.compatibility import InvalidSchemaError
+from registry.compatibility import SchemaParseError
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor
@@ -117,7 +117,7 @@ def _compiled_messages(file: SchemaFile) -> list[tuple[str, descriptor.Descripto
         roots = [file.path.parent, *file.path.parent.parents]
         try:
             schema = parse_protobuf(file.text, resolved_imports(file.text, roots))
-        except InvalidSchemaError:
+        except SchemaParseError:
             _COMPILED[key] = None
             return None
         found: list[tuple[str, descriptor.Descriptor]] = []

@@ -32,7 +32,7 @@ from registry.compatibility.avro.model import (
     plain_primitive,
 )
 from registry.compatibility.avro.wording import pointer_token, show_value
-from registry.compatibility.schema import InvalidSchemaError, SchemaType
+from registry.compatibility.schema import SchemaParseError, SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,7 +59,7 @@ def load_document(text: str) -> Any:
     try:
         document = orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from error
     _check_nesting(document)
@@ -87,14 +87,14 @@ def _parse_reference(reference: ResolvedReference, names: dict[str, Named]) -> N
         f"schema reference '{reference.name}' (subject '{reference.subject}', version {reference.version})"
     )
     if reference.schema_type is not SchemaType.AVRO:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"The {where} is a {reference.schema_type.value} schema; an Avro schema can only refer to "
             "Avro schemas"
         )
     try:
         _Parser(names, load_document(reference.text)).parse_root()
-    except InvalidSchemaError as error:
-        raise InvalidSchemaError(f"In the {where}: {error.message}", path=error.path) from error
+    except SchemaParseError as error:
+        raise SchemaParseError(f"In the {where}: {error.message}", path=error.path) from error
 
 
 def _check_nesting(document: Any) -> None:
@@ -102,7 +102,7 @@ def _check_nesting(document: Any) -> None:
     while pending:
         node, pointer, depth = pending.pop()
         if depth > MAX_NESTING:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"The schema's JSON nests more than {MAX_NESTING} levels deep; "
                 "flatten the schema or define the nested types separately",
                 path=_at(pointer),
@@ -130,7 +130,7 @@ class _Parser:
                 field.default = conform_default(field.default, field.type)
             except InvalidDefaultError as error:
                 message = f'Invalid default for field "{field.name}" of record "{record.full_name}"'
-                raise InvalidSchemaError(
+                raise SchemaParseError(
                     f"{message}: {error.message}", path=_at(pointer + error.pointer)
                 ) from error
         return root
@@ -443,8 +443,8 @@ class _Parser:
         return node[key]
 
     @staticmethod
-    def _error(message: str, pointer: str) -> InvalidSchemaError:
-        return InvalidSchemaError(message, path=_at(pointer))
+    def _error(message: str, pointer: str) -> SchemaParseError:
+        return SchemaParseError(message, path=_at(pointer))
 
 
 def _find_definition(document: Any, simple_name: str) -> str | None:

@@ -13,7 +13,7 @@ from registry.compatibility.avro.model import Named
 from registry.compatibility.avro.normalization import normalize
 from registry.compatibility.avro.parsing import load_document, parse_document
 from registry.compatibility.avro.resolution import find_incompatibilities
-from registry.compatibility.schema import InvalidSchemaError, ParsedSchema, SchemaType
+from registry.compatibility.schema import ParsedSchema, SchemaParseError, SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,13 +78,13 @@ class AvroSchema(ParsedSchema):
 def parse_avro(text: str, references: Sequence[ResolvedReference] = ()) -> AvroSchema:
     """Parse Avro schema text; named types may come from `references` (dependencies first).
 
-    Raises InvalidSchemaError saying what is wrong and where (a JSON pointer into the schema).
+    Raises SchemaParseError saying what is wrong and where (a JSON pointer into the schema).
     """
     try:
         document = load_document(text)
         root, reference_names = parse_document(document, references)
-    except InvalidSchemaError as error:
-        raise InvalidSchemaError(f"Invalid Avro schema: {error.message}", path=error.path) from error
+    except SchemaParseError as error:
+        raise SchemaParseError(f"Invalid Avro schema: {error.message}", path=error.path) from error
     return AvroSchema(
         text,
         references,

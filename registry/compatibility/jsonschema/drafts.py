@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import referencing.jsonschema
 
-from registry.compatibility.schema import InvalidSchemaError
+from registry.compatibility.schema import SchemaParseError
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -94,12 +94,12 @@ def draft_of(document: Any) -> Draft:
         return DEFAULT_DRAFT
     declared = document["$schema"]
     if not isinstance(declared, str):
-        raise InvalidSchemaError("`$schema` must be a string naming a JSON Schema draft", path="#/$schema")
+        raise SchemaParseError("`$schema` must be a string naming a JSON Schema draft", path="#/$schema")
     validator = jsonschema.validators.validator_for(document, default=None)
     draft = _BY_VALIDATOR.get(validator)
     if draft is None:
         known = ", ".join(sorted(str(draft.validator.META_SCHEMA.get("$schema", "")) for draft in DRAFTS))
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"Unknown `$schema` {declared!r}: this registry supports JSON Schema drafts 4, 6, 7, "
             f"2019-09 and 2020-12 ({known}); omit `$schema` for draft-07",
             path="#/$schema",

@@ -10,7 +10,7 @@ from jsonschema.exceptions import best_match
 from client import patterns
 from registry.compatibility.jsonschema.references import check_resolves
 from registry.compatibility.jsonschema.subschemas import child_schemas, pointer
-from registry.compatibility.schema import InvalidSchemaError
+from registry.compatibility.schema import SchemaParseError
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -25,12 +25,12 @@ _REFERENCE_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
 def check_metaschema(document: Any, draft: Draft, *, context: str = "", at: tuple[str, ...] = ()) -> None:
-    """Raise InvalidSchemaError with the failing keyword and its JSON pointer unless `document` is valid
+    """Raise SchemaParseError with the failing keyword and its JSON pointer unless `document` is valid
     under its draft's metaschema (`at` locates a subschema checked on its own)."""
     validator = draft.validator(draft.validator.META_SCHEMA, format_checker=draft.validator.FORMAT_CHECKER)
     violation = best_match(validator.iter_errors(document))
     if violation is not None:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"{context}Invalid JSON Schema: it breaks the {draft} metaschema: {violation.message} "
             f"(metaschema keyword {violation.validator!r})",
             path=pointer((*at, *(str(segment) for segment in violation.absolute_path))),
@@ -83,8 +83,8 @@ class Inspection:
             if isinstance(reference, str):
                 try:
                     check_resolves(resolver, reference, path=pointer((*segments, keyword)))
-                except InvalidSchemaError as error:
-                    raise InvalidSchemaError(f"{context}{error.message}", path=error.path) from None
+                except SchemaParseError as error:
+                    raise SchemaParseError(f"{context}{error.message}", path=error.path) from None
                 targets.append(id(resolver.lookup(reference).contents))
         self._referenced.update(targets)
         return targets
@@ -117,7 +117,7 @@ class Inspection:
                     finished.add(node)
                 elif following in on_path:
                     context, segments = self._located[following]
-                    raise InvalidSchemaError(
+                    raise SchemaParseError(
                         f"{context}Invalid JSON Schema: the subschema refers back to itself through $ref "
                         "or a combining keyword without describing a nested value, so validation would never "
                         "end",
@@ -138,4 +138,4 @@ def _check_patterns(contents: dict[str, Any], *, context: str, segments: tuple[s
         try:
             patterns.check(expression)
         except patterns.InvalidPatternError as error:
-            raise InvalidSchemaError(f"{context}Invalid JSON Schema: {error}", path=pointer(where)) from None
+            raise SchemaParseError(f"{context}Invalid JSON Schema: {error}", path=pointer(where)) from None

@@ -13,7 +13,7 @@ from registry.compatibility.jsonschema.nodes import Node, SchemaIndex
 from registry.compatibility.jsonschema.references import build_registry
 from registry.compatibility.jsonschema.schema import JsonSchema
 from registry.compatibility.jsonschema.subschemas import MAX_NESTING, nesting_depth
-from registry.compatibility.schema import InvalidSchemaError, SchemaType
+from registry.compatibility.schema import SchemaParseError, SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def parse_json_schema(text: str, references: Sequence[ResolvedReference] = ()) -> JsonSchema:
     """Parse and check a JSON Schema; `references` are the schemas its `$ref`s may name (dependencies first).
 
-    Raises InvalidSchemaError saying what is wrong and where (a JSON pointer) for text that is not JSON, an
+    Raises SchemaParseError saying what is wrong and where (a JSON pointer) for text that is not JSON, an
     unknown `$schema`, a metaschema violation, an invalid regular expression, a `$ref` that resolves to
     nothing (remote schemas are never fetched), or a cycle of references that never ends.
     """
@@ -34,7 +34,7 @@ def parse_json_schema(text: str, references: Sequence[ResolvedReference] = ()) -
     for reference in references:
         context = f"In reference {reference.name!r} ({reference.subject} version {reference.version}): "
         if reference.schema_type is not SchemaType.JSON:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"{context}a JSON Schema can only reference JSON schemas, not {reference.schema_type.value}"
             )
         contents = _load(reference.text, context=context)
@@ -53,14 +53,14 @@ def _load(text: str, *, context: str) -> Any:
     try:
         document = orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise InvalidSchemaError(f"{context}Invalid JSON Schema: not JSON: {error}") from None
+        raise SchemaParseError(f"{context}Invalid JSON Schema: not JSON: {error}") from None
     if not isinstance(document, dict | bool):
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"{context}Invalid JSON Schema: a schema is a JSON object or a boolean, not "
             f"{type(document).__name__}"
         )
     if nesting_depth(document) > MAX_NESTING:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"{context}Invalid JSON Schema: values nest more than {MAX_NESTING} levels deep; "
             "move nested parts into definitions referenced with $ref"
         )
@@ -70,7 +70,7 @@ def _load(text: str, *, context: str) -> Any:
 def _checked_draft(document: Any, *, context: str) -> Draft:
     try:
         draft = draft_of(document)
-    except InvalidSchemaError as error:
-        raise InvalidSchemaError(f"{context}{error.message}", path=error.path) from None
+    except SchemaParseError as error:
+        raise SchemaParseError(f"{context}{error.message}", path=error.path) from None
     check_metaschema(document, draft, context=context)
     return draft

@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit, urlunspli
 from referencing import Registry
 from referencing.exceptions import NoSuchResource, PointerToNowhere, Unresolvable
 
-from registry.compatibility.schema import InvalidSchemaError
+from registry.compatibility.schema import SchemaParseError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,23 +70,23 @@ def crawlable(node: Any) -> Any:
 
 
 def check_resolves(resolver: Resolver[Any], reference: str, *, path: str) -> None:
-    """Raise a precise InvalidSchemaError unless `reference` resolves."""
+    """Raise a precise SchemaParseError unless `reference` resolves."""
     try:
         resolver.lookup(reference)
     except PointerToNowhere as error:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             f"$ref {reference!r} points to nothing: no subschema at {error.ref!r}", path=path
         ) from None
     except Unresolvable as error:
         target, _fragment = urldefrag(reference)
         if target:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"$ref {reference!r} names no schema reference of this schema; remote and file schemas are "
                 f"never fetched, so register {target!r} as a schema and list it in `references` with "
                 "that name",
                 path=path,
             ) from None
-        raise InvalidSchemaError(f"$ref {reference!r} cannot be resolved: {error}", path=path) from None
+        raise SchemaParseError(f"$ref {reference!r} cannot be resolved: {error}", path=path) from None
 
 
 def normalize_reference(reference: str) -> str:

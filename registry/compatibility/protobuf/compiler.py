@@ -31,7 +31,7 @@ from grpc_tools import _protoc_compiler
 from registry.compatibility.protobuf.bundled import CONFLUENT_FILES, is_bundled, well_known_directory
 from registry.compatibility.protobuf.options import OptionReader
 from registry.compatibility.protobuf.printing import print_file
-from registry.compatibility.schema import InvalidSchemaError, SchemaType
+from registry.compatibility.schema import SchemaParseError, SchemaType
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -70,7 +70,7 @@ class CompilerDiagnostic:
         return where + self.message
 
 
-class ProtobufCompileError(InvalidSchemaError):
+class ProtobufCompileError(SchemaParseError):
     """protoc refused the schema or one of its references; `diagnostics` holds every error it reported."""
 
     def __init__(self, diagnostics: Sequence[CompilerDiagnostic]) -> None:
@@ -86,7 +86,7 @@ def compile_schema(
     text: str, references: Sequence[ResolvedReference]
 ) -> list[descriptor_pb2.FileDescriptorProto]:
     """The FileDescriptorProtos of the schema's import closure, dependencies first, the schema
-    (named `default`) last. Raises InvalidSchemaError (ProtobufCompileError for protoc's errors)."""
+    (named `default`) last. Raises SchemaParseError (ProtobufCompileError for protoc's errors)."""
     with tempfile.TemporaryDirectory(prefix="accord-proto-") as root:
         workspace = _Workspace(Path(root))
         for reference in _checked(references):
@@ -107,7 +107,7 @@ def decode_descriptor(text: str) -> descriptor_pb2.FileDescriptorProto | None:
     try:
         return descriptor_pb2.FileDescriptorProto.FromString(data)
     except DecodeError as error:
-        raise InvalidSchemaError(
+        raise SchemaParseError(
             "Invalid Protobuf schema: the text is base64, but not of a FileDescriptorProto "
             f"(as .proto source it would be empty): {error}"
         ) from None
@@ -121,7 +121,7 @@ def _checked(references: Sequence[ResolvedReference]) -> list[ResolvedReference]
             f"version {reference.version})"
         )
         if reference.schema_type is not SchemaType.PROTOBUF:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"The {where} is a {reference.schema_type.value} schema; a Protobuf schema can only "
                 "import Protobuf schemas"
             )
@@ -132,7 +132,7 @@ def _checked(references: Sequence[ResolvedReference]) -> list[ResolvedReference]
             or "\0" in reference.name
             or any(part in ("", ".", "..") for part in parts)
         ):
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"The {where} has a name protoc cannot import: a reference's name is the path its "
                 'schema is imported by, relative and without "." or ".." steps, like '
                 '"acme/common/address.proto"'
@@ -166,7 +166,7 @@ class _Workspace:
         descriptor.name = name
         depth = _nesting(descriptor.message_type)
         if depth > MAX_NESTING:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"Invalid Protobuf schema: {_where(name)}the FileDescriptorProto nests messages {depth} "
                 f"levels deep; protoc allows {MAX_NESTING}"
             )
@@ -175,7 +175,7 @@ class _Workspace:
         try:
             self.pool.Add(descriptor)
         except (TypeError, ValueError) as error:
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"Invalid Protobuf schema: {_where(name)}the FileDescriptorProto does not build: {error}"
             ) from None
         self.in_pool.add(name)
@@ -187,16 +187,14 @@ class _Workspace:
         except _protoc_compiler.ProtocErrors as error:
             raise ProtobufCompileError([self._diagnostic(found) for found in error.errors()]) from None
         except Exception as error:  # grpcio-tools raises a bare Exception when protoc gives no reason
-            raise InvalidSchemaError(
-                f"Invalid Protobuf schema: protoc could not compile it: {error}"
-            ) from None
+            raise SchemaParseError(f"Invalid Protobuf schema: protoc could not compile it: {error}") from None
         return [_embedded_descriptor(source) for _, source in generated]
 
     def _load_into_pool(self, name: str, *, needed_by: str) -> None:
         if name in self.in_pool:
             return
         if name not in self.written and not is_bundled(name):
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f'Invalid Protobuf schema: {_where(needed_by)}it imports "{name}", which is neither one '
                 "of its references nor a well-known type; register it and list it as a reference named "
                 f'"{name}"'

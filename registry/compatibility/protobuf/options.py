@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from google.protobuf import message_factory, text_encoding, text_format, unknown_fields
 from google.protobuf.descriptor import FieldDescriptor
 
-from registry.compatibility.schema import InvalidSchemaError
+from registry.compatibility.schema import SchemaParseError
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pool import DescriptorPool
@@ -61,7 +61,7 @@ class OptionReader:
         unknown = unknown_fields.UnknownFieldSet(resolved)
         if len(unknown):
             numbers = ", ".join(str(unknown[index].field_number) for index in range(len(unknown)))
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"Invalid Protobuf schema: {full_name} sets option number {numbers}, but no file it imports "
                 "defines an extension with that number; import the file that defines the custom option"
             )

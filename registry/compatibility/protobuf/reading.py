@@ -26,7 +26,7 @@ from registry.compatibility.protobuf.messages import describe
 from registry.compatibility.protobuf.model import read_shape
 from registry.compatibility.protobuf.schema import ProtobufSchema
 from registry.compatibility.result import Incompatibility
-from registry.compatibility.schema import InvalidSchemaError, pointer_tokens
+from registry.compatibility.schema import SchemaParseError, pointer_tokens
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor import Descriptor
@@ -44,23 +44,23 @@ def select_message(
     """The message of the Protobuf `schema` that `message` names, else the one named like `event_type`,
     else the first.
 
-    Raises InvalidSchemaError when `schema` is not Protobuf, has no message, or none of the name given.
+    Raises SchemaParseError when `schema` is not Protobuf, has no message, or none of the name given.
     """
     if not isinstance(schema, ProtobufSchema):
-        raise InvalidSchemaError(f"a {schema.schema_type} schema has no Protobuf messages")
+        raise SchemaParseError(f"a {schema.schema_type} schema has no Protobuf messages")
     file = schema.file_descriptor
     if message:
         found = next((entry for entry in schema.messages if entry.name == message.lstrip(".")), None)
         if found is None:
             declared = ", ".join(entry.name for entry in schema.messages) or "none"
-            raise InvalidSchemaError(
+            raise SchemaParseError(
                 f"the Protobuf schema has no message {message!r} (its messages: {declared})"
             )
         return schema.pool.FindMessageTypeByName(found.name)
     if event_type and event_type in file.message_types_by_name:
         return file.message_types_by_name[event_type]
     if not file.message_types_by_name:
-        raise InvalidSchemaError("the Protobuf schema declares no message")
+        raise SchemaParseError("the Protobuf schema declares no message")
     return next(iter(file.message_types_by_name.values()))
 
 

@@ -149,7 +149,7 @@ def parse_protobuf(text: str, references: Sequence[ResolvedReference] = ()) -> P
     """Compile `.proto` source, or a base64-encoded FileDescriptorProto, with protoc; `references` are
     the files it imports, named by import path, dependencies first.
 
-    Raises InvalidSchemaError: ProtobufCompileError with each of protoc's errors (file, line, column,
+    Raises SchemaParseError: ProtobufCompileError with each of protoc's errors (file, line, column,
     message), or a message saying which reference or descriptor is wrong.
     """
     return ProtobufSchema(text, references, files=compile_schema(text, references))

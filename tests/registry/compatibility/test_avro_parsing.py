@@ -8,9 +8,9 @@ import pytest
 
 from registry.compatibility import (
     CompatibilityPolicy,
-    InvalidSchemaError,
     ResolvedReference,
     Roles,
+    SchemaParseError,
     SchemaType,
 )
 from registry.compatibility.avro import parse_avro
@@ -143,7 +143,7 @@ def test_two_references_defining_one_name_conflict():
     first = reference("com.acme.Country", {"type": "enum", "name": "com.acme.Country", "symbols": ["NL"]})
     second = reference("countries", {"type": "enum", "name": "com.acme.Country", "symbols": ["DE"]}, "other")
 
-    with pytest.raises(InvalidSchemaError) as caught:
+    with pytest.raises(SchemaParseError) as caught:
         parse_avro('"com.acme.Country"', [first, second])
 
     assert caught.value.message.startswith(
@@ -344,7 +344,7 @@ INVALID = {
 def test_invalid_schemas_are_rejected_with_reason_and_place(schema, path, message):
     text = schema if isinstance(schema, str) and not schema.isidentifier() else json.dumps(schema)
 
-    with pytest.raises(InvalidSchemaError) as caught:
+    with pytest.raises(SchemaParseError) as caught:
         parse_avro(text)
 
     assert caught.value.message.startswith("Invalid Avro schema: ")
@@ -373,7 +373,7 @@ def test_a_default_that_nested_unions_would_check_exponentially_often_is_checked
         "fields": [{"name": "r", "type": r}, {"name": "s", "type": "R", "default": default}],
     }
 
-    with pytest.raises(InvalidSchemaError, match='Invalid default for field "s"'):
+    with pytest.raises(SchemaParseError, match='Invalid default for field "s"'):
         parse_avro(json.dumps(schema))
 
 
@@ -382,7 +382,7 @@ def test_errors_in_a_reference_name_the_reference():
         "com.acme.Address", record({"name": "zip", "type": "Zip"}, name="Address"), "addresses", 3
     )
 
-    with pytest.raises(InvalidSchemaError) as caught:
+    with pytest.raises(SchemaParseError) as caught:
         parse_avro(json.dumps(record({"name": "a", "type": "com.acme.Address"})), [broken])
 
     assert caught.value.message.startswith(
@@ -395,12 +395,12 @@ def test_errors_in_a_reference_name_the_reference():
 def test_a_reference_must_be_avro():
     json_reference = reference("address.json", {"type": "object"}, schema_type=SchemaType.JSON)
 
-    with pytest.raises(InvalidSchemaError, match="is a JSON schema; an Avro schema can only refer to Avro"):
+    with pytest.raises(SchemaParseError, match="is a JSON schema; an Avro schema can only refer to Avro"):
         parse_avro('"string"', [json_reference])
 
 
 def test_a_missing_reference_is_an_unknown_type():
-    with pytest.raises(InvalidSchemaError, match=r'Unknown type "com\.acme\.Address"'):
+    with pytest.raises(SchemaParseError, match=r'Unknown type "com\.acme\.Address"'):
         parse_avro(json.dumps(record({"name": "a", "type": "com.acme.Address"})))
 
 

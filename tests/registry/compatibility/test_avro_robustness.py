@@ -1,4 +1,4 @@
-"""Whatever JSON arrives, parsing ends in a parsed schema or an InvalidSchemaError: never another
+"""Whatever JSON arrives, parsing ends in a parsed schema or an SchemaParseError: never another
 exception (which the registry would turn into a 500) and never a RecursionError."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.compatibility import CompatibilityPolicy, InvalidSchemaError, Roles
+from registry.compatibility import CompatibilityPolicy, Roles, SchemaParseError
 from registry.compatibility.avro import AvroSchema, parse_avro
 
 KEYS = (
@@ -35,10 +35,10 @@ json_values = st.recursive(
 )
 
 
-def outcome(text: str) -> AvroSchema | InvalidSchemaError:
+def outcome(text: str) -> AvroSchema | SchemaParseError:
     try:
         return parse_avro(text)
-    except InvalidSchemaError as error:
+    except SchemaParseError as error:
         return error
 
 
@@ -47,7 +47,7 @@ def outcome(text: str) -> AvroSchema | InvalidSchemaError:
 def test_any_json_parses_or_is_rejected_with_a_located_reason(document):
     result = outcome(json.dumps(document))
 
-    if isinstance(result, InvalidSchemaError):
+    if isinstance(result, SchemaParseError):
         assert result.message
         assert result.path == "" or result.path.startswith("#/")
     else:
@@ -69,5 +69,5 @@ def test_any_text_parses_or_is_rejected(text):
     ("depth", "reason"), [(1000, "nests more than 128 levels"), (5000, "Not valid JSON")]
 )
 def test_a_very_deep_document_is_rejected_not_a_recursion_error(depth, reason):
-    with pytest.raises(InvalidSchemaError, match=reason):
+    with pytest.raises(SchemaParseError, match=reason):
         parse_avro("[" * depth + "]" * depth)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.samples import json_value
-from registry.compatibility import InvalidSchemaError, ResolvedReference, SchemaType
+from registry.compatibility import ResolvedReference, SchemaParseError, SchemaType
 from registry.compatibility.decoded import decoded_json_schema
 
 ORDER = {
@@ -148,5 +148,5 @@ def test_named_types_come_from_references_and_recursion_is_cut():
     "text", ['{"type": "record", "name": "R", "fields": [{"name": "a", "type": "Nope"}]}', "{"]
 )
 def test_unknown_names_and_bad_json_are_invalid_schemas(text):
-    with pytest.raises(InvalidSchemaError):
+    with pytest.raises(SchemaParseError):
         decoded_json_schema(text)

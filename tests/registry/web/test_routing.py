@@ -114,4 +114,4 @@ def test_a_json_response_the_route_built_itself_keeps_its_body_and_gets_the_nego
 def test_registry_json_response_renders_data_and_passes_bytes_through():
     assert RegistryJSONResponse({"a": 1}).body == b'{"a":1}'
     assert RegistryJSONResponse(b"[1]").body == b"[1]"
-    assert isinstance(errors.NotAcceptableError("x"), errors.RegistryError)
+    assert isinstance(errors.NotAcceptableError("x"), errors.ApiError)

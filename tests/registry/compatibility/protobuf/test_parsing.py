@@ -12,7 +12,7 @@ from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import descriptor_pb2
 
-from registry.compatibility import InvalidSchemaError, ResolvedReference, SchemaType
+from registry.compatibility import ResolvedReference, SchemaParseError, SchemaType
 from registry.compatibility.protobuf import CompilerDiagnostic, ProtobufCompileError, parse_protobuf
 from tests.registry.compatibility.protobuf.support import message_class
 
@@ -178,7 +178,7 @@ def test_protoc_errors_are_data_with_one_based_lines_and_columns():
     assert str(raised.value).startswith(
         'Invalid Protobuf schema: line 3, column 3: "strin" is not defined.; line 4'
     )
-    assert isinstance(raised.value, InvalidSchemaError)
+    assert isinstance(raised.value, SchemaParseError)
 
 
 def test_columns_on_the_first_line_of_a_file_without_syntax_are_protocs():
@@ -214,13 +214,13 @@ def test_an_import_without_a_reference_says_how_to_provide_it():
     "name", ["../etc/passwd", "/abs.proto", "a//b.proto", "a\\b.proto", "./a.proto", "default"]
 )
 def test_reference_names_must_be_relative_import_paths(name):
-    with pytest.raises(InvalidSchemaError, match="a reference's name is the path its schema is imported by"):
+    with pytest.raises(SchemaParseError, match="a reference's name is the path its schema is imported by"):
         parse_protobuf(ORDER, [reference(name, ADDRESS)])
 
 
 def test_a_reference_of_another_schema_type_is_refused():
     with pytest.raises(
-        InvalidSchemaError, match="is a AVRO schema; a Protobuf schema can only import Protobuf"
+        SchemaParseError, match="is a AVRO schema; a Protobuf schema can only import Protobuf"
     ):
         parse_protobuf(ORDER, [reference("acme/common/address.proto", "{}", schema_type=SchemaType.AVRO)])
 
@@ -230,7 +230,7 @@ def test_a_base64_descriptor_that_does_not_build_says_why():
     broken.message_type[0].field[1].type_name = ".acme.Missing"
     text = base64.b64encode(broken.SerializeToString()).decode()
 
-    with pytest.raises(InvalidSchemaError, match="the FileDescriptorProto does not build"):
+    with pytest.raises(SchemaParseError, match="the FileDescriptorProto does not build"):
         parse_protobuf(text, [reference("acme/common/address.proto", ADDRESS)])
 
 
@@ -238,7 +238,7 @@ def test_a_base64_descriptor_importing_an_unknown_file_names_it():
     text = parse_protobuf(ORDER, [reference("acme/common/address.proto", ADDRESS)]).serialized
 
     expected = r'it imports "acme/common/address\.proto", which is neither'
-    with pytest.raises(InvalidSchemaError, match=expected):
+    with pytest.raises(SchemaParseError, match=expected):
         parse_protobuf(text)
 
 
@@ -281,14 +281,14 @@ def deeply_nested(levels: int) -> str:
 
 
 def test_a_descriptor_nested_deeper_than_protoc_allows_is_refused():
-    with pytest.raises(InvalidSchemaError, match="nests messages 33 levels deep; protoc allows 32"):
+    with pytest.raises(SchemaParseError, match="nests messages 33 levels deep; protoc allows 32"):
         parse_protobuf(deeply_nested(50))
 
 
 def test_base64_that_is_no_file_descriptor_says_so():
-    with pytest.raises(InvalidSchemaError, match="the text is base64, but not of a FileDescriptorProto"):
+    with pytest.raises(SchemaParseError, match="the text is base64, but not of a FileDescriptorProto"):
         parse_protobuf(deeply_nested(2000))  # deeper than protobuf's decoder goes
-    with pytest.raises(InvalidSchemaError, match="the text is base64, but not of a FileDescriptorProto"):
+    with pytest.raises(SchemaParseError, match="the text is base64, but not of a FileDescriptorProto"):
         parse_protobuf(base64.b64encode(b"\xff\xff\xff").decode())
 
 

@@ -13,7 +13,7 @@ from google.protobuf.message import DecodeError
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from registry.compatibility import CompatibilityPolicy, InvalidSchemaError, Roles
+from registry.compatibility import CompatibilityPolicy, Roles, SchemaParseError
 from registry.compatibility.protobuf import parse_protobuf
 from tests.registry.compatibility.protobuf.schema_strategies import files, pairs
 from tests.registry.compatibility.protobuf.support import assert_kept, filled, message_class, read_back
@@ -24,7 +24,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 def _compile(file):
     try:
         return parse_protobuf(file.text())
-    except InvalidSchemaError as error:  # an edit the generator could not keep valid (rare)
+    except SchemaParseError as error:  # an edit the generator could not keep valid (rare)
         note(str(error))
         assume(False)
         raise

@@ -56,11 +56,15 @@ class Services:
     views: SchemaViews
 
 
-async def _unit_of_work(session: Session, limiter: CapacityLimiter) -> AsyncIterator[Session]:
+async def _unit_of_work(
+    session: Session, limiter: CapacityLimiter, *, writes: bool
+) -> AsyncIterator[Session]:
+    """A reader's transaction ends with a rollback: it has nothing to commit, and a web page that
+    answered a failed query with its own error page leaves a transaction that can only be rolled back."""
     try:
         yield session
         if session.in_transaction():
-            await to_thread.run_sync(session.commit, limiter=limiter)
+            await to_thread.run_sync(session.commit if writes else session.rollback, limiter=limiter)
     except BaseException:
         if session.in_transaction():
             await to_thread.run_sync(session.rollback, limiter=limiter)
@@ -80,13 +84,13 @@ def _transaction_limiter(request: Request) -> CapacityLimiter:
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.read_session(), _transaction_limiter(request)):
+    async for session in _unit_of_work(database.read_session(), _transaction_limiter(request), writes=False):
         yield session
 
 
 async def get_writer(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    async for session in _unit_of_work(database.write_session(), _transaction_limiter(request)):
+    async for session in _unit_of_work(database.write_session(), _transaction_limiter(request), writes=True):
         yield session
 
 

@@ -69,6 +69,7 @@ def test_public_api_is_exactly_all():
     modules = {"adapters", "avro", "cloudevents", "deadletter", "envelope", "errors", "json_schema", "paths"}
     modules |= {"patterns", "registry_client", "schemas", "serde", "transport", "wire"}
     modules |= {"protobuf", "protobuf_files", "protobuf_violations", "availability", "delivery"}
+    modules |= {"event_names", "registry_operations"}
     assert exported - modules == set(client.__all__)
     assert (ROOT / "client" / "py.typed").is_file()
 

@@ -45,7 +45,6 @@ from registry.web.dependencies import Services
 from registry.web.error_handlers import install_error_handlers
 from registry.web.media import RegistryJSONResponse
 from registry.web.middleware import RequestGuard
-from registry.web.paths import EncodedSlashes
 from registry.web.rate_limit import RateLimiter
 
 DOCUMENTATION_ASSETS = "/docs/assets"
@@ -107,7 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the API's before FastAPI's documentation pages.
     documentation = {app.openapi_url, "/docs", app.swagger_ui_oauth2_redirect_url, DOCUMENTATION_ASSETS}
     app.router.routes.sort(key=lambda route: getattr(route, "path", None) in documentation)
-    app.add_middleware(EncodedSlashes)  # inside the guard, which checks the decoded path
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

@@ -1,5 +1,6 @@
 """The one piece of ASGI middleware: request ids, security headers, metrics, access log, the rules
-every request meets before routing (registry.web.edge), and the request-body rules.
+every request meets before routing (registry.web.edge), the request-body rules, and the routing path
+that keeps encoded slashes (registry.web.paths).
 
 It is plain ASGI (not Starlette's BaseHTTPMiddleware) because it runs on every request, the hot
 GET /schemas/ids/{id} included, and must cost next to nothing. Bodies are checked before any route
@@ -23,6 +24,7 @@ from registry.logs import RequestIds, current_request
 from registry.metrics import UNMATCHED_ROUTE, Metrics
 from registry.web.edge import check_body, check_path_and_query, check_same_site
 from registry.web.media import CONSUMED, SCHEMA_REGISTRY_V1_JSON, media_type_of, negotiate
+from registry.web.paths import keep_encoded_slashes
 from registry.web.rate_limit import RateLimiter
 
 if TYPE_CHECKING:
@@ -99,6 +101,7 @@ class RequestGuard:
                 self._check_rate(scope)
                 check_same_site(scope["method"], headers)
                 check_path_and_query(scope["path"], scope["query_string"])
+                keep_encoded_slashes(scope)
             except errors.ApiError as error:
                 await _send_error(send_with_id, error, headers)
             else:

@@ -2,21 +2,23 @@
 Confluent's Protobuf serializers register for imports, arrive as `acme%2Fcommon%2Faddress.proto`.
 
 The server decodes the path before routing, so such a name would look like several segments and match
-no route. `EncodedSlashes` gives the router the path with `/` and `%` inside a segment escaped again
+no route. `keep_encoded_slashes` gives the router the path with `/` and `%` inside a segment escaped again
 (`%2F`, `%25`), taken from the raw path, so the name stays one segment; `RawSegmentRoute` decodes the
 path parameters it matched, so routes and their authorization see the subject's real name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from fastapi.routing import APIRoute
-from starlette.routing import Match
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.types import Scope
 
 _ESCAPED = "accord.escaped_path"  # set in the scope when the routed path has escapes to undo
 
@@ -35,31 +37,34 @@ def unescape(value: str) -> str:
     return value.replace("%2F", "/").replace("%25", "%")
 
 
-class EncodedSlashes:
-    """ASGI middleware: routes on the path with its encoded slashes kept (see the module docstring)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw_path = scope.get("raw_path")
-        if scope["type"] == "http" and raw_path and b"%" in raw_path:
-            path = routing_path(raw_path)
-            if path != scope["path"]:
-                scope["path"] = path
-                scope[_ESCAPED] = True
-        await self.app(scope, receive, send)
+def keep_encoded_slashes(scope: Scope) -> None:
+    """Route `scope` on its path with its encoded slashes kept (see the module docstring); called by
+    the request guard once it has checked the decoded path."""
+    raw_path = scope.get("raw_path")
+    if raw_path and b"%" in raw_path:
+        path = routing_path(raw_path)
+        if path != scope["path"]:
+            scope["path"] = path
+            scope[_ESCAPED] = True
 
 
 class RawSegmentRoute(APIRoute):
-    """A route whose path parameters are the client's values when `EncodedSlashes` escaped the path."""
+    """A route whose path parameters are the client's values when `keep_encoded_slashes` escaped the path.
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE and scope.get(_ESCAPED):
-            parameters: dict[str, Any] = child_scope["path_params"]
-            child_scope["path_params"] = {
-                name: unescape(value) if isinstance(value, str) else value
-                for name, value in parameters.items()
-            }
-        return match, child_scope
+    They are decoded in the handler of the route that matched, before its dependencies run: the
+    router tries a request against most routes, and those that do not match pay nothing for it.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_unescaped(request: Request) -> Response:
+            scope = request.scope
+            if _ESCAPED in scope:
+                scope["path_params"] = {
+                    name: unescape(value) if isinstance(value, str) else value
+                    for name, value in scope["path_params"].items()
+                }
+            return await handle(request)
+
+        return handle_unescaped

@@ -1,13 +1,14 @@
 """Instructions the registry spends per request, counted by valgrind (callgrind), so that two trees
 compare exactly on a machine that other jobs keep busy:
-`.venv/bin/python -m bench.instructions [--before DIR] [--requests 400]`
+`.venv/bin/python -m bench.instructions [--before DIR] [--requests 400] [--only PATH ...]`
 
 For each route, and for registering a new version (`POST /subjects/writing/versions`), the in-process
 app (an httpx client on the ASGI transport, SQLite) answers a warm-up and then `--requests` requests;
 the same program with no measured requests is counted too, and the difference divided by the requests
 is the cost of one request (the client's share included, the same in both trees). Counts repeat to
 within about 1% between runs; seconds on a shared machine do not.
-DIR is a checkout of an earlier revision with its own .venv (see bench/revisions.py).
+DIR is a checkout of an earlier revision with its own .venv (see bench/revisions.py). `--only` measures
+some of the requests (each as written in the report, e.g. `--only "POST /subjects/writing/versions"`).
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, help="a checkout of an earlier revision, with its .venv")
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--only", nargs="+", choices=[*ROUTES, REGISTER], help="measure these requests only")
     parser.add_argument("--serve", nargs=2, metavar=("PATH", "REQUESTS"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve:
@@ -111,7 +113,7 @@ def main() -> None:
     trees = {"now": here} if arguments.before is None else {"before": arguments.before.resolve(), "now": here}
     report = {
         path: {name: per_request(tree, path, arguments.requests) for name, tree in trees.items()}
-        for path in [*ROUTES, REGISTER]
+        for path in arguments.only or [*ROUTES, REGISTER]
     }
     for figures in report.values():
         if "before" in figures:

@@ -29,7 +29,8 @@ from registry.web.media import PRODUCED, negotiate
 from registry.web.paths import RawSegmentRoute
 
 _MEDIA_TYPE = "accord.media_type"  # where the negotiated media type waits in the request scope
-_JSON_TYPES = frozenset(media_type for media_type, _ in PRODUCED)
+_ENCODED = {media_type: media_type.encode("latin-1") for media_type, _ in PRODUCED}
+_JSON_TYPES = frozenset(_ENCODED.values())
 
 
 def negotiated_media_type(request: Request) -> str:
@@ -57,8 +58,7 @@ class NegotiatedRoute(RawSegmentRoute):
                 raise errors.NotAcceptableError("HTTP 406 Not Acceptable")
             request.scope[_MEDIA_TYPE] = media_type
             response = await handle(request)
-            if response.headers.get("content-type") in _JSON_TYPES:
-                response.headers["content-type"] = media_type
+            _label(response, _ENCODED[media_type])
             return response
 
         return handle_negotiated
@@ -70,6 +70,17 @@ class ConfluentRoute(NegotiatedRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         super().__init__(path, endpoint, **{**options, "response_model_exclude_none": True})
+
+
+def _label(response: Response, media_type: bytes) -> None:
+    """Give a JSON response the negotiated media type. The raw headers are edited in place: a
+    `response.headers` view would be built for each access, and its assignment scans every header."""
+    raw_headers = response.raw_headers
+    for index, (name, value) in enumerate(raw_headers):
+        if name == b"content-type":
+            if value in _JSON_TYPES and value != media_type:
+                raw_headers[index] = (name, media_type)
+            return
 
 
 def _awaitable(endpoint: Callable[..., Any]) -> Callable[..., Any]:

@@ -48,11 +48,14 @@ from registry.web.middleware import RequestGuard
 from registry.web.rate_limit import RateLimiter
 
 DOCUMENTATION_ASSETS = "/docs/assets"
-# GET /schemas/ids/{id} first: it is the hottest route, and routes are matched in order.
+# Routes are matched in order, and the router tries a request against each route before the one that
+# answers it: GET /schemas/ids/{id} first (the hottest route), then the subjects' routes (the other hot
+# reads, and registration), then the rest of /schemas. Swagger UI's sections keep their order: it
+# groups operations by tag, in the order each tag first appears.
 ROUTERS = (
     by_id_router,
-    schemas_router,
     subjects_router,
+    schemas_router,
     compatibility_router,
     config_router,
     mode_router,

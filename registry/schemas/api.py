@@ -206,14 +206,31 @@ async def register_schema(
     return RegisterResponse(id=result.schema_id)
 
 
+# `format` of the hot version read, documented as FastAPI documents `Format`, which it would analyse
+# (an optional type) on every request; any text or none is valid, so the route reads it itself.
+FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": FORMAT_DESCRIPTION,
+    "schema": {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": FORMAT_DESCRIPTION,
+        "title": "Format",
+    },
+}
+
+
 @subjects_router.get(
-    "/subjects/{subject}/versions/{version}", response_model=RegisteredSchema, responses=error_responses(404)
+    "/subjects/{subject}/versions/{version}",
+    response_model=RegisteredSchema,
+    responses=error_responses(404),
+    openapi_extra={"parameters": [FORMAT_PARAMETER]},
 )
-async def get_version(
-    subject: str, version: str, request: Request, deleted: Deleted = False, format: Format = None
-) -> RegisteredSchema:
+async def get_version(subject: str, version: str, request: Request, deleted: Deleted = False) -> RegisteredSchema:
     # A hot read: async, so that a version answered from cache never leaves the event loop, and its
     # lookup read off app.state, since resolving it as a dependency costs more than the cached answer.
+    format = request.query_params.get("format")
     services = services_of(request)
     lookup = services.lookup
     view = lookup.cached_version(subject=subject, version=version, include_deleted=deleted)

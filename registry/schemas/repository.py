@@ -235,8 +235,11 @@ def get_latest_version(session: Session, *, subject: str) -> SubjectVersionRow |
     return None if row is None else SubjectVersionRow(*row)
 
 
+# The subjects are named once more on their own: SQLite scans the table for a row-value IN, but finds
+# the subjects by index and then keeps the rows of the keys.
 _VERSIONS_BY_KEY = sa.select(*_VERSION_COLUMNS).where(
-    sa.tuple_(_VERSIONS_TABLE.c.subject, _VERSIONS_TABLE.c.version).in_(bindparam("keys", expanding=True))
+    _VERSIONS_TABLE.c.subject.in_(bindparam("subjects", expanding=True)),
+    sa.tuple_(_VERSIONS_TABLE.c.subject, _VERSIONS_TABLE.c.version).in_(bindparam("keys", expanding=True)),
 )
 _NEWER = _VERSIONS_TABLE.alias("newer")
 _LATEST_VERSIONS = sa.select(*_VERSION_COLUMNS).where(
@@ -258,7 +261,8 @@ def get_versions(
     connection = session.connection()
     rows = []
     if keys:
-        rows = [SubjectVersionRow(*row) for row in connection.execute(_VERSIONS_BY_KEY, {"keys": list(keys)})]
+        parameters = {"subjects": list({subject for subject, _ in keys}), "keys": list(keys)}
+        rows = [SubjectVersionRow(*row) for row in connection.execute(_VERSIONS_BY_KEY, parameters)]
     if latest_of:
         latest = connection.execute(_LATEST_VERSIONS, {"subjects": list(latest_of)})
         rows += [SubjectVersionRow(*row) for row in latest]

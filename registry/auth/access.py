@@ -154,8 +154,7 @@ class Gate:
         authorization = request.headers.get("authorization")
         if not authorization:
             raise errors.UnauthenticatedError()
-        principal = self.store.cached(authorization) or await self._check(request, authorization)
-        return Access(principal)
+        return self.store.cached(authorization) or Access(await self._check(request, authorization))
 
     async def _check(self, request: Request, authorization: str) -> Principal:
         address = request.client.host if request.client else None

@@ -19,7 +19,6 @@ import base64
 import binascii
 import functools
 import hashlib
-import hmac
 import logging
 import os
 import secrets
@@ -33,7 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from registry.auth.hashing import MalformedHashError, check_hash, hash_secret, verify_secret
-from registry.auth.permissions import Grant, Principal, Role
+from registry.auth.permissions import Access, Grant, Principal, Role
 from registry.bounded_cache import BoundedCache
 
 log = logging.getLogger("registry.auth")
@@ -198,9 +197,9 @@ def _token_parts(token: str) -> tuple[str | None, str | None]:
 class CredentialStore:
     """The current credentials: from a file (reloaded when it changes) or from fixed text.
 
-    Verified Authorization headers are remembered (keyed by an HMAC with a per-process key, so the
-    cache holds no secret) until the credentials change, so clients that send Basic auth on every
-    request pay for scrypt once.
+    Verified Authorization headers are remembered with their caller's `Access` (keyed by a MAC with a
+    per-process key, so the cache holds no secret) until the credentials change, so clients that send
+    Basic auth on every request pay for scrypt once, and every request of a caller shares its decisions.
     """
 
     def __init__(self, *, path: Path | None = None, text: str | None = None) -> None:
@@ -210,7 +209,7 @@ class CredentialStore:
         self._path = path
         self._lock = threading.Lock()
         self._cache_key = secrets.token_bytes(32)
-        self._verified = BoundedCache[bytes, Principal](4096)
+        self._verified = BoundedCache[bytes, Access](4096)
         self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
         self._stamp: tuple[int, int, int] | None = None
         if path is not None:
@@ -220,8 +219,8 @@ class CredentialStore:
             assert text is not None
             self._credentials = Credentials.parse(text, source="ACCORD_AUTH_CREDENTIALS")
 
-    def cached(self, authorization: str) -> Principal | None:
-        """The principal of an Authorization header verified before, if the credentials did not change."""
+    def cached(self, authorization: str) -> Access | None:
+        """The caller of an Authorization header verified before, if the credentials did not change."""
         self._reload_if_changed()
         return self._verified.get(self._fingerprint(authorization))
 
@@ -230,12 +229,13 @@ class CredentialStore:
         credentials = self._credentials
         principal = credentials.authenticate(authorization)
         if principal is not None and credentials is self._credentials:
-            self._verified.put(self._fingerprint(authorization), principal)
+            self._verified.put(self._fingerprint(authorization), Access(principal))
         return principal
 
     def _fingerprint(self, authorization: str) -> bytes:
-        return hmac.new(
-            self._cache_key, authorization.encode("utf-8", "surrogatepass"), hashlib.sha256
+        # Keyed BLAKE2 is a MAC in one call, several times cheaper than HMAC-SHA256 per request.
+        return hashlib.blake2b(
+            authorization.encode("utf-8", "surrogatepass"), key=self._cache_key, digest_size=32
         ).digest()
 
     def _reload_if_changed(self) -> None:
@@ -255,7 +255,7 @@ class CredentialStore:
                 return
             self._credentials = credentials
             self._stamp = stamp
-            self._verified = BoundedCache[bytes, Principal](4096)
+            self._verified = BoundedCache[bytes, Access](4096)
             log.info("credentials reloaded from %s", self._path)
 
 

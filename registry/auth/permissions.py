@@ -60,8 +60,14 @@ class Principal:
 ANONYMOUS = Principal("anonymous", (Grant(Role.ADMIN),), kind="anonymous")
 
 
+# Subjects whose role one Access remembers; past this many it starts afresh.
+REMEMBERED_ROLES = 4096
+
+
 class Access:
-    """The decisions for one caller."""
+    """The decisions for one caller. One Access serves every request of its principal (see
+    `CredentialStore.cached`), so the role found for a subject is remembered: matching the grants'
+    patterns costs more than the rest of a cached lookup."""
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
@@ -69,6 +75,7 @@ class Access:
             (grant.role for grant in principal.grants if grant.covers_everything), default=None
         )
         self._highest_role = max((grant.role for grant in principal.grants), default=None)
+        self._roles: dict[str, Role | None] = {}
 
     @property
     def reads_everything(self) -> bool:
@@ -79,7 +86,15 @@ class Access:
         """The caller's highest role on `subject`, or None when it may not even read it."""
         if self._registry_role is Role.ADMIN:
             return Role.ADMIN
-        return max((grant.role for grant in self.principal.grants if grant.covers(subject)), default=None)
+        try:
+            return self._roles[subject]
+        except KeyError:
+            pass
+        role = max((grant.role for grant in self.principal.grants if grant.covers(subject)), default=None)
+        if len(self._roles) >= REMEMBERED_ROLES:
+            self._roles = {}
+        self._roles[subject] = role
+        return role
 
     def can_read(self, subject: str) -> bool:
         return self.reads_everything or self.role_for(subject) is not None

@@ -18,7 +18,7 @@ from registry.audit.dependencies import AuditDep, actor_of
 from registry.auth import Access
 from registry.auth.access import AccessDep, access_of
 from registry.db import after_commit
-from registry.schemas.arguments import SubjectFilter
+from registry.schemas.arguments import SubjectFilter, parse_version
 from registry.schemas.output_formats import is_default_format
 from registry.schemas.registration import PreparedRegistration
 from registry.schemas.values import Reference, RegisterResult, SchemaSubmission
@@ -29,6 +29,7 @@ from registry.schemas.wire import (
     SchemaPayload,
     refusal_of,
 )
+from registry.web.batches import miss_readers_of
 from registry.web.dependencies import (
     CompatibilityCheckerDep,
     DeletionServiceDep,
@@ -235,9 +236,11 @@ async def get_version(subject: str, version: str, request: Request, deleted: Del
     lookup = services.lookup
     view = lookup.cached_version(subject=subject, version=version, include_deleted=deleted)
     if view is None:
-        view = await in_read_session(
-            request, lookup.get_version, subject=subject, version=version, include_deleted=deleted
-        )
+        view = await miss_readers_of(request).versions.get((subject, parse_version(version)))
+        if view is None or (view.deleted and not deleted):  # get_version says which 404 it is
+            view = await in_read_session(
+                request, lookup.get_version, subject=subject, version=version, include_deleted=deleted
+            )
     readable = visible_to(access_of(request))
     if not is_default_format(format):
         view = await in_read_session(

@@ -60,27 +60,31 @@ class SchemaLookup:
 
     def get_schema(self, *, session: Session, schema_id: int) -> StoredSchema:
         """The schema with this id, while any subject version (soft-deleted or not) uses it."""
-        since = self._store.sync(session=session)
-        cached = self._store.cache.schema(schema_id)
-        if cached is not None:
-            return cached
-        schema = self._store.load_registered_schema(session=session, schema_id=schema_id, since=since)
-        if schema is None:
+        found = self.read_schemas(session=session, keys=[(schema_id, False)]).get((schema_id, False))
+        if found is None:
             raise errors.SchemaIdNotFoundError(schema_id)
-        return schema
+        return found[0]
 
-    def get_visible_schema(
-        self, *, session: Session, schema_id: int, with_subjects: bool
-    ) -> tuple[StoredSchema, tuple[str, ...] | None]:
-        """GET /schemas/ids/{id} on a miss: the schema and, `with_subjects`, the subjects that hold it
-        (for `check_visible`), both cached for the next request."""
-        subjects = None
-        if with_subjects:
-            since = self._store.sync(session=session)
-            subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
-            if not subjects:
-                raise errors.SchemaIdNotFoundError()
-        return self.get_schema(session=session, schema_id=schema_id), subjects
+    def read_schemas(
+        self, *, session: Session, keys: Sequence[tuple[int, bool]]
+    ) -> dict[tuple[int, bool], tuple[StoredSchema, tuple[str, ...] | None]]:
+        """GET /schemas/ids/{id} on a miss, for many ids at once: for each (id, with_subjects) key whose
+        schema some subject version uses, the schema and, `with_subjects`, the subjects that hold it (for
+        `check_visible`), all cached for the next request. Keys of unknown ids are left out."""
+        since = self._store.sync(session=session)
+        schemas = self._store.load_registered_schemas(
+            session=session, schema_ids=[schema_id for schema_id, _ in keys], since=since
+        )
+        wanted = [schema_id for schema_id, with_subjects in keys if with_subjects and schema_id in schemas]
+        subjects = self._store.subjects_of(session=session, schema_ids=wanted, since=since) if wanted else {}
+        return {
+            (schema_id, with_subjects): (
+                schemas[schema_id],
+                subjects.get(schema_id, ()) if with_subjects else None,
+            )
+            for schema_id, with_subjects in keys
+            if schema_id in schemas
+        }
 
     def schema_is_visible(
         self, *, session: Session, schema_id: int, visible: Callable[[str], bool] | None
@@ -90,10 +94,10 @@ class SchemaLookup:
         if visible is None:
             return True
         since = self._store.sync(session=session)
-        subjects = self._store.subjects_of(session=session, schema_id=schema_id, since=since)
-        if not subjects:
+        subjects = self._store.subjects_of(session=session, schema_ids=[schema_id], since=since)
+        if schema_id not in subjects:
             raise errors.SchemaIdNotFoundError()
-        return any(visible(subject) for subject in subjects)
+        return any(visible(subject) for subject in subjects[schema_id])
 
     def check_schema_visible(
         self, *, session: Session, schema_id: int, visible: Callable[[str], bool] | None
@@ -208,6 +212,17 @@ class SchemaLookup:
             )
         assert row is not None
         return self._store.view(session=session, row=row, since=since)
+
+    def read_versions(
+        self, *, session: Session, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], VersionView]:
+        """GET /subjects/{subject}/versions/{version} on a miss, for many (subject, version number or
+        LATEST) keys at once, soft-deleted versions included; keys not found are left out (`get_version`
+        says why)."""
+        since = self._store.sync(session=session)
+        rows = self._store.find_versions(session=session, keys=keys)
+        views = self._store.views(session=session, rows=list(rows.values()), since=since)
+        return dict(zip(rows, views, strict=True))
 
     def referenced_by(self, *, session: Session, subject: str, version: str) -> list[int]:
         view = self.get_version(session=session, subject=subject, version=version, include_deleted=True)

@@ -95,8 +95,9 @@ def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
 _SCHEMAS = core_table(SchemaRecord)
 _REFERENCE_ROWS = core_table(SchemaReference)
 _VERSIONS_TABLE = core_table(SubjectVersion)
-_SCHEMA_WITH_REFERENCES = (
+_SCHEMAS_WITH_REFERENCES = (
     sa.select(
+        _SCHEMAS.c.id,
         _SCHEMAS.c.schema_type,
         _SCHEMAS.c.schema_text,
         _SCHEMAS.c.schema_metadata,
@@ -106,20 +107,22 @@ _SCHEMA_WITH_REFERENCES = (
         _REFERENCE_ROWS.c.version,
     )
     .select_from(_SCHEMAS.outerjoin(_REFERENCE_ROWS, _REFERENCE_ROWS.c.schema_id == _SCHEMAS.c.id))
-    .where(_SCHEMAS.c.id == bindparam("schema_id"))
-    .order_by(_REFERENCE_ROWS.c.position)
+    .where(_SCHEMAS.c.id.in_(bindparam("schema_ids", expanding=True)))
+    .order_by(_SCHEMAS.c.id, _REFERENCE_ROWS.c.position)
 )
-_REGISTERED_SCHEMA_WITH_REFERENCES = _SCHEMA_WITH_REFERENCES.where(
-    sa.exists().where(_VERSIONS_TABLE.c.schema_id == bindparam("schema_id"))
+_REGISTERED_SCHEMAS_WITH_REFERENCES = _SCHEMAS_WITH_REFERENCES.where(
+    sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id)
 )
 
 
-def get_schema_with_references(session: Session, *, schema_id: int, registered: bool) -> Sequence[Any]:
-    """The schema's columns with one row per reference (in order; one row with NULL references if it has
-    none), in one query and without ORM objects; with `registered`, nothing unless some subject version,
-    soft-deleted or not, uses it."""
-    statement = _REGISTERED_SCHEMA_WITH_REFERENCES if registered else _SCHEMA_WITH_REFERENCES
-    return session.connection().execute(statement, {"schema_id": schema_id}).all()
+def get_schemas_with_references(
+    session: Session, *, schema_ids: Sequence[int], registered: bool
+) -> Sequence[Any]:
+    """The schemas' columns with one row per reference (by id, references in order; one row with NULL
+    references for a schema without any), in one query and without ORM objects; with `registered`,
+    only schemas that some subject version, soft-deleted or not, uses."""
+    statement = _REGISTERED_SCHEMAS_WITH_REFERENCES if registered else _SCHEMAS_WITH_REFERENCES
+    return session.connection().execute(statement, {"schema_ids": list(schema_ids)}).all()
 
 
 def max_schema_id(session: Session) -> int | None:
@@ -230,6 +233,40 @@ def get_latest_version(session: Session, *, subject: str) -> SubjectVersionRow |
     """The highest live (not soft-deleted) version of the subject."""
     row = session.connection().execute(_LATEST_VERSION, {"subject": subject}).first()
     return None if row is None else SubjectVersionRow(*row)
+
+
+# The subjects are named once more on their own: SQLite scans the table for a row-value IN, but finds
+# the subjects by index and then keeps the rows of the keys.
+_VERSIONS_BY_KEY = sa.select(*_VERSION_COLUMNS).where(
+    _VERSIONS_TABLE.c.subject.in_(bindparam("subjects", expanding=True)),
+    sa.tuple_(_VERSIONS_TABLE.c.subject, _VERSIONS_TABLE.c.version).in_(bindparam("keys", expanding=True)),
+)
+_NEWER = _VERSIONS_TABLE.alias("newer")
+_LATEST_VERSIONS = sa.select(*_VERSION_COLUMNS).where(
+    _VERSIONS_TABLE.c.subject.in_(bindparam("subjects", expanding=True)),
+    _VERSIONS_TABLE.c.deleted.is_(False),
+    ~sa.exists().where(
+        _NEWER.c.subject == _VERSIONS_TABLE.c.subject,
+        _NEWER.c.version > _VERSIONS_TABLE.c.version,
+        _NEWER.c.deleted.is_(False),
+    ),
+)
+
+
+def get_versions(
+    session: Session, *, keys: Sequence[tuple[str, int]], latest_of: Sequence[str]
+) -> list[SubjectVersionRow]:
+    """Many versions at once: each (subject, version) of `keys` that exists, soft-deleted or not, and
+    the highest live version of each subject of `latest_of` that has one; in no particular order."""
+    connection = session.connection()
+    rows = []
+    if keys:
+        parameters = {"subjects": list({subject for subject, _ in keys}), "keys": list(keys)}
+        rows = [SubjectVersionRow(*row) for row in connection.execute(_VERSIONS_BY_KEY, parameters)]
+    if latest_of:
+        latest = connection.execute(_LATEST_VERSIONS, {"subjects": list(latest_of)})
+        rows += [SubjectVersionRow(*row) for row in latest]
+    return rows
 
 
 _VERSIONS = (
@@ -395,17 +432,18 @@ def versions_of_schema(session: Session, *, schema_id: int) -> Sequence[SubjectV
     ).all()
 
 
-_SUBJECTS_OF_SCHEMA = (
-    sa.select(_VERSIONS_TABLE.c.subject)
-    .where(_VERSIONS_TABLE.c.schema_id == bindparam("schema_id"))
+_SUBJECTS_OF_SCHEMAS = (
+    sa.select(_VERSIONS_TABLE.c.schema_id, _VERSIONS_TABLE.c.subject)
+    .where(_VERSIONS_TABLE.c.schema_id.in_(bindparam("schema_ids", expanding=True)))
     .distinct()
-    .order_by(_VERSIONS_TABLE.c.subject)
+    .order_by(_VERSIONS_TABLE.c.schema_id, _VERSIONS_TABLE.c.subject)
 )
 
 
-def subjects_of_schema(session: Session, *, schema_id: int) -> list[str]:
-    """The subjects with a version (soft-deleted or not) that is schema `schema_id`."""
-    return list(session.connection().execute(_SUBJECTS_OF_SCHEMA, {"schema_id": schema_id}).scalars())
+def subjects_of_schemas(session: Session, *, schema_ids: Sequence[int]) -> Sequence[Any]:
+    """(schema id, subject) for each subject with a version (soft-deleted or not) that is one of the
+    schemas, by id and subject."""
+    return session.connection().execute(_SUBJECTS_OF_SCHEMAS, {"schema_ids": list(schema_ids)}).all()
 
 
 def referenced_by(session: Session, *, subject: str, version: int) -> list[int]:

@@ -4,7 +4,6 @@ see `get_schema`), the schema types, and listings of versions across subjects.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -23,7 +22,7 @@ from registry.schemas.api import (
     SubjectPrefix,
     visible_to,
 )
-from registry.schemas.lookup import SchemaLookup, check_visible
+from registry.schemas.lookup import check_visible
 from registry.schemas.output_formats import is_default_format
 from registry.schemas.values import StoredSchema
 from registry.schemas.wire import (
@@ -33,7 +32,7 @@ from registry.schemas.wire import (
     as_seen_by,
     schema_string,
 )
-from registry.web.coalesce import coalescer_of
+from registry.web.batches import miss_readers_of
 from registry.web.dependencies import (
     OutputFormatsDep,
     SchemaLookupDep,
@@ -116,7 +115,7 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
         # (and, for a caller limited to some subjects, knows which subjects hold the id).
         schema = lookup.cached_schema(schema_id, readable)
         if schema is None:
-            schema = await _read_schema(request, lookup, schema_id, readable)
+            schema = await _read_schema(request, schema_id, readable)
     else:
 
         def in_format(session: Session) -> StoredSchema:
@@ -134,14 +133,13 @@ async def get_schema(request: Request) -> RegistryJSONResponse:
 
 
 async def _read_schema(
-    request: Request, lookup: SchemaLookup, schema_id: int, readable: Callable[[str], bool] | None
+    request: Request, schema_id: int, readable: Callable[[str], bool] | None
 ) -> StoredSchema:
-    """A miss: one database read however many requests ask for the id at once."""
-    with_subjects = readable is not None
-    read = partial(
-        in_read_session, request, lookup.get_visible_schema, schema_id=schema_id, with_subjects=with_subjects
-    )
-    schema, subjects = await coalescer_of(request).run(("schema", schema_id, with_subjects), read)
+    """A miss, read in a batch with the other misses of the moment (registry/web/batches.py)."""
+    found = await miss_readers_of(request).schemas.get((schema_id, readable is not None))
+    if found is None:
+        raise errors.SchemaIdNotFoundError(schema_id)
+    schema, subjects = found
     if readable is not None and subjects is not None:
         check_visible(schema_id, subjects, readable)
     return schema

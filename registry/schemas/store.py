@@ -7,6 +7,7 @@ of registered schemas, and their memory is bounded by ACCORD_CACHE_*_BYTES.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -102,6 +103,20 @@ class SchemaStore:
             return repository.get_latest_version(session, subject=subject)
         return repository.get_version(session, subject=subject, version=version)
 
+    def find_versions(
+        self, *, session: Session, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], SubjectVersionRow]:
+        """`find_version` of many (subject, version) keys in at most two queries; keys not found are left
+        out."""
+        exact = [key for key in keys if key[1] != LATEST]
+        latest_of = [subject for subject, version in keys if version == LATEST]
+        found: dict[tuple[str, int], SubjectVersionRow] = {}
+        for row in repository.get_versions(session, keys=exact, latest_of=latest_of):
+            found[(row.subject, row.version)] = row
+            if not row.deleted:
+                found.setdefault((row.subject, LATEST), row)  # only the newest live version comes back
+        return {key: found[key] for key in keys if key in found}
+
     def raise_version_not_found(
         self, *, session: Session, subject: str, version: int, include_deleted: bool
     ) -> None:
@@ -112,56 +127,97 @@ class SchemaStore:
 
     def view(self, *, session: Session, row: SubjectVersion | SubjectVersionRow, since: int) -> VersionView:
         """The version with its schema, both cached (`since`: the generation read before the row)."""
-        self.cache.put_version(row.subject, row.version, VersionFact(row.schema_id, row.deleted), since=since)
-        schema = self.cache.schema(row.schema_id) or self.load_schema(
-            session=session, schema_id=row.schema_id, since=since
-        )
-        return VersionView(row.subject, row.version, schema, row.deleted)
+        return self.views(session=session, rows=[row], since=since)[0]
+
+    def views(
+        self, *, session: Session, rows: Sequence[SubjectVersion | SubjectVersionRow], since: int
+    ) -> list[VersionView]:
+        """`view` of many versions, the schemas the cache lacks read in one query."""
+        cache = self.cache
+        for row in rows:
+            cache.put_version(row.subject, row.version, VersionFact(row.schema_id, row.deleted), since=since)
+        schemas = {row.schema_id: cache.schema(row.schema_id) for row in rows}
+        missing = [schema_id for schema_id, schema in schemas.items() if schema is None]
+        if missing:
+            schemas.update(self._load_schemas(session=session, schema_ids=missing, since=since))
+        views = []
+        for row in rows:
+            schema = schemas.get(row.schema_id)
+            if schema is None:
+                raise errors.SchemaIdNotFoundError(row.schema_id)
+            views.append(VersionView(row.subject, row.version, schema, row.deleted))
+        return views
 
     def load_schema(self, *, session: Session, schema_id: int, since: int | None) -> StoredSchema:
         """The stored schema, read from the database (and cached when `since` is given)."""
-        stored = self.load_registered_schema(
-            session=session, schema_id=schema_id, since=since, registered=False
-        )
+        stored = self._load_schemas(session=session, schema_ids=[schema_id], since=since).get(schema_id)
         if stored is None:
             raise errors.SchemaIdNotFoundError(schema_id)
         return stored
 
-    def load_registered_schema(
-        self, *, session: Session, schema_id: int, since: int | None, registered: bool = True
-    ) -> StoredSchema | None:
-        """The stored schema in one query, None if there is none (with `registered`: or if no subject
-        version, soft-deleted or not, uses it); cached when `since` is given."""
-        rows = repository.get_schema_with_references(session, schema_id=schema_id, registered=registered)
-        if not rows:
-            return None
-        first = rows[0]
-        stored = with_body(
-            StoredSchema(
-                id=schema_id,
-                schema_type=_SCHEMA_TYPES[first.schema_type],
-                text=first.schema_text,
-                references=tuple(
-                    Reference(row.name, row.subject, row.version) for row in rows if row.name is not None
-                ),
-                metadata=first.schema_metadata,
-                rule_set=first.rule_set,
-                body=b"",
-            )
-        )
-        if since is not None:
-            self.cache.put_schema(stored, since=since)
-        return stored
+    def load_registered_schemas(
+        self, *, session: Session, schema_ids: Sequence[int], since: int
+    ) -> dict[int, StoredSchema]:
+        """The stored schemas that some subject version (soft-deleted or not) uses, by id, from the cache
+        or read in one query (and cached)."""
+        found = {}
+        for schema_id in schema_ids:
+            cached = self.cache.schema(schema_id)
+            if cached is not None:
+                found[schema_id] = cached
+        missing = [schema_id for schema_id in schema_ids if schema_id not in found]
+        if missing:
+            loaded = self._load_schemas(session=session, schema_ids=missing, since=since, registered=True)
+            found.update(loaded)
+        return found
 
-    def subjects_of(self, *, session: Session, schema_id: int, since: int) -> tuple[str, ...]:
-        """The subjects holding the schema id (soft-deleted versions included), from the cache if it
-        knows them; empty if none does."""
-        subjects = self.cache.subjects(schema_id)
-        if subjects is None:
-            subjects = tuple(repository.subjects_of_schema(session, schema_id=schema_id))
+    def _load_schemas(
+        self, *, session: Session, schema_ids: Sequence[int], since: int | None, registered: bool = False
+    ) -> dict[int, StoredSchema]:
+        """The stored schemas read in one query, by id (with `registered`, only those some subject
+        version uses); cached when `since` is given."""
+        rows = repository.get_schemas_with_references(session, schema_ids=schema_ids, registered=registered)
+        loaded = {}
+        for schema_id, group in itertools.groupby(rows, key=lambda row: row.id):
+            schema_rows = list(group)
+            first = schema_rows[0]
+            stored = with_body(
+                StoredSchema(
+                    id=schema_id,
+                    schema_type=_SCHEMA_TYPES[first.schema_type],
+                    text=first.schema_text,
+                    references=tuple(
+                        Reference(row.name, row.subject, row.version)
+                        for row in schema_rows
+                        if row.name is not None
+                    ),
+                    metadata=first.schema_metadata,
+                    rule_set=first.rule_set,
+                    body=b"",
+                )
+            )
+            if since is not None:
+                self.cache.put_schema(stored, since=since)
+            loaded[schema_id] = stored
+        return loaded
+
+    def subjects_of(
+        self, *, session: Session, schema_ids: Sequence[int], since: int
+    ) -> dict[int, tuple[str, ...]]:
+        """The subjects holding each schema id (soft-deleted versions included), from the cache if it
+        knows them, the others read in one query; an id no subject holds is left out."""
+        found = {}
+        for schema_id in schema_ids:
+            subjects = self.cache.subjects(schema_id)
             if subjects:
-                self.cache.put_subjects(schema_id, subjects, since=since)
-        return subjects
+                found[schema_id] = subjects
+        missing = [schema_id for schema_id in schema_ids if schema_id not in found]
+        if missing:
+            rows = repository.subjects_of_schemas(session, schema_ids=missing)
+            for schema_id, group in itertools.groupby(rows, key=lambda row: row.schema_id):
+                found[schema_id] = tuple(row.subject for row in group)
+                self.cache.put_subjects(schema_id, found[schema_id], since=since)
+        return found
 
     def remember_registered(self, candidate: Candidate, *, schema_id: int, since: int) -> None:
         """Cache a schema this process has just stored, parsed too: the next version of its subject is

@@ -98,12 +98,16 @@ Result = TypeVar("Result")
 
 
 async def in_read_session(request: Request, function: Callable[..., Result], /, **arguments: Any) -> Result:
-    """Call `function(session=..., **arguments)` with a read-only session: in a worker thread, or on
-    SQLite on the event loop itself (`Database.inline_session`).
+    """Call `function(session=..., **arguments)` with a read-only session (see `read_in_session`).
 
     For the hot read routes: they answer from cache without any session, and open one only on a miss.
     """
-    database: Database = request.app.state.database
+    return await read_in_session(request.app.state.database, function, **arguments)
+
+
+async def read_in_session(database: Database, function: Callable[..., Result], /, **arguments: Any) -> Result:
+    """Call `function(session=..., **arguments)` with a read-only session: in a worker thread, or on
+    SQLite on the event loop itself (`Database.inline_session`)."""
     inline = database.inline_session()
     if inline is not None:
         with inline as session:

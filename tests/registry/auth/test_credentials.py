@@ -61,7 +61,7 @@ def test_a_verified_header_is_remembered_without_its_secret() -> None:
     assert store.authenticate(header) is not None
     cached = store.cached(header)
     assert cached is not None
-    assert cached.name == "alice"
+    assert cached.principal.name == "alice"
     assert store.cached(basic("alice", "other-pass")["Authorization"]) is None
 
 

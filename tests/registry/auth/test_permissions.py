@@ -6,6 +6,7 @@ import pytest
 
 from registry import errors
 from registry.auth import Access, Grant, Principal, Role
+from registry.auth.permissions import REMEMBERED_ROLES
 
 
 def access(*grants: Grant) -> Access:
@@ -56,3 +57,16 @@ def test_a_principal_without_grants_may_do_nothing() -> None:
     assert not caller.can_read("anything")
     with pytest.raises(errors.ForbiddenError):
         caller.require_somewhere(Role.READER)
+
+
+def test_remembered_roles_stay_right_and_bounded() -> None:
+    """One Access serves every request of its caller and remembers roles per subject: the remembered
+    answers are the ones the grants give, for more subjects than it remembers at once."""
+    access = Access(Principal("team", (Grant(Role.WRITER, ("orders-*",)), Grant(Role.READER, ("shared-*",)))))
+    subjects = [f"{prefix}-{n}" for n in range(REMEMBERED_ROLES + 50) for prefix in ("orders", "shared", "x")]
+    expected = {"orders": Role.WRITER, "shared": Role.READER, "x": None}
+    for _ in range(2):
+        assert [access.role_for(subject) for subject in subjects] == [
+            expected[subject.split("-")[0]] for subject in subjects
+        ]
+        assert len(access._roles) <= REMEMBERED_ROLES

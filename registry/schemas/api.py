@@ -228,7 +228,9 @@ FORMAT_PARAMETER = {
     responses=error_responses(404),
     openapi_extra={"parameters": [FORMAT_PARAMETER]},
 )
-async def get_version(subject: str, version: str, request: Request, deleted: Deleted = False) -> RegisteredSchema:
+async def get_version(
+    subject: str, version: str, request: Request, deleted: Deleted = False
+) -> RegisteredSchema:
     # A hot read: async, so that a version answered from cache never leaves the event loop, and its
     # lookup read off app.state, since resolving it as a dependency costs more than the cached answer.
     format = request.query_params.get("format")

@@ -54,3 +54,16 @@ def test_the_document_describes_the_confluent_paths(tmp_path: Path) -> None:
     assert "/compatibility/subjects/{subject}/versions" in document["paths"]
     error = document["components"]["schemas"]["ErrorMessage"]
     assert set(error["required"]) == {"error_code", "message"}
+
+
+def test_the_version_read_documents_its_format_as_the_routes_that_declare_it(tmp_path: Path) -> None:
+    # GET /subjects/{s}/versions/{v} reads `format` itself (a hot route) and documents it by hand.
+    document = create_app(Settings(database_url=migrated_sqlite(tmp_path))).openapi()
+
+    def format_of(path: str) -> dict[str, object]:
+        parameters = document["paths"][path]["get"]["parameters"]
+        return next(parameter for parameter in parameters if parameter["name"] == "format")
+
+    declared = format_of("/subjects/{subject}/versions/{version}/schema")
+    assert format_of("/subjects/{subject}/versions/{version}") == declared
+    assert declared["schema"]["anyOf"] == [{"type": "string"}, {"type": "null"}]

@@ -125,6 +125,23 @@ def get_schemas_with_references(
     return session.connection().execute(statement, {"schema_ids": list(schema_ids)}).all()
 
 
+_REGISTERED_IDS_UP_TO = (
+    sa.select(_SCHEMAS.c.id)
+    .where(
+        _SCHEMAS.c.id <= bindparam("at_most"),
+        sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id),
+    )
+    .order_by(_SCHEMAS.c.id.desc())
+    .limit(bindparam("rows"))
+)
+
+
+def registered_ids_up_to(session: Session, *, at_most: int, rows: int) -> list[int]:
+    """The highest `rows` ids up to `at_most` of schemas some subject version uses, highest first."""
+    parameters = {"at_most": at_most, "rows": rows}
+    return list(session.connection().execute(_REGISTERED_IDS_UP_TO, parameters).scalars())
+
+
 def max_schema_id(session: Session) -> int | None:
     return session.exec(select(func.max(SchemaRecord.id))).one()
 

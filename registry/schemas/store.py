@@ -21,7 +21,7 @@ from registry.db import after_commit
 from registry.models import SubjectVersion
 from registry.schemas import repository
 from registry.schemas.arguments import LATEST
-from registry.schemas.cache import Change, SchemaCache, VersionFact
+from registry.schemas.cache import Change, SchemaCache, VersionFact, schema_size
 from registry.schemas.repository import SubjectVersionRow
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
 from registry.schemas.wire import schema_body
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from registry.metrics import Metrics
 
 log = logging.getLogger(__name__)
+# The share of the schema cache a warm-up may fill: the rest is left to what requests ask for.
+WARM_UP_SHARE = 0.9
 _SCHEMA_TYPES = {schema_type.value: schema_type for schema_type in SchemaType}  # faster than SchemaType(x)
 
 
@@ -200,6 +202,20 @@ class SchemaStore:
                 self.cache.put_schema(stored, since=since)
             loaded[schema_id] = stored
         return loaded
+
+    def warm_up(self, *, session: Session, at_most: int, rows: int) -> int | None:
+        """Cache up to `rows` registered schemas with ids up to `at_most`, newest first, while the schema
+        cache has room; the id to go on below, or None when there is nothing more to read or no room."""
+        since = self.sync(session=session)
+        schema_ids = repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
+        room = self.cache.schemas.budget * WARM_UP_SHARE - self.cache.schemas.bytes
+        loaded = self._load_schemas(session=session, schema_ids=schema_ids, since=None)
+        for schema in (loaded[schema_id] for schema_id in schema_ids if schema_id in loaded):
+            room -= schema_size(schema)
+            if room < 0:
+                return None
+            self.cache.put_schema(schema, since=since)
+        return schema_ids[-1] - 1 if schema_ids else None
 
     def subjects_of(
         self, *, session: Session, schema_ids: Sequence[int], since: int

@@ -1,8 +1,10 @@
 """The schemas this process has read: caches of immutable facts (registry/schemas/cache.py), loading
 stored schemas, resolving their references, and parsing them.
 
-Nothing is loaded at startup: caches fill as requests ask, so startup time does not grow with the number
-of registered schemas, and their memory is bounded by ACCORD_CACHE_*_BYTES.
+Nothing is loaded before the process serves: caches fill as requests ask (many at a time: see
+`views`, `load_registered_schemas`, `subjects_of`), or in the background with ACCORD_CACHE_WARM_UP
+(`warm_up`), so startup time does not grow with the number of registered schemas, and their memory is
+bounded by ACCORD_CACHE_*_BYTES.
 """
 
 from __future__ import annotations

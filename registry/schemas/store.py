@@ -21,7 +21,7 @@ from registry.bounded_cache import BoundedCache
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaParseError, SchemaType, parse_schema
 from registry.db import after_commit
 from registry.models import SubjectVersion
-from registry.schemas import repository
+from registry.schemas import change_log_repository, repository
 from registry.schemas.arguments import LATEST
 from registry.schemas.cache import Change, SchemaCache, VersionFact, schema_size
 from registry.schemas.repository import SubjectVersionRow
@@ -81,8 +81,8 @@ class SchemaStore:
     def _poll(self, session: Session) -> None:
         position = self.cache.position
         if position.horizon is not None:
-            rows = repository.read_changes(session, after=position.read_after)
-            if len(rows) < repository.CHANGES_PAGE:
+            rows = change_log_repository.read_changes(session, after=position.read_after)
+            if len(rows) < change_log_repository.CHANGES_PAGE:
                 new = position.take([row.id for row in rows])
                 changes = [
                     Change(row.kind, row.subject, row.version, row.schema_id) for row in rows if row.id in new
@@ -91,12 +91,12 @@ class SchemaStore:
                     self.cache.apply(changes)
                 return
         # The first read, or too far behind to catch up change by change: start afresh.
-        position.restart(repository.last_change_id(session))
+        position.restart(change_log_repository.last_change_id(session))
         self.cache.reset()
 
     def record_changes(self, *, session: Session, changes: Sequence[Change]) -> None:
         """Log what a write changed for every process; this one evicts it once the write commits."""
-        repository.record_changes(session, changes=changes)
+        change_log_repository.record_changes(session, changes=changes)
         after_commit(session, lambda: self.cache.apply(changes))
 
     # -- stored schemas and versions

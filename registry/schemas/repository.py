@@ -92,7 +92,7 @@ _REGISTERED_IDS_UP_TO = (
 def registered_ids_up_to(session: Session, *, at_most: int, rows: int) -> list[int]:
     """The highest `rows` ids up to `at_most` of schemas some subject version uses, highest first."""
     parameters = {"at_most": at_most, "rows": rows}
-    return list(session.connection().execute(_REGISTERED_IDS_UP_TO, parameters).scalars())
+    return list(session.connection().execute(_REGISTERED_IDS_UP_TO, parameters).scalars().all())
 
 
 def max_schema_id(session: Session) -> int | None:

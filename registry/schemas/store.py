@@ -13,7 +13,6 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from registry import errors, limits
@@ -210,11 +209,11 @@ class SchemaStore:
         cache has room; the id to go on below, or None when there is nothing more to read or no room."""
         since = self.sync(session=session)
         schema_ids = repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
-        room = self.cache.schemas.budget * WARM_UP_SHARE - self.cache.schemas.bytes
+        schemas = self.cache.schemas
+        full = schemas.budget * WARM_UP_SHARE
         loaded = self._load_schemas(session=session, schema_ids=schema_ids, since=None)
         for schema in (loaded[schema_id] for schema_id in schema_ids if schema_id in loaded):
-            room -= schema_size(schema)
-            if room < 0:
+            if schemas.bytes + schema_size(schema) > full:
                 return None
             self.cache.put_schema(schema, since=since)
         return schema_ids[-1] - 1 if schema_ids else None
@@ -334,8 +333,17 @@ class SchemaStore:
 
 
 def with_body(schema: StoredSchema) -> StoredSchema:
-    """The schema with its /schemas/ids/{id} response body rendered."""
-    return replace(schema, body=schema_body(schema))
+    """The schema with its /schemas/ids/{id} response body rendered (built afresh: cheaper than
+    `dataclasses.replace`, and the cache warm-up builds a million of these)."""
+    return StoredSchema(
+        schema.id,
+        schema.schema_type,
+        schema.text,
+        schema.references,
+        schema.metadata,
+        schema.rule_set,
+        body=schema_body(schema),
+    )
 
 
 def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.ApiError:

@@ -3,8 +3,9 @@ started under load (a deploy, a new pod) answers lookups by id from memory withi
 once each id has been asked for.
 
 Schemas are read newest first, a page at a time, until the schema cache is nine tenths full
-(ACCORD_CACHE_SCHEMA_BYTES) or every registered schema is cached. Requests are served meanwhile; pages
-are small so that the thread reading them lets go of the interpreter often.
+(ACCORD_CACHE_SCHEMA_BYTES) or every registered schema is cached. Requests are served meanwhile: the
+interpreter switches between the serving thread and this one every few milliseconds whatever the page
+size, so pages are large; small ones made the warm-up wait for the interpreter at every query.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE_ROWS = 500
+PAGE_ROWS = 5000
 
 
 class CacheWarmUp:

@@ -13,12 +13,12 @@ from sqlalchemy import event
 
 from registry.app import create_app
 from registry.config import Settings
-from registry.schemas import SchemaLookup
+from registry.schemas import SchemaLookup, warm_up
 from registry.schemas.cache import schema_size
 from registry.schemas.store import WARM_UP_SHARE
 from tests.registry.api.samples import record
 
-SCHEMAS = 700  # more than a page
+SCHEMAS = 700  # more than two pages
 
 
 def registered(database_url: str) -> list[int]:
@@ -32,6 +32,11 @@ def registered(database_url: str) -> list[int]:
         client.delete(f"/subjects/{last}").raise_for_status()
         client.delete(f"/subjects/{last}?permanent=true").raise_for_status()
     return ids
+
+
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warm_up, "PAGE_ROWS", 300)
 
 
 def warmed(database_url: str, **settings: Any) -> tuple[TestClient, Any]:

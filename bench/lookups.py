@@ -18,6 +18,9 @@ request (`server_cpu_ms_per_request`), which hardly does.
 4. burst: 2,000 distinct ids asked by 64 connections of a cold process at once.
 5. memory: RSS after sweeping all `--count` ids with ACCORD_CACHE_SCHEMA_BYTES=`--budget-mib`, against
    the RSS after startup, and the schema cache's bytes from /metrics.
+6. population (asked for by name, `--measure population`): random ids over all `--count` schemas on a
+   cold process with ACCORD_CACHE_WARM_UP and `--population-budget-mib`, after `--warm-up-seconds` of
+   that same load, against random ids over 1,000 cached schemas; and the cold process's startup.
 """
 
 from __future__ import annotations
@@ -152,6 +155,33 @@ def measure_memory(url: str, count: int, budget_mib: int) -> dict[str, Any]:
     }
 
 
+def measure_population(
+    url: str, count: int, seconds: float, warm_up_seconds: float, budget_mib: int
+) -> dict[str, Any]:
+    """Random ids over the whole population on a cold process with ACCORD_CACHE_WARM_UP, after
+    `warm_up_seconds` of the same load, against random ids over 1,000 cached schemas."""
+    with server(url) as (base_url, _, _):
+        load(base_url, 600, workload="sweep_ids", first=1, last=1000)
+        small = load_with_cpu(base_url, seconds, workload="random_ids", first=1, last=1000)
+    variables = {"ACCORD_CACHE_WARM_UP": "true", "ACCORD_CACHE_SCHEMA_BYTES": str(budget_mib * 1024 * 1024)}
+    with environment(**variables), server(url) as (base_url, startup, _):
+        warming = load_with_cpu(base_url, warm_up_seconds, workload="random_ids", first=1, last=count)
+        warm = load_with_cpu(base_url, seconds, workload="random_ids", first=1, last=count)
+        cached = _metric(base_url, 'accord_cache_entries{cache="schema"}')
+        rss = _rss_kib_of_port(int(base_url.rsplit(":", 1)[1]))
+    for name in variables:
+        os.environ.pop(name, None)
+    return {
+        "startup_s": round(startup, 3),
+        "cached_1000": small,
+        "first_seconds": warming,
+        "after_warm_up": warm,
+        "schemas_cached": cached,
+        "rss_mib": round(rss / 1024, 1),
+        "ratio": round(warm["requests_per_second"] / small["requests_per_second"], 3),
+    }
+
+
 def _metric(base_url: str, series: str) -> float:
     for line in httpx.get(f"{base_url}/metrics").text.splitlines():
         if line.startswith(series + " "):
@@ -179,6 +209,10 @@ def main() -> None:
     parser.add_argument("--miss-ids", type=int, default=10_000, help="ids each miss sweep reads")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each timed run")
     parser.add_argument("--budget-mib", type=int, default=16, help="schema cache budget of the memory sweep")
+    parser.add_argument("--warm-up-seconds", type=float, default=60.0, help="load before the population run")
+    parser.add_argument(
+        "--population-budget-mib", type=int, default=1024, help="schema cache budget of the population run"
+    )
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--measure", nargs="+", default=["misses", "deletes", "auth", "burst", "memory"])
     options = parser.parse_args()
@@ -192,6 +226,14 @@ def main() -> None:
                 report["misses"] = measure_misses(url, options.miss_ids, options.seconds)
             if "auth" in options.measure:
                 report["auth"] = measure_auth(url, options.count, options.seconds)
+            if "population" in options.measure:
+                report["population"] = measure_population(
+                    url,
+                    options.count,
+                    options.seconds,
+                    options.warm_up_seconds,
+                    options.population_budget_mib,
+                )
             if "burst" in options.measure:
                 report["burst"] = measure_burst(url)
             if "memory" in options.measure:

@@ -38,6 +38,7 @@ from registry.schemas import (
 )
 from registry.schemas.api import compatibility_router, subjects_router
 from registry.schemas.schemas_api import by_id_router, schemas_router
+from registry.schemas.warm_up import CacheWarmUp
 from registry.settings import SettingsService
 from registry.settings.api import config_router, mode_router
 from registry.ui import install_ui
@@ -80,12 +81,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # What the process has built by now lives as long as it serves: frozen, the garbage collector
         # stops walking it, and a full collection during a burst of cache misses pauses every request
         # for a few milliseconds instead of about 200.
         gc.freeze()
+        warm_up = None
+        if settings.cache_warm_up:
+            warm_up = CacheWarmUp(database=database, lookup=app.state.services.lookup)
+            warm_up.start()
+        app.state.warm_up = warm_up
         yield
+        if warm_up is not None:
+            warm_up.stop()
         database.dispose()
         gc.unfreeze()
 

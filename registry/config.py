@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         ge=0,
         description="memory for which subjects hold each schema id (permission checks with authentication)",
     )
+    cache_warm_up: bool = Field(
+        default=False,
+        description="fill the schema cache in the background after startup, newest schemas first",
+    )
     parsed_schema_cache_size: int = Field(default=10_000, ge=1)
     search_default_limit: int = Field(default=1000, ge=1, description="GET /schemas page size by default")
     search_max_limit: int = Field(default=1000, ge=1, description="the largest page GET /schemas returns")

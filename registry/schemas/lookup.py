@@ -106,6 +106,10 @@ class SchemaLookup:
         if not self.schema_is_visible(session=session, schema_id=schema_id, visible=visible):
             raise errors.SchemaIdNotFoundError(schema_id)
 
+    def warm_up(self, *, session: Session, at_most: int, rows: int) -> int | None:
+        """One page of the cache warm-up (registry/schemas/warm_up.py): see `SchemaStore.warm_up`."""
+        return self._store.warm_up(session=session, at_most=at_most, rows=rows)
+
     def max_schema_id(self, *, session: Session) -> int:
         return repository.max_schema_id(session) or 0
 

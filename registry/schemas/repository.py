@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Integer, and_, bindparam, cast, delete, func, text, update
@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 
 from registry.models import (
     GLOBAL_SCOPE,
-    CacheChange,
     SchemaRecord,
     SchemaReference,
     SubjectConfig,
@@ -30,52 +29,6 @@ from registry.models import (
 
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-# -- the cache change log (registry/schemas/cache.py) ------------------------------------------------
-
-CHANGES_PAGE = 1000  # a process that finds this many changes to read starts its caches afresh
-_CHANGES = core_table(CacheChange)
-_READ_CHANGES = (
-    sa.select(_CHANGES.c.id, _CHANGES.c.kind, _CHANGES.c.subject, _CHANGES.c.version, _CHANGES.c.schema_id)
-    .where(_CHANGES.c.id > bindparam("after"))
-    .order_by(_CHANGES.c.id)
-    .limit(CHANGES_PAGE)
-)
-_LAST_CHANGE = sa.select(func.coalesce(func.max(_CHANGES.c.id), 0))
-
-
-class ChangeRow(Protocol):
-    id: int
-    kind: str
-    subject: str | None
-    version: int | None
-    schema_id: int | None
-
-
-def read_changes(session: Session, *, after: int) -> Sequence[ChangeRow]:
-    return session.connection().execute(_READ_CHANGES, {"after": after}).all()
-
-
-def last_change_id(session: Session) -> int:
-    return int(session.execute(_LAST_CHANGE).scalar_one())
-
-
-# The log keeps its newest CHANGES_KEPT rows: a process further behind than CHANGES_PAGE starts afresh
-# anyway. The writer of every PRUNE_EVERY-th id removes the older ones, so deleters rarely meet there.
-CHANGES_KEPT = 100_000
-PRUNE_EVERY = 1000
-
-
-def record_changes(session: Session, *, changes: Sequence[Any]) -> None:
-    """Insert change rows (objects with kind, subject, version and schema_id), and prune the log."""
-    rows = [
-        {"kind": c.kind, "subject": c.subject, "version": c.version, "schema_id": c.schema_id}
-        for c in changes
-    ]
-    for change_id in session.execute(sa.insert(_CHANGES).returning(_CHANGES.c.id), rows).scalars().all():
-        if change_id % PRUNE_EVERY == 0 and change_id > CHANGES_KEPT:
-            session.execute(sa.delete(_CHANGES).where(_CHANGES.c.id <= change_id - CHANGES_KEPT))
 
 
 # -- schemas --------------------------------------------------------------------------------------
@@ -123,6 +76,23 @@ def get_schemas_with_references(
     only schemas that some subject version, soft-deleted or not, uses."""
     statement = _REGISTERED_SCHEMAS_WITH_REFERENCES if registered else _SCHEMAS_WITH_REFERENCES
     return session.connection().execute(statement, {"schema_ids": list(schema_ids)}).all()
+
+
+_REGISTERED_IDS_UP_TO = (
+    sa.select(_SCHEMAS.c.id)
+    .where(
+        _SCHEMAS.c.id <= bindparam("at_most"),
+        sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id),
+    )
+    .order_by(_SCHEMAS.c.id.desc())
+    .limit(bindparam("rows"))
+)
+
+
+def registered_ids_up_to(session: Session, *, at_most: int, rows: int) -> list[int]:
+    """The highest `rows` ids up to `at_most` of schemas some subject version uses, highest first."""
+    parameters = {"at_most": at_most, "rows": rows}
+    return list(session.connection().execute(_REGISTERED_IDS_UP_TO, parameters).scalars().all())
 
 
 def max_schema_id(session: Session) -> int | None:

@@ -1,8 +1,10 @@
 """The schemas this process has read: caches of immutable facts (registry/schemas/cache.py), loading
 stored schemas, resolving their references, and parsing them.
 
-Nothing is loaded at startup: caches fill as requests ask, so startup time does not grow with the number
-of registered schemas, and their memory is bounded by ACCORD_CACHE_*_BYTES.
+Nothing is loaded before the process serves: caches fill as requests ask (many at a time: see
+`views`, `load_registered_schemas`, `subjects_of`), or in the background with ACCORD_CACHE_WARM_UP
+(`warm_up`), so startup time does not grow with the number of registered schemas, and their memory is
+bounded by ACCORD_CACHE_*_BYTES.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from registry import errors, limits
@@ -19,9 +20,9 @@ from registry.bounded_cache import BoundedCache
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaParseError, SchemaType, parse_schema
 from registry.db import after_commit
 from registry.models import SubjectVersion
-from registry.schemas import repository
+from registry.schemas import change_log_repository, repository
 from registry.schemas.arguments import LATEST
-from registry.schemas.cache import Change, SchemaCache, VersionFact
+from registry.schemas.cache import Change, SchemaCache, VersionFact, schema_size
 from registry.schemas.repository import SubjectVersionRow
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
 from registry.schemas.wire import schema_body
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from registry.metrics import Metrics
 
 log = logging.getLogger(__name__)
+# The share of the schema cache a warm-up may fill: the rest is left to what requests ask for.
+WARM_UP_SHARE = 0.9
 _SCHEMA_TYPES = {schema_type.value: schema_type for schema_type in SchemaType}  # faster than SchemaType(x)
 
 
@@ -77,8 +80,8 @@ class SchemaStore:
     def _poll(self, session: Session) -> None:
         position = self.cache.position
         if position.horizon is not None:
-            rows = repository.read_changes(session, after=position.read_after)
-            if len(rows) < repository.CHANGES_PAGE:
+            rows = change_log_repository.read_changes(session, after=position.read_after)
+            if len(rows) < change_log_repository.CHANGES_PAGE:
                 new = position.take([row.id for row in rows])
                 changes = [
                     Change(row.kind, row.subject, row.version, row.schema_id) for row in rows if row.id in new
@@ -87,12 +90,12 @@ class SchemaStore:
                     self.cache.apply(changes)
                 return
         # The first read, or too far behind to catch up change by change: start afresh.
-        position.restart(repository.last_change_id(session))
+        position.restart(change_log_repository.last_change_id(session))
         self.cache.reset()
 
     def record_changes(self, *, session: Session, changes: Sequence[Change]) -> None:
         """Log what a write changed for every process; this one evicts it once the write commits."""
-        repository.record_changes(session, changes=changes)
+        change_log_repository.record_changes(session, changes=changes)
         after_commit(session, lambda: self.cache.apply(changes))
 
     # -- stored schemas and versions
@@ -200,6 +203,20 @@ class SchemaStore:
                 self.cache.put_schema(stored, since=since)
             loaded[schema_id] = stored
         return loaded
+
+    def warm_up(self, *, session: Session, at_most: int, rows: int) -> int | None:
+        """Cache up to `rows` registered schemas with ids up to `at_most`, newest first, while the schema
+        cache has room; the id to go on below, or None when there is nothing more to read or no room."""
+        since = self.sync(session=session)
+        schema_ids = repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
+        schemas = self.cache.schemas
+        full = schemas.budget * WARM_UP_SHARE
+        loaded = self._load_schemas(session=session, schema_ids=schema_ids, since=None)
+        for schema in (loaded[schema_id] for schema_id in schema_ids if schema_id in loaded):
+            if schemas.bytes + schema_size(schema) > full:
+                return None
+            self.cache.put_schema(schema, since=since)
+        return schema_ids[-1] - 1 if schema_ids else None
 
     def subjects_of(
         self, *, session: Session, schema_ids: Sequence[int], since: int
@@ -316,8 +333,17 @@ class SchemaStore:
 
 
 def with_body(schema: StoredSchema) -> StoredSchema:
-    """The schema with its /schemas/ids/{id} response body rendered."""
-    return replace(schema, body=schema_body(schema))
+    """The schema with its /schemas/ids/{id} response body rendered (built afresh: cheaper than
+    `dataclasses.replace`, and the cache warm-up builds a million of these)."""
+    return StoredSchema(
+        schema.id,
+        schema.schema_type,
+        schema.text,
+        schema.references,
+        schema.metadata,
+        schema.rule_set,
+        body=schema_body(schema),
+    )
 
 
 def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.ApiError:

@@ -12,7 +12,7 @@ import pytest
 from registry.bounded_cache import ByteBoundedCache
 from registry.compatibility import SchemaType
 from registry.db import Database
-from registry.schemas import repository
+from registry.schemas import change_log_repository
 from registry.schemas.cache import HARD, SOFT, Change, LogPosition, SchemaCache, VersionFact, schema_size
 from registry.schemas.store import with_body
 from registry.schemas.values import StoredSchema
@@ -127,16 +127,16 @@ def test_the_bytes_a_cache_counts_cover_the_memory_its_entries_take() -> None:
 
 
 def test_the_change_log_keeps_its_newest_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(repository, "CHANGES_KEPT", 10)
-    monkeypatch.setattr(repository, "PRUNE_EVERY", 5)
+    monkeypatch.setattr(change_log_repository, "CHANGES_KEPT", 10)
+    monkeypatch.setattr(change_log_repository, "PRUNE_EVERY", 5)
     database = Database(migrated_sqlite(tmp_path))
     try:
         for version in range(1, 24):
             with database.write_session() as session:
-                repository.record_changes(session, changes=[Change(SOFT, "orders", version, 1)])
+                change_log_repository.record_changes(session, changes=[Change(SOFT, "orders", version, 1)])
                 session.commit()
         with database.read_session() as session:
-            rows = repository.read_changes(session, after=0)
+            rows = change_log_repository.read_changes(session, after=0)
     finally:
         database.dispose()
     # Pruned when ids 15 and 20 were written: ids up to 10 are gone, the newest ten and more remain.

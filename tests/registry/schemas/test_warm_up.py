@@ -1,0 +1,116 @@
+"""ACCORD_CACHE_WARM_UP: after startup the schema cache fills in the background with every registered
+schema, newest first, within its budget; a schema no version uses any more is not among them, a process
+whose warm-up fails still serves, and without the setting nothing is read ahead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from registry.app import create_app
+from registry.config import Settings
+from registry.schemas import SchemaLookup, warm_up
+from registry.schemas.cache import schema_size
+from registry.schemas.store import WARM_UP_SHARE
+from tests.registry.api.samples import record
+
+SCHEMAS = 700  # more than two pages
+
+
+def registered(database_url: str) -> list[int]:
+    """SCHEMAS schemas registered; the last one's subject then deleted for good."""
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        ids = [
+            client.post(f"/subjects/s{n}/versions", json={"schema": record(f"R{n}")}).json()["id"]
+            for n in range(SCHEMAS)
+        ]
+        last = f"s{SCHEMAS - 1}"
+        client.delete(f"/subjects/{last}").raise_for_status()
+        client.delete(f"/subjects/{last}?permanent=true").raise_for_status()
+    return ids
+
+
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warm_up, "PAGE_ROWS", 300)
+
+
+def warmed(database_url: str, **settings: Any) -> tuple[TestClient, Any]:
+    app = create_app(Settings(database_url=database_url, cache_warm_up=True, **settings))
+    client = TestClient(app)
+    client.__enter__()
+    assert app.state.warm_up.done.wait(60)
+    return client, app
+
+
+def count_queries(app: Any) -> list[str]:
+    statements: list[str] = []
+    database = app.state.database
+    for engine in {database.engine, database.lookup_engine, database.inline_engine} - {None}:
+        event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    return statements
+
+
+def test_every_registered_schema_is_cached_and_served_without_a_query(database_url: str) -> None:
+    ids = registered(database_url)
+    client, app = warmed(database_url)
+    try:
+        statements = count_queries(app)
+        for n, schema_id in enumerate(ids[:-1]):
+            response = client.get(f"/schemas/ids/{schema_id}")
+            assert json.loads(response.json()["schema"])["name"] == f"R{n}"
+        assert [sql for sql in statements if "schema_text" in sql] == []
+        assert client.get(f"/schemas/ids/{ids[-1]}").json()["error_code"] == 40403  # deleted for good
+    finally:
+        client.__exit__(None, None, None)
+
+
+def test_the_warm_up_stays_within_its_share_of_the_budget(database_url: str) -> None:
+    ids = registered(database_url)
+    budget = 200 * schema_size(_cached_schema(database_url, ids[0]))
+    client, app = warmed(database_url, cache_schema_bytes=budget)
+    try:
+        cache = app.state.services.lookup.cached_schema
+        cached = [schema_id for schema_id in ids if cache(schema_id) is not None]
+        assert 0 < len(cached) < 200
+        assert cached == ids[-len(cached) - 1 : -1]  # the newest first
+    finally:
+        client.__exit__(None, None, None)
+    assert len(cached) * schema_size(_cached_schema(database_url, ids[0])) <= budget * WARM_UP_SHARE + 4096
+
+
+def test_a_failed_warm_up_leaves_a_registry_that_serves(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = registered(database_url)
+
+    def fails(self: SchemaLookup, **_: Any) -> int | None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(SchemaLookup, "warm_up", fails)
+    client, _ = warmed(database_url)
+    try:
+        assert client.get(f"/schemas/ids/{ids[0]}").status_code == 200
+    finally:
+        client.__exit__(None, None, None)
+
+
+def test_without_the_setting_nothing_is_read_ahead(database_url: str) -> None:
+    ids = registered(database_url)
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as client:
+        assert app.state.warm_up is None
+        statements = count_queries(app)
+        client.get(f"/schemas/ids/{ids[0]}").raise_for_status()
+        assert [sql for sql in statements if "schema_text" in sql] != []
+
+
+def _cached_schema(database_url: str, schema_id: int) -> Any:
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as client:
+        client.get(f"/schemas/ids/{schema_id}").raise_for_status()
+        return app.state.services.lookup.cached_schema(schema_id)

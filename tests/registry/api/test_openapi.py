@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -40,10 +42,19 @@ def migrated_database() -> Iterator[None]:
     _DIRECTORY.cleanup()
 
 
-@schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_operation_conforms_to_the_document(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=CHECKS)
+# One test per operation, named by it, with valid and invalid requests (`schema.parametrize()` gives
+# every operation the same test id, which pytest-xdist would run only once).
+OPERATIONS = {result.ok().label: result.ok() for result in schema.get_all_operations()}
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_every_operation_conforms_to_the_document(label: str) -> None:
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(case=st.one_of(*(OPERATIONS[label].as_strategy(generation_mode=mode) for mode in GenerationMode)))
+    def conforms(case: schemathesis.Case) -> None:
+        case.call_and_validate(checks=CHECKS)
+
+    conforms()
 
 
 def test_the_document_describes_the_confluent_paths(tmp_path: Path) -> None:

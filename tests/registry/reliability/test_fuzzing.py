@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 import pytest
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.types import Receive, Scope, Send
 
 from registry.app import create_app
 from registry.config import Settings
@@ -28,19 +29,37 @@ FUZZ = settings(
 CREDENTIALS = CredentialsBuilder().user("root", "root-password", ("admin", ["*"]))
 
 
-@pytest.fixture(scope="module")
-def app(sqlite_template: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    application = create_app(
-        Settings(database_url=copy_sqlite(sqlite_template, tmp_path_factory.mktemp("fuzz")))
-    )
-    with TestClient(application) as client:  # something to find: subjects, versions, a schema id
-        for subject in ("orders", "payments"):
-            assert client.post(f"/subjects/{subject}/versions", json={"schema": ORDER}).status_code == 200
-    return application
+class SwitchableApp:
+    """The registry under test, replaceable by a fresh one: each stateful sequence starts from the same
+    state, so that hypothesis, which replays sequences, sees the same answers to the same steps."""
+
+    def __init__(self, new_app: Callable[[], FastAPI]) -> None:
+        self._new_app = new_app
+        self.current = new_app()
+
+    def renew(self) -> None:
+        self.current = self._new_app()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.current(scope, receive, send)
 
 
 @pytest.fixture(scope="module")
-def api_schema(app: FastAPI) -> schemathesis.schemas.BaseSchema:
+def app(sqlite_template: str, tmp_path_factory: pytest.TempPathFactory) -> SwitchableApp:
+    def new_app() -> FastAPI:
+        application = create_app(
+            Settings(database_url=copy_sqlite(sqlite_template, tmp_path_factory.mktemp("fuzz")))
+        )
+        with TestClient(application) as client:  # something to find: subjects, versions, a schema id
+            for subject in ("orders", "payments"):
+                assert client.post(f"/subjects/{subject}/versions", json={"schema": ORDER}).status_code == 200
+        return application
+
+    return SwitchableApp(new_app)
+
+
+@pytest.fixture(scope="module")
+def api_schema(app: SwitchableApp) -> schemathesis.schemas.BaseSchema:
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
@@ -59,9 +78,12 @@ def test_no_operation_answers_a_server_error(api_schema: schemathesis.schemas.Ba
 
 
 def test_no_sequence_of_operations_answers_a_server_error(
-    api_schema: schemathesis.schemas.BaseSchema,
+    api_schema: schemathesis.schemas.BaseSchema, app: SwitchableApp
 ) -> None:
     class Sequences(api_schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            app.renew()
+
         def validate_response(self, response, case, additional_checks=None, **kwargs):  # type: ignore[no-untyped-def]
             assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text}"
 

@@ -58,11 +58,15 @@ class ByteBoundedCache(Generic[Key, Value]):
             self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, key: Key, value: Value) -> None:
+    def put(self, key: Key, value: Value, *, up_to: int | None = None) -> bool:
+        """Put the entry, evicting the least recently used ones to make room; with `up_to`, put it only
+        if the cache then holds at most that many bytes, and evict nothing. Whether it was put."""
         size = self._size_of(value)
         if size > self.budget:
-            return
+            return False
         with self._lock:
+            if up_to is not None and self.bytes + size > up_to:
+                return False
             previous = self._entries.pop(key, None)
             if previous is not None:
                 self.bytes -= previous[1]
@@ -72,6 +76,7 @@ class ByteBoundedCache(Generic[Key, Value]):
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self.bytes -= evicted
                 self.evictions += 1
+            return True
 
     def pop(self, key: Key) -> None:
         with self._lock:

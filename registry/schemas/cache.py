@@ -58,10 +58,12 @@ class Change:
 
 def schema_size(schema: StoredSchema) -> int:
     """What a cached schema costs in memory, near enough: its text and body, and the object around them."""
-    extras = sum(len(part) for part in (schema.metadata or "", schema.rule_set or ""))
-    return (
-        sys.getsizeof(schema.text) + sys.getsizeof(schema.body) + extras + 120 * len(schema.references) + 400
-    )
+    size = sys.getsizeof(schema.text) + sys.getsizeof(schema.body) + 120 * len(schema.references) + 400
+    if schema.metadata is not None:
+        size += len(schema.metadata)
+    if schema.rule_set is not None:
+        size += len(schema.rule_set)
+    return size
 
 
 def version_size(key: tuple[str, int]) -> int:
@@ -154,10 +156,13 @@ class SchemaCache:
 
     # -- puts
 
-    def put_schema(self, schema: StoredSchema, *, since: int) -> None:
+    def put_schema(self, schema: StoredSchema, *, since: int, up_to: int | None = None) -> bool:
+        """Cache the schema unless a later eviction made it stale; with `up_to`, only if the schema cache
+        stays within that many bytes (False when it would not: the warm-up stops there)."""
         with self._lock:
-            if not self._stale(("schema", schema.id), since):
-                self.schemas.put(schema.id, schema)
+            if self._stale(("schema", schema.id), since):
+                return True
+            return self.schemas.put(schema.id, schema, up_to=up_to)
 
     def put_version(self, subject: str, version: int, fact: VersionFact, *, since: int) -> None:
         with self._lock:

@@ -48,7 +48,7 @@ def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
 _SCHEMAS = core_table(SchemaRecord)
 _REFERENCE_ROWS = core_table(SchemaReference)
 _VERSIONS_TABLE = core_table(SubjectVersion)
-_SCHEMAS_WITH_REFERENCES = (
+_SCHEMA_ROWS = (
     sa.select(
         _SCHEMAS.c.id,
         _SCHEMAS.c.schema_type,
@@ -60,11 +60,18 @@ _SCHEMAS_WITH_REFERENCES = (
         _REFERENCE_ROWS.c.version,
     )
     .select_from(_SCHEMAS.outerjoin(_REFERENCE_ROWS, _REFERENCE_ROWS.c.schema_id == _SCHEMAS.c.id))
-    .where(_SCHEMAS.c.id.in_(bindparam("schema_ids", expanding=True)))
     .order_by(_SCHEMAS.c.id, _REFERENCE_ROWS.c.position)
 )
-_REGISTERED_SCHEMAS_WITH_REFERENCES = _SCHEMAS_WITH_REFERENCES.where(
-    sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id)
+_USED_BY_A_VERSION = sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id)
+_SCHEMAS_WITH_REFERENCES = _SCHEMA_ROWS.where(_SCHEMAS.c.id.in_(bindparam("schema_ids", expanding=True)))
+_REGISTERED_SCHEMAS_WITH_REFERENCES = _SCHEMAS_WITH_REFERENCES.where(_USED_BY_A_VERSION)
+# The range is said on both sides: PostgreSQL would otherwise scan the versions' index from its start.
+_REGISTERED_SCHEMAS_BETWEEN = _SCHEMA_ROWS.where(
+    _SCHEMAS.c.id.between(bindparam("lowest"), bindparam("highest")),
+    sa.exists().where(
+        _VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id,
+        _VERSIONS_TABLE.c.schema_id.between(bindparam("lowest"), bindparam("highest")),
+    ),
 )
 
 
@@ -78,13 +85,19 @@ def get_schemas_with_references(
     return session.connection().execute(statement, {"schema_ids": list(schema_ids)}).all()
 
 
-_REGISTERED_IDS_UP_TO = (
-    sa.select(_SCHEMAS.c.id)
-    .where(
-        _SCHEMAS.c.id <= bindparam("at_most"),
-        sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id),
-    )
-    .order_by(_SCHEMAS.c.id.desc())
+def registered_schemas_between(session: Session, *, lowest: int, highest: int) -> Sequence[Any]:
+    """`get_schemas_with_references` of the registered schemas with ids from `lowest` to `highest`: a
+    range rather than a list of ids, which the warm-up's pages of thousands would make slow to send and
+    to plan."""
+    parameters = {"lowest": lowest, "highest": highest}
+    return session.connection().execute(_REGISTERED_SCHEMAS_BETWEEN, parameters).all()
+
+
+_REGISTERED_IDS_UP_TO = (  # read off the versions' index of schema ids alone
+    sa.select(_VERSIONS_TABLE.c.schema_id)
+    .distinct()
+    .where(_VERSIONS_TABLE.c.schema_id <= bindparam("at_most"))
+    .order_by(_VERSIONS_TABLE.c.schema_id.desc())
     .limit(bindparam("rows"))
 )
 

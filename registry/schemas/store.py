@@ -22,7 +22,7 @@ from registry.db import after_commit
 from registry.models import SubjectVersion
 from registry.schemas import change_log_repository, repository
 from registry.schemas.arguments import LATEST
-from registry.schemas.cache import Change, SchemaCache, VersionFact, schema_size
+from registry.schemas.cache import Change, SchemaCache, VersionFact
 from registry.schemas.repository import SubjectVersionRow
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
 from registry.schemas.wire import schema_body
@@ -180,28 +180,10 @@ class SchemaStore:
         """The stored schemas read in one query, by id (with `registered`, only those some subject
         version uses); cached when `since` is given."""
         rows = repository.get_schemas_with_references(session, schema_ids=schema_ids, registered=registered)
-        loaded = {}
-        for schema_id, group in itertools.groupby(rows, key=lambda row: row.id):
-            schema_rows = list(group)
-            first = schema_rows[0]
-            stored = with_body(
-                StoredSchema(
-                    id=schema_id,
-                    schema_type=_SCHEMA_TYPES[first.schema_type],
-                    text=first.schema_text,
-                    references=tuple(
-                        Reference(row.name, row.subject, row.version)
-                        for row in schema_rows
-                        if row.name is not None
-                    ),
-                    metadata=first.schema_metadata,
-                    rule_set=first.rule_set,
-                    body=b"",
-                )
-            )
-            if since is not None:
+        loaded = _stored_schemas(rows)
+        if since is not None:
+            for stored in loaded.values():
                 self.cache.put_schema(stored, since=since)
-            loaded[schema_id] = stored
         return loaded
 
     def warm_up(self, *, session: Session, at_most: int, rows: int) -> int | None:
@@ -209,14 +191,14 @@ class SchemaStore:
         cache has room; the id to go on below, or None when there is nothing more to read or no room."""
         since = self.sync(session=session)
         schema_ids = repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
-        schemas = self.cache.schemas
-        full = schemas.budget * WARM_UP_SHARE
-        loaded = self._load_schemas(session=session, schema_ids=schema_ids, since=None)
-        for schema in (loaded[schema_id] for schema_id in schema_ids if schema_id in loaded):
-            if schemas.bytes + schema_size(schema) > full:
+        if not schema_ids:
+            return None
+        page = repository.registered_schemas_between(session, lowest=schema_ids[-1], highest=schema_ids[0])
+        room = int(self.cache.schemas.budget * WARM_UP_SHARE)
+        for schema in reversed(_stored_schemas(page).values()):
+            if not self.cache.put_schema(schema, since=since, up_to=room):
                 return None
-            self.cache.put_schema(schema, since=since)
-        return schema_ids[-1] - 1 if schema_ids else None
+        return schema_ids[-1] - 1
 
     def subjects_of(
         self, *, session: Session, schema_ids: Sequence[int], since: int
@@ -344,6 +326,31 @@ def with_body(schema: StoredSchema) -> StoredSchema:
         schema.rule_set,
         body=schema_body(schema),
     )
+
+
+def _stored_schemas(rows: Sequence[Any]) -> dict[int, StoredSchema]:
+    """The schemas of `get_schemas_with_references` rows (one per reference, grouped by id), with their
+    response bodies, in the order of the rows."""
+    stored = {}
+    for schema_id, group in itertools.groupby(rows, key=lambda row: row.id):
+        schema_rows = list(group)
+        first = schema_rows[0]
+        stored[schema_id] = with_body(
+            StoredSchema(
+                id=schema_id,
+                schema_type=_SCHEMA_TYPES[first.schema_type],
+                text=first.schema_text,
+                references=tuple(
+                    Reference(row.name, row.subject, row.version)
+                    for row in schema_rows
+                    if row.name is not None
+                ),
+                metadata=first.schema_metadata,
+                rule_set=first.rule_set,
+                body=b"",
+            )
+        )
+    return stored
 
 
 def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.ApiError:

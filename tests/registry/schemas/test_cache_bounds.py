@@ -50,6 +50,17 @@ def test_a_byte_bounded_cache_never_holds_more_than_its_budget_and_evicts_the_le
     assert len(lru) == 3
 
 
+def test_a_put_up_to_a_size_below_the_budget_fills_to_it_and_evicts_nothing() -> None:
+    lru = ByteBoundedCache[int, str](1000, len)
+    assert [lru.put(key, "v" * 100, up_to=450) for key in range(6)] == [True] * 4 + [False] * 2
+    assert (lru.bytes, len(lru), lru.evictions) == (400, 4, 0)
+    assert lru.put(9, "w" * 600)  # without a limit it evicts as usual
+    assert (lru.bytes, lru.evictions) == (1000, 0)
+    assert lru.put(10, "x")
+    assert lru.get(0) is None
+    assert lru.evictions == 1
+
+
 def test_the_schema_cache_stays_within_its_budget_over_a_sweep() -> None:
     one = schema_size(stored(1))
     schemas = cache(schema_bytes=one * 100)

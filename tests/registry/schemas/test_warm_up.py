@@ -22,16 +22,24 @@ SCHEMAS = 100  # more than two pages
 
 
 def registered(database_url: str) -> list[int]:
-    """SCHEMAS schemas registered; the last one's subject then deleted for good."""
+    """SCHEMAS schemas registered, every seventh with references to the first two; the last one's subject
+    then deleted for good."""
     with TestClient(create_app(Settings(database_url=database_url))) as client:
         ids = [
-            client.post(f"/subjects/s{n}/versions", json={"schema": record(f"R{n}")}).json()["id"]
-            for n in range(SCHEMAS)
+            client.post(f"/subjects/s{n}/versions", json=submission(n)).json()["id"] for n in range(SCHEMAS)
         ]
         last = f"s{SCHEMAS - 1}"
         client.delete(f"/subjects/{last}").raise_for_status()
         client.delete(f"/subjects/{last}?permanent=true").raise_for_status()
     return ids
+
+
+def submission(n: int) -> dict[str, Any]:
+    if n % 7 != 3:
+        return {"schema": record(f"R{n}")}
+    fields = [{"name": "a", "type": "R0"}, {"name": "b", "type": "R1"}]
+    references = [{"name": f"R{m}", "subject": f"s{m}", "version": 1} for m in (0, 1)]
+    return {"schema": record(f"R{n}", *fields), "references": references}
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +65,16 @@ def count_queries(app: Any) -> list[str]:
 
 def test_every_registered_schema_is_cached_and_served_without_a_query(database_url: str) -> None:
     ids = registered(database_url)
+    with TestClient(create_app(Settings(database_url=database_url))) as cold:
+        read = {schema_id: cold.get(f"/schemas/ids/{schema_id}").json() for schema_id in ids[:-1]}
     client, app = warmed(database_url)
     try:
         statements = count_queries(app)
         for n, schema_id in enumerate(ids[:-1]):
             response = client.get(f"/schemas/ids/{schema_id}")
+            assert response.json() == read[schema_id]
             assert json.loads(response.json()["schema"])["name"] == f"R{n}"
+            assert len(response.json().get("references", [])) == (2 if n % 7 == 3 else 0)
         assert [sql for sql in statements if "schema_text" in sql] == []
         assert client.get(f"/schemas/ids/{ids[-1]}").json()["error_code"] == 40403  # deleted for good
     finally:

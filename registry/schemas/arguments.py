@@ -8,6 +8,8 @@ from registry import errors
 
 LATEST = -1
 MAX_VERSION = 2**31 - 1
+_TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})  # what FastAPI reads as a boolean
+_FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 
 class SubjectFilter(StrEnum):
@@ -41,3 +43,14 @@ def parse_version(version: str) -> int:
     if number == LATEST or 1 <= number <= MAX_VERSION:
         return number
     raise errors.InvalidVersionError(version)
+
+
+def query_flag(name: str, value: str | None) -> bool:
+    """A boolean query parameter of a route that reads its parameters itself (absent: false)."""
+    if value is None or value.lower() in _FALSE:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    raise errors.UnprocessableError(
+        f"query parameter '{name}': Input should be a valid boolean, got '{value}'"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
 
@@ -22,6 +23,7 @@ from registry.schemas.api import (
     SubjectPrefix,
     visible_to,
 )
+from registry.schemas.arguments import query_flag
 from registry.schemas.lookup import check_visible
 from registry.schemas.output_formats import is_default_format
 from registry.schemas.values import StoredSchema
@@ -30,6 +32,7 @@ from registry.schemas.wire import (
     SchemaString,
     SubjectVersionPair,
     as_seen_by,
+    registered_schema,
     schema_string,
 )
 from registry.web.batches import miss_readers_of
@@ -91,8 +94,6 @@ BY_ID_PARAMETERS = [
         "schema": {"type": "boolean", "default": False},
     },
 ]
-_TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
-_FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 
 @by_id_router.get(
@@ -104,7 +105,7 @@ _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 async def get_schema(request: Request) -> RegistryJSONResponse:
     schema_id = _schema_id(request.path_params["id"])
     query = request.query_params
-    fetch_max_id = _flag("fetchMaxId", query.get("fetchMaxId"))
+    fetch_max_id = query_flag("fetchMaxId", query.get("fetchMaxId"))
     services = services_of(request)
     lookup = services.lookup
     media_type = media_type_of_request(request)
@@ -156,16 +157,6 @@ def _schema_id(text: str) -> int:
     return schema_id
 
 
-def _flag(name: str, value: str | None) -> bool:
-    if value is None or value.lower() in _FALSE:
-        return False
-    if value.lower() in _TRUE:
-        return True
-    raise errors.UnprocessableError(
-        f"query parameter '{name}': Input should be a valid boolean, got '{value}'"
-    )
-
-
 # -- /schemas -------------------------------------------------------------------------------------
 
 
@@ -181,7 +172,7 @@ def list_schemas(
     ] = False,
     offset: Offset = 0,
     limit: Limit = -1,
-) -> list[RegisteredSchema]:
+) -> RegistryJSONResponse:
     views = lookup.list_schemas(
         session=session,
         subject_prefix=subject_prefix,
@@ -192,7 +183,7 @@ def list_schemas(
         visible=visible_to(access),
     )
     readable = visible_to(access)
-    return [RegisteredSchema.of(view, readable) for view in views]
+    return RegistryJSONResponse(orjson.dumps([registered_schema(view, readable) for view in views]))
 
 
 @schemas_router.get("/schemas/types", response_model=list[str], responses=error_responses())

@@ -2,8 +2,9 @@
 
 Responses leave out empty fields, as Confluent's Jackson entities do (NON_EMPTY): no `schemaType`
 for AVRO, no empty `references`, no `metadata` or `ruleSet` unless one was registered. The routes
-drop the fields that are None (ConfluentRoute); GET /schemas/ids/{id} sends `schema_body`, the same
-JSON rendered once and cached.
+drop the fields that are None (ConfluentRoute); the routes of subject versions render
+`registered_schema` themselves, and GET /schemas/ids/{id} sends `schema_body`, its JSON rendered once
+and cached.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import orjson
 from pydantic import BaseModel, Field
 
 from registry.compatibility import SchemaType
-from registry.schemas.values import CompatibilityVerdict, Reference, StoredSchema, VersionView
+from registry.schemas.values import CompatibilityVerdict, StoredSchema, VersionView
 from registry.web.payload import Int32, Payload
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class SchemaString(Payload):
     max_id: int | None = None
 
 
+# The routes render it with `registered_schema`; the model documents it in the OpenAPI document.
 class RegisteredSchema(Payload):
     """A subject version: GET /subjects/{s}/versions/{v}, POST /subjects/{s}, GET /schemas."""
 
@@ -70,23 +72,6 @@ class RegisteredSchema(Payload):
     rule_set: dict[str, Any] | None = None
     schema_text: str = Field(alias="schema")
     deleted: bool | None = None
-
-    @classmethod
-    def of(cls, view: VersionView, readable: Callable[[str], bool] | None = None) -> RegisteredSchema:
-        """The version as a caller who reads the subjects `readable` accepts sees it (references into
-        others are left out; None: the caller reads every subject)."""
-        schema = as_seen_by(view.schema, readable)
-        return cls(
-            subject=view.subject,
-            version=view.version,
-            id=schema.id,
-            schema_type=None if schema.schema_type is SchemaType.AVRO else schema.schema_type.value,
-            references=_references(schema.references),
-            metadata=None if schema.metadata is None else orjson.loads(schema.metadata),
-            rule_set=None if schema.rule_set is None else orjson.loads(schema.rule_set),
-            schema=schema.text,  # the alias: `schema_text` is the field's name only to Python
-            deleted=True if view.deleted else None,
-        )
 
 
 class RegisterResponse(Payload):
@@ -143,16 +128,24 @@ def schema_string(schema: StoredSchema, *, max_id: int | None = None) -> dict[st
     if schema.schema_type is not SchemaType.AVRO:
         content["schemaType"] = schema.schema_type.value
     content["schema"] = schema.text
-    if schema.references:
-        content["references"] = [
-            {"name": ref.name, "subject": ref.subject, "version": ref.version} for ref in schema.references
-        ]
-    if schema.metadata is not None:
-        content["metadata"] = orjson.Fragment(schema.metadata)
-    if schema.rule_set is not None:
-        content["ruleSet"] = orjson.Fragment(schema.rule_set)
+    _add_references_and_rules(content, schema)
     if max_id is not None:
         content["maxId"] = max_id
+    return content
+
+
+def registered_schema(view: VersionView, readable: Callable[[str], bool] | None = None) -> dict[str, Any]:
+    """The Schema entity of a subject version, as it is rendered (see `RegisteredSchema`), seen by a
+    caller who reads the subjects `readable` accepts (None: every one). The routes send it as JSON
+    themselves: validating it against the model again would cost more than a cached answer."""
+    schema = as_seen_by(view.schema, readable)
+    content: dict[str, Any] = {"subject": view.subject, "version": view.version, "id": schema.id}
+    if schema.schema_type is not SchemaType.AVRO:
+        content["schemaType"] = schema.schema_type.value
+    _add_references_and_rules(content, schema)
+    content["schema"] = schema.text
+    if view.deleted:
+        content["deleted"] = True
     return content
 
 
@@ -173,7 +166,14 @@ def as_seen_by(schema: StoredSchema, readable: Callable[[str], bool] | None) -> 
     return replace(shown, body=schema_body(shown))
 
 
-def _references(references: tuple[Reference, ...]) -> list[ReferencePayload] | None:
-    if not references:
-        return None
-    return [ReferencePayload(name=ref.name, subject=ref.subject, version=ref.version) for ref in references]
+def _add_references_and_rules(content: dict[str, Any], schema: StoredSchema) -> None:
+    """The schema's references, metadata and rule set, those it has, in this order (the metadata and
+    rule set as stored: JSON text with sorted keys)."""
+    if schema.references:
+        content["references"] = [
+            {"name": ref.name, "subject": ref.subject, "version": ref.version} for ref in schema.references
+        ]
+    if schema.metadata is not None:
+        content["metadata"] = orjson.Fragment(schema.metadata)
+    if schema.rule_set is not None:
+        content["ruleSet"] = orjson.Fragment(schema.rule_set)

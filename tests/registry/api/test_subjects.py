@@ -301,3 +301,26 @@ def test_normalize_stores_the_normalized_form(client: TestClient) -> None:
         client.post("/subjects/users?normalize=true", json={"schema": USER_V1}).json()["id"]
         == first.json()["id"]
     )
+
+
+def test_version_parameters_are_checked_like_declared_ones(client: TestClient) -> None:
+    # GET /subjects/{s}/versions/{v} reads its parameters itself: as FastAPI would, and documented.
+    register(client, "users", USER_V1)
+    register(client, "users", USER_V2)
+    client.delete("/subjects/users/versions/1")
+
+    for flag in ("true", "True", "1", "yes", "on"):
+        assert client.get(f"/subjects/users/versions/1?deleted={flag}").json()["deleted"] is True
+    for flag in ("false", "0", "no", "off"):
+        assert error_of(client.get(f"/subjects/users/versions/1?deleted={flag}")) == (404, 40402)
+    refused = client.get("/subjects/users/versions/1?deleted=maybe")
+    assert error_of(refused) == (422, 422)
+    assert "'deleted'" in refused.json()["message"]
+    assert error_of(client.get("/subjects/users/versions/one")) == (422, 42202)
+    operation = client.get("/openapi.json").json()["paths"]["/subjects/{subject}/versions/{version}"]["get"]
+    assert {(entry["name"], entry["in"]) for entry in operation["parameters"]} == {
+        ("subject", "path"),
+        ("version", "path"),
+        ("deleted", "query"),
+        ("format", "query"),
+    }

@@ -14,7 +14,8 @@ request (`server_cpu_ms_per_request`), which hardly does.
 2. deletes: cached random lookups while another registry process deletes a subject every second (soft,
    then permanently), against the quiet rate just before.
 3. auth: cached random lookups with authentication on, by a reader of `seeded-*` (a principal limited to
-   subject patterns), against authentication off.
+   subject patterns), against authentication off: two processes in three alternating rounds, the
+   median round of each.
 4. burst: 2,000 distinct ids asked by 64 connections of a cold process at once.
 5. memory: RSS after sweeping all `--count` ids with ACCORD_CACHE_SCHEMA_BYTES=`--budget-mib`, against
    the RSS after startup, and the schema cache's bytes from /metrics.
@@ -37,7 +38,7 @@ from typing import Any
 
 import httpx
 
-from bench.registry import database, load, load_with_cpu, seed, server
+from bench.registry import database, load, load_with_cpu, median_round, seed, server
 from tests.support.credentials import CredentialsBuilder, basic
 
 ROUTES = {
@@ -118,17 +119,20 @@ def measure_deletes(url: str, count: int, seconds: float) -> dict[str, Any]:
     }
 
 
-def measure_auth(url: str, count: int, seconds: float) -> dict[str, Any]:
+def measure_auth(url: str, count: int, seconds: float, rounds: int = 3) -> dict[str, Any]:
+    """Two processes, authentication off and on, loaded in alternating rounds (the median round of
+    each counts): the machine's other load shifts both alike."""
     lookups = {"workload": "random_ids", "first": 1, "last": min(count, 20_000)}
-    report: dict[str, Any] = {}
-    for name, variables, headers in (
-        ("off", {}, {}),
-        ("on", {"ACCORD_AUTH_CREDENTIALS": CREDENTIALS.toml()}, basic(*READER)),
-    ):
-        with environment(**variables), server(url) as (base_url, _, _):
+    credentials = {"ACCORD_AUTH_CREDENTIALS": CREDENTIALS.toml()}
+    with server(url) as (off_url, _, _), environment(**credentials), server(url) as (on_url, _, _):
+        runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
+        targets = (("off", off_url, {}), ("on", on_url, basic(*READER)))
+        for _, base_url, headers in targets:
             load(base_url, 600, workload="sweep_ids", first=1, last=lookups["last"], headers=headers)
-            report[name] = load_with_cpu(base_url, seconds, headers=headers, **lookups)
-        os.environ.pop("ACCORD_AUTH_CREDENTIALS", None)
+        for _ in range(rounds):
+            for name, base_url, headers in targets:
+                runs[name].append(load_with_cpu(base_url, seconds, headers=headers, **lookups))
+    report: dict[str, Any] = {name: median_round(entries) for name, entries in runs.items()}
     report["ratio"] = round(report["on"]["requests_per_second"] / report["off"]["requests_per_second"], 3)
     return report
 

@@ -111,8 +111,8 @@ def measure_by_id_against_bare(database_url: str, seconds: float) -> dict[str, A
         for _ in range(3):
             rounds["by_id"].append(load(base_url, seconds, workload="get", path=f"/schemas/ids/{schema_id}"))
             rounds["bare"].append(load(base_url, seconds, workload="get", path="/bench/bare"))
-    by_id = _median_round(rounds["by_id"])
-    bare = _median_round(rounds["bare"])
+    by_id = median_round(rounds["by_id"])
+    bare = median_round(rounds["bare"])
     return {
         "by_id": by_id,
         "bare": bare,
@@ -210,7 +210,7 @@ def _count(engine: Any) -> int:
         return int(connection.exec_driver_sql("SELECT count(*) FROM schemas").scalar_one())
 
 
-def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     rate = statistics.median(entry["requests_per_second"] for entry in rounds)
     return min(rounds, key=lambda entry: abs(entry["requests_per_second"] - rate))
 

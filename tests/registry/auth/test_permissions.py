@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry import errors
 from registry.auth import Access, Grant, Principal, Role
@@ -27,6 +31,16 @@ def test_patterns_are_case_sensitive_globs() -> None:
     assert not caller.can_read("orders-12")
     assert not caller.can_read("ORDERS-1")
     assert caller.readable(["orders-1", "users", "orders-2"]) == ["orders-1", "orders-2"]
+
+
+GLOB_TEXT = st.text(alphabet="ab-.*?[]!/\n", max_size=8)
+
+
+@given(patterns=st.lists(GLOB_TEXT, max_size=4), subject=GLOB_TEXT)
+def test_a_grant_covers_exactly_what_fnmatchcase_matches(patterns: list[str], subject: str) -> None:
+    # A grant compiles its patterns into one expression; it must read them as fnmatch does, one by one.
+    grant = Grant(Role.READER, tuple(patterns))
+    assert grant.covers(subject) == any(fnmatchcase(subject, pattern) for pattern in patterns)
 
 
 def test_no_read_looks_like_absence_and_read_without_the_role_is_forbidden() -> None:

@@ -25,7 +25,7 @@ from registry.schemas.arguments import LATEST
 from registry.schemas.cache import Change, SchemaCache, VersionFact
 from registry.schemas.repository import SubjectVersionRow
 from registry.schemas.values import Candidate, Reference, StoredSchema, VersionView
-from registry.schemas.wire import schema_body
+from registry.schemas.wire import plain_schema_body, schema_body
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -329,28 +329,43 @@ def with_body(schema: StoredSchema) -> StoredSchema:
 
 
 def _stored_schemas(rows: Sequence[Any]) -> dict[int, StoredSchema]:
-    """The schemas of `get_schemas_with_references` rows (one per reference, grouped by id), with their
-    response bodies, in the order of the rows."""
-    stored = {}
-    for schema_id, group in itertools.groupby(rows, key=lambda row: row.id):
-        schema_rows = list(group)
-        first = schema_rows[0]
-        stored[schema_id] = with_body(
-            StoredSchema(
-                id=schema_id,
-                schema_type=_SCHEMA_TYPES[first.schema_type],
-                text=first.schema_text,
-                references=tuple(
-                    Reference(row.name, row.subject, row.version)
-                    for row in schema_rows
-                    if row.name is not None
-                ),
-                metadata=first.schema_metadata,
-                rule_set=first.rule_set,
-                body=b"",
-            )
+    """The schemas of `get_schemas_with_references` rows (one per reference, by id), with their response
+    bodies, in the order of the rows. A schema without references (nearly every one) is one row, built
+    as it is read: the cache warm-up reads a million of them."""
+    stored: dict[int, StoredSchema | None] = {}
+    referencing: dict[int, list[Any]] = {}
+    for row in rows:
+        schema_id, schema_type, text, metadata, rule_set, name = row[:6]
+        if name is not None:
+            stored[schema_id] = None  # built below, in its place
+            referencing.setdefault(schema_id, []).append(row)
+        elif metadata is None and rule_set is None:
+            schema_type = _SCHEMA_TYPES[schema_type]
+            body = plain_schema_body(schema_type, text)
+            stored[schema_id] = StoredSchema(schema_id, schema_type, text, (), None, None, body)
+        else:
+            stored[schema_id] = _stored_schema([row])
+    for schema_id, schema_rows in referencing.items():
+        stored[schema_id] = _stored_schema(schema_rows)
+    return stored  # type: ignore[return-value]  # every None was replaced
+
+
+def _stored_schema(rows: Sequence[Any]) -> StoredSchema:
+    """One schema from its rows of `get_schemas_with_references`, one per reference in order."""
+    first = rows[0]
+    return with_body(
+        StoredSchema(
+            id=first.id,
+            schema_type=_SCHEMA_TYPES[first.schema_type],
+            text=first.schema_text,
+            references=tuple(
+                Reference(row.name, row.subject, row.version) for row in rows if row.name is not None
+            ),
+            metadata=first.schema_metadata,
+            rule_set=first.rule_set,
+            body=b"",
         )
-    return stored
+    )
 
 
 def _unreadable(reference: Reference, chain: tuple[tuple[str, int], ...]) -> errors.ApiError:

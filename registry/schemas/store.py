@@ -351,18 +351,18 @@ def _stored_schemas(rows: Sequence[Any]) -> dict[int, StoredSchema]:
 
 
 def _stored_schema(rows: Sequence[Any]) -> StoredSchema:
-    """One schema from its rows of `get_schemas_with_references`, one per reference in order."""
-    first = rows[0]
+    """One schema from its rows of `get_schemas_with_references`, one per reference (in any order: a
+    JSON page of SQLite's may not keep it)."""
+    schema_id, schema_type, text, metadata, rule_set = rows[0][:5]
+    rows = sorted(rows, key=lambda row: row[8] or 0)
     return with_body(
         StoredSchema(
-            id=first.id,
-            schema_type=_SCHEMA_TYPES[first.schema_type],
-            text=first.schema_text,
-            references=tuple(
-                Reference(row.name, row.subject, row.version) for row in rows if row.name is not None
-            ),
-            metadata=first.schema_metadata,
-            rule_set=first.rule_set,
+            id=schema_id,
+            schema_type=_SCHEMA_TYPES[schema_type],
+            text=text,
+            references=tuple(Reference(*row[5:8]) for row in rows if row[5] is not None),
+            metadata=metadata,
+            rule_set=rule_set,
             body=b"",
         )
     )

@@ -89,9 +89,9 @@ def get_schemas_with_references(
 
 # The same rows as one JSON array in one row, for SQLite (see `registered_schemas_between`).
 _PAGE = _REGISTERED_SCHEMAS_BETWEEN.subquery()
-_REGISTERED_SCHEMAS_BETWEEN_AS_JSON = sa.select(
-    func.json_group_array(func.json_array(*_PAGE.c))
-).select_from(_PAGE)
+_REGISTERED_SCHEMAS_BETWEEN_AS_JSON = sa.select(func.json_group_array(func.json_array(*_PAGE.c))).select_from(
+    _PAGE
+)
 
 
 def registered_schemas_between(session: Session, *, lowest: int, highest: int) -> Sequence[Any]:

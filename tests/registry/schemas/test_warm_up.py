@@ -4,6 +4,7 @@ whose warm-up fails still serves, and without the setting nothing is read ahead.
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -37,7 +38,8 @@ def registered(database_url: str) -> list[int]:
 
 def submission(n: int) -> dict[str, Any]:
     if n % 7 == 5:
-        text = '{\n\t"title": "R%d",\t"description": "naïve \\"quoted\\" 𝄞 \u2028 \\u0001",\n"type": "object"}' % n
+        description = 'naïve \\"quoted\\" 𝄞 \u2028 \\u0001'
+        text = f'{{\n\t"title": "R{n}",\t"description": "{description}",\n"type": "object"}}'
         return {
             "schemaType": "JSON",
             "schema": text,
@@ -109,6 +111,18 @@ def test_the_warm_up_stays_within_its_share_of_the_budget(database_url: str) -> 
     finally:
         client.__exit__(None, None, None)
     assert len(cached) * schema_size(_cached_schema(database_url, ids[0])) <= budget * WARM_UP_SHARE + 4096
+
+
+def test_what_the_warm_up_cached_is_left_out_of_garbage_collections(database_url: str) -> None:
+    # Frozen (gc.freeze), a cached schema is in no generation a collection walks.
+    ids = registered(database_url)
+    client, app = warmed(database_url)
+    try:
+        schema = app.state.services.lookup.cached_schema(ids[0])
+        assert schema is not None
+        assert all(tracked is not schema for tracked in gc.get_objects())
+    finally:
+        client.__exit__(None, None, None)
 
 
 def test_a_failed_warm_up_leaves_a_registry_that_serves(

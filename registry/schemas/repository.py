@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy import Integer, and_, bindparam, cast, delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,7 +48,8 @@ def get_schema(session: Session, *, schema_id: int) -> SchemaRecord | None:
 _SCHEMAS = core_table(SchemaRecord)
 _REFERENCE_ROWS = core_table(SchemaReference)
 _VERSIONS_TABLE = core_table(SubjectVersion)
-_SCHEMA_ROWS = (
+# A schema's columns with one row per reference; warm_up_repository.py reads them too.
+SCHEMA_ROWS = (
     sa.select(
         _SCHEMAS.c.id,
         _SCHEMAS.c.schema_type,
@@ -65,16 +65,8 @@ _SCHEMA_ROWS = (
     .order_by(_SCHEMAS.c.id, _REFERENCE_ROWS.c.position)
 )
 _USED_BY_A_VERSION = sa.exists().where(_VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id)
-_SCHEMAS_WITH_REFERENCES = _SCHEMA_ROWS.where(_SCHEMAS.c.id.in_(bindparam("schema_ids", expanding=True)))
+_SCHEMAS_WITH_REFERENCES = SCHEMA_ROWS.where(_SCHEMAS.c.id.in_(bindparam("schema_ids", expanding=True)))
 _REGISTERED_SCHEMAS_WITH_REFERENCES = _SCHEMAS_WITH_REFERENCES.where(_USED_BY_A_VERSION)
-# The range is said on both sides: PostgreSQL would otherwise scan the versions' index from its start.
-_REGISTERED_SCHEMAS_BETWEEN = _SCHEMA_ROWS.where(
-    _SCHEMAS.c.id.between(bindparam("lowest"), bindparam("highest")),
-    sa.exists().where(
-        _VERSIONS_TABLE.c.schema_id == _SCHEMAS.c.id,
-        _VERSIONS_TABLE.c.schema_id.between(bindparam("lowest"), bindparam("highest")),
-    ),
-)
 
 
 def get_schemas_with_references(
@@ -85,46 +77,6 @@ def get_schemas_with_references(
     objects; with `registered`, only schemas that some subject version, soft-deleted or not, uses."""
     statement = _REGISTERED_SCHEMAS_WITH_REFERENCES if registered else _SCHEMAS_WITH_REFERENCES
     return session.connection().execute(statement, {"schema_ids": list(schema_ids)}).all()
-
-
-# The same rows as one JSON array in one row, for SQLite (see `registered_schemas_between`).
-_PAGE = _REGISTERED_SCHEMAS_BETWEEN.subquery()
-_REGISTERED_SCHEMAS_BETWEEN_AS_JSON = sa.select(func.json_group_array(func.json_array(*_PAGE.c))).select_from(
-    _PAGE
-)
-
-
-def registered_schemas_between(session: Session, *, lowest: int, highest: int) -> Sequence[Any]:
-    """`get_schemas_with_references` of the registered schemas with ids from `lowest` to `highest`: a
-    range rather than a list of ids, which the warm-up's pages of thousands would make slow to send and
-    to plan.
-
-    SQLite's driver gives up the interpreter for every row it steps to, and a thread that does so waits
-    for it again as long as another thread keeps it (up to the switch interval, 5 ms): the warm-up,
-    reading thousands of rows beside a busy event loop, took minutes per million rows that way. On
-    SQLite the page is one row, a JSON array of the rows, which SQLite builds and orjson reads."""
-    parameters = {"lowest": lowest, "highest": highest}
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        page = connection.execute(_REGISTERED_SCHEMAS_BETWEEN_AS_JSON, parameters).scalar_one()
-        rows: list[list[Any]] = orjson.loads(page)
-        return rows
-    return connection.execute(_REGISTERED_SCHEMAS_BETWEEN, parameters).all()
-
-
-_REGISTERED_IDS_UP_TO = (  # read off the versions' index of schema ids alone
-    sa.select(_VERSIONS_TABLE.c.schema_id)
-    .distinct()
-    .where(_VERSIONS_TABLE.c.schema_id <= bindparam("at_most"))
-    .order_by(_VERSIONS_TABLE.c.schema_id.desc())
-    .limit(bindparam("rows"))
-)
-
-
-def registered_ids_up_to(session: Session, *, at_most: int, rows: int) -> list[int]:
-    """The highest `rows` ids up to `at_most` of schemas some subject version uses, highest first."""
-    parameters = {"at_most": at_most, "rows": rows}
-    return list(session.connection().execute(_REGISTERED_IDS_UP_TO, parameters).scalars().all())
 
 
 def max_schema_id(session: Session) -> int | None:

@@ -20,7 +20,7 @@ from registry.bounded_cache import BoundedCache
 from registry.compatibility import ParsedSchema, ResolvedReference, SchemaParseError, SchemaType, parse_schema
 from registry.db import after_commit
 from registry.models import SubjectVersion
-from registry.schemas import change_log_repository, repository
+from registry.schemas import change_log_repository, repository, warm_up_repository
 from registry.schemas.arguments import LATEST
 from registry.schemas.cache import Change, SchemaCache, VersionFact
 from registry.schemas.repository import SubjectVersionRow
@@ -190,10 +190,12 @@ class SchemaStore:
         """Cache up to `rows` registered schemas with ids up to `at_most`, newest first, while the schema
         cache has room; the id to go on below, or None when there is nothing more to read or no room."""
         since = self.sync(session=session)
-        schema_ids = repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
+        schema_ids = warm_up_repository.registered_ids_up_to(session, at_most=at_most, rows=rows)
         if not schema_ids:
             return None
-        page = repository.registered_schemas_between(session, lowest=schema_ids[-1], highest=schema_ids[0])
+        page = warm_up_repository.registered_schemas_between(
+            session, lowest=schema_ids[-1], highest=schema_ids[0]
+        )
         room = int(self.cache.schemas.budget * WARM_UP_SHARE)
         for schema in reversed(_stored_schemas(page).values()):
             if not self.cache.put_schema(schema, since=since, up_to=room):
